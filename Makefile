@@ -1,0 +1,56 @@
+# Two commands on a fresh machine with Python 3.11: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock.txt | cksum | cut -d' ' -f1)
+PYTEST_ARGS ?=
+
+.PHONY: install run serve test test-fast lint browser-deps bench messages clean
+
+$(STAMP): requirements.lock.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: set up, migrate the SQLite default, load the small demo district once, serve.
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --scale small --if-empty
+	$(BIN)/python manage.py demo_accounts
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Chromium (Debian's) and CJK fonts for the browser tests; best effort when not root.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "chromium missing and cannot be installed here: browser tests will be skipped"; fi; }
+
+lint: install
+	$(BIN)/ruff check .
+
+## make test: install what tests need, then lint, migrations check and the whole suite.
+test: install browser-deps
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
+	$(BIN)/python manage.py compilemessages --settings=config.settings.test --ignore=.venv >/dev/null 2>&1 || true
+	$(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/pytest -n 2 -q -m "not browser" $(PYTEST_ARGS)
+
+## Regenerate the translation catalogue after adding strings (needs GNU gettext).
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=bench --ignore=e2e --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+## make bench: benchmarks (see bench/README.md); district-scale data is generated, not committed.
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3* media staticfiles

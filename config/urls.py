@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from gonghui.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("gonghui.accounts.urls")),
+    path("orgs/", include("gonghui.orgs.urls")),
+    path("members/", include("gonghui.members.urls")),
+    path("api/v1/", include("gonghui.api_urls")),
+    path("", include("gonghui.core.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,48 @@
+"""What each role may do. A role is assigned on an org node and reaches that node's subtree.
+
+Actions are dotted codes `<area>.<verb>` (e.g. `members.reveal_pii`). Grants are shell-style
+patterns so a domain app's new actions fall under the right roles without editing this table:
+`*.view` lets a town cadre see every module's records in the town.
+"""
+
+from fnmatch import fnmatchcase
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DISTRICT_STAFF = "DISTRICT_STAFF", _("District federation staff")
+    TOWN_CADRE = "TOWN_CADRE", _("Town federation cadre")
+    UNION_CHAIR = "UNION_CHAIR", _("Union chair")
+    UNION_STAFF = "UNION_STAFF", _("Union staff")
+    MEMBER = "MEMBER", _("Member")
+
+
+ROLE_GRANTS: dict[str, tuple[str, ...]] = {
+    Role.DISTRICT_STAFF: ("*",),
+    Role.TOWN_CADRE: (
+        "*.view", "*.change", "*.approve", "*.review", "*.transfer", "*.import", "*.export",
+        "orgs.move", "members.reveal_pii", "audit.view", "accounts.manage",
+    ),
+    Role.UNION_CHAIR: (
+        "*.view", "*.change", "*.transfer", "*.import", "*.export", "*.submit",
+        "members.reveal_pii", "audit.view",
+    ),
+    Role.UNION_STAFF: ("*.view", "*.change", "*.transfer", "*.import", "*.export", "*.submit"),
+    # Members act on their own records through the portal, never on an org's subtree.
+    Role.MEMBER: (),
+}
+
+# Actions a role pattern must never grant implicitly (only an explicit grant or "*" does).
+EXPLICIT_ONLY = ("members.export_full",)
+
+# Roles that make a user an administrator (second factor required when enabled).
+ADMIN_ROLES = (Role.DISTRICT_STAFF,)
+
+
+def role_grants(role: str, action: str) -> bool:
+    patterns = ROLE_GRANTS.get(role, ())
+    if action in EXPLICIT_ONLY:
+        return "*" in patterns or action in patterns
+    return any(fnmatchcase(action, pattern) for pattern in patterns)

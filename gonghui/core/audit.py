@@ -1,0 +1,60 @@
+"""Write audit rows from services. `snapshot` turns a model into JSON-safe values, leaving out
+encrypted and hashed PII columns so the trail never holds a clear ID or phone number."""
+
+import datetime
+import decimal
+import uuid
+
+from django.db import models
+
+from .context import current_ip
+from .models import AuditEvent
+
+SECRET_SUFFIXES = ("_enc", "_hash")
+
+
+def _json_value(value):
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(obj, fields=None):
+    """Field values of a model instance, PII ciphertext and hashes excluded."""
+    if obj is None:
+        return None
+    data = {}
+    for field in obj._meta.concrete_fields:
+        name = field.attname
+        if fields is not None and field.name not in fields and name not in fields:
+            continue
+        if name.endswith(SECRET_SUFFIXES) or name == "password":
+            continue
+        data[name] = _json_value(getattr(obj, name))
+    return data
+
+
+def record(*, actor, action, obj, org=None, before=None, after=None, object_type=None):
+    """Append one audit event. `action` is a dotted code such as 'members.transfer.accept'."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=(actor.get_username() if getattr(actor, "pk", None) else "system")[:150],
+        action=action,
+        object_type=object_type or obj._meta.label,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        org=org,
+        before=before,
+        after=after,
+        ip=current_ip.get(),
+    )
+
+
+def changed(before, after):
+    """Only the keys whose values differ, as (before, after) dicts — keeps the trail readable."""
+    keys = [k for k in (after or {}) if (before or {}).get(k) != after.get(k)]
+    return {k: (before or {}).get(k) for k in keys}, {k: after[k] for k in keys}

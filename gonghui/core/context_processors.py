@@ -1,0 +1,32 @@
+"""Navigation for every page: only the areas that exist and that the user may open."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label, action the user needs somewhere in their scope). A domain app appends its
+# entry here when it lands; areas not built yet are absent, never dead links.
+NAV_ITEMS = [
+    ("core:home", _("Dashboard"), None),
+    ("orgs:tree", _("Organisations"), "orgs.view"),
+    ("orgs:enterprise_list", _("Enterprises"), "orgs.view"),
+    ("members:list", _("Members"), "members.view"),
+    ("members:transfer_list", _("Transfers"), "members.view"),
+    ("core:audit_list", _("Audit trail"), "audit.view"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for url_name, label, action in NAV_ITEMS:
+        if action and not user.can(action):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": label, "active": request.path == url
+                      or (url != "/" and request.path.startswith(url))})
+    return {"nav_items": items}

@@ -1,0 +1,50 @@
+"""The one audit trail for the whole system, and the admin-edited working-day overrides."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import ScopedModel
+
+
+class AuditEvent(ScopedModel):
+    """Who did what to which record, in which org, with the values before and after.
+
+    Written by services (never by signals, which miss bulk writes). Rows are append-only:
+    no page or API edits or deletes them, and on PostgreSQL the app role may be denied
+    UPDATE/DELETE (see docs/deploy.md).
+    """
+
+    scope_lookups = ("org",)
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("organisation"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "-at"], name="audit_object_idx")]
+        default_permissions = ("view",)
+
+    @classmethod
+    def default_view_action(cls):
+        return "audit.view"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"

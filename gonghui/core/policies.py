@@ -1,0 +1,28 @@
+"""Policy helpers shared by every app.
+
+- `get_visible_or_404`: the one way a view or API endpoint fetches a record by id. Hidden and
+  missing give the same 404 (Zulip's access_*_by_id), so ids cannot be probed.
+- `require`: the actor must hold `action` on one of the record's orgs, else PermissionDenied.
+  Views fetch with `get_visible_or_404` first, so a 403 only ever follows a visible record.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+
+def get_visible_or_404(queryset, user, pk, action=None):
+    try:
+        return queryset.visible_to(user, action).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("Not found.")) from exc
+
+
+def require(user, action, *orgs):
+    """Raise PermissionDenied unless `user` may do `action` in the subtree of one of `orgs`."""
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied(_("Please sign in."))
+    orgs = [o for o in orgs if o is not None]
+    allowed = any(user.can(action, org) for org in orgs) if orgs else user.can(action)
+    if not allowed:
+        raise PermissionDenied(_("You are not allowed to do this here."))

@@ -1,0 +1,79 @@
+"""Scope that fails closed: every org-owned model is read through `visible_to(user, action)`.
+
+A model declares `scope_lookups`, the FK paths (to `orgs.Org`) that place a row in the tree.
+A user's reach for an action is the set of org paths where they hold a role granting it;
+a row is visible when any of its scope orgs lies in that subtree (materialised-path prefix).
+No role, no rows: an empty queryset, never "everything".
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db import models
+from django.db.models import Q
+
+
+def collapse_paths(paths):
+    """Drop paths nested under another path in the set: '0001' covers '00010002'."""
+    kept = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+def scope_q(lookups, paths):
+    """Q matching rows whose org (through any lookup) lies under any of the paths."""
+    if not paths:
+        return None
+    terms = [Q(**{f"{lookup}__path__startswith": path}) for lookup in lookups for path in paths]
+    return reduce(or_, terms)
+
+
+def user_scope(user, action):
+    """(all_rows, paths) for a user and an action code such as 'members.view'."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False, []
+    if user.is_superuser:
+        return True, []
+    return False, user.scope_paths(action)
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user, action=None):
+        action = action or self.model.default_view_action()
+        everything, paths = user_scope(user, action)
+        if everything:
+            return self
+        condition = scope_q(self.model.scope_lookups, paths)
+        if condition is None:
+            return self.none()
+        return self.filter(condition).distinct() if len(self.model.scope_lookups) > 1 else self.filter(
+            condition
+        )
+
+
+class ScopedModel(models.Model):
+    """Base for models that belong to an org node. Subclasses set `scope_lookups`."""
+
+    scope_lookups: tuple[str, ...] = ("org",)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def default_view_action(cls):
+        return f"{cls._meta.app_label}.view"
+
+    def scope_orgs(self):
+        """The org nodes this row belongs to (for permission checks on one row)."""
+        orgs = []
+        for lookup in self.scope_lookups:
+            obj = self
+            for part in lookup.split("__"):
+                obj = getattr(obj, part, None) if obj is not None else None
+            if obj is not None:
+                orgs.append(obj)
+        return orgs

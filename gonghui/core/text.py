@@ -1,0 +1,24 @@
+"""Text helpers: pinyin initials for name search, and prefix ranges that use a B-tree index."""
+
+from functools import lru_cache
+
+from pypinyin import Style, pinyin
+
+
+@lru_cache(maxsize=20000)
+def _initial(char: str) -> str:
+    if char.isascii():
+        return char.lower() if char.isalnum() else ""
+    result = pinyin(char, style=Style.FIRST_LETTER, heteronym=False, errors="ignore")
+    return result[0][0].lower() if result and result[0] else ""
+
+
+def pinyin_initials(name: str) -> str:
+    """'张三丰' → 'zsf'. Cached per character: names repeat characters far more than names."""
+    return "".join(_initial(ch) for ch in name)[:32]
+
+
+def prefix_range(field: str, prefix: str) -> dict:
+    """A `startswith` expressed as a range, which both SQLite and PostgreSQL answer from a
+    plain B-tree index (SQLite's LIKE cannot use one)."""
+    return {f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"}

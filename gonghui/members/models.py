@@ -1,0 +1,222 @@
+"""The real-name member registry: one Person per ID number, membership as a series of periods
+(一次入会、动态接转), and transfers between unions as a two-sided workflow."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core import pii
+from gonghui.core.regions import PROVINCE_CHOICES
+from gonghui.core.scoping import ScopedModel, ScopedQuerySet
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Education(models.TextChoices):
+    PRIMARY = "PRIMARY", _("Primary school or below")
+    JUNIOR = "JUNIOR", _("Junior middle school")
+    SENIOR = "SENIOR", _("Senior middle / vocational school")
+    COLLEGE = "COLLEGE", _("Junior college")
+    BACHELOR = "BACHELOR", _("Bachelor's degree")
+    POSTGRADUATE = "POSTGRADUATE", _("Postgraduate")
+
+
+class SkillLevel(models.TextChoices):
+    NONE = "NONE", _("No vocational qualification")
+    LEVEL5 = "LEVEL5", _("Junior worker (level 5)")
+    LEVEL4 = "LEVEL4", _("Intermediate worker (level 4)")
+    LEVEL3 = "LEVEL3", _("Senior worker (level 3)")
+    LEVEL2 = "LEVEL2", _("Technician (level 2)")
+    LEVEL1 = "LEVEL1", _("Senior technician (level 1)")
+
+
+class Person(ScopedModel):
+    """One real person. ID and phone are stored encrypted, with keyed hashes for lookup."""
+
+    # A person is visible wherever they hold (or held) a membership in the user's subtree.
+    scope_lookups = ("memberships__union",)
+
+    name = models.CharField(_("name"), max_length=64)
+    name_initials = models.CharField(_("pinyin initials"), max_length=32, db_index=True)
+    id_number_enc = models.TextField()
+    id_number_hash = models.CharField(max_length=64, unique=True)
+    id_number_masked = models.CharField(_("ID card number"), max_length=18)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    birth_on = models.DateField(_("date of birth"))
+    phone_enc = models.TextField(blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_masked = models.CharField(_("mobile"), max_length=11, blank=True)
+    hometown_province = models.CharField(_("hometown province"), max_length=16, choices=PROVINCE_CHOICES)
+    is_migrant = models.BooleanField(_("migrant worker"), default=False)
+    education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
+    skill_level = models.CharField(_("skill level"), max_length=8, choices=SkillLevel.choices,
+                                   default=SkillLevel.NONE)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["name"], name="person_name_idx")]
+        permissions = [("reveal_pii", "Can reveal full ID and phone numbers")]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def default_view_action(cls):
+        return "members.view"
+
+    # Clear values are only produced on purpose (a reveal, an authorised export).
+    def id_number(self):
+        return pii.decrypt(self.id_number_enc)
+
+    def phone(self):
+        return pii.decrypt(self.phone_enc)
+
+    def set_id_number(self, number: str):
+        self.id_number_enc = pii.encrypt(number)
+        self.id_number_hash = pii.lookup_hash(number)
+        self.id_number_masked = pii.mask_id_number(number)
+
+    def set_phone(self, number: str):
+        self.phone_enc = pii.encrypt(number)
+        self.phone_hash = pii.lookup_hash(number)
+        self.phone_masked = pii.mask_phone(number)
+
+
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "ACTIVE", _("Active")
+    TRANSFER_PENDING = "TRANSFER_PENDING", _("Transfer pending")
+    TRANSFERRED_OUT = "TRANSFERRED_OUT", _("Transferred out")
+    LEFT = "LEFT", _("Left")
+
+
+LIVE_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.TRANSFER_PENDING)
+
+
+class JoinKind(models.TextChoices):
+    NEW = "NEW", _("Joined")
+    TRANSFER_IN = "TRANSFER_IN", _("Transferred in")
+    REJOIN = "REJOIN", _("Rejoined")
+
+
+class MembershipQuerySet(ScopedQuerySet):
+    def live(self):
+        return self.filter(status__in=LIVE_STATUSES)
+
+
+class Membership(ScopedModel):
+    """One period of membership in one grassroots union. Never overwritten: a transfer or
+    leaving closes the period and (for a transfer) opens a new one elsewhere."""
+
+    scope_lookups = ("union",)
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships",
+                               verbose_name=_("person"))
+    union = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="memberships",
+                              verbose_name=_("union"))
+    enterprise = models.ForeignKey("orgs.Enterprise", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="memberships", verbose_name=_("employer"))
+    status = models.CharField(_("status"), max_length=16, choices=MembershipStatus.choices,
+                              default=MembershipStatus.ACTIVE)
+    joined_on = models.DateField(_("joined on"))
+    join_kind = models.CharField(_("how joined"), max_length=12, choices=JoinKind.choices,
+                                 default=JoinKind.NEW)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["union", "status"], name="membership_union_status_idx"),
+            models.Index(fields=["status", "id"], name="membership_status_id_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(status__in=["ACTIVE", "TRANSFER_PENDING"]),
+                name="one_live_membership_per_person",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status__in=["ACTIVE", "TRANSFER_PENDING"], ended_on__isnull=True)
+                           | Q(status__in=["TRANSFERRED_OUT", "LEFT"], ended_on__isnull=False)),
+                name="ended_on_matches_status",
+            ),
+            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("joined_on")),
+                                   name="membership_ends_after_it_starts"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} @ {self.union}"
+
+    @classmethod
+    def default_view_action(cls):
+        return "members.view"
+
+    @property
+    def is_live(self):
+        return self.status in LIVE_STATUSES
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "PENDING", _("Awaiting the receiving union")
+    ACCEPTED = "ACCEPTED", _("Accepted")
+    REJECTED = "REJECTED", _("Rejected")
+    CANCELLED = "CANCELLED", _("Cancelled")
+
+
+class Transfer(ScopedModel):
+    """A member moving between unions: the releasing union asks, the receiving union accepts."""
+
+    scope_lookups = ("from_union", "to_union")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="transfers",
+                               verbose_name=_("person"))
+    from_membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="transfers_out",
+                                        verbose_name=_("membership"))
+    from_union = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="transfers_out",
+                                   verbose_name=_("from union"))
+    to_union = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="transfers_in",
+                                 verbose_name=_("to union"))
+    to_enterprise = models.ForeignKey("orgs.Enterprise", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+", verbose_name=_("new employer"))
+    to_membership = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="transfers_in", verbose_name=_("new membership"))
+    status = models.CharField(_("status"), max_length=12, choices=TransferStatus.choices,
+                              default=TransferStatus.PENDING)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    effective_on = models.DateField(_("effective on"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=Q(status="PENDING"),
+                                    name="one_pending_transfer_per_person"),
+            models.CheckConstraint(condition=~Q(from_union=models.F("to_union")),
+                                   name="transfer_changes_union"),
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.from_union} → {self.to_union}"
+
+    @classmethod
+    def default_view_action(cls):
+        return "members.view"

@@ -1,0 +1,4 @@
+
+
+app_name = "orgs"
+urlpatterns: list = []

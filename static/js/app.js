@@ -1,0 +1,23 @@
+// Behaviour without inline scripts (the CSP forbids them).
+document.addEventListener("DOMContentLoaded", function () {
+  // htmx sends the CSRF token on every request.
+  var token = document.querySelector('meta[name="csrf-token"]');
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    if (token) { event.detail.headers["X-CSRFToken"] = token.content; }
+  });
+  // Forms and buttons that ask before acting: data-confirm="...".
+  document.body.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  });
+  // Select-all checkbox for bulk actions in dense tables.
+  document.querySelectorAll("[data-select-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      document.querySelectorAll(box.getAttribute("data-select-all")).forEach(function (row) { row.checked = box.checked; });
+    });
+  });
+  // Selects that submit their form on change (filters).
+  document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
+    el.addEventListener("change", function () { el.form.submit(); });
+  });
+});
