@@ -1,0 +1,58 @@
+"""Scope fails closed: the core rules every app's visible_to relies on."""
+
+from gonghui.accounts.models import RoleAssignment
+from gonghui.accounts.roles import Role, role_grants
+from gonghui.core.scoping import collapse_paths
+from gonghui.members.models import Membership
+from gonghui.orgs.models import Enterprise, Org
+
+
+def test_collapse_paths_drops_nested():
+    assert collapse_paths(["0001", "00010002", "0002", "00020003"]) == ["0001", "0002"]
+
+
+def test_role_grants_follow_patterns():
+    assert role_grants(Role.TOWN_CADRE, "bargaining.view")
+    assert not role_grants(Role.UNION_STAFF, "members.reveal_pii")
+    assert not role_grants(Role.TOWN_CADRE, "members.export_full")
+    assert role_grants(Role.DISTRICT_STAFF, "members.export_full")
+    assert not role_grants(Role.MEMBER, "members.view")
+
+
+def test_users_see_only_their_subtree(tree):
+    m1, m2 = tree.member(tree.union1), tree.member(tree.union2)
+    assert set(Membership.objects.visible_to(tree.town1_cadre)) == {m1}
+    assert set(Membership.objects.visible_to(tree.town2_cadre)) == {m2}
+    assert set(Membership.objects.visible_to(tree.district_staff)) == {m1, m2}
+    assert set(Membership.objects.visible_to(tree.union1_chair)) == {m1}
+
+
+def test_no_role_means_nothing(tree):
+    tree.member(tree.union1)
+    for user in (tree.outsider, tree.member_user):
+        assert not Membership.objects.visible_to(user).exists()
+        assert not Org.objects.visible_to(user).exists()
+        assert not Enterprise.objects.visible_to(user).exists()
+
+
+def test_inactive_user_sees_nothing(tree):
+    tree.town1_cadre.is_active = False
+    tree.town1_cadre.save()
+    assert not Org.objects.visible_to(tree.town1_cadre).exists()
+
+
+def test_enterprise_without_union_is_visible_to_its_town_only(tree):
+    from gonghui.core.testing.factories import EnterpriseFactory
+
+    loose = EnterpriseFactory(town=tree.town1, union=None)
+    assert loose in Enterprise.objects.visible_to(tree.town1_cadre)
+    assert loose not in Enterprise.objects.visible_to(tree.union1_chair)
+    assert loose not in Enterprise.objects.visible_to(tree.town2_cadre)
+
+
+def test_role_on_deactivated_org_grants_nothing(tree):
+    tree.union1.is_active = False
+    tree.union1.save()
+    tree.union1_chair.forget_roles()
+    assert tree.union1_chair.scope_paths("members.view") == []
+    assert RoleAssignment.objects.filter(user=tree.union1_chair).exists()
