@@ -6,7 +6,7 @@ a row is visible when any of its scope orgs lies in that subtree (materialised-p
 No role, no rows: an empty queryset, never "everything".
 """
 
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 
 from django.db import models
@@ -30,6 +30,25 @@ def scope_q(lookups, paths):
     return reduce(or_, terms)
 
 
+@cache
+def needs_distinct(model, lookups):
+    """True when the scope join can repeat a row: several lookups, or one that crosses a to-many
+    relation (a Person is scoped through *all* its memberships, so two in-scope periods would
+    return the person twice and `.get()` would fail)."""
+    if len(lookups) > 1:
+        return True
+    for lookup in lookups:
+        opts = model._meta
+        for part in lookup.split("__"):
+            field = opts.get_field(part)
+            if field.one_to_many or field.many_to_many:
+                return True
+            if not field.is_relation:
+                break
+            opts = field.related_model._meta
+    return False
+
+
 def user_scope(user, action):
     """(all_rows, paths) for a user and an action code such as 'members.view'."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -48,9 +67,8 @@ class ScopedQuerySet(models.QuerySet):
         condition = scope_q(self.model.scope_lookups, paths)
         if condition is None:
             return self.none()
-        return self.filter(condition).distinct() if len(self.model.scope_lookups) > 1 else self.filter(
-            condition
-        )
+        qs = self.filter(condition)
+        return qs.distinct() if needs_distinct(self.model, tuple(self.model.scope_lookups)) else qs
 
 
 class ScopedModel(models.Model):
