@@ -34,6 +34,26 @@ def _check_union_kind(level, union_kind):
                           field="union_kind")
 
 
+def _check_level_keeps_children(org, level):
+    """A level change must still allow the node's children, and a union with members stays one."""
+    child_levels = set(Org.objects.filter(path__startswith=org.path, depth=org.depth + 1)
+                       .values_list("level", flat=True).distinct())
+    refused = child_levels - ALLOWED_CHILDREN.get(level, set())
+    if refused:
+        raise DomainError(
+            _("A %(level)s cannot hold its current sub-units (%(children)s); move them first.")
+            % {"level": OrgLevel(level).label,
+               "children": ", ".join(str(OrgLevel(c).label) for c in sorted(refused))},
+            code="level_orphans_children", field="level",
+        )
+    if org.level == OrgLevel.GRASSROOTS:
+        from gonghui.members.models import LIVE_STATUSES, Membership
+
+        if Membership.objects.filter(union=org, status__in=LIVE_STATUSES).exists():
+            raise DomainError(_("This union has members, so it must stay a grassroots union."),
+                              code="level_union_has_members", field="level")
+
+
 @transaction.atomic
 def create_org(*, actor, parent, name, level, code, union_kind="", **extra):
     require(actor, "orgs.change", parent)
@@ -61,6 +81,7 @@ def update_org(*, actor, org, **fields):
         parent = org.get_parent()
         if parent is not None:
             _check_child_level(parent, level)
+        _check_level_keeps_children(org, level)
     _check_union_kind(level, fields.get("union_kind", org.union_kind))
     for key, value in fields.items():
         if key not in ORG_FIELDS:
