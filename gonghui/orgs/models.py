@@ -48,7 +48,8 @@ class Industry(models.TextChoices):
 
 class OrgQuerySet(MP_NodeQuerySet, ScopedQuerySet):
     def visible_to(self, user, action="orgs.view"):
-        everything, paths = user_scope(user, action)
+        # get_visible_or_404 passes action=None for "the model's view action".
+        everything, paths = user_scope(user, action or "orgs.view")
         if everything:
             return self
         if not paths:
