@@ -5,7 +5,10 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
-EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
+# Only what an administrator needs to reach the second factor: signing in and out and the
+# TOTP pages. Everything else under /accounts/ (password, API tokens, role management) is
+# protected too — an unverified session must not mint an API token or hand out roles.
+EXEMPT_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/otp/", "/static/", "/healthz", "/i18n/")
 
 
 class RequireOTPForAdministratorsMiddleware:

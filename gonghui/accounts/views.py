@@ -1,1 +1,268 @@
+"""Sign-in, password, profile, personal API tokens, second factor and role management pages.
 
+Views are thin: they check the action, fetch through the scope rules and call one service."""
+
+import base64
+import io
+from urllib.parse import urlencode
+
+import django_otp
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from gonghui.core.errors import DomainError
+from gonghui.core.forms import run_service
+from gonghui.core.pagination import keyset_page, parse_after
+from gonghui.core.policies import get_visible_or_404, require
+
+from . import selectors, services
+from .forms import ChangePasswordForm, LoginForm, OTPCodeForm, RoleAssignForm, RoleFilterForm, TokenCreateForm
+from .policies import MANAGE, assignable_roles
+
+
+def _safe_next(request, default="core:home"):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return reverse(default)
+
+
+# --- sign in / out, password, profile -------------------------------------------------------
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+sign_in = SignInView.as_view()
+sign_out = auth_views.LogoutView.as_view()
+
+
+@login_required
+def password_change(request):
+    form = ChangePasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = run_service(form, services.change_password, actor=request.user,
+                           new_password=form.cleaned_data["new_password1"])
+        if user is not None:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Your password was changed."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+def profile(request):
+    user = request.user
+    return render(request, "accounts/profile.html", {
+        "assignments": selectors.my_role_assignments(user),
+        "has_second_factor": selectors.confirmed_totp_device(user) is not None,
+        "can_manage": user.can(MANAGE),
+    })
+
+
+# --- personal API tokens -------------------------------------------------------------------
+TOKEN_LIST_LIMIT = 100
+
+
+def _token_page(request, form, status=200):
+    now = timezone.now()
+    tokens = list(selectors.tokens_for(request.user)[:TOKEN_LIST_LIMIT])
+    for token in tokens:
+        token.status = ("revoked" if token.revoked_at else
+                        "expired" if token.expires_at and token.expires_at <= now else "active")
+    return render(request, "accounts/token_list.html", {"tokens": tokens, "form": form}, status=status)
+
+
+@login_required
+def token_list(request):
+    return _token_page(request, TokenCreateForm())
+
+
+@never_cache
+@login_required
+@require_POST
+def token_create(request):
+    form = TokenCreateForm(request.POST)
+    if form.is_valid():
+        result = run_service(form, services.create_api_token, actor=request.user,
+                             name=form.cleaned_data["name"], expires_at=form.expires_at())
+        if result is not None:
+            token, raw = result
+            # Shown in this response only; never stored, never put in a URL or the session.
+            return render(request, "accounts/token_created.html", {"token": token, "raw": raw})
+    return _token_page(request, form)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = get_visible_or_404(selectors.own_tokens(), request.user, pk)
+    try:
+        services.revoke_api_token(actor=request.user, token=token)
+    except DomainError as exc:
+        messages.error(request, exc.text)
+    else:
+        messages.success(request, _("The token “%(name)s” was revoked; programs using it are refused from now on.")
+                         % {"name": token.name})
+    return redirect("accounts:token_list")
+
+
+# --- second factor -------------------------------------------------------------------------------
+@never_cache
+@login_required
+def otp_verify(request):
+    next_url = _safe_next(request)
+    user = request.user
+    if user.is_verified():
+        return redirect(next_url)
+    device = selectors.confirmed_totp_device(user)
+    form = OTPCodeForm(request.POST or None)
+    if request.method == "POST" and device is not None and form.is_valid():
+        accepted = run_service(form, services.verify_second_factor, actor=user, token=form.cleaned_data["code"])
+        if accepted is not None:
+            django_otp.login(request, accepted)
+            return redirect(next_url)
+    return render(request, "accounts/otp_verify.html", {
+        "form": form, "device": device, "next": next_url, "can_setup": user.is_administrator,
+    })
+
+
+def _qr_data_uri(text):
+    """A QR code as an SVG data URI when a QR library happens to be installed, else None."""
+    try:
+        from django_otp.qr import write_qrcode_image
+
+        out = io.BytesIO()
+        write_qrcode_image(text, out)
+    except (ImportError, ModuleNotFoundError):
+        return None
+    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def _otp_setup_page(request, form):
+    user = request.user
+    pending = selectors.pending_totp_device(user)
+    context = {"form": form, "confirmed": selectors.confirmed_totp_device(user), "pending": pending,
+               "next": _safe_next(request, "accounts:profile")}
+    if pending is not None:
+        secret = base64.b32encode(pending.bin_key).decode().rstrip("=")
+        context.update({
+            "config_url": pending.config_url,
+            "secret_groups": [secret[i:i + 4] for i in range(0, len(secret), 4)],
+            "qr": _qr_data_uri(pending.config_url),
+        })
+    return render(request, "accounts/otp_setup.html", context)
+
+
+def _require_administrator(user):
+    if not user.is_administrator:
+        raise PermissionDenied(_("Only administrators (district staff) need a second factor."))
+
+
+@never_cache
+@login_required
+def otp_setup(request):
+    _require_administrator(request.user)
+    if request.method == "POST":
+        try:
+            services.start_totp_setup(actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.text)
+        query = urlencode({"next": _safe_next(request, "accounts:profile")})
+        return redirect(f"{reverse('accounts:otp_setup')}?{query}")
+    return _otp_setup_page(request, OTPCodeForm())
+
+
+@never_cache
+@login_required
+@require_POST
+def otp_setup_confirm(request):
+    _require_administrator(request.user)
+    form = OTPCodeForm(request.POST)
+    if form.is_valid():
+        device = run_service(form, services.confirm_totp_device, actor=request.user, token=form.cleaned_data["code"])
+        if device is not None:
+            django_otp.login(request, device)
+            messages.success(request, _("Two-step verification is on. You will be asked for a code after "
+                                        "signing in."))
+            return redirect(_safe_next(request, "accounts:profile"))
+    return _otp_setup_page(request, form)
+
+
+# --- role management -----------------------------------------------------------------------------
+@login_required
+def role_list(request):
+    user = request.user
+    require(user, MANAGE)
+    org = None
+    org_pk = parse_after(request.GET.get("org"))
+    if request.GET.get("org"):
+        org = get_visible_or_404(selectors.manageable_orgs(), user, org_pk, MANAGE)
+    menu = selectors.manage_menu_orgs(user)
+    if org is not None and org not in menu:
+        menu.append(org)
+    form = RoleFilterForm(request.GET or None, orgs=menu)
+    filters = selectors.RoleFilters(org=org)
+    if form.is_valid():
+        filters.q = form.cleaned_data["q"]
+        filters.role = form.cleaned_data["role"]
+    page = keyset_page(selectors.managed_assignments(user, filters), after=parse_after(request.GET.get("after")))
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(request, "accounts/role_list.html", {
+        "form": form, "page": page, "org": org, "menu": menu, "query": query.urlencode(),
+        "find": request.GET.get("find", ""), "found": selectors.find_manageable_orgs(user, request.GET.get("find")),
+    })
+
+
+@login_required
+def org_roles(request, pk):
+    user = request.user
+    require(user, MANAGE)
+    org = get_visible_or_404(selectors.manageable_orgs(), user, pk, MANAGE)
+    roles = assignable_roles(user, org)
+    form = RoleAssignForm(request.POST or None, roles=roles)
+    if request.method == "POST" and form.is_valid():
+        assignment = run_service(form, services.assign_role, actor=user, user=form.user, org=org,
+                                 role=form.cleaned_data["role"])
+        if assignment is not None:
+            messages.success(request, _("%(username)s now has the role “%(role)s” at %(org)s.")
+                             % {"username": assignment.user.username, "role": assignment.get_role_display(),
+                                "org": org.name})
+            return redirect("accounts:org_roles", pk=org.pk)
+    parent = org.get_parent() if org.depth > 1 else None
+    if parent is not None and not user.can(MANAGE, parent):
+        parent = None
+    return render(request, "accounts/org_roles.html", {
+        "org": org, "parent": parent, "form": form, "roles": roles,
+        "assignments": selectors.assignments_on(org),
+    })
+
+
+@login_required
+@require_POST
+def role_remove(request, pk):
+    user = request.user
+    require(user, MANAGE)
+    assignment = get_visible_or_404(selectors.role_assignments(), user, pk, MANAGE)
+    try:
+        services.remove_role(actor=user, assignment=assignment)
+    except DomainError as exc:
+        messages.error(request, exc.text)
+    else:
+        messages.success(request, _("%(username)s no longer has the role “%(role)s” at %(org)s.")
+                         % {"username": assignment.user.username, "role": assignment.get_role_display(),
+                            "org": assignment.org.name})
+    return redirect(_safe_next(request, "accounts:role_list"))

@@ -1,0 +1,110 @@
+"""Reads of accounts, roles, API tokens and second-factor devices that take a user."""
+
+from dataclasses import dataclass
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from gonghui.core.scoping import ScopedQuerySet
+from gonghui.core.selectors import reach_orgs
+from gonghui.core.text import prefix_range
+from gonghui.orgs.models import Org
+
+from .models import ApiToken, ApiTokenQuerySet, RoleAssignment, User
+from .policies import MANAGE
+
+
+class OwnTokenQuerySet(ApiTokenQuerySet):
+    """A person's tokens are theirs alone: nobody else (not even a manager) sees them."""
+
+    def visible_to(self, user, action=None):
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+def tokens_for(user):
+    """The user's own tokens, newest first (revoked ones too, so the history is visible)."""
+    return OwnTokenQuerySet(model=ApiToken).visible_to(user).order_by("-created_at", "-id")
+
+
+def own_tokens():
+    """Queryset for `get_visible_or_404(own_tokens(), user, pk)`."""
+    return OwnTokenQuerySet(model=ApiToken)
+
+
+def role_assignments():
+    """RoleAssignment rows read through the scope rules (`visible_to(user, 'accounts.manage')`)."""
+    return ScopedQuerySet(model=RoleAssignment).select_related("user", "org")
+
+
+def my_role_assignments(user):
+    """The user's own role assignments, for the profile page."""
+    return (RoleAssignment.objects.filter(user=user).select_related("org")
+            .order_by("org__path", "role"))
+
+
+@dataclass
+class RoleFilters:
+    q: str = ""  # username prefix
+    role: str = ""
+    org: Org | None = None  # restrict to this subtree (must itself be visible)
+
+
+def managed_assignments(user, filters: RoleFilters):
+    """Role assignments on orgs in the subtree where `user` holds `accounts.manage`."""
+    qs = role_assignments().visible_to(user, MANAGE)
+    if filters.org is not None:
+        qs = qs.filter(org__path__startswith=filters.org.path)
+    if filters.role:
+        qs = qs.filter(role=filters.role)
+    q = (filters.q or "").strip()
+    if q:
+        qs = qs.filter(**prefix_range("user__username", q))
+    return qs
+
+
+def assignments_on(org):
+    """The roles held directly on one org (the caller has already checked it is visible)."""
+    return (RoleAssignment.objects.filter(org=org).select_related("user", "org")
+            .order_by("role", "user__username"))
+
+
+def manageable_orgs():
+    """Queryset for `get_visible_or_404(manageable_orgs(), user, pk, 'accounts.manage')`."""
+    return Org.objects.all()
+
+
+def manage_menu_orgs(user):
+    """The top orgs of the user's management reach and their children."""
+    return reach_orgs(user, MANAGE)
+
+
+def find_manageable_orgs(user, q, limit=20):
+    q = (q or "").strip()
+    if not q:
+        return []
+    qs = Org.objects.visible_to(user, MANAGE).filter(is_active=True)
+    return list(qs.filter(name__contains=q).order_by("path")[:limit])
+
+
+def find_user(username):
+    """An active account by exact username, or None."""
+    username = (username or "").strip()
+    if not username:
+        return None
+    return User.objects.filter(username=username, is_active=True).first()
+
+
+def confirmed_totp_device(user):
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def pending_totp_device(user):
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+
+
+def role_codes(user):
+    """The set of role codes the user holds anywhere (from the per-request role cache)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return {role for role, _path in user._assignments()}
