@@ -144,13 +144,15 @@ class MemberFieldsForm(StyledFormMixin, forms.Form):
         """Run the shared member validation after the fields' own checks, putting each problem
         on its field. The result is `self.member_input` (a validation.MemberInput)."""
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
         try:
-            self.member_input = clean_member_input(self.raw_member_values(cleaned))
+            member_input = clean_member_input(self.raw_member_values(cleaned))
         except MemberInputError as exc:
             for name, message in exc.errors.items():
-                self.add_error(name if name in self.fields else None, message)
+                if name not in self.errors:  # one message per field: the field's own check first
+                    self.add_error(name if name in self.fields else None, message)
+        else:
+            if not self.errors:
+                self.member_input = member_input
         return cleaned
 
 
