@@ -220,3 +220,76 @@ class Transfer(ScopedModel):
     @classmethod
     def default_view_action(cls):
         return "members.view"
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "UPLOADED", _("Being checked")
+    VALIDATED = "VALIDATED", _("Checked")
+    INVALID = "INVALID", _("Cannot be imported")
+    IMPORTING = "IMPORTING", _("Importing")
+    IMPORTED = "IMPORTED", _("Imported")
+    FAILED = "FAILED", _("Failed")
+    CANCELLED = "CANCELLED", _("Cancelled")
+
+
+def import_file_path(instance, filename):
+    """Uploaded member files are stored encrypted under a random name (never the user's)."""
+    import uuid
+
+    return f"private/imports/{uuid.uuid4().hex}.xlsx.enc"
+
+
+class MemberImport(ScopedModel):
+    """One uploaded member spreadsheet: checked row by row, then imported all-or-nothing.
+
+    The stored file is Fernet-encrypted (it holds clear ID numbers) and deleted once the import
+    is imported or cancelled. `report` holds the per-row problems shown to the user (values
+    of ID/phone cells masked) and the row numbers that were invalid when checked."""
+
+    scope_lookups = ("org",)
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+",
+                            verbose_name=_("import into"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("uploaded by"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    original_name = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(_("file"), upload_to=import_file_path, max_length=200, blank=True)
+    file_size = models.PositiveBigIntegerField(_("file size"), default=0)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices,
+                              default=ImportStatus.UPLOADED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    invalid_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    imported_rows = models.PositiveIntegerField(_("imported rows"), default=0)
+    report = models.JSONField(_("error report"), default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    validated_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("confirmed by"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member import")
+        verbose_name_plural = _("member imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="member_import_status_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_rows__lte=models.F("total_rows"))
+                                   & Q(invalid_rows__lte=models.F("total_rows")),
+                                   name="member_import_counts_consistent"),
+        ]
+
+    def __str__(self):
+        return self.original_name or f"#{self.pk}"
+
+    @classmethod
+    def default_view_action(cls):
+        return "members.import"
+
+    @property
+    def is_running(self):
+        return self.status in (ImportStatus.UPLOADED, ImportStatus.IMPORTING)
