@@ -20,3 +20,21 @@ urlpatterns = [
     path("options/unions/", views.union_options, name="union_options"),
     path("options/enterprises/", views.enterprise_options, name="enterprise_options"),
 ]
+
+# Import and export (views_import.py).
+from . import views_import  # noqa: E402
+
+urlpatterns += [
+    path("import/", views_import.import_upload, name="import_upload"),
+    path("import/template.xlsx", views_import.import_template, name="import_template"),
+    path("imports/", views_import.import_list, name="import_list"),
+    path("imports/<int:pk>/", views_import.import_detail, name="import_detail"),
+    path("imports/<int:pk>/status/", views_import.import_status, name="import_status"),
+    path("imports/<int:pk>/errors.xlsx", views_import.import_errors, name="import_errors"),
+    path("imports/<int:pk>/confirm/", views_import.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/cancel/", views_import.import_cancel, name="import_cancel"),
+    path("imports/<int:pk>/recheck/", views_import.import_recheck, name="import_recheck"),
+    path("export/", views_import.export, name="export"),
+    path("exports/<str:job_id>/", views_import.export_status, name="export_status"),
+    path("exports/<str:job_id>/download/", views_import.export_download, name="export_download"),
+]

@@ -1,0 +1,38 @@
+"""Background jobs of the member registry. Each is idempotent and is enqueued with
+`delay_on_commit`, so it never runs against a transaction that did not commit."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def check_member_import_task(member_import_id):
+    """Check every row of an uploaded member file (UPLOADED → VALIDATED / INVALID)."""
+    from .importing import check_member_import
+
+    check_member_import(member_import_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def run_member_import_task(member_import_id):
+    """Import the valid rows of a confirmed file in one transaction (IMPORTING → IMPORTED / FAILED)."""
+    from .importing import run_member_import
+
+    run_member_import(member_import_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def run_member_export_task(job_id):
+    """Write a large member export to a file the requesting user downloads later."""
+    from .exporting import run_export_job
+
+    run_export_job(job_id)
+
+
+@shared_task(ignore_result=True)
+def purge_member_files_task():
+    """Remove stored upload files of abandoned imports and expired export files (schedule daily)."""
+    from .exporting import purge_export_files
+    from .importing import purge_import_files
+
+    purge_import_files()
+    purge_export_files()
