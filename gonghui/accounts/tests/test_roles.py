@@ -242,3 +242,14 @@ def test_permission_matrix_assign_action(client, tree, who, org, allowed):
     else:
         assert response.status_code in (403, 404)
         assert not RoleAssignment.objects.filter(user=target).exists()
+
+
+def test_audit_view_is_granted_by_name_only():
+    from gonghui.accounts.roles import role_grants
+
+    assert role_grants(Role.DISTRICT_STAFF, "audit.view")
+    assert role_grants(Role.TOWN_CADRE, "audit.view")
+    assert role_grants(Role.UNION_CHAIR, "audit.view")
+    assert not role_grants(Role.UNION_STAFF, "audit.view")  # "*.view" does not reach the trail
+    assert role_grants(Role.UNION_STAFF, "members.view")
+    assert not role_grants(Role.MEMBER, "audit.view")
