@@ -1,7 +1,27 @@
+"""The home dashboard, the audit trail pages and the health check."""
+
+import json
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from gonghui.accounts.roles import Role
+from gonghui.accounts.selectors import role_codes
+from gonghui.orgs.models import Org
+
+from .dashboard import dashboard_for
+from .forms import AuditFilterForm
+from .models import AuditEvent
+from .pagination import keyset_page, parse_after
+from .policies import get_visible_or_404, require
+from .selectors import AuditFilters, reach_orgs, search_audit_events
+
+AUDIT_VIEW = "audit.view"
 
 
 def healthz(request):
@@ -17,6 +37,105 @@ def healthz(request):
     return JsonResponse({"status": "ok" if status == 200 else "error", "database": database}, status=status)
 
 
+# --- dashboard ---------------------------------------------------------------------------------
+def _org_url(pk):
+    """The org detail page when the orgs app provides one; None keeps the name plain text."""
+    try:
+        return reverse("orgs:detail", kwargs={"pk": pk})
+    except NoReverseMatch:
+        return None
+
+
+def _chart_size(n):
+    return "chart" if n <= 8 else "chart chart-md" if n <= 16 else "chart chart-lg"
+
+
+def _members_chart(children):
+    """ECharts option (fed to static/js/charts.js through json_script) for members per child;
+    `links` makes a bar click open that org."""
+    return {
+        "aria": {"enabled": True},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "grid": {"left": 8, "right": 48, "top": 8, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "value", "minInterval": 1},
+        "yAxis": {"type": "category", "inverse": True,
+                  "data": [c.org.short_name or c.org.name for c in children],
+                  "axisLabel": {"width": 120, "overflow": "truncate"}},
+        "series": [{"type": "bar", "name": _("Live members"), "data": [c.kpis.members for c in children],
+                    "itemStyle": {"color": "#b8232f"}, "label": {"show": True, "position": "right"},
+                    "cursor": "pointer"}],
+        "links": [c.url for c in children],
+    }
+
+
+@require_safe
 @login_required
 def home(request):
-    return render(request, "core/home.html", {})
+    sections = dashboard_for(request.user)
+    if not sections:
+        return render(request, "core/home_no_scope.html", {
+            "is_member": Role.MEMBER in role_codes(request.user),
+        })
+    for index, section in enumerate(sections):
+        section.url = _org_url(section.org.pk)
+        for child in section.children:
+            child.url = _org_url(child.org.pk)
+        section.chart_id = f"members-chart-{index}"
+        section.chart_class = _chart_size(len(section.children))
+        section.chart = _members_chart(section.children) if section.children else None
+    return render(request, "core/home.html", {"sections": sections})
+
+
+# --- audit trail -------------------------------------------------------------------------------
+@require_safe
+@login_required
+def audit_list(request):
+    user = request.user
+    require(user, AUDIT_VIEW)
+    org = None
+    if request.GET.get("org"):
+        org = get_visible_or_404(Org.objects.all(), user, parse_after(request.GET.get("org")), AUDIT_VIEW)
+    orgs = reach_orgs(user, AUDIT_VIEW)
+    if org is not None and org not in orgs:
+        orgs.append(org)
+    form = AuditFilterForm(request.GET or None, orgs=orgs)
+    page = None
+    if not form.is_bound or form.is_valid():
+        data = form.cleaned_data if form.is_bound else {}
+        filters = AuditFilters(action=data.get("action", ""), actor=data.get("actor", ""),
+                               object_type=data.get("object_type", ""), date_from=data.get("date_from"),
+                               date_to=data.get("date_to"), org=org)
+        page = keyset_page(search_audit_events(user, filters), after=parse_after(request.GET.get("after")))
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def _pretty(value):
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+
+
+def _changes(before, after):
+    """Rows (field, before, after, changed) over the keys of both snapshots."""
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    rows = []
+    for key in sorted(set(before) | set(after)):
+        old = _pretty(before[key]) if key in before else None
+        new = _pretty(after[key]) if key in after else None
+        rows.append({"field": key, "before": old, "after": new, "changed": old != new})
+    return rows
+
+
+@require_safe
+@login_required
+def audit_detail(request, pk):
+    user = request.user
+    require(user, AUDIT_VIEW)
+    event = get_visible_or_404(AuditEvent.objects.select_related("org"), user, pk, AUDIT_VIEW)
+    return render(request, "core/audit_detail.html", {
+        "event": event,
+        "changes": _changes(event.before, event.after),
+        "before_json": _pretty(event.before) if event.before is not None else "",
+        "after_json": _pretty(event.after) if event.after is not None else "",
+    })

@@ -1,0 +1,162 @@
+"""The home dashboard: figures computed from the records, per-child chart, constant queries."""
+
+import datetime
+import itertools
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from gonghui.core.dashboard import child_figures, dashboard_for
+from gonghui.core.testing.factories import EnterpriseFactory, MembershipFactory, PersonFactory, add_org
+from gonghui.members.models import MembershipStatus
+from gonghui.orgs.models import OrgLevel
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+_births = itertools.count()
+
+
+def add_member(union, *, migrant=False, status=MembershipStatus.ACTIVE):
+    # A distinct birth date per person: PersonFactory's ID numbers otherwise only vary in a
+    # 3-digit sequence, and collide now and then across a test session.
+    birth_on = datetime.date(1970, 1, 1) + datetime.timedelta(days=next(_births))
+    person = PersonFactory(is_migrant=migrant, hometown_province="安徽省" if migrant else "浙江省", birth_on=birth_on)
+    ended = datetime.date(2024, 1, 1) if status in (MembershipStatus.LEFT, MembershipStatus.TRANSFERRED_OUT) else None
+    return MembershipFactory(person=person, union=union, status=status, ended_on=ended)
+
+
+@pytest.fixture
+def people(tree):
+    """union1: 3 live (1 migrant) + 1 left; union1b: 1 live (transfer pending); union2: 2 live migrants.
+    Headcount: enterprise1 120 (town1/union1), enterprise2 120 (town2/union2), plus 60 in town1 with no union."""
+    add_member(tree.union1, migrant=True)
+    add_member(tree.union1)
+    add_member(tree.union1)
+    add_member(tree.union1, status=MembershipStatus.LEFT)
+    add_member(tree.union1b, status=MembershipStatus.TRANSFER_PENDING)
+    add_member(tree.union2, migrant=True)
+    add_member(tree.union2, migrant=True)
+    EnterpriseFactory(town=tree.town1, union=None, headcount=60)
+    return tree
+
+
+def test_district_figures_come_from_the_records(people):
+    tree = people
+    [section] = dashboard_for(tree.district_staff)
+    assert section.org == tree.district
+    k = section.kpis
+    assert (k.unions, k.members, k.migrants, k.headcount) == (3, 6, 3, 300)
+    assert k.membership_rate == 2.0 and k.migrant_share == 50.0
+
+    by_name = {c.org.name: c.kpis for c in section.children}
+    town1, town2 = by_name[tree.town1.name], by_name[tree.town2.name]
+    assert (town1.unions, town1.members, town1.migrants, town1.headcount) == (2, 4, 1, 180)
+    assert (town2.unions, town2.members, town2.migrants, town2.headcount) == (1, 2, 2, 120)
+    assert town1.migrant_share == 25.0 and town2.migrant_share == 100.0
+    # The children add up to the whole.
+    assert sum(c.kpis.members for c in section.children) == k.members
+
+
+def test_town_cadre_sees_their_town_and_its_unions(people):
+    tree = people
+    [section] = dashboard_for(tree.town1_cadre)
+    assert section.org == tree.town1
+    assert (section.kpis.unions, section.kpis.members) == (2, 4)
+    assert [(c.org, c.kpis.members) for c in section.children] == [(tree.union1, 3), (tree.union1b, 1)]
+
+
+def test_dashboard_page_shows_the_figures_chart_and_table(client, people):
+    tree = people
+    client.force_login(tree.district_staff)
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "2.0 %" in text and "50.0 %" in text  # rate and migrant share of the district
+    assert "of 300 staff" in text
+
+    # The chart's data travels as JSON (CSP: no inline script) and matches the table.
+    match = re.search(r'<script id="members-chart-0" type="application/json">(.*?)</script>', text, re.S)
+    option = json.loads(match.group(1))
+    assert option["yAxis"]["data"] == [tree.town1.name, tree.town2.name]
+    assert option["series"][0]["data"] == [4, 2]
+    assert 'data-chart="members-chart-0"' in text
+    try:
+        expected = [reverse("orgs:detail", kwargs={"pk": org.pk}) for org in (tree.town1, tree.town2)]
+    except NoReverseMatch:
+        expected = [None, None]
+    assert option["links"] == expected
+    for url in filter(None, expected):
+        assert f'href="{url}"' in text
+    assert "<script>" not in text  # nothing inline
+
+
+def test_union_chair_sees_their_union_without_children(client, people):
+    tree = people
+    client.force_login(tree.union1_chair)
+    response = client.get(reverse("core:home"))
+    [section] = response.context["sections"]
+    assert section.org == tree.union1 and section.kpis.members == 3
+    assert section.children == [] and section.chart is None
+    assert "data-chart" not in response.content.decode()
+
+
+def test_member_sees_the_portal_notice_and_no_dead_links(client, tree):
+    client.force_login(tree.member_user)
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "member portal" in text
+    assert "data-chart" not in text
+    for href in re.findall(r'href="([^"#]+)"', text):
+        if href.startswith("/static/"):
+            continue
+        assert client.get(href).status_code == 200, href
+
+
+def test_account_without_role_is_told_so(client, tree):
+    client.force_login(tree.outsider)
+    text = client.get(reverse("core:home")).content.decode()
+    assert "no role yet" in text
+
+
+def test_home_needs_sign_in(client, db):
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_inactive_children_are_left_out(tree):
+    closed = add_org(tree.district, "已撤销街道", OrgLevel.TOWN, is_active=False)
+    assert closed not in [c.org for c in child_figures(tree.district)]
+
+
+def _home_queries(client):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("core:home")).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_count_does_not_grow_with_the_number_of_orgs(client, people, django_assert_max_num_queries):
+    tree = people
+    client.force_login(tree.district_staff)
+    with django_assert_max_num_queries(14):
+        client.get(reverse("core:home"))
+    before = _home_queries(client)
+    for i in range(6):
+        town = add_org(tree.district, f"新镇{i}", OrgLevel.TOWN)
+        for j in range(3):
+            union = add_org(town, f"新工会{i}-{j}", OrgLevel.GRASSROOTS)
+            EnterpriseFactory(town=town, union=union, headcount=50)
+            add_member(union, migrant=bool(j % 2))
+    after = _home_queries(client)
+    assert after == before
+    [section] = client.get(reverse("core:home")).context["sections"]
+    assert len(section.children) == 8
+    assert section.kpis.members == 6 + 18
