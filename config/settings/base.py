@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "ninja",  # serves the API docs (Swagger UI) from static files instead of a CDN
     "gonghui.core",
     "gonghui.accounts",
     "gonghui.orgs",

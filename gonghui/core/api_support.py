@@ -1,0 +1,496 @@
+"""What every ninja router shares: authentication, one error format, input types that never let
+bad input reach the database, keyset pagination, rate limits and Idempotency-Key replay.
+
+Error body (every 4xx the API produces has this shape, translated by Accept-Language):
+
+    {"code": "already_member", "message": "…", "field": "id_number", "errors": []}
+
+`errors` lists field problems ({"field", "code", "message"}) for validation failures:
+422 when the request has the wrong shape (types, missing fields, unknown fields), 400 when its
+content breaks a rule (ID check digit, a level not allowed under a parent…). Hidden and missing
+records answer the same 404 body. Services' `DomainError` → 400, or 409 for conflicts
+(`CONFLICT_CODES`), or 403 for `forbidden`.
+"""
+
+import hashlib
+import json
+import math
+import re
+import threading
+import time
+from contextlib import contextmanager
+from typing import Annotated
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Schema, Status
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.responses import NinjaJSONEncoder
+from ninja.security import HttpBearer
+from ninja.security.apikey import APIKeyCookie
+from ninja.throttling import BaseThrottle
+from ninja.utils import check_csrf
+from pydantic import AfterValidator, BaseModel, StringConstraints
+
+from gonghui.core.context import client_ip
+from gonghui.core.errors import DomainError
+from gonghui.core.pagination import keyset_page
+
+# --------------------------------------------------------------------------------------------
+# Input types
+# --------------------------------------------------------------------------------------------
+
+# Largest primary key a database column holds (BigAutoField); larger ids are "not found".
+MAX_ID = 2**63 - 1
+MAX_PAGE_SIZE = 200
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_text(value: str) -> str:
+    """Refuse what a database cannot store (NUL, lone surrogates) and control characters."""
+    if _CONTROL.search(value):
+        raise ValueError(_("The text contains control characters."))
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(_("The text is not valid Unicode.")) from exc
+    return value.strip()
+
+
+def Text(max_length: int):  # noqa: N802 — a type factory, used like a type
+    return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(_clean_text)]
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class ErrorItem(Schema):
+    field: str | None = None
+    code: str
+    message: str
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+    errors: list[ErrorItem] = []
+
+
+def error_responses(*statuses):
+    """`response=` entries documenting the error body for the given statuses."""
+    return dict.fromkeys(statuses, ErrorOut)
+
+
+class Ref(Schema):
+    """A related record: its id and name."""
+
+    id: int
+    name: str
+
+
+def ref(obj):
+    return {"id": obj.pk, "name": obj.name} if obj is not None else None
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------
+
+# DomainError codes that mean "the request conflicts with the current state of a record".
+CONFLICT_CODES = {"already_member", "transfer_decided", "code_taken", "uscc_taken"}
+
+
+class ApiError(Exception):
+    """Raised by endpoints and helpers; rendered as the error body with `status`."""
+
+    def __init__(self, status, code, message, *, field=None, errors=None, headers=None):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, str(message)
+        self.field, self.errors, self.headers = field, errors or [], headers or {}
+
+
+def error_body(code, message, field=None, errors=None):
+    return {"code": code, "message": str(message), "field": field, "errors": errors or []}
+
+
+def not_found():
+    """The one 404: hidden and missing records are indistinguishable."""
+    return ApiError(404, "not_found", _("Not found."))
+
+
+def _json(api, request, status, body, headers=None):
+    response = api.create_response(request, body, status=status)
+    for key, value in (headers or {}).items():
+        response[key] = value
+    return response
+
+
+def _validation_message(err) -> str:
+    kind, ctx = err.get("type", ""), err.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind == "extra_forbidden":
+        return _("This field is not accepted here.")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return _("Send a JSON object.")
+    if kind.startswith("int_") or kind == "int_from_float":
+        return _("Enter a whole number.")
+    if kind.startswith("float_") or kind.startswith("decimal_"):
+        return _("Enter a number.")
+    if kind.startswith("bool_"):
+        return _("Enter true or false.")
+    if kind.startswith("date_") or kind.startswith("datetime_"):
+        return _("Enter a date as YYYY-MM-DD (e.g. 2026-03-01).")
+    if kind in ("string_type", "string_unicode"):
+        return _("Enter text.")
+    if kind == "string_too_long":
+        return _("Enter at most %(n)s characters.") % {"n": ctx.get("max_length")}
+    if kind == "string_too_short":
+        return _("Enter at least %(n)s characters.") % {"n": ctx.get("min_length")}
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Enter a number of at least %(n)s.") % {"n": ctx.get("ge", ctx.get("gt"))}
+    if kind in ("less_than_equal", "less_than"):
+        return _("Enter a number of at most %(n)s.") % {"n": ctx.get("le", ctx.get("lt"))}
+    if kind in ("enum", "literal_error"):
+        return _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
+    if kind == "list_type":
+        return _("Send a list.")
+    if kind == "value_error":
+        return str(ctx.get("error") or err.get("msg", ""))
+    return str(err.get("msg", _("This value is not valid.")))
+
+
+def _field_name(loc) -> str | None:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form"):
+        parts = parts[1:]
+    if parts and parts[0] == "payload":  # every body parameter is called `payload`
+        parts = parts[1:]
+    return ".".join(parts) or None
+
+
+def install_error_handlers(api):
+    """Map every exception an endpoint may raise to the one error body."""
+
+    @api.exception_handler(ApiError)
+    def _api_error(request, exc):
+        return _json(api, request, exc.status, error_body(exc.code, exc.message, exc.field, exc.errors),
+                     exc.headers)
+
+    @api.exception_handler(Http404)
+    def _not_found(request, exc):
+        return _json(api, request, 404, error_body("not_found", _("Not found.")))
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request, exc):
+        message = str(exc) or _("You are not allowed to do this here.")
+        return _json(api, request, 403, error_body("forbidden", message))
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request, exc):
+        return _json(api, request, 401, error_body(
+            "unauthenticated", _("Sign in first: send Authorization: Bearer <token> (POST /api/v1/auth/token).")),
+            {"WWW-Authenticate": 'Bearer realm="api"'})
+
+    @api.exception_handler(HttpError)
+    def _http_error(request, exc):
+        if exc.status_code == 400:  # ninja raises this only when the body is not JSON
+            return _json(api, request, 400, error_body("malformed_body", _("The request body is not valid JSON.")))
+        if exc.status_code == 429:
+            return _json(api, request, 429, error_body("rate_limited", _("Too many requests; wait and retry.")))
+        if exc.status_code == 403:
+            return _json(api, request, 403, error_body("csrf_failed", _(
+                "The CSRF check failed: send the X-CSRFToken header with a session cookie, or use a bearer token.")))
+        return _json(api, request, exc.status_code, error_body("error", str(exc)))
+
+    @api.exception_handler(NinjaValidationError)
+    def _invalid(request, exc):
+        errors = [{"field": _field_name(e.get("loc", ())), "code": e.get("type", "invalid"),
+                   "message": _validation_message(e)} for e in exc.errors]
+        # A malformed id in the URL is a record that does not exist: the same 404.
+        if exc.errors and all((e.get("loc") or ("",))[0] == "path" for e in exc.errors):
+            return _json(api, request, 404, error_body("not_found", _("Not found.")))
+        first = errors[0] if errors else {"field": None, "message": ""}
+        message = _("Some fields are not valid: %(detail)s") % {
+            "detail": "; ".join(f"{e['field'] or '—'}: {e['message']}" for e in errors)}
+        return _json(api, request, 422, error_body("invalid", message, first["field"], errors))
+
+    @api.exception_handler(DomainError)
+    def _domain(request, exc):
+        code = exc.code or "invalid"
+        status = 409 if code in CONFLICT_CODES else 403 if code == "forbidden" else 400
+        field = getattr(exc, "field", None)
+        errors = [{"field": field, "code": code, "message": exc.text}] if field else []
+        return _json(api, request, status, error_body(code, exc.text, field, errors))
+
+    @api.exception_handler(DjangoValidationError)
+    def _django_invalid(request, exc):
+        if hasattr(exc, "error_dict"):
+            errors = [{"field": None if name == "__all__" else name, "code": "invalid", "message": " ".join(msgs)}
+                      for name, msgs in exc.message_dict.items()]
+        else:
+            errors = [{"field": None, "code": "invalid", "message": m} for m in exc.messages]
+        message = "; ".join(e["message"] for e in errors)
+        return _json(api, request, 400, error_body("invalid", message, errors[0]["field"] if errors else None,
+                                                   errors))
+
+
+@contextmanager
+def api_field_names(**mapping):
+    """Services name fields as their forms do; rename them to the API's names in errors.
+    `with api_field_names(new_parent="parent"): services.move_org(...)`."""
+    try:
+        yield
+    except DomainError as exc:
+        exc.field = mapping.get(exc.field, exc.field)
+        raise
+
+
+def invalid_fields(errors: dict[str, str], message=None):
+    """An ApiError (400) from {field: message}, e.g. MemberInputError.errors."""
+    items = [{"field": f, "code": "invalid", "message": str(m)} for f, m in errors.items()]
+    message = message or "; ".join(f"{i['field']}: {i['message']}" for i in items)
+    return ApiError(400, "invalid", message, field=items[0]["field"] if items else None, errors=items)
+
+
+# --------------------------------------------------------------------------------------------
+# Lookups
+# --------------------------------------------------------------------------------------------
+
+def get_visible(queryset, user, pk, action=None):
+    """A record by id through `visible_to(user)`, or the one 404."""
+    try:
+        return queryset.visible_to(user, action).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise not_found() from exc
+
+
+def resolve(queryset, pk, *, field):
+    """A record named in the request body. Unknown (or hidden: pass a scoped queryset) → 400
+    on that field, like NetBox: the request is wrong, the URL is not."""
+    if pk is None:
+        return None
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise ApiError(400, "unknown_reference",
+                       _("No record with id %(id)s that you can use here.") % {"id": pk}, field=field,
+                       errors=[{"field": field, "code": "unknown_reference",
+                                "message": _("No record with id %(id)s that you can use here.") % {"id": pk}}])
+    return obj
+
+
+# --------------------------------------------------------------------------------------------
+# Authentication
+# --------------------------------------------------------------------------------------------
+
+MAX_TOKEN_LENGTH = 256
+
+
+def user_for_token(raw: str):
+    """The user of a live token, or None. Interim: reads ApiToken directly until
+    accounts.services.authenticate_token exists (then this calls it)."""
+    from gonghui.accounts.models import ApiToken, hash_token
+
+    if not raw or len(raw) > MAX_TOKEN_LENGTH:
+        return None
+    token = ApiToken.objects.live().select_related("user").filter(key_hash=hash_token(raw)).first()
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+class BearerTokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>`: a live personal ApiToken of an active user."""
+
+    def authenticate(self, request, token):
+        user = user_for_token(token.strip())
+        if user is None or not user.is_active:
+            return None
+        request.user = user
+        return user
+
+
+class SessionCsrfAuth(APIKeyCookie):
+    """The browser's session cookie. Unsafe methods need the CSRF token, but only once there
+    is a signed-in session — without one the answer is 401, not a CSRF error."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if self.csrf and check_csrf(request):
+            raise HttpError(403, "CSRF check failed")
+        return user
+
+
+def api_auth():
+    return [BearerTokenAuth(), SessionCsrfAuth()]
+
+
+# --------------------------------------------------------------------------------------------
+# Rate limits (fixed window in Django's cache; Redis in production, so limits hold across
+# processes — the in-process LocMemCache of dev and tests limits per process only)
+# --------------------------------------------------------------------------------------------
+
+_PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+
+
+def parse_rate(rate):
+    """'10/min' → (10, 60); None or '' → None (no limit)."""
+    if not rate:
+        return None
+    count, _slash, period = str(rate).partition("/")
+    return int(count), _PERIODS[period.strip() or "s"]
+
+
+def hit(scope: str, ident: str, rate) -> float | None:
+    """Count one request; None when allowed, else seconds until the window resets."""
+    parsed = parse_rate(rate)
+    if parsed is None:
+        return None
+    limit, period = parsed
+    now = time.time()
+    window = int(now // period)
+    key = "rl:" + hashlib.sha256(f"{scope}:{ident}:{window}".encode()).hexdigest()
+    cache.add(key, 0, timeout=period + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=period + 1)
+        count = 1
+    if count > limit:
+        return period - (now % period)
+    return None
+
+
+def enforce_rate(request, scope: str, rate):
+    """Raise 429 (with Retry-After) when this client IP exceeded `rate` for `scope`."""
+    wait = hit(scope, client_ip(request) or "-", rate)
+    if wait is not None:
+        raise ApiError(429, "rate_limited", _("Too many requests; wait %(n)s seconds and retry.")
+                       % {"n": math.ceil(wait)}, headers={"Retry-After": str(math.ceil(wait))})
+
+
+class ApiRateThrottle(BaseThrottle):
+    """Every API call: `API_RATE` (default 1200/min) per signed-in user, or per IP before sign-in."""
+
+    def __init__(self):
+        self._local = threading.local()  # one instance serves every request thread
+
+    def allow_request(self, request):
+        user = getattr(request, "auth", None)
+        ident = f"u{user.pk}" if getattr(user, "pk", None) else f"ip{client_ip(request)}"
+        self._local.wait = hit("api", ident, getattr(settings, "API_RATE", "1200/min"))
+        return self._local.wait is None
+
+    def wait(self):
+        return getattr(self._local, "wait", None)
+
+
+# --------------------------------------------------------------------------------------------
+# Pagination
+# --------------------------------------------------------------------------------------------
+
+class PageParams(Schema):
+    after: Id | None = Field(None, description="Keyset cursor: the `next_after` of the previous page.")
+    limit: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description=f"Rows per page, 1–{MAX_PAGE_SIZE}.")
+
+
+class PageMeta(Schema):
+    count: int = Field(description="Matching rows, counted up to a cap (see count_capped).")
+    count_capped: bool = Field(description="True when there are more than `count` rows (shown as “1,000+”).")
+    next_after: int | None = Field(description="Pass as `after` for the next page; null on the last page.")
+    limit: int
+
+
+def paginate(queryset, params: PageParams, *, row=None, rows=None, descending=True):
+    """Keyset page of `queryset` by id plus a capped count: a fixed number of queries whatever
+    the table or page size. `row(obj)` gives one output dict, or `rows(objs)` a page of them
+    (to batch a lookup for the whole page)."""
+    page = keyset_page(queryset, after=params.after, size=params.limit, descending=descending)
+    items = rows(page.items) if rows else [row(obj) for obj in page.items]
+    return {"items": items, "count": page.count, "count_capped": page.count_capped,
+            "next_after": page.next_after, "limit": params.limit}
+
+
+# --------------------------------------------------------------------------------------------
+# Idempotency-Key
+# --------------------------------------------------------------------------------------------
+
+IDEMPOTENCY_TTL = 24 * 3600
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+IDEMPOTENCY_HEADER_DOC = ("Optional. Send a unique value (e.g. a UUID) to make this POST safe to retry: "
+                          "a replay within 24 hours returns the first response and creates nothing.")
+
+
+def _jsonable(value):
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return value
+
+
+def _rendered(schema, data):
+    """The body exactly as ninja's renderer writes it (its encoder rounds times to milliseconds),
+    so a replay is byte-for-byte the first answer."""
+    return json.loads(json.dumps(schema.model_validate(data).model_dump(), cls=NinjaJSONEncoder))
+
+
+def idempotent(request, key, payload, run, *, schema):
+    """Run `run() -> (status, data)` once per (user, endpoint, Idempotency-Key).
+
+    The first 2xx response is kept in the cache for 24 hours (Django's cache: Redis in
+    production, so every web process sees it). A replay with the same body returns it with
+    `Idempotent-Replayed: true`; the same key with a different body is refused (422); a replay
+    while the first request still runs gets 409. Errors are not kept: nothing was created,
+    so a retry simply runs again."""
+    if key is None:
+        status, data = run()
+        return Status(status, data)
+    if not IDEMPOTENCY_KEY.match(key):
+        raise ApiError(400, "idempotency_key_invalid",
+                       _("Idempotency-Key must be 1–255 visible ASCII characters."), field="Idempotency-Key")
+    user = request.auth
+    scope = f"{user.pk}:{request.method}:{request.path}:{key}"
+    cache_key = "idem:" + hashlib.sha256(scope.encode()).hexdigest()
+    fingerprint = hashlib.sha256(
+        json.dumps(_jsonable(payload), sort_keys=True, default=str).encode()).hexdigest()
+    stored = cache.get(cache_key)
+    if stored is None:
+        if not cache.add(cache_key + ":lock", 1, timeout=60):
+            raise ApiError(409, "idempotency_in_progress",
+                           _("A request with this Idempotency-Key is still being processed; retry shortly."))
+        try:
+            stored = cache.get(cache_key)  # finished between our first look and the lock
+            if stored is None:
+                status, data = run()
+                body = _rendered(schema, data)
+                if 200 <= status < 300:
+                    cache.set(cache_key, {"fingerprint": fingerprint, "status": status, "body": body,
+                                          "at": timezone.now().isoformat()}, timeout=IDEMPOTENCY_TTL)
+                return Status(status, body)
+        finally:
+            cache.delete(cache_key + ":lock")
+    if stored["fingerprint"] != fingerprint:
+        raise ApiError(422, "idempotency_key_reused",
+                       _("This Idempotency-Key was already used with a different request body."),
+                       field="Idempotency-Key")
+    response = HttpResponse(json.dumps(stored["body"], cls=NinjaJSONEncoder), status=stored["status"],
+                            content_type="application/json; charset=utf-8")
+    response["Idempotent-Replayed"] = "true"
+    return response
