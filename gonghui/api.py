@@ -1,5 +1,45 @@
-"""The JSON API at /api/v1/: one NinjaAPI, each app contributes its router from `<app>/api.py`."""
+"""The JSON API at /api/v1/: one NinjaAPI, each app contributes its router from `<app>/api.py`.
+
+OpenAPI at /api/v1/openapi.json, interactive docs at /api/v1/docs (assets served from static,
+no CDN). Authentication: `Authorization: Bearer <token>` from POST /api/v1/auth/token, or the
+browser's session cookie (with the CSRF header on unsafe methods). Error bodies, pagination,
+rate limits and Idempotency-Key: see gonghui/core/api_support.py.
+"""
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="智慧工会 API", version="1", urls_namespace="api")
+from gonghui.core.api_support import ApiRateThrottle, api_auth, install_error_handlers
+
+DESCRIPTION = """智慧工会 JSON API.
+
+* **Sign in**: `POST /api/v1/auth/token` with `{"username", "password"}` → `{"token"}`; then send
+  `Authorization: Bearer <token>` on every call.
+* **Scope**: every list and record is limited to the caller's part of the organisation tree;
+  a record outside it answers 404 exactly like a missing one. A visible record the caller may
+  not change answers 403.
+* **Errors**: `{"code", "message", "field", "errors": [{"field", "code", "message"}]}`, in the
+  language of `Accept-Language` (简体中文 by default). 422 = the request has the wrong shape;
+  400 = a rule refused it; 409 = it conflicts with the current state (e.g. `already_member`).
+* **Lists**: keyset pagination — pass the `next_after` of one page as `after` for the next;
+  `limit` 1–200; `count` stops at a cap (`count_capped: true` means “at least”).
+* **Retries**: send `Idempotency-Key` on creating POSTs; a replay returns the first answer.
+* **Personal data**: ID card and mobile numbers are masked; search by them with
+  `POST /api/v1/members/search`, never in a URL.
+"""
+
+api = NinjaAPI(title="智慧工会 API", version="1", urls_namespace="api", description=DESCRIPTION,
+               auth=api_auth(), throttle=[ApiRateThrottle()])
+install_error_handlers(api)
+
+
+def _add_routers():
+    from gonghui.accounts.api import router as accounts_router
+    from gonghui.members.api import router as members_router
+    from gonghui.orgs.api import router as orgs_router
+
+    api.add_router("/auth", accounts_router)
+    api.add_router("", orgs_router)  # /orgs, /enterprises
+    api.add_router("", members_router)  # /members, /transfers
+
+
+_add_routers()
