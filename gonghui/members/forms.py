@@ -273,6 +273,16 @@ class TransferRequestForm(StyledFormMixin, forms.Form):
 
 
 class TransferDecisionForm(StyledFormMixin, forms.Form):
+    """The note of an accept, reject or cancel (the form prefix says which). A rejection needs a
+    reason; the service says so on the field."""
+
+    LABELS = {"accept": _("Note (optional)"), "reject": _("Reason for rejecting"),
+              "cancel": _("Note (optional)")}
+
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = self.LABELS.get(self.prefix, self.fields["note"].label)
 
 

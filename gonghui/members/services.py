@@ -151,8 +151,9 @@ def end_membership(*, actor, membership, ended_on: datetime.date, reason: str):
     before = audit.snapshot(membership)
     membership.status, membership.ended_on, membership.end_reason = MembershipStatus.LEFT, ended_on, reason
     membership.save()
+    old_values, new_values = audit.changed(before, audit.snapshot(membership))
     audit.record(actor=actor, action="members.membership.end", obj=membership, org=membership.union,
-                 before=before, after=audit.snapshot(membership))
+                 before=old_values, after=new_values)
     return membership
 
 
@@ -216,8 +217,9 @@ def accept_transfer(*, actor, transfer, note="") -> Membership:
     new.save()
     transfer.to_membership = new
     _decide(transfer, actor, TransferStatus.ACCEPTED, note)
+    old_values, new_values = audit.changed(before, audit.snapshot(old))
     audit.record(actor=actor, action="members.membership.transfer_out", obj=old, org=transfer.from_union,
-                 before=before, after=audit.snapshot(old))
+                 before=old_values, after=new_values)
     audit.record(actor=actor, action="members.transfer.accept", obj=transfer, org=transfer.to_union,
                  after={"status": transfer.status, "to_membership": new.pk, "note": note})
     return new
