@@ -91,6 +91,14 @@ class TreeNode:
     def is_union(self):
         return self.org.level == OrgLevel.GRASSROOTS
 
+    @property
+    def shows_unions(self):
+        return self.org.level not in (OrgLevel.GRASSROOTS, OrgLevel.GROUP)
+
+    @property
+    def shows_members(self):
+        return self.org.level != OrgLevel.GROUP  # members belong to unions, not to union groups
+
 
 def _common_prefix(paths):
     prefix = os.path.commonprefix(list(paths))
@@ -236,16 +244,24 @@ class MoveImpact:
     unions: int
     members: int
     enterprises: int
+    rehomed: int = 0  # enterprises whose town changes to follow their union
+    new_town: Org | None = None
 
 
-def move_impact(org):
-    """What moves with an org: its nodes, grassroots unions, live members and enterprises."""
+def move_impact(org, new_parent=None):
+    """What moves with an org: its nodes, grassroots unions, live members and enterprises (and,
+    given the new parent, how many enterprises change town with their union)."""
     from gonghui.members.selectors import member_kpis
 
     kpis = member_kpis(org)
     nodes = Org.objects.filter(path__startswith=org.path).count()
-    enterprises = Enterprise.objects.filter(union__path__startswith=org.path).count()
-    return MoveImpact(nodes=nodes, unions=kpis.unions, members=kpis.members, enterprises=enterprises)
+    linked = Enterprise.objects.filter(union__path__startswith=org.path)
+    impact = MoveImpact(nodes=nodes, unions=kpis.unions, members=kpis.members, enterprises=linked.count())
+    if new_parent is not None and org.level not in TOWN_LEVELS:
+        impact.new_town = new_parent.town()
+        if impact.new_town is not None:
+            impact.rehomed = linked.exclude(town=impact.new_town).count()
+    return impact
 
 
 # --- enterprise forms ------------------------------------------------------------------------

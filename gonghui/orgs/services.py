@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit
 from gonghui.core.errors import DomainError
-from gonghui.core.locking import lock_one
+from gonghui.core.locking import lock, lock_one
 from gonghui.core.policies import require
 from gonghui.core.validators import normalise_uscc
 
@@ -120,7 +120,24 @@ def move_org(*, actor, org, new_parent):
     require(actor, "orgs.view", org)
     audit.record(actor=actor, action="orgs.org.move", obj=org, org=org, before=before,
                  after={"parent": new_parent.pk, "parent_name": new_parent.name, "path": org.path})
+    _rehome_enterprises(actor, org)
     return org
+
+
+def _rehome_enterprises(actor, org):
+    """After a move, an enterprise whose union now sits in another town follows it to that town
+    (an enterprise's union must lie in its town). Audited per enterprise."""
+    town = org.town()
+    if town is None:
+        return
+    stale = [e.pk for e in Enterprise.objects.filter(union__path__startswith=org.path).select_related("town", "union")
+             if not e.union.path.startswith(e.town.path)]
+    for enterprise in lock(Enterprise.objects.filter(pk__in=stale)):
+        before = {"town": enterprise.town_id}
+        enterprise.town = town
+        enterprise.save(update_fields=["town", "updated_at"])
+        audit.record(actor=actor, action="orgs.enterprise.rehome", obj=enterprise, org=enterprise.union,
+                     before=before, after={"town": town.pk})
 
 
 def _validate_enterprise_placement(town, union):
