@@ -70,8 +70,11 @@ class OrgForm(BootstrapFormMixin, forms.ModelForm):
         else:
             del self.fields["is_active"]
         self.fields["level"].choices = _level_choices(levels)
-        if len(self.fields["level"].choices) == 1:
-            self.fields["level"].initial = self.fields["level"].choices[0][0]
+        if instance is None or not instance.pk:
+            # Most new sub-units are grassroots unions; otherwise the only (or first) level.
+            offered = [value for value, _label in self.fields["level"].choices]
+            self.fields["level"].initial = OrgLevel.GRASSROOTS if OrgLevel.GRASSROOTS in offered else (
+                offered[0] if offered else None)
         self.fields["union_kind"].choices = [("", _("— not a grassroots union —")), *UnionKind.choices]
         self._style_widgets()
 
@@ -156,6 +159,8 @@ class EnterpriseForm(BootstrapFormMixin, forms.ModelForm):
         union = self.fields["union"]
         union.queryset = selectors.enterprise_unions(user)
         union.empty_label = _("— no union yet —")
+        if not self.is_bound and instance is None:
+            self._preselect_single_choices(user)
         if not self.is_bound and self.initial.get("union") and not self.initial.get("town"):
             chosen = union.queryset.filter(pk=self.initial["union"]).first()
             above = chosen.town() if chosen is not None else None
@@ -168,6 +173,16 @@ class EnterpriseForm(BootstrapFormMixin, forms.ModelForm):
         options = selectors.enterprise_union_options(user, town_id, current=current)
         union.widget.choices = [("", union.empty_label)] + [(o.pk, o.name) for o in options]
         self._style_widgets()
+
+    def _preselect_single_choices(self, user):
+        """A union chair has one town and one union to choose from: choose them already."""
+        towns = list(self.fields["town"].queryset[:2])
+        if len(towns) == 1 and not self.initial.get("town"):
+            self.initial["town"] = towns[0].pk
+            if not user.can(CHANGE, towns[0]) and not self.initial.get("union"):
+                unions = list(self.fields["union"].queryset.filter(is_active=True)[:2])
+                if len(unions) == 1:
+                    self.initial["union"] = unions[0].pk
 
     def _town_value(self):
         name = self.add_prefix("town")

@@ -181,3 +181,10 @@ def test_service_refusal_lands_on_the_level_field(tree, client):
     form = response.context["form"]
     assert "level" in form.errors and "sub-units" in " ".join(form.errors["level"])
     assert Org.objects.get(pk=industry.pk).level == OrgLevel.INDUSTRY
+
+
+def test_union_chair_gets_their_town_and_union_preselected(tree):
+    form = EnterpriseForm(user=tree.union1_chair)
+    assert form.initial["town"] == tree.town1.pk and form.initial["union"] == tree.union1.pk
+    form = EnterpriseForm(user=tree.town1_cadre)
+    assert form.initial["town"] == tree.town1.pk and "union" not in form.initial
