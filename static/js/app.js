@@ -20,4 +20,12 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
     el.addEventListener("change", function () { el.form.submit(); });
   });
+  // htmx drops 4xx responses; elements marked data-show-refusal swap a 403's message in instead.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (event.detail.xhr.status === 403 && elt && elt.closest("[data-show-refusal]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
 });

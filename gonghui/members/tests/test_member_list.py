@@ -144,11 +144,11 @@ def test_list_page_query_count_does_not_grow_with_rows(client, tree, django_asse
     client.force_login(tree.town1_cadre)
     for i in range(3):
         register(tree.union1_chair, tree.union1, f"陈{i}", phone=new_mobile())
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         few, rows_few = _count_queries(client)
     for i in range(37):
         register(tree.town1_cadre, tree.union1b if i % 2 else tree.union1, f"程{i}")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         many, rows_many = _count_queries(client)
     assert (rows_few, rows_many) == (3, 40)
     assert few == many
