@@ -1,0 +1,1 @@
+"""Benchmarks at district scale: `python -m bench.run` (or `make bench`). See bench/README.md."""
