@@ -41,6 +41,7 @@ import datetime
 import hashlib
 import io
 import logging
+import operator
 import time
 from dataclasses import dataclass, field
 
@@ -54,7 +55,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.core import audit, pii
-from gonghui.core.excel import SpreadsheetError, cell_text, is_formula_like, read_rows
+from gonghui.core.excel import FORMULA_PREFIXES, SpreadsheetError, cell_text, read_rows
 from gonghui.core.models import AuditEvent
 from gonghui.core.policies import require
 from gonghui.core.validators import normalise_id_number, normalise_uscc, validate_uscc
@@ -249,15 +250,19 @@ def _records(rows):
             _("The first row must hold the column headers of the template; missing: %(headers)s. "
               "Download the template to see the expected columns.") % {"headers": "、".join(missing)},
             code="missing_header")
-    items = list(colmap.items())
+    keys = list(colmap)
+    indexes = [colmap[k] for k in keys]
 
     def generate():
         for number, values in numbered:
             width = len(values)
-            record = {key: (values[index] if index < width else "") for key, index in items}
-            if all(v is None or v == "" or (isinstance(v, str) and not v.strip()) for v in record.values()):
-                continue  # an empty row: skipped, not counted
-            yield number, record
+            cells = [values[i] if i < width else "" for i in indexes]
+            if not any(cells):
+                if all(v == "" or v is None for v in cells):
+                    continue  # an empty row: skipped, not counted
+            elif all(type(v) is str and not v.strip() for v in cells if v):
+                continue  # only blanks
+            yield number, dict(zip(keys, cells, strict=True))
 
     return colmap, generate()
 
@@ -310,6 +315,8 @@ class _RowChecker:
         self.education = choice_aliases(Education.choices)
         self.skills = choice_aliases(SkillLevel.choices)
         self.unions_used: set[int] = set()
+        self.union_results: dict[str, tuple] = {}  # code → (union or None, error or None)
+        self.uscc_errors: dict[str, str | None] = {}
 
     # scope of one union row
     def _in_scope(self, org):
@@ -340,29 +347,33 @@ class _RowChecker:
         retro: list[RowError] = []
         pending = []  # (row, record, data, id_hash, org_code, uscc_text, row_errors)
         codes, usccs = set(), set()
+        formula_message = None
         for row, record in chunk:
             row_errors = {}
             for key, value in record.items():
-                if is_formula_like(value) and not (key == "phone" and _is_plus_phone(value)):
-                    row_errors[key] = _("Cells may not start with = + - @ or a tab: spreadsheet programs would run "
-                                        "the cell as a formula. Remove that character.")
-            raw_id = record.get("id_number")
-            if isinstance(raw_id, float) and "id_number" not in row_errors:
+                if type(value) is str and value[:1] in FORMULA_FIRST and not (key == "phone" and _is_plus_phone(value)):
+                    formula_message = formula_message or _(
+                        "Cells may not start with = + - @ or a tab: spreadsheet programs would run the cell as a "
+                        "formula. Remove that character.")
+                    row_errors[key] = formula_message
+            raw_id = record["id_number"]
+            if type(raw_id) is float and "id_number" not in row_errors:
                 row_errors["id_number"] = _("Excel stored this ID card number as a number and lost its last digits. "
                                             "Format the column as Text and type the number again.")
             # Choices are matched here (any UI language, or the stored code) and handed to
             # clean_member_input already resolved: its own label matching costs ~40 % of a row.
             education = self._choice(record.get("education"), self.education, "education", row_errors)
             skill_level = self._choice(record.get("skill_level"), self.skills, "skill_level", row_errors)
+            get = record.get
             raw = {
-                "name": cell_text(record.get("name")),
-                "id_number": cell_text(raw_id),
-                "phone": cell_text(record.get("phone")),
-                "hometown_province": cell_text(record.get("hometown_province")),
-                "is_migrant": cell_text(record.get("is_migrant")),
+                "name": _text(get("name")),
+                "id_number": _text(raw_id),
+                "phone": _text(get("phone")),
+                "hometown_province": _text(get("hometown_province")),
+                "is_migrant": _text(get("is_migrant")),
                 "education": "",
                 "skill_level": "",
-                "joined_on": _date_cell(record.get("joined_on")),
+                "joined_on": _date_cell(get("joined_on")),
             }
             data = None
             try:
@@ -388,8 +399,8 @@ class _RowChecker:
                                           _("The same ID card number appears again in row %(row)d; each person "
                                             "may appear only once in a file.") % {"row": row}))
             id_hash = pii.lookup_hash(number) if data is not None and not row_errors else ""
-            org_code = cell_text(record.get("org_code")).strip()
-            uscc_text = normalise_uscc(cell_text(record.get("uscc")).strip()) if record.get("uscc") else ""
+            org_code = _text(get("org_code")).strip()
+            uscc_text = normalise_uscc(_text(get("uscc")).strip()) if get("uscc") else ""
             if org_code and "org_code" not in row_errors:
                 codes.add(org_code)
             if uscc_text and "uscc" not in row_errors:
@@ -418,7 +429,9 @@ class _RowChecker:
         return goods, errors, retro
 
     def _choice(self, value, aliases, key, row_errors):
-        text = cell_text(value).strip()
+        if not value:
+            return ""
+        text = _text(value).strip()
         if not text:
             return ""
         code = aliases.get(text)
@@ -431,6 +444,16 @@ class _RowChecker:
     def _union(self, code, row_errors):
         if "org_code" in row_errors:
             return None
+        cached = self.union_results.get(code)
+        if cached is None:
+            errors = {}
+            cached = self.union_results[code] = (self._resolve_union(code, errors), errors.get("org_code"))
+        union, message = cached
+        if message:
+            row_errors["org_code"] = message
+        return union
+
+    def _resolve_union(self, code, row_errors):
         if not code:
             if self.default_union is None:
                 row_errors["org_code"] = _("Give the code of the member's union: this file is imported into "
@@ -449,10 +472,14 @@ class _RowChecker:
     def _enterprise(self, uscc_text, union, row_errors):
         if not uscc_text or "uscc" in row_errors:
             return None
-        try:
-            validate_uscc(uscc_text)
-        except ValidationError as exc:
-            row_errors["uscc"] = " ".join(exc.messages)
+        if uscc_text not in self.uscc_errors:
+            try:
+                validate_uscc(uscc_text)
+                self.uscc_errors[uscc_text] = None
+            except ValidationError as exc:
+                self.uscc_errors[uscc_text] = " ".join(exc.messages)
+        if self.uscc_errors[uscc_text]:
+            row_errors["uscc"] = self.uscc_errors[uscc_text]
             return None
         enterprise = self.enterprises.get(uscc_text)
         if enterprise is None:
@@ -481,6 +508,13 @@ class _RowChecker:
                 for person_id, union_name in rows:
                     live[by_id[person_id]] = union_name
         return existing, live
+
+
+FORMULA_FIRST = frozenset(FORMULA_PREFIXES)
+
+
+def _text(value):
+    return value if type(value) is str else cell_text(value)
 
 
 def _is_plus_phone(value):
@@ -538,7 +572,7 @@ class BatchWriter:
         kinds = [JoinKind.NEW if g.person_id is None else JoinKind.REJOIN for g in goods]
         new = [g for g in goods if g.person_id is None]
         returning = [g for g in goods if g.person_id is not None]
-        person_values = [self._person_values(g.data) for g in new]
+        person_values = [self._person_values(g.data, g.id_hash) for g in new]
         t1 = time.perf_counter()
         person_ids = self._insert(Person, self.person_fields, person_values)
         for g, pk in zip(new, person_ids, strict=True):
@@ -566,11 +600,11 @@ class BatchWriter:
         self.seconds["insert"] += t2 - t1
         self.seconds["audit"] += t3 - t2
 
-    def _person_values(self, data):
+    def _person_values(self, data, id_hash=None):
         number, phone = data.id_number, data.phone
         return {
             "name": data.name, "name_initials": data.name_initials,
-            "id_number_enc": pii.encrypt(number), "id_number_hash": pii.lookup_hash(number),
+            "id_number_enc": pii.encrypt(number), "id_number_hash": id_hash or pii.lookup_hash(number),
             "id_number_masked": pii.mask_id_number(number),
             "gender": data.gender, "birth_on": data.birth_on,
             "phone_enc": pii.encrypt(phone) if phone else "", "phone_hash": pii.lookup_hash(phone) if phone else "",
@@ -585,7 +619,7 @@ class BatchWriter:
         registration would) and they get a new membership period."""
         people = []
         for g in goods:
-            values = self._person_values(g.data)
+            values = self._person_values(g.data, g.id_hash)
             person = Person(pk=g.person_id, **{k: values[k] for k in PERSON_UPDATE_FIELDS})
             if not g.data.phone:  # keep the phone on file when the row has none
                 person._keep_phone = True
@@ -619,12 +653,15 @@ class BatchWriter:
         ], batch_size=500)
 
     @staticmethod
-    def _row(fields, values, defaults):
-        return tuple(values[f.attname] if f.attname in values else defaults[f.attname] for f in fields)
-
-    @staticmethod
-    def _defaults(fields):
-        return {f.attname: (f.get_default() if f.has_default() else None) for f in fields}
+    def _tuples(fields, values):
+        """Rows as tuples in `fields` order; a field the import does not set gets its default."""
+        names = [f.attname for f in fields]
+        getter = operator.itemgetter(*names)
+        missing = {f.attname: (f.get_default() if f.has_default() else None) for f in fields
+                   if values and f.attname not in values[0]}
+        if missing:
+            return [getter({**missing, **v}) for v in values]
+        return [getter(v) for v in values]
 
 
 class SqliteWriter(BatchWriter):
@@ -646,25 +683,23 @@ class SqliteWriter(BatchWriter):
         if not connection.in_atomic_block:
             raise RuntimeError("imports write inside a transaction")
         ids = self._reserve_ids(model, len(values))
-        defaults = self._defaults(fields)
         columns = ", ".join(f'"{f.column}"' for f in fields)
         marks = ", ".join(["%s"] * (len(fields) + 1))
         sql = f'INSERT INTO "{model._meta.db_table}" ("id", {columns}) VALUES ({marks})'  # noqa: S608
         # Values in the form Django stores them on SQLite: dates ISO, datetimes naive UTC text.
-        now_db = connection.ops.adapt_datetimefield_value(self.now)
-        names = [f.attname for f in fields]
+        adapt = connection.ops.adapt_datetimefield_value
+        now, now_db = self.now, adapt(self.now)
+        dates = [i + 1 for i, f in enumerate(fields) if f.get_internal_type() == "DateField"]
+        stamps = [i + 1 for i, f in enumerate(fields) if f.get_internal_type() == "DateTimeField"]
         rows = []
-        for pk, value in zip(ids, values, strict=True):
-            row = [pk]
-            for name in names:
-                v = value[name] if name in value else defaults[name]
-                if v is self.now:
-                    v = now_db
-                elif isinstance(v, datetime.datetime):
-                    v = connection.ops.adapt_datetimefield_value(v)
-                elif isinstance(v, datetime.date):
-                    v = v.isoformat()
-                row.append(v)
+        for pk, row in zip(ids, self._tuples(fields, values), strict=True):
+            row = [pk, *row]
+            for i in dates:
+                if row[i] is not None:
+                    row[i] = row[i].isoformat()
+            for i in stamps:
+                if row[i] is not None:
+                    row[i] = now_db if row[i] is now else adapt(row[i])
             rows.append(row)
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
@@ -685,12 +720,12 @@ class PostgresWriter(BatchWriter):
         if not values:
             return []
         ids = self._reserve_ids(model, len(values))
-        defaults = self._defaults(fields)
         columns = ", ".join(f'"{f.column}"' for f in fields)
         sql = f'COPY "{model._meta.db_table}" ("id", {columns}) FROM STDIN'
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for pk, value in zip(ids, values, strict=True):
-                copy.write_row((pk, *self._row(fields, value, defaults)))
+            write_row = copy.write_row
+            for pk, row in zip(ids, self._tuples(fields, values), strict=True):
+                write_row((pk, *row))
         return ids
 
 
@@ -936,11 +971,10 @@ def start_member_import(*, actor, org, upload, language=None) -> MemberImport:
 
 def check_member_import(member_import_id) -> None:
     """Job: check every row of an UPLOADED import. Idempotent (does nothing in any other status)."""
-    with transaction.atomic():
-        member_import = MemberImport.objects.select_for_update().select_related("org", "created_by").filter(
-            pk=member_import_id).first()
-        if member_import is None or member_import.status != ImportStatus.UPLOADED:
-            return
+    member_import = MemberImport.objects.select_related("org", "created_by").filter(pk=member_import_id).first()
+    if member_import is None or member_import.status != ImportStatus.UPLOADED:
+        return
+    # The check only reads; the result is saved under a row lock, and only if still UPLOADED.
     with translation.override(member_import.language or settings.LANGUAGE_CODE):
         try:
             data = _decrypt_file(member_import)
@@ -1002,7 +1036,7 @@ def run_member_import(member_import_id, *, audit_each=False) -> None:
     acts on an import in status IMPORTING and moves it to IMPORTED or FAILED, so a second run
     (a retried or duplicated job) does nothing. The row lock makes concurrent runs wait."""
     with transaction.atomic():
-        member_import = (MemberImport.objects.select_for_update().select_related("org", "confirmed_by")
+        member_import = (MemberImport.objects.select_for_update(of=("self",)).select_related("org", "confirmed_by")
                          .filter(pk=member_import_id).first())
         if member_import is None or member_import.status != ImportStatus.IMPORTING:
             return
