@@ -155,6 +155,8 @@ AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 # Administrators (district level and superusers) must pass a TOTP second factor when on.
 REQUIRE_ADMIN_OTP = env.bool("REQUIRE_ADMIN_OTP", default=False)
+# Name shown next to the account in authenticator apps.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="智慧工会")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -60,9 +60,10 @@ def _members_chart(children):
         "xAxis": {"type": "value", "minInterval": 1},
         "yAxis": {"type": "category", "inverse": True,
                   "data": [c.org.short_name or c.org.name for c in children],
-                  "axisLabel": {"width": 120, "overflow": "truncate"}},
+                  "axisLabel": {"width": 140, "overflow": "truncate"}},
         "series": [{"type": "bar", "name": _("Live members"), "data": [c.kpis.members for c in children],
-                    "itemStyle": {"color": "#b8232f"}, "label": {"show": True, "position": "right"},
+                    "itemStyle": {"color": "#b8232f"}, "barMaxWidth": 28,
+                    "label": {"show": True, "position": "right"},
                     "cursor": "pointer"}],
         "links": [c.url for c in children],
     }

@@ -160,3 +160,16 @@ def test_query_count_does_not_grow_with_the_number_of_orgs(client, people, djang
     [section] = client.get(reverse("core:home")).context["sections"]
     assert len(section.children) == 8
     assert section.kpis.members == 6 + 18
+
+
+def test_pages_have_no_inline_script_or_style(client, people):
+    """CSP is script-src/style-src 'self': no inline code or style attributes on these pages."""
+    tree = people
+    client.force_login(tree.district_staff)
+    for url in (reverse("core:home"), reverse("core:audit_list"), reverse("accounts:role_list"),
+                reverse("accounts:token_list"), reverse("accounts:profile"),
+                reverse("accounts:org_roles", args=[tree.union1.pk])):
+        text = client.get(url).content.decode()
+        assert " style=" not in text, url
+        for tag in re.findall(r"<script[^>]*>", text):
+            assert "src=" in tag or 'type="application/json"' in tag, (url, tag)
