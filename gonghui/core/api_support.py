@@ -291,31 +291,20 @@ def resolve(queryset, pk, *, field):
 # Authentication
 # --------------------------------------------------------------------------------------------
 
-MAX_TOKEN_LENGTH = 256
-
-
 def user_for_token(raw: str):
-    """The user of a live token, or None. Interim: reads ApiToken directly until
-    accounts.services.authenticate_token exists (then this calls it)."""
-    from gonghui.accounts.models import ApiToken, hash_token
+    """The active user of a live token, or None (accounts.services checks the SHA-256 against
+    live tokens and records the time of use)."""
+    from gonghui.accounts.services import authenticate_token
 
-    if not raw or len(raw) > MAX_TOKEN_LENGTH:
-        return None
-    token = ApiToken.objects.live().select_related("user").filter(key_hash=hash_token(raw)).first()
-    if token is None:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return authenticate_token(raw)
 
 
 class BearerTokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`: a live personal ApiToken of an active user."""
 
     def authenticate(self, request, token):
-        user = user_for_token(token.strip())
-        if user is None or not user.is_active:
+        user = user_for_token(token)
+        if user is None:
             return None
         request.user = user
         return user
