@@ -36,7 +36,7 @@ def _audit_object_types():
 
     types = [(m._meta.label, f"{m._meta.verbose_name} ({m._meta.label})") for m in apps.get_models()
              if m.__module__.startswith("gonghui.")]
-    types.append(("otp_totp.TOTPDevice", "TOTP device (otp_totp.TOTPDevice)"))
+    types.append(("otp_totp.TOTPDevice", f"{_('authenticator app')} (otp_totp.TOTPDevice)"))
     return sorted(types, key=lambda item: item[0])
 
 

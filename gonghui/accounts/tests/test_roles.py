@@ -253,3 +253,17 @@ def test_audit_view_is_granted_by_name_only():
     assert not role_grants(Role.UNION_STAFF, "audit.view")  # "*.view" does not reach the trail
     assert role_grants(Role.UNION_STAFF, "members.view")
     assert not role_grants(Role.MEMBER, "audit.view")
+
+
+@pytest.mark.parametrize(("who", "target", "expected"), [
+    ("district_staff", "union1_chair", 302), ("district_staff", "union2_chair", 302),
+    ("town1_cadre", "union1_chair", 302), ("town1_cadre", "union2_chair", 404),
+    ("town2_cadre", "union1_chair", 404), ("union1_chair", "union1_staff", 403),
+    ("union1_staff", "union1_chair", 403), ("member_user", "union1_chair", 403), ("outsider", "union1_chair", 403),
+])
+def test_permission_matrix_remove_action(client, tree, who, target, expected):
+    assignment = RoleAssignment.objects.get(user=getattr(tree, target))
+    client.force_login(getattr(tree, who))
+    response = client.post(reverse("accounts:role_remove", args=[assignment.pk]))
+    assert response.status_code == expected
+    assert RoleAssignment.objects.filter(pk=assignment.pk).exists() == (expected != 302)
