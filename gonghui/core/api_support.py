@@ -10,6 +10,12 @@ Error body (every 4xx the API produces has this shape, translated by Accept-Lang
 content breaks a rule (ID check digit, a level not allowed under a parent…). Hidden and missing
 records answer the same 404 body. Services' `DomainError` → 400, or 409 for conflicts
 (`CONFLICT_CODES`), or 403 for `forbidden`.
+
+Settings (read with defaults, so none is required): `API_RATE` (every call, per user; default
+"1200/min"), `API_TOKEN_RATE` (POST /auth/token, per client IP; default "10/min"),
+`API_TOKEN_TTL_DAYS` (lifetime of tokens from the API; default 30, 0 = no expiry). Rate
+counters and Idempotency-Key answers live in Django's cache: Redis in production (REDIS_URL),
+so every web process shares them; the LocMemCache of dev and tests is per process.
 """
 
 import hashlib
@@ -337,7 +343,8 @@ def api_auth():
 # processes — the in-process LocMemCache of dev and tests limits per process only)
 # --------------------------------------------------------------------------------------------
 
-_PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+_PERIODS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
+            "d": 86400, "day": 86400}
 
 
 def parse_rate(rate):

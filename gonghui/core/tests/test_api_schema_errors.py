@@ -135,3 +135,26 @@ def test_general_rate_limit_per_user(tree, settings):
 
 def test_anonymous_schema_and_docs_need_no_token(db):
     assert ApiClient().get("/openapi.json").status_code == 200
+
+
+def test_parse_rate():
+    from gonghui.core.api_support import parse_rate
+
+    assert parse_rate("10/min") == (10, 60)
+    assert parse_rate("5/minute") == (5, 60)
+    assert parse_rate("100/h") == (100, 3600)
+    assert parse_rate("") is None and parse_rate(None) is None
+
+
+def test_idempotent_replay_while_the_first_request_runs_is_409(tree, monkeypatch):
+    from gonghui.core import api_support
+
+    real_add = api_support.cache.add
+
+    def busy(key, *args, **kwargs):
+        return False if key.endswith(":lock") else real_add(key, *args, **kwargs)
+
+    monkeypatch.setattr(api_support.cache, "add", busy)
+    response = api_as(tree.union1_chair).post("/members", {"union": tree.union1.pk, "name": "甲",
+                                                           "id_number": "x"}, **{"Idempotency-Key": "busy-1"})
+    assert response.status_code == 409 and response.json()["code"] == "idempotency_in_progress"
