@@ -28,6 +28,14 @@ def navigation(request):
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": label, "active": request.path == url
-                      or (url != "/" and request.path.startswith(url))})
+        items.append({"url": url, "label": label, "active": False})
+    _mark_active(items, request.path)
     return {"nav_items": items}
+
+
+def _mark_active(items, path):
+    """Highlight the one entry whose URL is the longest prefix of the path (so /members/transfers/
+    lights "Transfers", not also "Members")."""
+    matches = [i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True

@@ -19,10 +19,17 @@ def get_visible_or_404(queryset, user, pk, action=None):
 
 
 def require(user, action, *orgs):
-    """Raise PermissionDenied unless `user` may do `action` in the subtree of one of `orgs`."""
+    """Raise PermissionDenied unless `user` may do `action` in the subtree of one of `orgs`.
+
+    With no orgs at all, the question is "may they do it anywhere" (e.g. to show a create page).
+    With orgs given, every one None means the record has no place in the tree: refused (fail
+    closed), never read as "anywhere".
+    """
     if user is None or not user.is_authenticated:
         raise PermissionDenied(_("Please sign in."))
-    orgs = [o for o in orgs if o is not None]
-    allowed = any(user.can(action, org) for org in orgs) if orgs else user.can(action)
+    placed = [o for o in orgs if o is not None]
+    if orgs and not placed:
+        raise PermissionDenied(_("You are not allowed to do this here."))
+    allowed = any(user.can(action, org) for org in placed) if placed else user.can(action)
     if not allowed:
         raise PermissionDenied(_("You are not allowed to do this here."))

@@ -21,6 +21,8 @@ def test_role_grants_follow_patterns():
 
 def test_users_see_only_their_subtree(tree):
     m1, m2 = tree.member(tree.union1), tree.member(tree.union2)
+    # visible_to is a filter on the union's path: one join, no per-row work.
+    assert "path" in str(Membership.objects.visible_to(tree.town1_cadre).query)
     assert set(Membership.objects.visible_to(tree.town1_cadre)) == {m1}
     assert set(Membership.objects.visible_to(tree.town2_cadre)) == {m2}
     assert set(Membership.objects.visible_to(tree.district_staff)) == {m1, m2}
@@ -56,3 +58,25 @@ def test_role_on_deactivated_org_grants_nothing(tree):
     tree.union1_chair.forget_roles()
     assert tree.union1_chair.scope_paths("members.view") == []
     assert RoleAssignment.objects.filter(user=tree.union1_chair).exists()
+
+
+def test_require_with_only_missing_orgs_fails_closed(tree):
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from gonghui.core.policies import require
+
+    require(tree.town1_cadre, "members.change")  # "anywhere": they can, in town1
+    with pytest.raises(PermissionDenied):
+        require(tree.town1_cadre, "members.change", None)  # a record with no place in the tree
+    with pytest.raises(PermissionDenied):
+        require(tree.town1_cadre, "members.change", tree.union2)
+    require(tree.town1_cadre, "members.change", None, tree.union1)
+
+
+def test_nav_highlights_only_the_longest_match():
+    from gonghui.core.context_processors import _mark_active
+
+    items = [{"url": "/members/", "active": False}, {"url": "/members/transfers/", "active": False}]
+    _mark_active(items, "/members/transfers/3/")
+    assert [i["active"] for i in items] == [False, True]
