@@ -126,16 +126,22 @@ def subtree_figures(orgs):
             if pk is not None:
                 yield length, pk
 
-    unions = (Org.objects.filter(path__startswith=common, level=OrgLevel.GRASSROOTS, is_active=True)
-              .order_by().values_list("path", flat=True))
-    for path in unions:
-        for length, pk in owners(path):
-            if length < len(path):  # strictly below: a union does not count itself
-                figures[pk][0] += 1
-    members = (Membership.objects.filter(status__in=LIVE_STATUSES, union__path__startswith=common)
-               .order_by().values_list("union__path").annotate(n=Count("id")))
-    for path, n in members:
-        for _length, pk in owners(path):
+    # 1) every node of the common subtree (a district has a few thousand): unions are counted
+    #    from it, and it maps membership rows to paths without joining the membership table.
+    nodes = Org.objects.filter(path__startswith=common).order_by().values_list("id", "path", "level", "is_active")
+    path_of = {}
+    for pk_, path, level, active in nodes:
+        path_of[pk_] = path
+        if level == OrgLevel.GRASSROOTS and active:
+            for length, pk in owners(path):
+                if length < len(path):  # strictly below: a union does not count itself
+                    figures[pk][0] += 1
+    # 2) live members grouped by union id: answered from the (union, status) index.
+    subtree_ids = Org.objects.filter(path__startswith=common).order_by().values("id")
+    members = (Membership.objects.filter(status__in=LIVE_STATUSES, union_id__in=subtree_ids)
+               .order_by().values_list("union_id").annotate(n=Count("id")))
+    for union_id, n in members:
+        for _length, pk in owners(path_of.get(union_id, "")):
             figures[pk][1] += n
     return {pk: tuple(v) for pk, v in figures.items()}
 
