@@ -54,7 +54,11 @@ def record(*, actor, action, obj, org=None, before=None, after=None, object_type
     )
 
 
+# Bookkeeping columns that change on every save and say nothing to a reader of the trail.
+NOISE_FIELDS = ("updated_at",)
+
+
 def changed(before, after):
     """Only the keys whose values differ, as (before, after) dicts — keeps the trail readable."""
-    keys = [k for k in (after or {}) if (before or {}).get(k) != after.get(k)]
+    keys = [k for k in (after or {}) if k not in NOISE_FIELDS and (before or {}).get(k) != after.get(k)]
     return {k: (before or {}).get(k) for k in keys}, {k: after[k] for k in keys}
