@@ -458,6 +458,10 @@ class _RowChecker:
             if self.default_union is None:
                 row_errors["org_code"] = _("Give the code of the member's union: this file is imported into "
                                            "%(org)s, which has several unions.") % {"org": self.target.name}
+                return None
+            if not self._in_scope(self.default_union) or not self.default_union.is_active:
+                row_errors["org_code"] = _("You may not import members into %(org)s.") % {"org": self.target.name}
+                return None
             return self.default_union
         org = self.orgs.get(code)
         if org is None or not self._in_scope(org):
