@@ -9,7 +9,7 @@ Error body (every 4xx the API produces has this shape, translated by Accept-Lang
 422 when the request has the wrong shape (types, missing fields, unknown fields), 400 when its
 content breaks a rule (ID check digit, a level not allowed under a parent…). Hidden and missing
 records answer the same 404 body. Services' `DomainError` → 400, or 409 for conflicts
-(`CONFLICT_CODES`), or 403 for `forbidden`.
+(`CONFLICT_CODES`, and uniqueness clashes found by full_clean), or 403 for `forbidden`.
 
 Settings (read with defaults, so none is required): `API_RATE` (every call, per user; default
 "1200/min"), `API_TOKEN_RATE` (POST /auth/token, per client IP; default "10/min"),
@@ -239,14 +239,18 @@ def install_error_handlers(api):
 
     @api.exception_handler(DjangoValidationError)
     def _django_invalid(request, exc):
+        # full_clean() in a service: one item per field; a uniqueness clash is a conflict (409).
         if hasattr(exc, "error_dict"):
-            errors = [{"field": None if name == "__all__" else name, "code": "invalid", "message": " ".join(msgs)}
-                      for name, msgs in exc.message_dict.items()]
+            errors = [{"field": None if name == "__all__" else name, "code": e.code or "invalid",
+                       "message": " ".join(e.messages)}
+                      for name, items in exc.error_dict.items() for e in items]
         else:
-            errors = [{"field": None, "code": "invalid", "message": m} for m in exc.messages]
+            errors = [{"field": None, "code": e.code or "invalid", "message": " ".join(e.messages)}
+                      for e in exc.error_list]
+        conflict = bool(errors) and all(e["code"] in ("unique", "unique_together") for e in errors)
         message = "; ".join(e["message"] for e in errors)
-        return _json(api, request, 400, error_body("invalid", message, errors[0]["field"] if errors else None,
-                                                   errors))
+        return _json(api, request, 409 if conflict else 400, error_body(
+            "unique" if conflict else "invalid", message, errors[0]["field"] if errors else None, errors))
 
 
 @contextmanager

@@ -228,7 +228,8 @@ def test_update_org_changes_only_what_is_sent(world):
     assert client.patch(f"/orgs/{world.union1.pk}", {"founded_on": None}).json()["founded_on"] is None
     # null is not a name
     assert client.patch(f"/orgs/{world.union1.pk}", {"name": None}).status_code == 422
-    assert client.patch(f"/orgs/{world.union1.pk}", {"code": "T2"}).status_code == 400  # unique code
+    taken = client.patch(f"/orgs/{world.union1.pk}", {"code": "T2"})
+    assert taken.status_code == 409 and taken.json()["field"] == "code"
     assert client.patch(f"/orgs/{world.union1.pk}", {"nonsense": 1}).status_code == 422
 
 
@@ -280,7 +281,7 @@ def test_enterprise_create_and_update(world):
     assert data["town"] == {"id": world.town1.pk, "name": world.town1.name}
     assert data["union"]["id"] == world.union1.pk
     again = client.post("/enterprises", body)
-    assert again.status_code == 400 and again.json()["field"] == "uscc"
+    assert again.status_code == 409 and again.json()["field"] == "uscc"
     bad = client.post("/enterprises", _enterprise(world.town1) | {"uscc": "91330109000000000X"})
     assert bad.status_code == 400 and bad.json()["field"] == "uscc"
     unlinked = client.patch(f"/enterprises/{data['id']}", {"union": None, "headcount": 5})
