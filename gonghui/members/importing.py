@@ -1002,7 +1002,7 @@ def check_member_import(member_import_id) -> None:
             "rows": [e.as_dict() for e in report.errors],
             "error_count": report.error_count,
             "truncated": report.error_count > len(report.errors),
-            "invalid_row_numbers": sorted(report.invalid),
+            "invalid_row_ranges": _ranges(report.invalid),  # skipped by the import pass
             "check_seconds": round(report.seconds, 3),
         }
         ok = not report.file_errors and report.valid_rows > 0
@@ -1046,7 +1046,7 @@ def run_member_import(member_import_id, *, audit_each=False) -> None:
             return
         actor = member_import.confirmed_by
         report = dict(member_import.report or {})
-        skip = frozenset(report.get("invalid_row_numbers") or ())
+        skip = frozenset(n for a, b in report.get("invalid_row_ranges") or () for n in range(a, b + 1))
         with translation.override(member_import.language or settings.LANGUAGE_CODE):
             try:
                 require(actor, "members.import", member_import.org)
@@ -1066,7 +1066,7 @@ def run_member_import(member_import_id, *, audit_each=False) -> None:
                 member_import.status = ImportStatus.IMPORTED
                 member_import.imported_rows = writer.written
                 member_import.finished_at = timezone.now()
-                member_import.report = {**report, "invalid_row_numbers": [], "timings": {
+                member_import.report = {**report, "timings": {
                     k: round(v, 3) for k, v in writer.seconds.items()}}
                 _delete_file(member_import)
                 member_import.save()

@@ -170,7 +170,7 @@ def _import_upload(request):
                 return redirect("members:import_detail", pk=member_import.pk)
         return _upload_page(request, form, status=400)
     form = ImportUploadForm(user=request.user)
-    recent = MemberImport.objects.visible_to(request.user).select_related("org", "created_by")[:5]
+    recent = MemberImport.objects.visible_to(request.user).select_related("org", "created_by").defer("report")[:5]
     return _upload_page(request, form, recent=recent)
 
 
@@ -180,7 +180,7 @@ def _import_upload(request):
 @require_GET
 def import_list(request):
     require(request.user, IMPORT)
-    qs = MemberImport.objects.visible_to(request.user).select_related("org", "created_by")
+    qs = MemberImport.objects.visible_to(request.user).select_related("org", "created_by").defer("report")
     page = keyset_page(qs, after=parse_after(request.GET.get("after")))
     return render(request, "members/import_list.html", {"page": page})
 

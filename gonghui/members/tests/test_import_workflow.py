@@ -307,3 +307,41 @@ def test_purge_removes_abandoned_files(tree, jobs):
     assert importing.purge_import_files(older_than_hours=1) == 1
     member_import.refresh_from_db()
     assert member_import.status == ImportStatus.CANCELLED and not member_import.file
+
+
+def test_upload_into_one_union_by_code(client, tree, jobs):
+    client.force_login(tree.district_staff)
+    url = reverse("members:import_upload")
+    with jobs():
+        client.post(url, {"target": tree.district.pk, "union_code": "U1B",
+                          "file": upload_file(sample_rows(3, seed=21))})
+    member_import = MemberImport.objects.get()
+    assert member_import.org == tree.union1b and member_import.status == ImportStatus.VALIDATED
+    client.force_login(tree.town1_cadre)
+    with jobs():
+        response = client.post(url, {"target": tree.town1.pk, "union_code": "U2",
+                                     "file": upload_file(sample_rows(3, seed=22))})
+    assert response.status_code == 400 and "No union with the code “U2”" in response.content.decode()
+    assert MemberImport.objects.count() == 1
+
+
+def test_list_pages_use_a_constant_number_of_queries(client, tree, jobs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(tree.town1_cadre)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("members:import_list")).status_code == 200
+            assert client.get(reverse("members:import_upload")).status_code == 200
+        return len(ctx.captured_queries)
+
+    with jobs():
+        importing.start_member_import(actor=tree.town1_cadre, org=tree.town1, upload=upload_file(sample_rows(1)))
+    few = queries()
+    with jobs():
+        for seed in range(5):
+            importing.start_member_import(actor=tree.town1_cadre, org=tree.town1,
+                                          upload=upload_file(sample_rows(1, seed=seed)))
+    assert queries() == few
