@@ -845,11 +845,25 @@ def import_rows(*, actor, rows, org=None, union=None, check_first=True, audit_ea
     """Check and import `rows` (cell lists, header first) into `union` or the subtree of `org`.
     Creates a MemberImport record for the trail. See the module docstring."""
     target = _resolve_target(actor, org, union)
-    rows = list(_numbered(rows)) if check_first else rows
+    if check_first and not isinstance(rows, list | tuple):
+        rows = list(rows)  # read twice
+    return _import(actor=actor, target=target, open_rows=lambda: rows, check_first=check_first,
+                   audit_each=audit_each, source_name=source_name)
+
+
+def run_import_file(*, actor, path, org=None, union=None, check_first=True, audit_each=False) -> ImportResult:
+    """Import an .xlsx file from disk into `union` or the subtree of `org` (see the module
+    docstring). Reads with python-calamine, twice when check_first (check pass, import pass)."""
+    target = _resolve_target(actor, org, union)
+    return _import(actor=actor, target=target, open_rows=lambda: read_rows(path), check_first=check_first,
+                   audit_each=audit_each, source_name=str(path).rsplit("/", 1)[-1])
+
+
+def _import(*, actor, target, open_rows, check_first, audit_each, source_name) -> ImportResult:
     result = ImportResult()
     skip, expected = frozenset(), None
     if check_first:
-        report = check_rows(actor=actor, rows=rows, target=target)
+        report = check_rows(actor=actor, rows=open_rows(), target=target)
         result.check_seconds = report.seconds
         result.total_rows, result.valid_rows, result.invalid_rows = (report.total_rows, report.valid_rows,
                                                                      report.invalid_rows)
@@ -861,12 +875,13 @@ def import_rows(*, actor, rows, org=None, union=None, check_first=True, audit_ea
     started = time.perf_counter()
     try:
         with transaction.atomic():
+            now = timezone.now()
             member_import = MemberImport.objects.create(
                 org=target, created_by=actor, original_name=source_name[:200], status=ImportStatus.IMPORTING,
                 language=translation.get_language() or "", total_rows=result.total_rows,
                 valid_rows=result.valid_rows, invalid_rows=result.invalid_rows, confirmed_by=actor,
-                confirmed_at=timezone.now(), validated_at=timezone.now() if check_first else None)
-            writer = commit_rows(actor=actor, rows=rows, target=target, member_import=member_import,
+                confirmed_at=now, validated_at=now if check_first else None)
+            writer = commit_rows(actor=actor, rows=open_rows(), target=target, member_import=member_import,
                                  skip_rows=skip, expected_valid=expected, audit_each=audit_each)
             t_audit = time.perf_counter()
             member_import.status, member_import.imported_rows = ImportStatus.IMPORTED, writer.written
@@ -891,19 +906,6 @@ def import_rows(*, actor, rows, org=None, union=None, check_first=True, audit_ea
         result.total_rows = result.valid_rows = writer.written
     result.timings = {k: round(v, 3) for k, v in writer.seconds.items()}
     return result
-
-
-def run_import_file(*, actor, path, org=None, union=None, check_first=True, audit_each=False) -> ImportResult:
-    """Import an .xlsx file from disk (see import_rows). Reads with python-calamine, twice when
-    check_first (the check pass, then the import pass)."""
-    target = _resolve_target(actor, org, union)
-    if not check_first:
-        return import_rows(actor=actor, rows=read_rows(path), union=target if target.is_union else None,
-                           org=None if target.is_union else target, check_first=False, audit_each=audit_each,
-                           source_name=str(path).rsplit("/", 1)[-1])
-    return import_rows(actor=actor, rows=list(read_rows(path)), union=target if target.is_union else None,
-                       org=None if target.is_union else target, check_first=True, audit_each=audit_each,
-                       source_name=str(path).rsplit("/", 1)[-1])
 
 
 # --- the upload workflow (MemberImport) --------------------------------------------------------

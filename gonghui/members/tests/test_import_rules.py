@@ -222,3 +222,30 @@ def test_enterprise_factory_uscc_is_valid(tree):
     report = check_rows(actor=tree.town1_cadre, rows=[HEADERS, row("甲", a, org_code="U1B", uscc=enterprise.uscc)],
                         target=tree.town1)
     assert report.valid_rows == 1, report.errors
+
+
+def test_run_import_file_checks_first_then_imports_valid_rows(tree, tmp_path):
+    from gonghui.members.importing import run_import_file
+
+    rows = sample_rows(10, seed=31)
+    rows.append(row("", ids(1)[0]))
+    path = tmp_path / "members.xlsx"
+    write_xlsx(str(path), rows)
+    result = run_import_file(actor=tree.union1_chair, path=str(path), union=tree.union1)
+    assert result.ok and result.imported == 10 and result.invalid_rows == 1
+    assert [(e.row, e.column) for e in result.errors] == [(12, "姓名")]
+    assert result.rows_per_second > 0 and set(result.timings) == {"encrypt", "insert", "audit"}
+    assert Membership.objects.filter(union=tree.union1).count() == 10
+
+
+def test_single_pass_import_is_all_or_nothing(tree, tmp_path):
+    from gonghui.members.importing import run_import_file
+
+    rows = sample_rows(10, seed=32)
+    rows.append(row("", ids(1)[0]))
+    path = tmp_path / "members.xlsx"
+    write_xlsx(str(path), rows)
+    result = run_import_file(actor=tree.union1_chair, path=str(path), union=tree.union1, check_first=False)
+    assert not result.ok and result.imported == 0
+    assert [(e.row, e.column) for e in result.errors] == [(12, "姓名")]
+    assert Person.objects.count() == 0
