@@ -1,14 +1,12 @@
 """Reads behind the home dashboard: the user's reach with key figures, and per-child figures.
 
-Per-child figures come from one grouped query per measure (members, unions, headcount): rows
-are grouped by the first `depth+1` steps of their org path, so the number of queries does not
-grow with the number of towns or unions.
+Per-child figures come from a fixed number of grouped queries (see `child_figures`), so the
+number of queries does not grow with the number of towns or unions.
 """
 
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce, Substr
 
 from gonghui.members.models import LIVE_STATUSES, Membership
 from gonghui.members.selectors import MemberKpis, member_kpis
@@ -30,45 +28,49 @@ class ReachSection:
 
 
 def child_figures(org: Org) -> list[ChildFigures]:
-    """Unions, live members, migrants and headcount of each direct child's subtree."""
+    """Unions, live members, migrants and headcount of each direct child's subtree, in four
+    queries whatever the size of the tree: the subtree's nodes (id, path) once, then members and
+    headcount grouped by union id (answered from the (union, status) index, no join per
+    membership row to the org table) and mapped to the child in Python."""
     children = [child for child in children_of(org) if child.is_active]
     if not children:
         return []
     width = len(org.path) + Org.steplen
+    child_paths = {child.path for child in children}
 
-    members = (Membership.objects
-               .filter(union__path__startswith=org.path, status__in=LIVE_STATUSES)
-               .annotate(child=Substr("union__path", 1, width))
-               .values("child")
-               .annotate(members=Count("id"), migrants=Count("id", filter=Q(person__is_migrant=True)))
-               .order_by())
-    unions = (Org.objects
-              .filter(path__startswith=org.path, depth__gt=org.depth, level=OrgLevel.GRASSROOTS, is_active=True)
-              .annotate(child=Substr("path", 1, width))
-              .values("child")
-              .annotate(n=Count("id"))
-              .order_by())
-    # An enterprise counts where its union is, or where its town is while it has no union.
-    headcount = (Enterprise.objects
-                 .filter(Q(town__path__startswith=org.path) | Q(union__path__startswith=org.path))
-                 .annotate(child=Substr(Coalesce("union__path", "town__path"), 1, width))
-                 .values("child")
-                 .annotate(n=Sum("headcount"))
-                 .order_by())
+    def child_of(path):
+        prefix = (path or "")[:width]
+        return prefix if prefix in child_paths else None
 
-    by_members = {row["child"]: row for row in members}
-    by_unions = {row["child"]: row["n"] for row in unions}
-    by_headcount = {row["child"]: row["n"] or 0 for row in headcount}
-    result = []
-    for child in children:
-        row = by_members.get(child.path, {})
-        result.append(ChildFigures(org=child, kpis=MemberKpis(
-            unions=by_unions.get(child.path, 0),
-            members=row.get("members", 0),
-            migrants=row.get("migrants", 0),
-            headcount=by_headcount.get(child.path, 0),
-        )))
-    return result
+    figures = {path: {"unions": 0, "members": 0, "migrants": 0, "headcount": 0} for path in child_paths}
+    nodes = (Org.objects.filter(path__startswith=org.path).order_by()
+             .values_list("id", "path", "level", "is_active"))
+    path_of = {}
+    for pk, path, level, active in nodes:
+        path_of[pk] = path
+        key = child_of(path)
+        if key and level == OrgLevel.GRASSROOTS and active:
+            figures[key]["unions"] += 1
+
+    subtree_ids = Org.objects.filter(path__startswith=org.path).order_by().values("id")
+    members = (Membership.objects.filter(status__in=LIVE_STATUSES, union_id__in=subtree_ids)
+               .order_by().values_list("union_id")
+               .annotate(n=Count("id"), migrants=Count("id", filter=Q(person__is_migrant=True))))
+    for union_id, n, migrants in members:
+        key = child_of(path_of.get(union_id))
+        if key:
+            figures[key]["members"] += n
+            figures[key]["migrants"] += migrants
+
+    # An enterprise counts under its union's child; under its town's while it has no union there.
+    headcount = (Enterprise.objects.filter(Q(town_id__in=subtree_ids) | Q(union_id__in=subtree_ids))
+                 .order_by().values_list("union_id", "town_id").annotate(n=Sum("headcount")))
+    for union_id, town_id, n in headcount:
+        key = child_of(path_of.get(union_id)) or child_of(path_of.get(town_id))
+        if key:
+            figures[key]["headcount"] += n or 0
+
+    return [ChildFigures(org=child, kpis=MemberKpis(**figures[child.path])) for child in children]
 
 
 def dashboard_for(user) -> list[ReachSection]:

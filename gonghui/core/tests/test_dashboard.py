@@ -173,3 +173,10 @@ def test_pages_have_no_inline_script_or_style(client, people):
         assert " style=" not in text, url
         for tag in re.findall(r"<script[^>]*>", text):
             assert "src=" in tag or 'type="application/json"' in tag, (url, tag)
+
+
+def test_enterprise_headcount_follows_its_union_then_its_town(tree):
+    # Works in town1 but its union is in town2: counted under town2, once.
+    EnterpriseFactory(town=tree.town1, union=tree.union2, headcount=40)
+    by_org = {c.org: c.kpis.headcount for c in child_figures(tree.district)}
+    assert by_org == {tree.town1: 120, tree.town2: 160}
