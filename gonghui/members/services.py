@@ -146,6 +146,9 @@ def end_membership(*, actor, membership, ended_on: datetime.date, reason: str):
     if ended_on < membership.joined_on:
         raise DomainError(_("The leaving date is before the joining date."), code="ends_before_start",
                           field="ended_on")
+    if ended_on > timezone.localdate():
+        raise DomainError(_("The leaving date is in the future; record the leaving on or after that day."),
+                          code="date_in_future", field="ended_on")
     if not reason.strip():
         raise DomainError(_("Give the reason for leaving."), code="reason_required", field="reason")
     before = audit.snapshot(membership)
@@ -175,6 +178,10 @@ def request_transfer(*, actor, membership, to_union, effective_on: datetime.date
     if effective_on < membership.joined_on:
         raise DomainError(_("The transfer date is before the member joined."), code="ends_before_start",
                           field="effective_on")
+    if effective_on > timezone.localdate():
+        # A period must not close in the future: the registry records what has happened.
+        raise DomainError(_("The transfer date is in the future; request the transfer on or after that day."),
+                          code="date_in_future", field="effective_on")
     transfer = Transfer(person_id=membership.person_id, from_membership=membership,
                         from_union_id=membership.union_id, to_union=to_union, to_enterprise=to_enterprise,
                         effective_on=effective_on, reason=reason, requested_by=actor)

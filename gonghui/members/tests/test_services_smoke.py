@@ -25,3 +25,17 @@ def test_register_then_transfer_round_trip(tree):
     new = services.accept_transfer(actor=tree.union2_chair, transfer=transfer)
     assert new.union == tree.union2
     assert Membership.objects.get(pk=membership.pk).status == MembershipStatus.TRANSFERRED_OUT
+
+
+@pytest.mark.parametrize("action", ["leave", "transfer"])
+def test_dates_in_the_future_are_refused(tree, action):
+    membership = tree.member(tree.union1)
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    with pytest.raises(DomainError) as err:
+        if action == "leave":
+            services.end_membership(actor=tree.union1_chair, membership=membership, ended_on=tomorrow, reason="离职")
+        else:
+            services.request_transfer(actor=tree.union1_chair, membership=membership, to_union=tree.union2,
+                                      effective_on=tomorrow)
+    assert err.value.code == "date_in_future"
+    assert Membership.objects.get(pk=membership.pk).status == MembershipStatus.ACTIVE
