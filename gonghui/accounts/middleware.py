@@ -4,6 +4,7 @@ superuser that signed in with a password alone is sent to the TOTP page before a
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 # Only what an administrator needs to reach the second factor: signing in and out and the
 # TOTP pages. Everything else under /accounts/ (password, API tokens, role management) is
@@ -21,7 +22,7 @@ class RequireOTPForAdministratorsMiddleware:
                 from django.http import JsonResponse
 
                 return JsonResponse({"detail": "second factor required"}, status=403)
-            return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
+            return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': request.path})}")
         return self.get_response(request)
 
     @staticmethod

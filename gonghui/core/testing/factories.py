@@ -7,10 +7,11 @@ import factory
 
 from gonghui.accounts.models import RoleAssignment, User
 from gonghui.accounts.roles import Role
+from gonghui.core.validators import parse_id_number
 from gonghui.members.models import Membership, MembershipStatus, Person
 from gonghui.orgs.models import Enterprise, Industry, Org, OrgLevel, UnionKind
 
-from .identifiers import make_id_number, make_mobile, make_uscc
+from .identifiers import make_mobile, make_uscc
 
 _rng = random.Random(20261125)
 
@@ -55,6 +56,23 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     above_scale = True
 
 
+_issued_ids = iter(range(10**6))
+
+
+def _unique_id_number(birth_on, gender):
+    """A valid ID number never issued before in this test process: the 3-digit sequence and the
+    region vary with a counter, so thousands of people can share a birth date and gender."""
+    from stdnum.cn import ric
+
+    n = next(_issued_ids)
+    region = ("330181", "330109", "330106", "330102")[n // 500 % 4]
+    sequence = (n % 500) * 2 + (1 if gender == "M" else 0)
+    body = f"{region}{birth_on:%Y%m%d}{sequence:03d}"
+    if n >= 2000:  # past 2,000 people of one birth date, shift the date (still valid, still unique)
+        body = f"{region}{birth_on + datetime.timedelta(days=n // 2000):%Y%m%d}{sequence:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
@@ -69,7 +87,10 @@ class PersonFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         id_number = kwargs.pop("id_number", None)
         obj = model_class(*args, **kwargs)
-        obj.set_id_number(id_number or make_id_number(_rng, region="330181", birth_on=obj.birth_on, gender=obj.gender))
+        if id_number is None:
+            id_number = _unique_id_number(obj.birth_on, obj.gender)
+            obj.birth_on = parse_id_number(id_number).birth_on  # keep the record consistent with its ID
+        obj.set_id_number(id_number)
         obj.set_phone(make_mobile(_rng))
         obj.save()
         return obj
