@@ -43,10 +43,12 @@ test: install browser-deps
 test-fast: install
 	$(BIN)/pytest -n 2 -q -m "not browser" $(PYTEST_ARGS)
 
-## Regenerate the translation catalogue after adding strings (needs GNU gettext).
+## Regenerate the per-app zh_Hans catalogues after adding strings (needs GNU gettext);
+## translate the new entries, then run it again to compile the .mo files (committed).
+APPS := core accounts orgs members
 messages: install
-	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=bench --ignore=e2e --no-obsolete
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	for app in $(APPS); do (cd gonghui/$$app && ../../$(BIN)/python ../../manage.py makemessages -l zh_Hans --no-obsolete --no-location); done
+	for app in $(APPS); do msgfmt --check-format -o gonghui/$$app/locale/zh_Hans/LC_MESSAGES/django.mo gonghui/$$app/locale/zh_Hans/LC_MESSAGES/django.po; done
 
 ## make bench: benchmarks (see bench/README.md); district-scale data is generated, not committed.
 bench: install
