@@ -5,6 +5,7 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 # Only what an administrator needs to reach the second factor: signing in and out and the
 # TOTP pages. Everything else under /accounts/ (password, API tokens, role management) is
@@ -21,7 +22,7 @@ class RequireOTPForAdministratorsMiddleware:
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse
 
-                return JsonResponse({"detail": "second factor required"}, status=403)
+                return JsonResponse({"detail": _("Two-step verification is required.")}, status=403)
             return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': request.path})}")
         return self.get_response(request)
 
