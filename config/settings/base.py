@@ -12,7 +12,13 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
+# The project's apps come first: for a msgid that Django's own catalogues also translate
+# ("Filter", "Remove"), the first app's translation wins, and ours follow docs/glossary.md.
 INSTALLED_APPS = [
+    "gonghui.core",
+    "gonghui.accounts",
+    "gonghui.orgs",
+    "gonghui.members",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -26,10 +32,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "ninja",  # serves the API docs (Swagger UI) from static files instead of a CDN
-    "gonghui.core",
-    "gonghui.accounts",
-    "gonghui.orgs",
-    "gonghui.members",
 ]
 
 MIDDLEWARE = [
@@ -113,7 +115,8 @@ AUTHENTICATION_BACKENDS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Catalogues live in each app (gonghui/<app>/locale); see docs/decisions.md.
+LOCALE_PATHS: list = []
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -194,6 +197,9 @@ LOCAL_PROVINCE = env("LOCAL_PROVINCE", default="浙江省")
 LIST_PAGE_SIZE = env.int("LIST_PAGE_SIZE", default=50)
 # Counts of filtered searches stop at this number and show "1,000+" (never COUNT a huge table).
 LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=1000)
+# Subtree roll-ups on the dashboard, tree and org pages (members, migrants, headcount) are
+# cached this long; the pages say when they were counted. 0 turns the cache off.
+FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=300)
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ from gonghui.core import pii
 from gonghui.core.text import prefix_range
 from gonghui.orgs.models import Enterprise, Org, OrgLevel
 
+from .figures import MemberKpis, subtree_counts
 from .models import LIVE_STATUSES, Membership, MembershipStatus, Person, Transfer, TransferStatus
 
 ID_QUERY = re.compile(r"^[0-9]{17}[0-9Xx]$")
@@ -100,33 +101,14 @@ def transfers_for(user, *, direction="all", status=TransferStatus.PENDING):
     return qs
 
 
-@dataclass
-class MemberKpis:
-    unions: int
-    members: int
-    migrants: int
-    headcount: int
-
-    @property
-    def membership_rate(self):
-        return round(100 * self.members / self.headcount, 1) if self.headcount else None
-
-    @property
-    def migrant_share(self):
-        return round(100 * self.migrants / self.members, 1) if self.members else None
-
-
 def member_kpis(org: Org) -> MemberKpis:
     """Key figures of one subtree: unions, live members, migrants, enterprise headcount.
-    Membership rate = live members / headcount of enterprises in the subtree."""
-    live = Membership.objects.filter(union__path__startswith=org.path, status__in=LIVE_STATUSES)
-    agg = live.aggregate(members=Count("id"), migrants=Count("id", filter=Q(person__is_migrant=True)))
+    Membership rate = live members / headcount of enterprises in the subtree. The counts come
+    from `figures.subtree_counts` (cached for a few minutes at district scale)."""
+    counts = subtree_counts(org.path)
     unions = Org.objects.filter(path__startswith=org.path, level=OrgLevel.GRASSROOTS, is_active=True).count()
-    from django.db.models import Sum
-
-    headcount = (Enterprise.objects.filter(Q(town__path__startswith=org.path) | Q(union__path__startswith=org.path))
-                 .aggregate(total=Sum("headcount"))["total"] or 0)
-    return MemberKpis(unions=unions, members=agg["members"], migrants=agg["migrants"], headcount=headcount)
+    return MemberKpis(unions=unions, members=counts.members(), migrants=counts.migrants(),
+                      headcount=counts.headcount())
 
 
 def live_member_counts_by_union(union_ids):

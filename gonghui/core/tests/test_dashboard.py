@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from gonghui.core.dashboard import child_figures, dashboard_for
 from gonghui.core.testing.factories import EnterpriseFactory, MembershipFactory, PersonFactory, add_org
@@ -180,3 +181,41 @@ def test_enterprise_headcount_follows_its_union_then_its_town(tree):
     EnterpriseFactory(town=tree.town1, union=tree.union2, headcount=40)
     by_org = {c.org: c.kpis.headcount for c in child_figures(tree.district)}
     assert by_org == {tree.town1: 120, tree.town2: 160}
+
+
+@pytest.fixture
+def figures_cached(settings):
+    from django.core.cache import cache
+
+    settings.FIGURES_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_cached_figures_are_reused_and_dated(people, figures_cached, client):
+    """With the cache on, a second dashboard does not count memberships again, and says when
+    the figures were counted; another subtree has its own entry."""
+    tree = people
+    [first] = dashboard_for(tree.district_staff)
+    assert first.kpis.members == 6 and first.as_of is not None
+    add_member(tree.union1)
+    with CaptureQueriesContext(connection) as queries:
+        [again] = dashboard_for(tree.district_staff)
+    assert again.kpis.members == 6  # the cached count, until it expires
+    assert again.as_of == first.as_of
+    assert not [q for q in queries.captured_queries if "members_membership" in q["sql"]]
+    [town] = dashboard_for(tree.town1_cadre)
+    assert town.kpis.members == 5  # town1 is counted fresh: union1 3 + the new one, union1b 1
+
+    client.force_login(tree.district_staff)
+    body = client.get(reverse("core:home")).content.decode()
+    assert f"Counted at {timezone.localtime(first.as_of):%H:%M}" in body
+
+
+def test_figures_cache_off_counts_every_time(people):
+    tree = people
+    [first] = dashboard_for(tree.district_staff)
+    add_member(tree.union1)
+    [again] = dashboard_for(tree.district_staff)
+    assert again.kpis.members == first.kpis.members + 1
