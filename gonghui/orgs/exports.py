@@ -8,6 +8,7 @@ written) into a temporary file that the response then streams; every string pass
 import tempfile
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core.excel import XlsxStream
 
@@ -15,7 +16,7 @@ from .selectors import enterprise_export_rows
 
 
 def enterprise_headers():
-    return [_("Name"), _("Unified social credit code"), _("Industry"), _("Headcount"),
+    return [pgettext("org or enterprise", "Name"), _("Unified social credit code"), _("Industry"), _("Headcount"),
             _("Above designated size"), _("Town"), _("Union"), _("Address")]
 
 

@@ -3,6 +3,7 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from gonghui.core.scoping import ScopedQuerySet, user_scope
@@ -72,7 +73,7 @@ class Org(MP_Node):
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     node_order_by = None
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("org or enterprise", "name"), max_length=120)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     level = models.CharField(_("level"), max_length=12, choices=OrgLevel.choices)
     union_kind = models.CharField(_("union kind"), max_length=12, choices=UnionKind.choices, blank=True)
@@ -126,7 +127,7 @@ class Org(MP_Node):
 class Enterprise(models.Model):
     """An employer. It sits in a town and, once it has one, belongs to a grassroots union."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("org or enterprise", "name"), max_length=200)
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True,
                             validators=[validate_uscc])
     industry = models.CharField(_("industry"), max_length=16, choices=Industry.choices)

@@ -3,7 +3,10 @@
 import random
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from stdnum.cn import uscc as stdnum_uscc
 
 from gonghui.core.errors import DomainError
@@ -28,16 +31,16 @@ def _bad_check_digit(code):
 @pytest.mark.parametrize(
     ("transform", "message"),
     [
-        (_bad_check_digit, "check digit"),
-        (lambda code: code[:17], "18 characters"),
-        (lambda code: code + "1", "18 characters"),
+        (_bad_check_digit, "The check digit of this unified social credit code is wrong; please check the code."),
+        (lambda code: code[:17], "A unified social credit code has 18 characters."),
+        (lambda code: code + "1", "A unified social credit code has 18 characters."),
     ],
     ids=["bad-check-digit", "too-short", "too-long"],
 )
 def test_enterprise_form_refuses_bad_uscc_with_a_specific_message(tree, transform, message):
     form = EnterpriseForm(_enterprise_data(tree, uscc=transform(make_uscc(random.Random(7)))), user=tree.town1_cadre)
     assert not form.is_valid()
-    assert message in " ".join(form.errors["uscc"])
+    assert gettext(message) in " ".join(form.errors["uscc"])
 
 
 def test_good_uscc_is_accepted_and_lowercase_is_normalised(tree):
@@ -63,7 +66,7 @@ def test_uscc_error_is_shown_inline_and_accessible(tree, client):
 def test_duplicate_uscc_is_refused_on_the_field(tree):
     form = EnterpriseForm(_enterprise_data(tree, uscc=tree.enterprise2.uscc), user=tree.district_staff)
     assert not form.is_valid()
-    assert "already registered" in " ".join(form.errors["uscc"])
+    assert gettext("This unified social credit code is already registered.") in " ".join(form.errors["uscc"])
 
 
 def test_create_enterprise_through_the_page(tree, client):
@@ -88,7 +91,8 @@ def test_union_chair_must_choose_their_union(tree):
 def test_union_must_lie_in_the_town(tree):
     form = EnterpriseForm(_enterprise_data(tree, union=str(tree.union2.pk)), user=tree.district_staff)
     assert not form.is_valid()
-    assert "is not in" in " ".join(form.errors["union"])
+    assert gettext("The union %(union)s is not in %(town)s.") % {"union": tree.union2, "town": tree.town1} \
+        in " ".join(form.errors["union"])
 
 
 def test_enterprise_union_options_follow_the_town(tree, client, hx):
@@ -141,7 +145,8 @@ def test_code_must_be_unique(tree):
     form = OrgForm({"name": "新工会", "level": OrgLevel.GRASSROOTS, "code": "U2",
                     "union_kind": UnionKind.ENTERPRISE}, parent=tree.town1)
     assert not form.is_valid()
-    assert "already used" in " ".join(form.errors["code"])
+    assert gettext("Code %(code)s is already used by another organisation.") % {"code": "U2"} \
+        in " ".join(form.errors["code"])
     # Editing keeps one's own code.
     form = OrgForm({"name": "甲企业工会（改）", "level": OrgLevel.GRASSROOTS, "code": "U1",
                     "union_kind": UnionKind.ENTERPRISE, "is_active": "on"}, instance=tree.union1)
@@ -179,7 +184,10 @@ def test_service_refusal_lands_on_the_level_field(tree, client):
         "is_active": "on"})
     assert response.status_code == 200
     form = response.context["form"]
-    assert "level" in form.errors and "sub-units" in " ".join(form.errors["level"])
+    with translation.override(settings.LANGUAGE_CODE):  # the language the request was served in
+        orphans = gettext("A %(level)s cannot hold its current sub-units (%(children)s); move them first.") % {
+            "level": OrgLevel.GRASSROOTS.label, "children": OrgLevel.GRASSROOTS.label}
+    assert "level" in form.errors and orphans in " ".join(form.errors["level"])
     assert Org.objects.get(pk=industry.pk).level == OrgLevel.INDUSTRY
 
 

@@ -2,7 +2,9 @@
 
 import random
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from gonghui.core.models import AuditEvent
 from gonghui.core.testing.factories import EnterpriseFactory
@@ -44,7 +46,9 @@ def test_search_finds_orgs_in_scope_only(tree, client, hx):
     assert response.templates[0].name == "orgs/_search_results.html"
     response = client.get(reverse("orgs:tree"), {"q": "U2"})
     assert response.context["results"].items == []
-    assert "No organisation in your area matches" in response.content.decode()
+    with translation.override(settings.LANGUAGE_CODE):  # the language the request was served in
+        no_match = translation.gettext("No organisation in your area matches “%(q)s”.") % {"q": "U2"}
+    assert no_match in response.content.decode()
     response = client.get(reverse("orgs:tree"), {"q": "U1"})
     assert [org for org, _ in response.context["results"].items] == [tree.union1]
 
