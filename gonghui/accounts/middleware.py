@@ -22,7 +22,11 @@ class RequireOTPForAdministratorsMiddleware:
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse
 
-                return JsonResponse({"detail": _("Two-step verification is required.")}, status=403)
+                from gonghui.core.api_support import error_body
+
+                # the API's error format (code, message, field, errors), like every other API error
+                return JsonResponse(error_body("otp_required", _("Two-step verification is required.")),
+                                    status=403)
             return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': request.path})}")
         return self.get_response(request)
 

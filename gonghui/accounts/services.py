@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gonghui.core import audit
@@ -138,7 +139,7 @@ def assign_role(*, actor, user, org, role):
         raise DomainError(_("You cannot give the role “%(role)s”: it is above your own role here.")
                           % {"role": role.label}, code="role_above_own", field="role")
     if not role_fits_org(role, org):
-        levels = ", ".join(str(level.label) for level in sorted(ROLE_LEVELS[role]))
+        levels = pgettext("list separator", ", ").join(str(level.label) for level in sorted(ROLE_LEVELS[role]))
         raise DomainError(_("The role “%(role)s” can only be given on: %(levels)s.")
                           % {"role": role.label, "levels": levels}, code="role_level_mismatch", field="role")
     if RoleAssignment.objects.filter(user=user, org=org, role=role).exists():

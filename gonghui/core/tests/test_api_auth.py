@@ -94,6 +94,16 @@ def test_token_endpoint_requires_the_second_factor_of_administrators(tree, setti
     assert obtain("union1", PASSWORD).status_code == 200
 
 
+def test_api_session_of_unverified_administrator_gets_the_error_format(tree, settings):
+    settings.REQUIRE_ADMIN_OTP = True
+    client = Client()
+    client.force_login(tree.district_staff)
+    response = client.get("/api/v1/orgs")
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "otp_required" and body["message"] and body["errors"] == []
+
+
 @pytest.mark.parametrize("body", [
     "", "{", "[]", '"x"', "null", '{"username": 1, "password": []}', '{"username": "a"}',
     '{"username": "a\\u0000b", "password": "x"}', '{"username": "' + "a" * 5000 + '", "password": "x"}',
