@@ -3,12 +3,22 @@
 import datetime
 
 import pytest
+from django.utils import translation
 from stdnum.cn import ric
 
 from gonghui.core import pii
 from gonghui.members.validation import MemberInputError, clean_member_input
 
 from .member_helpers import new_id
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests assert the English source strings; the default language is zh-hans."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 GOOD_ID = "11010519491231002X"  # the published example number (check digit X)
 

@@ -5,10 +5,20 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from gonghui.members import services
 
 from .member_helpers import new_id, new_mobile, register
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests assert the English source strings; the default language is zh-hans."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 LIST = reverse("members:list")
 

@@ -5,11 +5,21 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from gonghui.core.models import AuditEvent
 from gonghui.members.models import JoinKind, Membership, MembershipStatus, Person
 
 from .member_helpers import new_id, new_mobile, register
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests assert the English source strings; the default language is zh-hans."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 CREATE = reverse("members:create")
 

@@ -4,10 +4,19 @@ at rest the ID card and mobile numbers exist only as ciphertext, keyed hashes an
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from gonghui.core.models import AuditEvent
 
 from .member_helpers import register, request_transfer
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests assert the English source strings; the default language is zh-hans."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from gonghui.core.errors import DomainError
 from gonghui.core.testing.factories import MembershipFactory
@@ -14,6 +15,14 @@ from gonghui.members import services
 from gonghui.members.models import JoinKind, Membership, MembershipStatus, Transfer, TransferStatus
 
 from .member_helpers import register, request_transfer
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests assert the English source strings; the default language is zh-hans."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
