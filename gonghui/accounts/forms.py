@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .roles import Role
 
@@ -49,7 +50,7 @@ class ChangePasswordForm(PasswordChangeForm):
 
 
 class TokenCreateForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=64,
+    name = forms.CharField(label=pgettext_lazy("API token", "Name"), max_length=64,
                            help_text=_("What the token is for, e.g. “monthly statistics script”."))
     expires_on = forms.DateField(label=_("Expires on"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}),

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.scoping import collapse_paths
 
@@ -96,7 +97,7 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="api_tokens", verbose_name=_("user"))
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("API token", "name"), max_length=64)
     prefix = models.CharField(_("prefix"), max_length=8)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
