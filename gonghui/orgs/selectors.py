@@ -3,7 +3,7 @@
 import os
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from gonghui.core.scoping import user_scope
 from gonghui.core.text import prefix_range
@@ -106,9 +106,10 @@ def _common_prefix(paths):
 
 
 def subtree_figures(orgs):
-    """{org pk: (unions, live members)} for each org's subtree, in two grouped queries whatever
-    the number of orgs (never one query per node)."""
-    from gonghui.members.models import LIVE_STATUSES, Membership
+    """{org pk: (unions, live members)} for each org's subtree, from the subtree's nodes and the
+    grouped counts of `members.figures.subtree_counts`, whatever the number of orgs (never one
+    query per node)."""
+    from gonghui.members.figures import subtree_counts
 
     orgs = list(orgs)
     if not orgs:
@@ -136,11 +137,8 @@ def subtree_figures(orgs):
             for length, pk in owners(path):
                 if length < len(path):  # strictly below: a union does not count itself
                     figures[pk][0] += 1
-    # 2) live members grouped by union id: answered from the (union, status) index.
-    subtree_ids = Org.objects.filter(path__startswith=common).order_by().values("id")
-    members = (Membership.objects.filter(status__in=LIVE_STATUSES, union_id__in=subtree_ids)
-               .order_by().values_list("union_id").annotate(n=Count("id")))
-    for union_id, n in members:
+    # 2) live members grouped by union id (members.figures, cached for a few minutes).
+    for union_id, (n, _migrants) in subtree_counts(common).members_by_union.items():
         for _length, pk in owners(path_of.get(union_id, "")):
             figures[pk][1] += n
     return {pk: tuple(v) for pk, v in figures.items()}
