@@ -2,7 +2,8 @@
 
 POST /auth/token goes through django-axes (same lockout as the sign-in page: username + IP),
 a per-IP rate limit (`API_TOKEN_RATE`, default 10/min) and, when REQUIRE_ADMIN_OTP is on, the
-administrator's TOTP code.
+administrator's TOTP code. An account whose password was set by someone else (new, or reset)
+gets no token until its owner has chosen a password on the web (403 password_change_required).
 """
 
 import datetime
@@ -20,6 +21,7 @@ from gonghui.core.api_support import ApiError, Text, enforce_rate, error_respons
 from gonghui.core.errors import DomainError
 
 from . import services
+from .middleware import password_change_reason
 from .models import ApiToken, hash_token
 
 router = Router(tags=["auth"])
@@ -67,7 +69,7 @@ def _expiry():
     return timezone.now() + datetime.timedelta(days=days) if days else None
 
 
-@router.post("/token", auth=None, response={200: TokenOut, **error_responses(400, 401, 422, 429)},
+@router.post("/token", auth=None, response={200: TokenOut, **error_responses(400, 401, 403, 422, 429)},
              summary="Get an API token")
 def obtain_token(request, payload: TokenIn):
     """Exchange a username and password for a personal API token (named “api”)."""
@@ -78,6 +80,8 @@ def obtain_token(request, payload: TokenIn):
                                             "Try again later or ask an administrator to unlock it."))
     if user is None:
         raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
+    if user.must_change_password:
+        raise ApiError(403, "password_change_required", password_change_reason())
     _check_second_factor(user, payload.otp)
     expires_at = _expiry()
     try:

@@ -38,3 +38,43 @@ class RequireOTPForAdministratorsMiddleware:
         if user is None or not user.is_authenticated or request.path.startswith(EXEMPT_PREFIXES):
             return False
         return user.is_administrator and not user.is_verified()
+
+
+def password_change_reason():
+    """Why the user is on the password change page, or why the API refuses them."""
+    return _("Your password was set by someone else (a new account or a reset). Choose your own password "
+             "before you continue.")
+
+
+class RequirePasswordChangeMiddleware:
+    """A signed-in user whose password someone else chose (a new account, a reset) goes to the
+    password change page until they have picked their own. The API answers 403
+    `password_change_required` in its error format. Administrators pass the second factor first
+    (the TOTP pages are exempt here, the password page is not exempt there)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not getattr(user, "must_change_password", False):
+            return self.get_response(request)
+        change_url = reverse("accounts:password_change")
+        if request.path.startswith((*EXEMPT_PREFIXES, change_url)):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            from gonghui.core.api_support import error_body
+
+            return JsonResponse(error_body("password_change_required", password_change_reason()), status=403)
+        target = change_url
+        if request.method == "GET" and request.path != reverse("core:home"):
+            target = f"{change_url}?{urlencode({'next': request.path})}"
+        if request.headers.get("HX-Request"):
+            from django.http import HttpResponse
+
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)

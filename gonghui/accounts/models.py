@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -16,10 +17,21 @@ from .roles import ADMIN_ROLES, Role, role_grants
 
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
+    # Set when someone else chose the password (a new account, a reset): the middleware sends
+    # the user to the password change page until they pick their own.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # "Wang" and "wang" would be two accounts that people cannot tell apart.
+            models.UniqueConstraint(
+                Lower("username"), name="unique_username_ci",
+                violation_error_message=_("This username is already taken (upper and lower case count as "
+                                          "the same letter)."),
+            ),
+        ]
 
     def __str__(self):
         return self.display_name or self.username
