@@ -1,10 +1,13 @@
 """Reads of accounts, roles, API tokens and second-factor devices that take a user."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import models
+from django.db.models import Exists, OuterRef
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from gonghui.core.scoping import ScopedQuerySet
+from gonghui.core.scoping import ScopedQuerySet, scope_q, user_scope
 from gonghui.core.selectors import reach_orgs
 from gonghui.core.text import prefix_range
 from gonghui.orgs.models import Org
@@ -30,6 +33,38 @@ def tokens_for(user):
 def own_tokens():
     """Queryset for `get_visible_or_404(own_tokens(), user, pk)`."""
     return OwnTokenQuerySet(model=ApiToken)
+
+
+class ManagedUserQuerySet(models.QuerySet):
+    """Accounts placed in the tree by their role assignments: a user is visible to a manager
+    when any of their roles sits on an org in the manager's subtree (whether the manager may
+    act on the account is `policies.account_refusal`). An account with no role is visible to
+    superusers only."""
+
+    def visible_to(self, user, action=MANAGE):
+        everything, paths = user_scope(user, action or MANAGE)
+        if everything:
+            return self
+        condition = scope_q(("org",), paths)
+        if condition is None:
+            return self.none()
+        placed = RoleAssignment.objects.filter(condition, user=OuterRef("pk"))
+        return self.filter(Exists(placed))
+
+
+def managed_users():
+    """Queryset for `get_visible_or_404(managed_users(), user, pk, 'accounts.manage')`."""
+    return ManagedUserQuerySet(model=User)
+
+
+def role_holdings(user_ids):
+    """{user id: [(role, org path), …]} of every role the users hold, active orgs or not, in one
+    query: what `policies.account_refusal` weighs for a list of accounts."""
+    holdings = defaultdict(list)
+    rows = RoleAssignment.objects.filter(user_id__in=set(user_ids)).values_list("user_id", "role", "org__path")
+    for user_id, role, path in rows:
+        holdings[user_id].append((role, path))
+    return holdings
 
 
 def role_assignments():

@@ -1,13 +1,18 @@
-"""Every write to accounts: passwords, API tokens, role assignments, second-factor devices.
+"""Every write to accounts: new accounts, passwords, API tokens, role assignments, second-factor
+devices.
 
 Keyword-only, `actor=` first; each validates, runs atomically and writes the audit trail.
 """
 
 import datetime
+import secrets
 
 import django_otp
 from django.contrib.auth import password_validation
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.hashers import check_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -20,13 +25,20 @@ from gonghui.core.errors import DomainError
 from gonghui.core.policies import require
 
 from .models import ApiToken, RoleAssignment, User, hash_token
-from .policies import MANAGE, ROLE_LEVELS, may_assign, role_fits_org
+from .policies import MANAGE, ROLE_LEVELS, account_refusal, may_assign, role_fits_org
 from .roles import Role
 
 MAX_LIVE_TOKENS = 10
 # last_used_at is written at most this often per token, so API traffic does not write per call.
 TOKEN_TOUCH_INTERVAL = datetime.timedelta(minutes=1)
 RAW_TOKEN_MAX_LENGTH = 128
+
+# One-time passwords are read out or copied by people: lower case and digits without the
+# look-alikes 0/o and 1/l. 32 symbols × 12 = 60 bits, ample for a password that the sign-in
+# lockout guards and that must be changed on first use.
+ONE_TIME_PASSWORD_ALPHABET = "23456789abcdefghijkmnpqrstuvwxyz"
+ONE_TIME_PASSWORD_LENGTH = 12
+ACCOUNT_AUDIT_FIELDS = ("username", "display_name", "email", "is_active", "must_change_password")
 
 
 def home_org(user):
@@ -45,15 +57,158 @@ def _require_signed_in(actor):
 # --- password ------------------------------------------------------------------------------
 @transaction.atomic
 def change_password(*, actor, new_password):
-    """Set a new password after Django's validators accept it (the caller checked the old one)."""
+    """Set a new password after Django's validators accept it (the caller checked the old one).
+    Clears `must_change_password`: the user has now chosen their own."""
     _require_signed_in(actor)
     password_validation.validate_password(new_password, user=actor)
     user = User.objects.select_for_update().get(pk=actor.pk)
+    if check_password(new_password, user.password):
+        raise DomainError(_("The new password must differ from the current one."),
+                          code="password_unchanged", field="new_password1")
+    was_forced = user.must_change_password
     user.set_password(new_password)
-    user.save(update_fields=["password"])
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
     actor.password = user.password
-    audit.record(actor=actor, action="accounts.password.change", obj=user, org=home_org(user))
+    actor.must_change_password = False
+    audit.record(actor=actor, action="accounts.password.change", obj=user, org=home_org(user),
+                 after={"must_change_password": False} if was_forced else None)
     return user
+
+
+def generate_one_time_password():
+    """A random, readable password of ONE_TIME_PASSWORD_LENGTH with a letter and a digit."""
+    while True:
+        value = "".join(secrets.choice(ONE_TIME_PASSWORD_ALPHABET) for _i in range(ONE_TIME_PASSWORD_LENGTH))
+        if any(c.isdigit() for c in value) and any(c.isalpha() for c in value):
+            return value
+
+
+# --- accounts managed by cadres ----------------------------------------------------------------
+def _username_taken(username):
+    return DomainError(_("The username “%(username)s” is already taken (upper and lower case count as the same "
+                         "letter). Choose another, e.g. add the person's initials or a number.")
+                       % {"username": username}, code="username_taken", field="username")
+
+
+def _clean_username(username):
+    username = (username or "").strip()
+    if not username:
+        raise DomainError(_("Enter a username."), code="username_required", field="username")
+    if len(username) > 150:
+        raise DomainError(_("A username has at most 150 characters."), code="username_too_long", field="username")
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError as exc:
+        raise DomainError(_("A username may contain only letters, digits and the characters @ . + - _ "
+                            "(no spaces)."), code="username_invalid", field="username") from exc
+    if User.objects.filter(username__iexact=username).exists():
+        raise _username_taken(username)
+    return username
+
+
+def _clean_contact(display_name, email):
+    display_name = (display_name or "").strip()
+    if not display_name:
+        raise DomainError(_("Enter the display name, e.g. the person's full name."),
+                          code="display_name_required", field="display_name")
+    if len(display_name) > 64:
+        raise DomainError(_("A display name has at most 64 characters."), code="display_name_too_long",
+                          field="display_name")
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise DomainError(_("Enter a valid e-mail address, e.g. name@example.com, or leave it empty."),
+                              code="email_invalid", field="email") from exc
+    return display_name, email
+
+
+@transaction.atomic
+def create_account(*, actor, org, role, username, display_name, email=""):
+    """Open an account for a person with `role` on `org`. Returns (user, one-time password):
+    the password exists only in this return value, and the person must replace it when they
+    first sign in."""
+    require(actor, MANAGE, org)
+    role = _checked_role(actor, org, role)
+    username = _clean_username(username)
+    display_name, email = _clean_contact(display_name, email)
+    password = generate_one_time_password()
+    user = User(username=username, display_name=display_name, email=email, must_change_password=True)
+    user.set_password(password)
+    user.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent request took the name (in any case)
+        raise _username_taken(username) from exc
+    audit.record(actor=actor, action="accounts.user.create", obj=user, org=org,
+                 after=audit.snapshot(user, fields=ACCOUNT_AUDIT_FIELDS))
+    assign_role(actor=actor, user=user, org=org, role=role)
+    return user, password
+
+
+ACCOUNT_REFUSALS = {
+    "account_superuser": lambda target: _("Only a system administrator can manage the account of a system "
+                                          "administrator."),
+    "account_no_roles": lambda target: _("%(username)s holds no role, so only a system administrator can manage "
+                                         "this account.") % {"username": target.username},
+    "account_out_of_reach": lambda target: _(
+        "%(username)s also holds a role outside your area or above your own; only someone who manages all of "
+        "their roles can do this.") % {"username": target.username},
+}
+
+
+def _managed_account(actor, user):
+    """Lock and return `user` once `actor` may manage the account (policies.account_refusal)."""
+    _require_signed_in(actor)
+    require(actor, MANAGE)
+    target = User.objects.select_for_update().get(pk=user.pk)
+    holdings = list(RoleAssignment.objects.filter(user=target).values_list("role", "org__path"))
+    refusal = account_refusal(actor, target, holdings)
+    if refusal == "account_own":
+        raise DomainError(_("You cannot do this to your own account. To change your own password, use "
+                            "“Change password”."), code="account_own")
+    if refusal is not None:
+        message = ACCOUNT_REFUSALS.get(refusal)
+        raise PermissionDenied(message(target) if message else _("You are not allowed to do this here."))
+    return target
+
+
+@transaction.atomic
+def reset_password(*, actor, user):
+    """Give `user` a new one-time password (returned, never stored in clear) that they must
+    replace at their next sign-in. Their sessions end (the password hash changed) and their
+    API tokens are revoked: a reset usually means the password was lost or exposed."""
+    target = _managed_account(actor, user)
+    password = generate_one_time_password()
+    target.set_password(password)
+    target.must_change_password = True
+    target.save(update_fields=["password", "must_change_password"])
+    revoked = ApiToken.objects.live().filter(user=target).update(revoked_at=timezone.now())
+    audit.record(actor=actor, action="accounts.user.password_reset", obj=target, org=home_org(target),
+                 after={"must_change_password": True, "tokens_revoked": revoked})
+    return password
+
+
+@transaction.atomic
+def set_account_active(*, actor, user, active):
+    """Disable (`active=False`) or enable an account. A disabled account cannot sign in, its
+    sessions and API tokens stop working, and it keeps its roles for when it is enabled again."""
+    target = _managed_account(actor, user)
+    active = bool(active)
+    if target.is_active == active:
+        if active:
+            raise DomainError(_("The account %(username)s is already enabled.") % {"username": target.username},
+                              code="account_already_active")
+        raise DomainError(_("The account %(username)s is already disabled.") % {"username": target.username},
+                          code="account_already_disabled")
+    target.is_active = active
+    target.save(update_fields=["is_active"])
+    audit.record(actor=actor, action="accounts.user.enable" if active else "accounts.user.disable", obj=target,
+                 org=home_org(target), before={"is_active": not active}, after={"is_active": active})
+    return target
 
 
 # --- API tokens ------------------------------------------------------------------------------
@@ -121,17 +276,11 @@ def authenticate_token(raw) -> User | None:
 
 
 # --- roles ---------------------------------------------------------------------------------
-@transaction.atomic
-def assign_role(*, actor, user, org, role):
-    """Give `user` the `role` on `org` (and so over its subtree)."""
-    require(actor, MANAGE, org)
+def _checked_role(actor, org, role):
+    """The Role `actor` may give on `org`, or the DomainError saying why not."""
     if role not in Role.values:
         raise DomainError(_("Choose a role from the list."), code="role_unknown", field="role")
     role = Role(role)
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if not user.is_active:
-        raise DomainError(_("The account %(username)s is disabled; enable it before giving it a role.")
-                          % {"username": user.username}, code="user_inactive", field="username")
     if not org.is_active:
         raise DomainError(_("%(org)s is no longer active; roles cannot be given on it.") % {"org": org.name},
                           code="org_inactive")
@@ -142,6 +291,18 @@ def assign_role(*, actor, user, org, role):
         levels = pgettext("list separator", ", ").join(str(level.label) for level in sorted(ROLE_LEVELS[role]))
         raise DomainError(_("The role “%(role)s” can only be given on: %(levels)s.")
                           % {"role": role.label, "levels": levels}, code="role_level_mismatch", field="role")
+    return role
+
+
+@transaction.atomic
+def assign_role(*, actor, user, org, role):
+    """Give `user` the `role` on `org` (and so over its subtree)."""
+    require(actor, MANAGE, org)
+    role = _checked_role(actor, org, role)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise DomainError(_("The account %(username)s is disabled; enable it before giving it a role.")
+                          % {"username": user.username}, code="user_inactive", field="username")
     if RoleAssignment.objects.filter(user=user, org=org, role=role).exists():
         raise DomainError(_("%(username)s already has the role “%(role)s” at %(org)s.")
                           % {"username": user.username, "role": role.label, "org": org.name},
