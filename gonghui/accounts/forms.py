@@ -108,9 +108,33 @@ class RoleAssignForm(forms.Form):
         if user is None:
             raise forms.ValidationError(
                 _("There is no active account with the username “%(username)s”. Check the spelling, "
-                  "or ask a system administrator to create the account."), params={"username": username})
+                  "or open the account under “New account”."), params={"username": username})
         self.user = user
         return username
+
+
+class AccountCreateForm(forms.Form):
+    """A new account with its first role. Prefixed: it shares the roles page with RoleAssignForm.
+    The service checks the username (characters, taken in any case) and the role."""
+
+    prefix = "new"
+
+    username = forms.CharField(label=_("Username"), max_length=150,
+                               help_text=_("What the person signs in with: letters, digits and @ . + - _ "
+                                           "(no spaces)."),
+                               widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none",
+                                                             "spellcheck": "false"}))
+    display_name = forms.CharField(label=_("Display name"), max_length=64,
+                                   help_text=_("The person's full name, as colleagues know it."),
+                                   widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(label=_("Role"), choices=())
+
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = list(roles)
+        _style(self)
 
 
 class RoleFilterForm(forms.Form):

@@ -17,4 +17,8 @@ urlpatterns = [
     path("roles/", views.role_list, name="role_list"),
     path("roles/org/<int:pk>/", views.org_roles, name="org_roles"),
     path("roles/<int:pk>/remove/", views.role_remove, name="role_remove"),
+    path("roles/org/<int:pk>/accounts/new/", views.account_create, name="account_create"),
+    path("users/<int:pk>/reset-password/", views.account_reset_password, name="account_reset_password"),
+    path("users/<int:pk>/disable/", views.account_disable, name="account_disable"),
+    path("users/<int:pk>/enable/", views.account_enable, name="account_enable"),
 ]

@@ -1,4 +1,5 @@
-"""Sign-in, password, profile, personal API tokens, second factor and role management pages.
+"""Sign-in, password, profile, personal API tokens, second factor, role and account management
+pages.
 
 Views are thin: they check the action, fetch through the scope rules and call one service."""
 
@@ -26,8 +27,17 @@ from gonghui.core.pagination import keyset_page, parse_after
 from gonghui.core.policies import get_visible_or_404, require
 
 from . import selectors, services
-from .forms import ChangePasswordForm, LoginForm, OTPCodeForm, RoleAssignForm, RoleFilterForm, TokenCreateForm
-from .policies import MANAGE, assignable_roles
+from .forms import (
+    AccountCreateForm,
+    ChangePasswordForm,
+    LoginForm,
+    OTPCodeForm,
+    RoleAssignForm,
+    RoleFilterForm,
+    TokenCreateForm,
+)
+from .middleware import password_change_reason
+from .policies import MANAGE, assignable_roles, may_manage_account
 
 
 def _safe_next(request, default="core:home"):
@@ -49,8 +59,12 @@ sign_in = SignInView.as_view()
 sign_out = auth_views.LogoutView.as_view()
 
 
+@never_cache
 @login_required
 def password_change(request):
+    """Also where RequirePasswordChangeMiddleware sends someone whose password was set by a
+    manager; once they have chosen their own they go on to where they were heading."""
+    forced = request.user.must_change_password
     form = ChangePasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = run_service(form, services.change_password, actor=request.user,
@@ -58,8 +72,11 @@ def password_change(request):
         if user is not None:
             update_session_auth_hash(request, user)
             messages.success(request, _("Your password was changed."))
-            return redirect("accounts:profile")
-    return render(request, "accounts/password_change.html", {"form": form})
+            return redirect(_safe_next(request, "core:home") if forced else "accounts:profile")
+    return render(request, "accounts/password_change.html", {
+        "form": form, "forced_reason": password_change_reason() if forced else None,
+        "next": request.POST.get("next") or request.GET.get("next") or "",
+    })
 
 
 @login_required
@@ -219,6 +236,7 @@ def role_list(request):
         filters.q = form.cleaned_data["q"]
         filters.role = form.cleaned_data["role"]
     page = keyset_page(selectors.managed_assignments(user, filters), after=parse_after(request.GET.get("after")))
+    _mark_account_actions(user, page.items)
     query = request.GET.copy()
     query.pop("after", None)
     return render(request, "accounts/role_list.html", {
@@ -227,13 +245,34 @@ def role_list(request):
     })
 
 
+def _mark_account_actions(actor, assignments):
+    """Set `may_manage_account` on each row (one query for the whole list, not one per row)."""
+    holdings = selectors.role_holdings(a.user_id for a in assignments)
+    for a in assignments:
+        a.may_manage_account = may_manage_account(actor, a.user, holdings.get(a.user_id, []))
+    return assignments
+
+
+def _org_roles_page(request, org, *, form=None, account_form=None):
+    user = request.user
+    roles = assignable_roles(user, org)
+    parent = org.get_parent() if org.depth > 1 else None
+    if parent is not None and not user.can(MANAGE, parent):
+        parent = None
+    return render(request, "accounts/org_roles.html", {
+        "org": org, "parent": parent, "roles": roles,
+        "form": form or RoleAssignForm(roles=roles),
+        "account_form": account_form or AccountCreateForm(roles=roles),
+        "assignments": _mark_account_actions(user, list(selectors.assignments_on(org))),
+    })
+
+
 @login_required
 def org_roles(request, pk):
     user = request.user
     require(user, MANAGE)
     org = get_visible_or_404(selectors.manageable_orgs(), user, pk, MANAGE)
-    roles = assignable_roles(user, org)
-    form = RoleAssignForm(request.POST or None, roles=roles)
+    form = RoleAssignForm(request.POST or None, roles=assignable_roles(user, org))
     if request.method == "POST" and form.is_valid():
         assignment = run_service(form, services.assign_role, actor=user, user=form.user, org=org,
                                  role=form.cleaned_data["role"])
@@ -242,13 +281,78 @@ def org_roles(request, pk):
                              % {"username": assignment.user.username, "role": assignment.get_role_display(),
                                 "org": org.name})
             return redirect("accounts:org_roles", pk=org.pk)
-    parent = org.get_parent() if org.depth > 1 else None
-    if parent is not None and not user.can(MANAGE, parent):
-        parent = None
-    return render(request, "accounts/org_roles.html", {
-        "org": org, "parent": parent, "form": form, "roles": roles,
-        "assignments": selectors.assignments_on(org),
+    return _org_roles_page(request, org, form=form)
+
+
+# --- accounts: create, reset password, disable / enable ---------------------------------------------
+@never_cache
+@login_required
+@require_POST
+def account_create(request, pk):
+    user = request.user
+    require(user, MANAGE)
+    org = get_visible_or_404(selectors.manageable_orgs(), user, pk, MANAGE)
+    form = AccountCreateForm(request.POST, roles=assignable_roles(user, org))
+    if form.is_valid():
+        data = form.cleaned_data
+        result = run_service(form, services.create_account, actor=user, org=org, role=data["role"],
+                             username=data["username"], display_name=data["display_name"], email=data["email"])
+        if result is not None:
+            account, password = result
+            # Shown in this response only (never_cache: no-store); never stored, logged or put in a URL.
+            return render(request, "accounts/account_password.html", {
+                "account": account, "password": password, "created": True, "org": org,
+                "back": reverse("accounts:org_roles", args=[org.pk]),
+            })
+    return _org_roles_page(request, org, account_form=form)
+
+
+def _managed_user(request, pk):
+    require(request.user, MANAGE)
+    return get_visible_or_404(selectors.managed_users(), request.user, pk, MANAGE)
+
+
+@never_cache
+@login_required
+@require_POST
+def account_reset_password(request, pk):
+    target = _managed_user(request, pk)
+    back = _safe_next(request, "accounts:role_list")
+    try:
+        password = services.reset_password(actor=request.user, user=target)
+    except DomainError as exc:
+        messages.error(request, exc.text)
+        return redirect(back)
+    return render(request, "accounts/account_password.html", {
+        "account": target, "password": password, "created": False, "back": back,
     })
+
+
+def _set_active(request, pk, active):
+    target = _managed_user(request, pk)
+    try:
+        services.set_account_active(actor=request.user, user=target, active=active)
+    except DomainError as exc:
+        messages.error(request, exc.text)
+    else:
+        if active:
+            messages.success(request, _("The account %(username)s is enabled again.") % {"username": target.username})
+        else:
+            messages.success(request, _("The account %(username)s is disabled: it can no longer sign in or use "
+                                        "the API. Its roles are kept.") % {"username": target.username})
+    return redirect(_safe_next(request, "accounts:role_list"))
+
+
+@login_required
+@require_POST
+def account_disable(request, pk):
+    return _set_active(request, pk, active=False)
+
+
+@login_required
+@require_POST
+def account_enable(request, pk):
+    return _set_active(request, pk, active=True)
 
 
 @login_required
