@@ -20,6 +20,9 @@ def test_production_settings_pass_the_deploy_check():
         "ALLOWED_HOSTS": "union.example.org",
     }
     env.pop("DEBUG", None)
+    # The browser tests set this in the test process (Playwright runs an event loop in the test
+    # thread); a production process never has it, and the deploy check rightly refuses it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
