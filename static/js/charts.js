@@ -4,6 +4,11 @@ document.addEventListener("DOMContentLoaded", function () {
     var source = document.getElementById(el.getAttribute("data-chart"));
     if (!source || !window.echarts) { return; }
     var option = JSON.parse(source.textContent);
+    // No growing bars for people who asked for less motion (and for screenshots, which would catch
+    // the bars mid-animation, shorter than their axis says).
+    if (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
+      option.animation = false;
+    }
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     chart.setOption(option);
     if (option.links) {

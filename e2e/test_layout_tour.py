@@ -1,0 +1,139 @@
+"""A layout tour: every built page, signed in, at desktop (1280 px) and phone (390 px) widths, in
+the default language. Each page must load, must not scroll sideways (a `.table-responsive` wrapper
+scrolling inside is fine), must say it is Chinese and must not show English UI words in `main`.
+Full-page screenshots go to e2e/screenshots/tour-<page>-<width>.png for people to look at.
+
+One browser context per user, signed in once; the viewport is resized between widths."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from gonghui.core import audit
+from gonghui.core.testing.factories import Tree
+from gonghui.members import services as member_services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = (1280, 390)
+# English UI words that must not survive in the Chinese interface.
+ENGLISH_UI_WORDS = ("Save", "Cancel", "Search", "Members", "Edit", "Details", "Export", "Import")
+ENGLISH_UI = re.compile(r"\b(" + "|".join(ENGLISH_UI_WORDS) + r")\b")
+
+# The widest elements sticking out of the viewport, to say *what* overflows when a page does.
+OVERFLOW_CULPRITS = """() => {
+  const vw = window.innerWidth, out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('.table-responsive')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > vw + 1) {
+      const classes = typeof el.className === 'string' ? el.className.trim().split(/\\s+/).join('.') : '';
+      out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${classes ? '.' + classes : ''}` +
+               ` right=${Math.round(r.right)}`);
+    }
+  }
+  return out.slice(0, 8);
+}"""
+
+
+def sign_in(page, username, password="test-pass-2026"):
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "/accounts/login" not in page.url, f"{username} could not sign in"
+
+
+def build_data():
+    tree = Tree()
+    wang = tree.member(tree.union1, name="王小明", name_initials="wxm")
+    tree.member(tree.union1, name="李大伟", name_initials="ldw")
+    tree.member(tree.union1, name="欧阳娜娜", name_initials="oynn", gender="F")
+    tree.member(tree.union2, name="王小红", name_initials="wxh")
+    leaving = tree.member(tree.union1, name="赵六", name_initials="zl")
+    transfer = member_services.request_transfer(actor=tree.union1_chair, membership=leaving, to_union=tree.union2,
+                                     effective_on=datetime.date.today(), reason="工作调动")
+    event = audit.record(actor=tree.district_staff, action="orgs.org.update", obj=tree.town1, org=tree.town1,
+                         before={"name": "城厢街道工会"}, after={"name": tree.town1.name})
+    return tree, wang, transfer, event
+
+
+def tour(tree, wang, transfer, event):
+    """(user, page name, url) in visiting order."""
+    district = [
+        ("dashboard", reverse("core:home")),
+        ("org-tree", reverse("orgs:tree")),
+        ("org-detail", reverse("orgs:detail", args=[tree.town1.pk])),
+        ("org-history", reverse("orgs:detail", args=[tree.town1.pk]) + "?tab=history"),
+        ("org-create", reverse("orgs:create_child", args=[tree.town1.pk])),
+        ("enterprise-list", reverse("orgs:enterprise_list")),
+        ("enterprise-detail", reverse("orgs:enterprise_detail", args=[tree.enterprise1.pk])),
+        ("audit-list", reverse("core:audit_list")),
+        ("audit-detail", reverse("core:audit_detail", args=[event.pk])),
+        ("profile", reverse("accounts:profile")),
+        ("password-change", reverse("accounts:password_change")),
+        ("api-tokens", reverse("accounts:token_list")),
+        ("role-list", reverse("accounts:role_list")),
+        ("org-roles", reverse("accounts:org_roles", args=[tree.union1.pk])),
+    ]
+    union = [
+        ("union-dashboard", reverse("core:home")),
+        ("member-list", reverse("members:list")),
+        ("member-detail", reverse("members:detail", args=[wang.person_id])),
+        ("member-create", reverse("members:create")),
+        ("member-history", reverse("members:detail", args=[wang.person_id]) + "?tab=history"),
+        ("transfer-list", reverse("members:transfer_list") + "?tab=outgoing"),
+        ("transfer-detail", reverse("members:transfer_detail", args=[transfer.pk])),
+        ("member-import", reverse("members:import_upload")),
+    ]
+    return [("district", district), ("union1", union)]
+
+
+def check_page(page, name, url, width, screenshot_dir, problems):
+    where = f"{name} @ {width}px"
+    response = page.goto(url)
+    page.wait_for_load_state("networkidle")
+    if response is None or response.status >= 400:
+        problems.append(f"{where}: HTTP {response.status if response else 'no response'}")
+    if "/accounts/login" in page.url:
+        problems.append(f"{where}: sent to the sign-in page")
+    lang = page.get_attribute("html", "lang")
+    if lang != "zh-hans":
+        problems.append(f"{where}: <html lang={lang!r}>")
+    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if scroll_width > inner_width + 1:
+        problems.append(f"{where}: page scrolls sideways ({scroll_width} > {inner_width}): "
+                        f"{page.evaluate(OVERFLOW_CULPRITS)}")
+    # A table stacked into label/value rows on phones (.table-responsive-stack) must fit; were it
+    # wider than its wrapper, values would sit out of sight to the right.
+    too_wide = page.evaluate("""() => [...document.querySelectorAll('.table-responsive-stack')]
+        .filter(t => getComputedStyle(t.querySelector('thead') || t).display === 'none')
+        .filter(t => t.scrollWidth > t.parentElement.clientWidth + 1)
+        .map(t => `${t.scrollWidth} > ${t.parentElement.clientWidth}`)""")
+    if too_wide:
+        problems.append(f"{where}: stacked table wider than the screen: {too_wide}")
+    english = ENGLISH_UI.findall(page.locator("main").inner_text())
+    if len(english) >= 3:
+        problems.append(f"{where}: English UI words in main: {english}")
+    page.screenshot(path=str(screenshot_dir / f"tour-{name}-{width}.png"), full_page=True)
+
+
+def test_layout_tour(browser, live_server, screenshot_dir):
+    tree, wang, transfer, event = build_data()
+    problems = []
+    for username, pages in tour(tree, wang, transfer, event):
+        context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, locale="zh-CN",
+                                      base_url=live_server.url, reduced_motion="reduce")
+        try:
+            page = context.new_page()
+            sign_in(page, username)
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                for name, url in pages:
+                    check_page(page, name, url, width, screenshot_dir, problems)
+        finally:
+            context.close()
+    assert not problems, "\n".join(problems)
