@@ -24,13 +24,17 @@ def _json_value(value):
 
 
 def snapshot(obj, fields=None):
-    """Field values of a model instance, PII ciphertext and hashes excluded."""
+    """Field values of a model instance, PII ciphertext and hashes excluded, and the fields a
+    model lists in `audit_exclude` (denormalised copies that are audited where they change)."""
     if obj is None:
         return None
     data = {}
+    derived = getattr(obj, "audit_exclude", ())  # copies of other records' values (search columns)
     for field in obj._meta.concrete_fields:
         name = field.attname
         if fields is not None and field.name not in fields and name not in fields:
+            continue
+        if name in derived:
             continue
         if name.endswith(SECRET_SUFFIXES) or name == "password":
             continue

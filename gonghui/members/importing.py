@@ -50,6 +50,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -588,6 +589,7 @@ class BatchWriter:
             "person_id": g.person_id, "union_id": g.union_id, "enterprise_id": g.enterprise_id,
             "status": MembershipStatus.ACTIVE.value, "joined_on": g.data.joined_on, "join_kind": kind.value,
             "ended_on": None, "end_reason": "", "created_at": now,
+            "person_name": g.data.name, "person_initials": g.data.name_initials,
         } for g, kind in zip(goods, kinds, strict=True)]
         membership_ids = self._insert(Membership, self.membership_fields, membership_values)
         t2 = time.perf_counter()
@@ -634,6 +636,11 @@ class BatchWriter:
             Person.objects.bulk_update(with_phone, PERSON_UPDATE_FIELDS)
         if without:
             Person.objects.bulk_update(without, [f for f in PERSON_UPDATE_FIELDS if not f.startswith("phone")])
+        # their earlier (closed) periods are found under the refreshed name too: one UPDATE
+        refreshed = Person.objects.filter(pk=OuterRef("person_id"))
+        Membership.objects.filter(person_id__in=[p.pk for p in people]).update(
+            person_name=Subquery(refreshed.values("name")[:1]),
+            person_initials=Subquery(refreshed.values("name_initials")[:1]))
 
     def _reserve_ids(self, model, n):
         raise NotImplementedError

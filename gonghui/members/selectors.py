@@ -52,10 +52,12 @@ def _search_condition(q):
         return Q(person__id_number_hash=pii.lookup_hash(q.upper()))
     if kind == "phone":
         return Q(person__phone_hash=pii.lookup_hash(q))
+    # Names are matched on the membership's own copies (person_name, person_initials): with the
+    # live partial indexes the filter, scope and count never touch the person table.
     if kind == "initials":
-        return Q(**prefix_range("person__name_initials", q.lower()))
+        return Q(**prefix_range("person_initials", q.lower()))
     if kind == "name":
-        return Q(**prefix_range("person__name", q))
+        return Q(**prefix_range("person_name", q))
     return Q()
 
 

@@ -81,6 +81,7 @@ def register_member(*, actor, union, data: MemberInput, enterprise=None) -> Memb
         before = audit.snapshot(person)
         _apply_person_changes(person, data)
         person.save()
+        person.rename_memberships()
         audit.record(actor=actor, action="members.person.update", obj=person, org=union,
                      before=before, after=audit.snapshot(person))
     else:
@@ -129,6 +130,8 @@ def update_person(*, actor, person, data: MemberInput):
     if not data.phone and person.phone_enc:
         person.phone_enc = person.phone_hash = person.phone_masked = ""
     person.save()
+    if "name" in audit.changed(before, audit.snapshot(person))[1]:
+        person.rename_memberships()
     old, new = audit.changed(before, audit.snapshot(person))
     if new:
         audit.record(actor=actor, action="members.person.update", obj=person,
@@ -220,7 +223,8 @@ def accept_transfer(*, actor, transfer, note="") -> Membership:
     old.save()
     new = Membership(person_id=transfer.person_id, union_id=transfer.to_union_id,
                      enterprise=transfer.to_enterprise, joined_on=old.ended_on,
-                     join_kind=JoinKind.TRANSFER_IN, status=MembershipStatus.ACTIVE)
+                     join_kind=JoinKind.TRANSFER_IN, status=MembershipStatus.ACTIVE,
+                     person_name=old.person_name, person_initials=old.person_initials)
     new.save()
     transfer.to_membership = new
     _decide(transfer, actor, TransferStatus.ACCEPTED, note)

@@ -185,6 +185,8 @@ def test_rejoining_person_gets_a_new_period(tree):
     person = Person.objects.get(pk=old.person_id)
     assert person.name == "新名" and person.phone()  # the phone on file is kept
     assert person.memberships.filter(status=MembershipStatus.ACTIVE, union=tree.union1, join_kind="REJOIN").exists()
+    # both periods are found under the new name (the search columns follow the person)
+    assert set(person.memberships.values_list("person_name", "person_initials")) == {("新名", "xm")}
 
 
 def test_imported_rows_are_stored_like_a_registration(tree):
