@@ -1,4 +1,4 @@
-"""Admin for system administrators. Accounts are created and disabled here; roles and tokens are
+"""Admin for system administrators. Accounts are also created and disabled here; roles and tokens are
 only shown (they are given, removed and revoked through the audited pages and services)."""
 
 from django.contrib import admin
@@ -35,7 +35,7 @@ class ApiTokenInline(ReadOnlyInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("Platform"), {"fields": ("display_name",)}),)
+    fieldsets = DjangoUserAdmin.fieldsets + ((_("Platform"), {"fields": ("display_name", "must_change_password")}),)
     list_display = ("username", "display_name", "email", "is_active", "is_superuser", "last_login")
     search_fields = ("username", "display_name", "email")
     list_filter = ("is_active", "is_superuser")
