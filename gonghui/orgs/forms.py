@@ -75,6 +75,9 @@ class OrgForm(BootstrapFormMixin, forms.ModelForm):
             offered = [value for value, _label in self.fields["level"].choices]
             self.fields["level"].initial = OrgLevel.GRASSROOTS if OrgLevel.GRASSROOTS in offered else (
                 offered[0] if offered else None)
+            if self.fields["level"].initial == OrgLevel.GRASSROOTS:
+                # ...and most grassroots unions are enterprise unions: the kind agrees with the level
+                self.fields["union_kind"].initial = UnionKind.ENTERPRISE
         self.fields["union_kind"].choices = [("", _("— not a grassroots union —")), *UnionKind.choices]
         self._style_widgets()
 

@@ -10,7 +10,7 @@ from gonghui.core.models import AuditEvent
 from gonghui.core.testing.factories import EnterpriseFactory
 from gonghui.core.testing.identifiers import make_uscc
 from gonghui.orgs import services
-from gonghui.orgs.models import Enterprise, Industry, Org, OrgLevel
+from gonghui.orgs.models import Enterprise, Industry, Org, OrgLevel, UnionKind
 
 
 def test_tree_starts_at_the_users_top_orgs(tree, client):
@@ -161,3 +161,12 @@ def test_admin_pages_and_admin_writes_go_through_services(tree, client):
     assert response.status_code == 200
     assert Org.objects.get(pk=tree.union1.pk).get_parent() == tree.town2
     assert AuditEvent.objects.filter(action="orgs.org.move").count() == 1
+
+
+def test_new_sub_unit_form_starts_as_an_enterprise_union(tree, client):
+    """The level defaults to grassroots union, so the kind defaults to an enterprise union
+    (not to the "not a grassroots union" choice, which would contradict it)."""
+    client.force_login(tree.town1_cadre)
+    form = client.get(reverse("orgs:create_child", args=[tree.town1.pk])).context["form"]
+    assert form["level"].value() == OrgLevel.GRASSROOTS
+    assert form["union_kind"].value() == UnionKind.ENTERPRISE
