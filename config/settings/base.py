@@ -201,6 +201,12 @@ LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=1000)
 # Subtree roll-ups on the dashboard, tree and org pages (members, migrants, headcount) are
 # cached this long; the pages say when they were counted. 0 turns the cache off.
 FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=300)
+# Run by `celery -A config beat` beside the worker in production.
+CELERY_BEAT_SCHEDULE = {
+    "refresh-figures": {"task": "gonghui.members.tasks.refresh_figures_task",
+                        "schedule": max(60, FIGURES_CACHE_SECONDS - 60)},
+    "purge-member-files": {"task": "gonghui.members.tasks.purge_member_files_task", "schedule": 24 * 3600},
+}
 
 LOGGING = {
     "version": 1,

@@ -59,15 +59,30 @@ def subtree_counts(path: str) -> SubtreeCounts:
     node whose path starts with `path`: two grouped queries (no join from a membership row to
     the org table), cached for FIGURES_CACHE_SECONDS."""
     seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
-    key = f"figures:subtree:v1:{path}"
     if seconds > 0:
-        cached = cache.get(key)
+        cached = cache.get(f"figures:subtree:v1:{path}")
         if cached is not None:
             return cached
+    return refresh_subtree_counts(path)
+
+
+def refresh_subtree_counts(path: str) -> SubtreeCounts:
+    """Count now and replace the cached entry (the scheduled job keeps the district's and the
+    towns' figures warm, so no cadre's page waits for the count)."""
     counts = _count_subtree(path)
+    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
     if seconds > 0:
-        cache.set(key, counts, seconds)
+        cache.set(f"figures:subtree:v1:{path}", counts, seconds)
     return counts
+
+
+def refresh_upper_levels(depth: int = 2) -> int:
+    """Refresh the counts of every active org down to `depth` (1 = district, 2 = towns,
+    platforms and industry unions); returns how many subtrees were counted."""
+    paths = list(Org.objects.filter(depth__lte=depth, is_active=True).order_by("path").values_list("path", flat=True))
+    for path in paths:
+        refresh_subtree_counts(path)
+    return len(paths)
 
 
 def _count_subtree(path):

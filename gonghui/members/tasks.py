@@ -36,3 +36,12 @@ def purge_member_files_task():
 
     purge_import_files()
     purge_export_files()
+
+
+@shared_task(ignore_result=True)
+def refresh_figures_task():
+    """Recount the district's and the towns' subtree figures into the cache (scheduled a little
+    more often than FIGURES_CACHE_SECONDS, so those dashboards never count on a request)."""
+    from .figures import refresh_upper_levels
+
+    refresh_upper_levels()

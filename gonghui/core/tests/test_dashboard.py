@@ -219,3 +219,19 @@ def test_figures_cache_off_counts_every_time(people):
     add_member(tree.union1)
     [again] = dashboard_for(tree.district_staff)
     assert again.kpis.members == first.kpis.members + 1
+
+
+def test_scheduled_refresh_warms_district_and_town_figures(people, figures_cached):
+    from gonghui.members.tasks import refresh_figures_task
+
+    tree = people
+    refresh_figures_task()
+    add_member(tree.union2)  # after the refresh: shows up at the next one
+    for user in (tree.district_staff, tree.town1_cadre):
+        with CaptureQueriesContext(connection) as queries:
+            [section] = dashboard_for(user)
+        assert not [q for q in queries.captured_queries if "members_membership" in q["sql"]]
+    assert section.kpis.members == 4
+    refresh_figures_task()
+    [district] = dashboard_for(tree.district_staff)
+    assert district.kpis.members == 7
