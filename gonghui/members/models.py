@@ -153,10 +153,10 @@ class Membership(ScopedModel):
         indexes = [
             models.Index(fields=["union", "status"], name="membership_union_status_idx"),
             models.Index(fields=["status", "id"], name="membership_status_id_idx"),
-            models.Index(fields=["person_name", "union", "id"], condition=Q(status__in=["ACTIVE", "TRANSFER_PENDING"]),
-                         name="membership_live_name_idx"),
-            models.Index(fields=["person_initials", "union", "id"],
-                         condition=Q(status__in=["ACTIVE", "TRANSFER_PENDING"]), name="membership_live_initials_idx"),
+            # Not partial (WHERE status IN …): SQLite cannot match a partial index against a query
+            # whose status list is a bound parameter. Status inside the key keeps scans index-only.
+            models.Index(fields=["person_name", "status", "union", "id"], name="membership_name_idx"),
+            models.Index(fields=["person_initials", "status", "union", "id"], name="membership_initials_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

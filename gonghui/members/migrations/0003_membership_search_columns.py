@@ -34,10 +34,10 @@ class Migration(migrations.Migration):
         migrations.RunPython(copy_person_names, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='membership',
-            index=models.Index(condition=models.Q(('status__in', ['ACTIVE', 'TRANSFER_PENDING'])), fields=['person_name', 'union', 'id'], name='membership_live_name_idx'),
+            index=models.Index(fields=['person_name', 'status', 'union', 'id'], name='membership_name_idx'),
         ),
         migrations.AddIndex(
             model_name='membership',
-            index=models.Index(condition=models.Q(('status__in', ['ACTIVE', 'TRANSFER_PENDING'])), fields=['person_initials', 'union', 'id'], name='membership_live_initials_idx'),
+            index=models.Index(fields=['person_initials', 'status', 'union', 'id'], name='membership_initials_idx'),
         ),
     ]
