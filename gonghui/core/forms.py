@@ -2,7 +2,10 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+
+from .audit_labels import action_choices, object_type_label
 
 
 def add_service_error(form, exc: ValidationError):
@@ -34,16 +37,23 @@ def _audit_object_types():
     """(label, name) of every model of the platform's own apps, for the audit filter."""
     from django.apps import apps
 
-    types = [(m._meta.label, f"{m._meta.verbose_name} ({m._meta.label})") for m in apps.get_models()
-             if m.__module__.startswith("gonghui.")]
-    types.append(("otp_totp.TOTPDevice", f"{_('authenticator app')} (otp_totp.TOTPDevice)"))
-    return sorted(types, key=lambda item: item[0])
+    types = [m._meta.label for m in apps.get_models() if m.__module__.startswith("gonghui.")]
+    types.append("otp_totp.TOTPDevice")
+    return sorted((label, f"{object_type_label(label)} ({label})") for label in types)
+
+
+class ActionChoiceField(forms.ChoiceField):
+    """The labelled actions as a menu, yet any code prefix is still accepted: links and
+    bookmarks made when this was a "starts with" text box keep working."""
+
+    def valid_value(self, value):
+        return True
 
 
 class AuditFilterForm(forms.Form):
     """Filters of the audit trail page (GET). Org choices are the caller's short reach list."""
 
-    action = forms.CharField(label=_("Action starts with"), required=False, max_length=64)
+    action = ActionChoiceField(label=_("Action"), required=False, validators=[MaxLengthValidator(64)])
     actor = forms.CharField(label=_("Who (username starts with)"), required=False, max_length=150)
     object_type = forms.ChoiceField(label=_("Record type"), required=False, choices=())
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -53,12 +63,22 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, orgs=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["object_type"].choices = [("", _("All types"))] + _audit_object_types()
+        self.fields["action"].choices = self._action_choices()
         base = min((org.depth for org in orgs), default=1)
         self.fields["org"].choices = [("", _("Everywhere I may see"))] + [
             (org.pk, "\u2003" * (org.depth - base) + org.name) for org in orgs]
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+    def _action_choices(self):
+        choices = [("", _("All actions")), *action_choices()]
+        typed = (self.data.get("action") or "").strip() if self.is_bound else ""
+        offered = {value for _group, options in choices[1:] for value, _label in options}
+        if typed and typed not in offered:
+            # show a hand-made prefix as selected instead of silently dropping it from the menu
+            choices.insert(1, (typed, _("Starts with “%(prefix)s”") % {"prefix": typed[:64]}))
+        return choices
 
     def clean(self):
         data = super().clean()

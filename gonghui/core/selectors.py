@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from .audit_labels import is_known_action
 from .models import AuditEvent
 
 
@@ -16,11 +17,16 @@ def audit_events(user):
 
 def history_for(user, obj, *, related=()):
     """The trail of one record (and optionally related records given as (label, pk) pairs),
-    newest first, limited to what the user may read. Used by every detail page's history tab."""
+    newest first, limited to what the user may read. Used by every detail page's history tab.
+
+    A list of labelled events (see audit_display.describe_events): the tab shows words, not
+    codes, and the ids in the snapshots are named with one query per model, not per row."""
+    from .audit_display import describe_events
+
     cond = Q(object_type=obj._meta.label, object_id=str(obj.pk))
     for label, pk in related:
         cond |= Q(object_type=label, object_id=str(pk))
-    return audit_events(user).filter(cond).order_by("-at", "-id")[:200]
+    return describe_events(audit_events(user).filter(cond).order_by("-at", "-id")[:200])
 
 
 def reach_orgs(user, action):
@@ -45,7 +51,7 @@ def reach_orgs(user, action):
 
 @dataclass
 class AuditFilters:
-    action: str = ""  # prefix: "members." or "members.transfer.accept"
+    action: str = ""  # a registered code (exact) or a prefix: "members." or "members.transfer"
     actor: str = ""  # prefix of the actor's username
     object_type: str = ""  # exact model label, e.g. "members.Membership"
     date_from: datetime.date | None = None
@@ -65,7 +71,11 @@ def search_audit_events(user, filters: AuditFilters):
     if filters.org is not None:
         qs = qs.filter(org__path__startswith=filters.org.path)
     if filters.action:
-        qs = qs.filter(**prefix_range("action", filters.action.strip()))
+        action = filters.action.strip()
+        # A code picked from the menu means that action only ("members.export" must not also
+        # bring "members.export_full"); anything else typed into the URL stays a prefix.
+        match = {"action": action} if is_known_action(action) else prefix_range("action", action)
+        qs = qs.filter(**match)
     if filters.actor:
         qs = qs.filter(**prefix_range("actor_name", filters.actor.strip()))
     if filters.object_type:

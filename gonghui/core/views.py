@@ -14,6 +14,7 @@ from gonghui.accounts.roles import Role
 from gonghui.accounts.selectors import role_codes
 from gonghui.orgs.models import Org
 
+from .audit_display import describe_events, label_event
 from .dashboard import dashboard_for
 from .forms import AuditFilterForm
 from .models import AuditEvent
@@ -107,6 +108,8 @@ def audit_list(request):
                                object_type=data.get("object_type", ""), date_from=data.get("date_from"),
                                date_to=data.get("date_to"), org=org)
         page = keyset_page(search_audit_events(user, filters), after=parse_after(request.GET.get("after")))
+        for event in page.items:
+            label_event(event)  # words for the action and record type; no queries
     query = request.GET.copy()
     query.pop("after", None)
     return render(request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})
@@ -116,27 +119,16 @@ def _pretty(value):
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
 
 
-def _changes(before, after):
-    """Rows (field, before, after, changed) over the keys of both snapshots."""
-    before = before if isinstance(before, dict) else {}
-    after = after if isinstance(after, dict) else {}
-    rows = []
-    for key in sorted(set(before) | set(after)):
-        old = _pretty(before[key]) if key in before else None
-        new = _pretty(after[key]) if key in after else None
-        rows.append({"field": key, "before": old, "after": new, "changed": old != new})
-    return rows
-
-
 @require_safe
 @login_required
 def audit_detail(request, pk):
     user = request.user
     require(user, AUDIT_VIEW)
     event = get_visible_or_404(AuditEvent.objects.select_related("org"), user, pk, AUDIT_VIEW)
+    describe_events([event])
     return render(request, "core/audit_detail.html", {
         "event": event,
-        "changes": _changes(event.before, event.after),
+        "changes": event.changes,
         "before_json": _pretty(event.before) if event.before is not None else "",
         "after_json": _pretty(event.after) if event.after is not None else "",
     })
