@@ -183,11 +183,13 @@ def plain_import(path):
                        pii.mask_id_number(data.id_number), data.gender, data.birth_on, "",
                        pii.lookup_hash(data.phone), pii.mask_phone(data.phone), data.hometown_province,
                        data.is_migrant, data.education, data.skill_level, now, now))
-        periods.append((union_id, MembershipStatus.ACTIVE, data.joined_on, JoinKind.NEW, "", now))
+        periods.append((union_id, MembershipStatus.ACTIVE, data.joined_on, JoinKind.NEW, "", now,
+                        data.name, data.name_initials))
     person_cols = ["name", "name_initials", "id_number_enc", "id_number_hash", "id_number_masked", "gender",
                    "birth_on", "phone_enc", "phone_hash", "phone_masked", "hometown_province", "is_migrant",
                    "education", "skill_level", "created_at", "updated_at"]
-    member_cols = ["union_id", "status", "joined_on", "join_kind", "end_reason", "created_at"]
+    member_cols = ["union_id", "status", "joined_on", "join_kind", "end_reason", "created_at",
+                   "person_name", "person_initials"]
     first = (Person.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     first_m = (Membership.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     if connection.vendor == "postgresql":
