@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from django.views.decorators.debug import sensitive_variables
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gonghui.core import audit
@@ -125,6 +126,7 @@ def _clean_contact(display_name, email):
     return display_name, email
 
 
+@sensitive_variables("password")
 @transaction.atomic
 def create_account(*, actor, org, role, username, display_name, email=""):
     """Open an account for a person with `role` on `org`. Returns (user, one-time password):
@@ -145,7 +147,7 @@ def create_account(*, actor, org, role, username, display_name, email=""):
         raise _username_taken(username) from exc
     audit.record(actor=actor, action="accounts.user.create", obj=user, org=org,
                  after=audit.snapshot(user, fields=ACCOUNT_AUDIT_FIELDS))
-    assign_role(actor=actor, user=user, org=org, role=role)
+    _grant_role(actor=actor, user=user, org=org, role=role)
     return user, password
 
 
@@ -176,6 +178,7 @@ def _managed_account(actor, user):
     return target
 
 
+@sensitive_variables("password")
 @transaction.atomic
 def reset_password(*, actor, user):
     """Give `user` a new one-time password (returned, never stored in clear) that they must
@@ -192,10 +195,14 @@ def reset_password(*, actor, user):
     return password
 
 
+@sensitive_variables("password")
 @transaction.atomic
 def set_account_active(*, actor, user, active):
-    """Disable (`active=False`) or enable an account. A disabled account cannot sign in, its
-    sessions and API tokens stop working, and it keeps its roles for when it is enabled again."""
+    """Disable (`active=False`) or enable an account; returns the one-time password of an
+    enabled account, None for a disabled one. A disabled account cannot sign in, its API tokens
+    are revoked, and it keeps its roles. Enabling gives it a new one-time password: the old
+    password and every session signed in with it stop working, so whoever held the account
+    when it was disabled (often why it was) does not get it back."""
     target = _managed_account(actor, user)
     active = bool(active)
     if target.is_active == active:
@@ -205,10 +212,20 @@ def set_account_active(*, actor, user, active):
         raise DomainError(_("The account %(username)s is already disabled.") % {"username": target.username},
                           code="account_already_disabled")
     target.is_active = active
-    target.save(update_fields=["is_active"])
+    password, revoked = None, 0
+    if active:
+        password = generate_one_time_password()
+        target.set_password(password)
+        target.must_change_password = True
+        target.save(update_fields=["is_active", "password", "must_change_password"])
+    else:
+        target.save(update_fields=["is_active"])
+        revoked = ApiToken.objects.live().filter(user=target).update(revoked_at=timezone.now())
     audit.record(actor=actor, action="accounts.user.enable" if active else "accounts.user.disable", obj=target,
-                 org=home_org(target), before={"is_active": not active}, after={"is_active": active})
-    return target
+                 org=home_org(target), before={"is_active": not active},
+                 after={"is_active": active, "must_change_password": True} if active
+                 else {"is_active": False, "tokens_revoked": revoked})
+    return password
 
 
 # --- API tokens ------------------------------------------------------------------------------
@@ -296,7 +313,17 @@ def _checked_role(actor, org, role):
 
 @transaction.atomic
 def assign_role(*, actor, user, org, role):
-    """Give `user` the `role` on `org` (and so over its subtree)."""
+    """Give `user` the `role` on `org` (and so over its subtree). An account that holds no role
+    at all is a system administrator's to place: otherwise a cadre could give it a role in their
+    own area and then reset its password (accounts they open themselves get their first role
+    in `create_account`)."""
+    require(actor, MANAGE, org)
+    if not actor.is_superuser and not RoleAssignment.objects.filter(user=user).exists():
+        raise DomainError(ACCOUNT_REFUSALS["account_no_roles"](user), code="account_no_roles", field="username")
+    return _grant_role(actor=actor, user=user, org=org, role=role)
+
+
+def _grant_role(*, actor, user, org, role):
     require(actor, MANAGE, org)
     role = _checked_role(actor, org, role)
     user = User.objects.select_for_update().get(pk=user.pk)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import DomainError
@@ -288,6 +289,7 @@ def org_roles(request, pk):
 @never_cache
 @login_required
 @require_POST
+@sensitive_variables("result", "password")
 def account_create(request, pk):
     user = request.user
     require(user, MANAGE)
@@ -315,6 +317,7 @@ def _managed_user(request, pk):
 @never_cache
 @login_required
 @require_POST
+@sensitive_variables("password")
 def account_reset_password(request, pk):
     target = _managed_user(request, pk)
     back = _safe_next(request, "accounts:role_list")
@@ -328,19 +331,22 @@ def account_reset_password(request, pk):
     })
 
 
+@sensitive_variables("password")
 def _set_active(request, pk, active):
     target = _managed_user(request, pk)
+    back = _safe_next(request, "accounts:role_list")
     try:
-        services.set_account_active(actor=request.user, user=target, active=active)
+        password = services.set_account_active(actor=request.user, user=target, active=active)
     except DomainError as exc:
         messages.error(request, exc.text)
-    else:
-        if active:
-            messages.success(request, _("The account %(username)s is enabled again.") % {"username": target.username})
-        else:
-            messages.success(request, _("The account %(username)s is disabled: it can no longer sign in or use "
-                                        "the API. Its roles are kept.") % {"username": target.username})
-    return redirect(_safe_next(request, "accounts:role_list"))
+        return redirect(back)
+    if active:  # a new one-time password, shown once like a reset
+        return render(request, "accounts/account_password.html", {
+            "account": target, "password": password, "created": False, "enabled": True, "back": back,
+        })
+    messages.success(request, _("The account %(username)s is disabled: it can no longer sign in or use "
+                                "the API. Its roles are kept.") % {"username": target.username})
+    return redirect(back)
 
 
 @login_required
@@ -349,6 +355,7 @@ def account_disable(request, pk):
     return _set_active(request, pk, active=False)
 
 
+@never_cache
 @login_required
 @require_POST
 def account_enable(request, pk):

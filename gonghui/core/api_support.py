@@ -316,6 +316,10 @@ class BearerTokenAuth(HttpBearer):
         user = user_for_token(token)
         if user is None:
             return None
+        if getattr(user, "must_change_password", False):
+            # like a session (accounts.middleware): a one-time password must be replaced first
+            raise ApiError(403, "password_change_required",
+                           _("Change your one-time password in the web pages before using the API."))
         request.user = user
         return user
 

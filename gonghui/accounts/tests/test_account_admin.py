@@ -148,12 +148,14 @@ def test_disable_and_enable(tree):
     with pytest.raises(DomainError) as err:
         services.set_account_active(actor=tree.town1_cadre, user=target, active=False)
     assert err.value.code == "account_already_disabled"
-    services.set_account_active(actor=tree.town1_cadre, user=target, active=True)
+    password = services.set_account_active(actor=tree.town1_cadre, user=target, active=True)
     target.refresh_from_db()
-    assert target.is_active
+    assert target.is_active and target.must_change_password and target.check_password(password)
     actions = list(AuditEvent.objects.order_by("id").values_list("action", "before", "after"))
-    assert actions == [("accounts.user.disable", {"is_active": True}, {"is_active": False}),
-                       ("accounts.user.enable", {"is_active": False}, {"is_active": True})]
+    assert actions == [("accounts.user.disable", {"is_active": True}, {"is_active": False, "tokens_revoked": 0}),
+                       ("accounts.user.enable", {"is_active": False},
+                        {"is_active": True, "must_change_password": True})]
+    assert password not in audit_text()
 
 
 def test_reach_is_every_role_the_account_holds(tree):
@@ -353,8 +355,10 @@ def test_disable_and_enable_through_the_page(client, tree):
     # The disabled person cannot sign in any more.
     other = client.__class__()
     assert other.post(reverse("accounts:login"), {"username": "union1", "password": PASSWORD}).status_code == 200
-    client.post(reverse("accounts:account_enable", args=[tree.union1_chair.pk]))
-    assert other.post(reverse("accounts:login"), {"username": "union1", "password": PASSWORD}).status_code == 302
+    enabled = client.post(reverse("accounts:account_enable", args=[tree.union1_chair.pk]))
+    one_time = enabled.context["password"]  # enabling gives a new one-time password
+    assert other.post(reverse("accounts:login"), {"username": "union1", "password": PASSWORD}).status_code == 200
+    assert other.post(reverse("accounts:login"), {"username": "union1", "password": one_time}).status_code == 302
 
 
 def test_own_account_on_the_page_shows_a_message(client, tree):

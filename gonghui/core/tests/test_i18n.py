@@ -59,9 +59,12 @@ def test_translations_keep_their_placeholders(app):
 
 
 def test_compiled_catalogue_is_current(app):
-    po = {entry.msgid: entry.msgstr for entry in polib.pofile(str(catalogue(app))).translated_entries()}
-    mo = {entry.msgid: entry.msgstr for entry in polib.mofile(str(catalogue(app, "mo")))}
-    stale = sorted(msgid for msgid in po if mo.get(msgid) != po[msgid])
+    def key(entry):  # one msgid may be translated in several contexts
+        return entry.msgctxt or "", entry.msgid
+
+    po = {key(entry): entry.msgstr for entry in polib.pofile(str(catalogue(app))).translated_entries()}
+    mo = {key(entry): entry.msgstr for entry in polib.mofile(str(catalogue(app, "mo")))}
+    stale = sorted(msgid for (_context, msgid), text in po.items() if mo.get((_context, msgid)) != text)
     assert not stale, f"{app.label}: django.mo is older than django.po (run `make messages`): {stale[:5]}"
 
 
