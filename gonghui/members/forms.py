@@ -8,6 +8,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.forms import FastSelect
 from gonghui.core.regions import PROVINCE_CHOICES
 
 from . import selectors
@@ -80,7 +81,7 @@ class MemberSearchForm(StyledFormMixin, forms.Form):
                                       "placeholder": _("Name, initials (zsf), ID card or mobile")}),
     )
     org = forms.ModelChoiceField(label=_("Organisation"), required=False, queryset=None,
-                                 empty_label=_("All my organisations"))
+                                 empty_label=_("All my organisations"), widget=FastSelect)
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     migrant = forms.ChoiceField(label=_("Migrant worker"), choices=MIGRANT_CHOICES, required=False)
 
