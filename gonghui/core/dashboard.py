@@ -66,7 +66,8 @@ def child_figures(org: Org, counts: SubtreeCounts | None = None) -> list[ChildFi
 
 def reach_section(org: Org) -> ReachSection:
     counts = subtree_counts(org.path)
-    return ReachSection(org=org, kpis=member_kpis(org), children=child_figures(org, counts), as_of=counts.as_of)
+    return ReachSection(org=org, kpis=member_kpis(org, counts), children=child_figures(org, counts),
+                        as_of=counts.as_of)
 
 
 def dashboard_for(user) -> list[ReachSection]:

@@ -54,35 +54,76 @@ class SubtreeCounts:
         return sum(n or 0 for _u, _t, n in self.headcount_by_unit)
 
 
+TREE_VERSION_KEY = "figures:tree-version"
+# Grassroots unions and below are counted on every request: their counts come from the
+# (union, status) index in a few milliseconds, and a union chair who has just registered a
+# member expects to see them.
+CACHED_DEPTH = 2
+
+
+def _key(path):
+    # The tree version is part of the key: after a move, paths are reused by other orgs.
+    return f"figures:subtree:v2:{cache.get(TREE_VERSION_KEY, 0)}:{path}"
+
+
+def _cache_seconds(path):
+    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
+    return seconds if seconds > 0 and len(path) <= CACHED_DEPTH * Org.steplen else 0
+
+
+def tree_changed():
+    """Forget every cached count (called after an org is created or moved)."""
+    try:
+        cache.incr(TREE_VERSION_KEY)
+    except ValueError:
+        cache.set(TREE_VERSION_KEY, 1, None)
+
+
 def subtree_counts(path: str) -> SubtreeCounts:
     """Live members and migrants per union, and enterprise headcount per (union, town), of every
     node whose path starts with `path`: two grouped queries (no join from a membership row to
-    the org table), cached for FIGURES_CACHE_SECONDS."""
-    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
-    if seconds > 0:
-        cached = cache.get(f"figures:subtree:v1:{path}")
+    the org table), cached for FIGURES_CACHE_SECONDS at the district and town levels."""
+    if _cache_seconds(path):
+        cached = cache.get(_key(path))
         if cached is not None:
             return cached
     return refresh_subtree_counts(path)
 
 
-def refresh_subtree_counts(path: str) -> SubtreeCounts:
-    """Count now and replace the cached entry (the scheduled job keeps the district's and the
-    towns' figures warm, so no cadre's page waits for the count)."""
-    counts = _count_subtree(path)
-    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
-    if seconds > 0:
-        cache.set(f"figures:subtree:v1:{path}", counts, seconds)
+def refresh_subtree_counts(path: str, counts: SubtreeCounts | None = None) -> SubtreeCounts:
+    """Count now (unless `counts` is given) and replace the cached entry."""
+    counts = counts or _count_subtree(path)
+    seconds = _cache_seconds(path)
+    if seconds:
+        cache.set(_key(path), counts, seconds)
     return counts
 
 
-def refresh_upper_levels(depth: int = 2) -> int:
-    """Refresh the counts of every active org down to `depth` (1 = district, 2 = towns,
-    platforms and industry unions); returns how many subtrees were counted."""
-    paths = list(Org.objects.filter(depth__lte=depth, is_active=True).order_by("path").values_list("path", flat=True))
-    for path in paths:
-        refresh_subtree_counts(path)
-    return len(paths)
+def refresh_upper_levels() -> int:
+    """Count the district once and cache it and each town's share of it (the scheduled job:
+    no cadre's dashboard then waits for a count). Returns how many entries were cached."""
+    if getattr(settings, "FIGURES_CACHE_SECONDS", 300) <= 0:
+        return 0
+    refreshed = 0
+    for root in Org.objects.filter(depth=1).order_by("path"):
+        whole = refresh_subtree_counts(root.path)
+        refreshed += 1
+        path_of = dict(Org.objects.filter(path__startswith=root.path).order_by().values_list("id", "path"))
+        for town in Org.objects.filter(depth=2, path__startswith=root.path, is_active=True).order_by("path"):
+            refresh_subtree_counts(town.path, _share(whole, town.path, path_of))
+            refreshed += 1
+    return refreshed
+
+
+def _share(whole: SubtreeCounts, path: str, path_of: dict) -> SubtreeCounts:
+    """The part of a parent's counts that lies under `path` (same rules as `_count_subtree`)."""
+    def inside(org_id):
+        return (path_of.get(org_id) or "").startswith(path)
+
+    return SubtreeCounts(
+        members_by_union={u: n for u, n in whole.members_by_union.items() if inside(u)},
+        headcount_by_unit=[row for row in whole.headcount_by_unit if inside(row[0]) or inside(row[1])],
+        as_of=whole.as_of)
 
 
 def _count_subtree(path):

@@ -103,11 +103,11 @@ def transfers_for(user, *, direction="all", status=TransferStatus.PENDING):
     return qs
 
 
-def member_kpis(org: Org) -> MemberKpis:
+def member_kpis(org: Org, counts=None) -> MemberKpis:
     """Key figures of one subtree: unions, live members, migrants, enterprise headcount.
     Membership rate = live members / headcount of enterprises in the subtree. The counts come
     from `figures.subtree_counts` (cached for a few minutes at district scale)."""
-    counts = subtree_counts(org.path)
+    counts = counts or subtree_counts(org.path)
     unions = Org.objects.filter(path__startswith=org.path, level=OrgLevel.GRASSROOTS, is_active=True).count()
     return MemberKpis(unions=unions, members=counts.members(), migrants=counts.migrants(),
                       headcount=counts.headcount())

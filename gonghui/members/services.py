@@ -216,6 +216,9 @@ def accept_transfer(*, actor, transfer, note="") -> Membership:
     Two people accepting at once: the row lock makes the second see a decided transfer."""
     require(actor, "members.transfer", transfer.to_union)
     transfer = _lock_pending(transfer)
+    # The person first, in the same order as update_person: a rename running at the same time
+    # then either finishes before this copies the name or waits and renames the new period too.
+    person = lock_one(Person, transfer.person_id)
     old = lock(Membership.objects.filter(pk=transfer.from_membership_id))[0]
     before = audit.snapshot(old)
     old.status, old.ended_on = MembershipStatus.TRANSFERRED_OUT, max(transfer.effective_on, old.joined_on)
@@ -224,7 +227,7 @@ def accept_transfer(*, actor, transfer, note="") -> Membership:
     new = Membership(person_id=transfer.person_id, union_id=transfer.to_union_id,
                      enterprise=transfer.to_enterprise, joined_on=old.ended_on,
                      join_kind=JoinKind.TRANSFER_IN, status=MembershipStatus.ACTIVE,
-                     person_name=old.person_name, person_initials=old.person_initials)
+                     person_name=person.name, person_initials=person.name_initials)
     new.save()
     transfer.to_membership = new
     _decide(transfer, actor, TransferStatus.ACCEPTED, note)

@@ -68,6 +68,7 @@ def create_org(*, actor, parent, name, level, code, union_kind="", **extra):
     node.full_clean(exclude=["path", "depth", "numchild"])
     node = Org.objects.add_child(parent, instance=node)
     audit.record(actor=actor, action="orgs.org.create", obj=node, org=node, after=audit.snapshot(node))
+    _forget_cached_figures()
     return node
 
 
@@ -121,7 +122,16 @@ def move_org(*, actor, org, new_parent):
     audit.record(actor=actor, action="orgs.org.move", obj=org, org=org, before=before,
                  after={"parent": new_parent.pk, "parent_name": new_parent.name, "path": org.path})
     _rehome_enterprises(actor, org)
+    _forget_cached_figures()
     return org
+
+
+def _forget_cached_figures():
+    """Cached subtree figures are keyed by path, and paths change (and are reused) when the
+    tree changes: drop them all once the change is committed."""
+    from gonghui.members.figures import tree_changed
+
+    transaction.on_commit(tree_changed)
 
 
 def _rehome_enterprises(actor, org):

@@ -235,3 +235,35 @@ def test_scheduled_refresh_warms_district_and_town_figures(people, figures_cache
     refresh_figures_task()
     [district] = dashboard_for(tree.district_staff)
     assert district.kpis.members == 7
+
+
+def test_a_move_forgets_cached_figures(people, figures_cached, django_capture_on_commit_callbacks):
+    from gonghui.orgs.services import move_org
+
+    tree = people
+    before = {c.org.pk: c.kpis.members for c in dashboard_for(tree.district_staff)[0].children}
+    with django_capture_on_commit_callbacks(execute=True):
+        move_org(actor=tree.district_staff, org=tree.union2, new_parent=tree.town1)
+    after = {c.org.pk: c.kpis.members for c in dashboard_for(tree.district_staff)[0].children}
+    assert after[tree.town1.pk] == before[tree.town1.pk] + before[tree.town2.pk]
+    assert after[tree.town2.pk] == 0
+
+
+def test_town_shares_of_the_district_count_equal_their_own_counts(people, figures_cached):
+    from gonghui.members.figures import _count_subtree, refresh_upper_levels, subtree_counts
+
+    tree = people
+    assert refresh_upper_levels() == 3  # the district and its two towns
+    for town in (tree.town1, tree.town2):
+        cached, fresh = subtree_counts(town.path), _count_subtree(town.path)
+        assert cached.members_by_union == fresh.members_by_union
+        assert sorted(cached.headcount_by_unit, key=str) == sorted(fresh.headcount_by_unit, key=str)
+
+
+def test_unions_are_counted_fresh_even_with_the_cache_on(people, figures_cached):
+    from gonghui.members.selectors import member_kpis
+
+    tree = people
+    assert member_kpis(tree.union1).members == 3
+    add_member(tree.union1)
+    assert member_kpis(tree.union1).members == 4
