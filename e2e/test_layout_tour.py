@@ -15,6 +15,8 @@ from gonghui.core import audit
 from gonghui.core.testing.factories import Tree
 from gonghui.members import services as member_services
 
+from .pages import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (1280, 390)
@@ -36,15 +38,6 @@ OVERFLOW_CULPRITS = """() => {
   }
   return out.slice(0, 8);
 }"""
-
-
-def sign_in(page, username, password="test-pass-2026"):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    assert "/accounts/login" not in page.url, f"{username} could not sign in"
 
 
 def build_data():

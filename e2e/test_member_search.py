@@ -5,15 +5,9 @@ import pytest
 
 from gonghui.core.testing.factories import Tree
 
+from .pages import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username, password="test-pass-2026"):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 @pytest.mark.parametrize(("width", "label"), [(1280, "desktop"), (390, "phone")])

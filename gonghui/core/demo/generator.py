@@ -88,7 +88,7 @@ class Scale:
 
 
 SCALES = {
-    "small": Scale("small", enterprises=24, members=400, pending_transfers=3, public_units_per_town=0,
+    "small": Scale("small", enterprises=24, members=700, pending_transfers=3, public_units_per_town=1,
                    bands=((0.35, 5, 24), (0.55, 25, 60), (0.10, 60, 120))),
     "district": Scale("district", enterprises=8000, members=600_000, pending_transfers=300,
                       public_units_per_town=3,
