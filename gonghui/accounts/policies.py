@@ -83,7 +83,9 @@ def account_refusal(actor, target, holdings):
         return "account_superuser"
     if not holdings:
         return "account_no_roles"
-    if any(ROLE_RANK.get(role, max(ROLE_RANK.values()) + 1) > managing_rank_at(actor, path)
+    # Strictly below the actor's own rank there: a cadre never takes over a peer's account (a
+    # fellow town cadre's reset is for the district, a district account's for a superuser).
+    if any(ROLE_RANK.get(role, max(ROLE_RANK.values()) + 1) >= managing_rank_at(actor, path)
            for role, path in holdings):
         return "account_out_of_reach"
     return None

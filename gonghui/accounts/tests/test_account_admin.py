@@ -175,9 +175,14 @@ def test_reach_is_every_role_the_account_holds(tree):
     RoleAssignment.objects.create(user=odd, org=tree.town1, role=Role.DISTRICT_STAFF)
     with pytest.raises(PermissionDenied):
         services.reset_password(actor=cadre, user=odd)
-    # A colleague of the same rank in the same town is in reach.
+    # A colleague of the same rank in the same town is not: peers never take over each other's
+    # accounts; the district resets them.
     colleague = user_with_role(tree.town1, Role.TOWN_CADRE)
-    services.reset_password(actor=cadre, user=colleague)
+    with pytest.raises(PermissionDenied):
+        services.reset_password(actor=cadre, user=colleague)
+    services.reset_password(actor=tree.district_staff, user=colleague)
+    with pytest.raises(PermissionDenied):  # nor one district account another
+        services.reset_password(actor=tree.district_staff, user=user_with_role(tree.district, Role.DISTRICT_STAFF))
 
 
 def test_superusers_staff_and_roleless_accounts_are_for_superusers_only(tree):
