@@ -392,7 +392,9 @@ def request_transfer(request, person_id: Id, payload: TransferRequestIn,
     def run():
         person = _person(user, person_id)
         to_union = resolve(selectors.transfer_target_queryset(), payload.to_union, field="to_union")
-        to_enterprise = resolve(Enterprise.objects.all(), payload.to_enterprise, field="to_enterprise")
+        # Only the receiving union's employers can be named: any other id answers like a
+        # missing one (no probing other towns' enterprises by id).
+        to_enterprise = resolve(selectors.employers_of(to_union), payload.to_enterprise, field="to_enterprise")
         transfer = services.request_transfer(actor=user, membership=_live_membership(person), to_union=to_union,
                                              effective_on=payload.effective_on, reason=payload.reason,
                                              to_enterprise=to_enterprise)

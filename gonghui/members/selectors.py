@@ -103,6 +103,13 @@ def transfers_for(user, *, direction="all", status=TransferStatus.PENDING):
     return qs
 
 
+def employers_of(union: Org):
+    """Enterprises a member of `union` may work for: its own, and those in its town that have no
+    union yet (services._check_enterprise is the same rule)."""
+    town_path = union.path[: 2 * Org.steplen]
+    return Enterprise.objects.filter(Q(union=union) | Q(union__isnull=True, town__path=town_path))
+
+
 def member_kpis(org: Org, counts=None) -> MemberKpis:
     """Key figures of one subtree: unions, live members, migrants, enterprise headcount.
     Membership rate = live members / headcount of enterprises in the subtree. The counts come

@@ -34,7 +34,11 @@ def _require_union(union, field="union"):
 
 
 def _check_enterprise(enterprise, union, field="enterprise"):
-    if enterprise is not None and enterprise.union_id not in (None, union.pk):
+    """The employer is the union's own enterprise, or one in the union's town that has no union
+    of its own yet (a joint union's small firms)."""
+    if enterprise is None or enterprise.union_id == union.pk:
+        return
+    if enterprise.union_id is not None or not union.path.startswith(enterprise.town.path):
         raise DomainError(_("%(enterprise)s belongs to another union.") % {"enterprise": enterprise},
                           code="enterprise_other_union", field=field)
 

@@ -501,3 +501,23 @@ def test_fuzz_transfer_request_never_5xx(world, body, person):
 def test_fuzz_raw_bytes_never_5xx(world, raw):
     response = _fuzz_client(world).post("/members", raw=raw)
     assert response.status_code < 500, (raw, response.content)
+
+
+def test_transfer_employer_must_be_the_receiving_unions(world):
+    """Another town's enterprise answers like a missing one (its name never comes back), and a
+    union-less firm of another town cannot be named as the employer either."""
+    from gonghui.core.testing.factories import EnterpriseFactory
+
+    client = api_as(world.town1_cadre)
+    elsewhere = EnterpriseFactory(town=world.town2, union=None, name="北干秘密企业")
+    for enterprise in (world.enterprise2, elsewhere):
+        response = client.post(f"/members/{world.m1.person_id}/transfers",
+                               {**_transfer(world.union1b), "to_enterprise": enterprise.pk})
+        assert response.status_code == 400, response.content
+        body = response.json()
+        assert body["code"] == "unknown_reference" and body["field"] == "to_enterprise"
+        assert enterprise.name not in response.content.decode()
+    own_town = EnterpriseFactory(town=world.town1, union=None, name="城厢小微企业")
+    ok = client.post(f"/members/{world.m1.person_id}/transfers",
+                     {**_transfer(world.union1b), "to_enterprise": own_town.pk})
+    assert ok.status_code == 201 and ok.json()["to_enterprise"]["name"] == "城厢小微企业"
