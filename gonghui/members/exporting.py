@@ -176,10 +176,22 @@ class _ExportRef:
 
 
 def _audit_export(*, actor, filters, counts, full, ref, background):
+    """One audit row per top org the export covered: without an org filter that is the
+    exporter's whole reach, and the row must be visible to the auditors there (an event with
+    no org is seen by superusers only)."""
     action = "members.export_full" if full and counts.full_rows else "members.export"
-    audit.record(actor=actor, action=action, obj=_ExportRef(ref), object_type="members.Export",
-                 org=filters.org, after={"filters": describe_filters(filters), "rows": counts.rows,
-                                         "full_pii_rows": counts.full_rows, "background": background})
+    orgs = [filters.org] if filters.org is not None else _export_reach(actor)
+    for org in orgs or [None]:
+        audit.record(actor=actor, action=action, obj=_ExportRef(ref), object_type="members.Export",
+                     org=org, after={"filters": describe_filters(filters), "rows": counts.rows,
+                                     "full_pii_rows": counts.full_rows, "background": background})
+
+
+def _export_reach(actor):
+    if actor.is_superuser:
+        return list(Org.objects.filter(depth=1).order_by("path"))
+    paths = actor.scope_paths("members.export")
+    return list(Org.objects.filter(path__in=paths).order_by("path"))
 
 
 def export_filename(now=None):

@@ -48,6 +48,7 @@ def test_masked_for_town_cadre(client, tree, people):
     event = AuditEvent.objects.get(action="members.export")
     assert event.after["rows"] == 2 and event.after["full_pii_rows"] == 0
     assert event.actor_id == tree.town1_cadre.pk
+    assert event.org_id == tree.town1.pk  # seen by the town's auditors, not only by superusers
 
 
 def test_full_numbers_only_with_export_full(client, tree, people):
@@ -61,6 +62,7 @@ def test_full_numbers_only_with_export_full(client, tree, people):
     assert by_name["城一"][1] == a.person.id_number() and by_name["北一"][2] == c.person.phone()
     event = AuditEvent.objects.get(action="members.export_full")
     assert event.after["full_pii_rows"] == 3
+    assert event.org_id == tree.district.pk
     # Without asking, district staff get masked numbers too.
     rows = sheet_rows(client.get(reverse("members:export")))
     assert all("*" in r[1] for r in rows[1:])
