@@ -157,6 +157,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Behind the reverse proxy the client address is the first hop of X-Forwarded-For.
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# One rule for the client address everywhere (lockout, rate limits, audit): see client_ip.
+AXES_CLIENT_IP_CALLABLE = "gonghui.core.context.client_ip"
 # Administrators (district level and superusers) must pass a TOTP second factor when on.
 REQUIRE_ADMIN_OTP = env.bool("REQUIRE_ADMIN_OTP", default=False)
 # Name shown next to the account in authenticator apps.
