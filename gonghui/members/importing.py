@@ -492,8 +492,9 @@ class _RowChecker:
                                    "enterprise first, or leave the cell empty.")
             return None
         if union is not None and enterprise.union_id != union.pk:
-            row_errors["uscc"] = _("%(enterprise)s does not belong to %(union)s.") % {
-                "enterprise": enterprise.name, "union": union.name}
+            # Not named: the code may be another town's enterprise, which the importer cannot see.
+            row_errors["uscc"] = _("The enterprise with this unified social credit code does not belong to "
+                                   "%(union)s.") % {"union": union.name}
             return None
         return enterprise
 
