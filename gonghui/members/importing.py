@@ -1159,6 +1159,8 @@ def purge_import_files(*, older_than_hours=None) -> int:
             status__in=(ImportStatus.IMPORTING,)):
         with transaction.atomic():
             locked = MemberImport.objects.select_for_update().get(pk=member_import.pk)
+            if locked.status == ImportStatus.IMPORTING:  # confirmed since the list was read
+                continue
             if locked.status in (ImportStatus.VALIDATED, ImportStatus.INVALID, ImportStatus.UPLOADED):
                 locked.status = ImportStatus.CANCELLED
                 locked.message = _("Cancelled automatically: not confirmed within %(hours)d hours.") % {"hours": hours}
