@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gonghui.core.middleware.RequestContextMiddleware",
+    "gonghui.core.middleware.ApiMethodNotAllowedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -158,3 +158,15 @@ def test_idempotent_replay_while_the_first_request_runs_is_409(tree, monkeypatch
     response = api_as(tree.union1_chair).post("/members", {"union": tree.union1.pk, "name": "甲",
                                                            "id_number": "x"}, **{"Idempotency-Key": "busy-1"})
     assert response.status_code == 409 and response.json()["code"] == "idempotency_in_progress"
+
+
+def test_a_method_a_route_does_not_take_gets_the_error_format(tree):
+    from django.test import Client
+
+    from gonghui.core.testing.api import token_for
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(tree.union1_chair)}")
+    response = client.put("/api/v1/members/search", "{}", content_type="application/json")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed" and "PUT" in response.json()["message"]
+    assert "POST" in response["Allow"]
