@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 class MembersConfig(AppConfig):
     name = "gonghui.members"
     label = "members"
-    verbose_name = "Members"
+    verbose_name = _("Members")
 
     def ready(self):
         # Words for this app's audit codes (gonghui/core/audit_labels.py): core cannot import us.

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 class OrgsConfig(AppConfig):
     name = "gonghui.orgs"
     label = "orgs"
-    verbose_name = "Organisations"
+    verbose_name = _("Organisations")
 
     def ready(self):
         # Words for this app's audit codes (gonghui/core/audit_labels.py): core cannot import us.
