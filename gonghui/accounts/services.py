@@ -28,6 +28,7 @@ from gonghui.core.policies import require
 from .models import ApiToken, RoleAssignment, User, hash_token
 from .policies import MANAGE, ROLE_LEVELS, account_refusal, may_assign, role_fits_org
 from .roles import Role
+from .selectors import role_holdings
 
 MAX_LIVE_TOKENS = 10
 # last_used_at is written at most this often per token, so API traffic does not write per call.
@@ -167,8 +168,7 @@ def _managed_account(actor, user):
     _require_signed_in(actor)
     require(actor, MANAGE)
     target = User.objects.select_for_update().get(pk=user.pk)
-    holdings = list(RoleAssignment.objects.filter(user=target).values_list("role", "org__path"))
-    refusal = account_refusal(actor, target, holdings)
+    refusal = account_refusal(actor, target, role_holdings([target.pk])[target.pk])
     if refusal == "account_own":
         raise DomainError(_("You cannot do this to your own account. To change your own password, use "
                             "“Change password”."), code="account_own")
