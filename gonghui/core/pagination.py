@@ -44,15 +44,14 @@ def keyset_page(queryset, *, after=None, size=None, cap=None, descending=True):
     keys = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
     capped = len(keys) > cap
     count = cap if capped else len(keys)
-    if after:
-        bound = {"pk__lt" if descending else "pk__gt": after}
-        keys = [key for key in keys if (key < after if descending else key > after)]
-    if capped:
+    if capped:  # walk the primary key from `after` until the page is full
         page_keys = queryset.order_by(order)
         if after:
-            page_keys = page_keys.filter(**bound)
+            page_keys = page_keys.filter(**{"pk__lt" if descending else "pk__gt": after})
         keys = list(page_keys.values_list("pk", flat=True)[: size + 1])
-    else:
+    else:  # every match is in hand: cut the page from them
+        if after:
+            keys = [key for key in keys if (key < after if descending else key > after)]
         keys = sorted(keys, reverse=descending)[: size + 1]
     has_more = len(keys) > size
     keys = keys[:size]
