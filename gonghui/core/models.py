@@ -48,3 +48,28 @@ class AuditEvent(ScopedModel):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+
+class WorkdayOverride(models.Model):
+    """One day whose status differs from what `chinese-calendar` says, or a day of a year the
+    library does not know yet. The State Council publishes each year's holiday arrangement in
+    the autumn before; the district enters it here and it always wins over the library.
+
+    A year counts as "known" once it has any row here (every arrangement has Spring Festival
+    holidays), see `gonghui.core.workdays.year_is_known`.
+    """
+
+    day = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"), help_text=_("Ticked for a make-up working day (调休上班); clear for a holiday."))
+    note = models.CharField(_("note"), max_length=60, blank=True,
+                            help_text=_("E.g. Spring Festival, make-up day for National Day."))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("working-day override")
+        verbose_name_plural = _("working-day overrides")
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d}"
