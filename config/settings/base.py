@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "gonghui.accounts",
     "gonghui.orgs",
     "gonghui.members",
+    "gonghui.bargaining",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -75,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "gonghui.core.context_processors.navigation",
+                "gonghui.core.context_processors.notification_bell",
             ],
         },
     },
@@ -134,6 +136,8 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Largest document (PDF, JPG, PNG) a user may upload; see gonghui.core.uploads.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Largest spreadsheet a user may upload (a district-wide member file is ~30 MB for 600k rows).
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 
@@ -209,7 +213,23 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-figures": {"task": "gonghui.members.tasks.refresh_figures_task",
                         "schedule": max(60, FIGURES_CACHE_SECONDS - 60)},
     "purge-member-files": {"task": "gonghui.members.tasks.purge_member_files_task", "schedule": 24 * 3600},
+    "purge-old-notifications": {"task": "gonghui.core.tasks.purge_old_notifications_task", "schedule": 24 * 3600},
 }
+
+# --- Notifications -------------------------------------------------------------------------
+# The in-app notification is always written; these backends also deliver it (after commit).
+# An SMS gateway plugs in as a subclass of gonghui.core.notifications.SmsBackend.
+NOTIFICATION_BACKENDS = env.list("NOTIFICATION_BACKENDS", default=["gonghui.core.notifications.EmailBackend"])
+# Read notifications older than this are deleted by a daily job; unread ones are kept.
+NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=180)
+# Where links in e-mails point (no trailing slash).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# E-mail goes to an SMTP server (EMAIL_HOST:EMAIL_PORT); a failed send is logged, never raised.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 
 LOGGING = {
     "version": 1,

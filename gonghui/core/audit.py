@@ -6,6 +6,7 @@ import decimal
 import uuid
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .context import current_ip
 from .models import AuditEvent
@@ -20,6 +21,8 @@ def _json_value(value):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):
+        return value.name or ""
     return value
 
 

@@ -1,0 +1,110 @@
+"""Every read of collective wage negotiation that takes a user: through the scope, always."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q
+
+from gonghui.core import workdays
+from gonghui.core.pagination import keyset_page
+from gonghui.orgs.models import Org
+
+from . import timeline
+from .models import Coverage, Stage, WageAgreement
+from .policies import VIEW
+from .rules import rules
+
+
+def agreements(user, action=VIEW):
+    return WageAgreement.objects.visible_to(user, action).select_related("org")
+
+
+@dataclass
+class AgreementFilters:
+    q: str = ""                  # title, employer party or union name contains
+    kind: str = ""
+    stage: str = ""
+    org: Org | None = None       # subtree of the union party
+    due: str = ""                # "overdue", "soon" or ""
+    year: int | None = None      # offered in this year
+
+
+def filtered(user, filters: AgreementFilters, *, on=None):
+    qs = agreements(user)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    if filters.org is not None:
+        qs = qs.filter(org__path__startswith=filters.org.path)
+    if filters.year:
+        qs = qs.filter(offered_on__year=filters.year)
+    q = filters.q.strip()
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(employer_party__icontains=q) | Q(org__name__icontains=q))
+    on = on or timeline.today()
+    if filters.due == "overdue":
+        qs = qs.filter(next_due_on__lt=on)
+    elif filters.due == "soon":
+        qs = qs.filter(next_due_on__gte=on, next_due_on__lte=soon_limit(on))
+    return qs
+
+
+def soon_limit(on: datetime.date) -> datetime.date:
+    return workdays.add_working_days(on, rules().remind_working_days)
+
+
+def agreement_page(user, filters: AgreementFilters, *, after=None):
+    return keyset_page(filtered(user, filters), after=after)
+
+
+def due_agreements(user, *, org=None, on=None, horizon_working_days=None):
+    """Open steps overdue or due within the horizon, earliest first: the due-soon page."""
+    on = on or timeline.today()
+    horizon = horizon_working_days if horizon_working_days is not None else rules().remind_working_days
+    limit = workdays.add_working_days(on, horizon)
+    qs = agreements(user).filter(next_due_on__isnull=False, next_due_on__lte=limit)
+    if org is not None:
+        qs = qs.filter(org__path__startswith=org.path)
+    return qs.order_by("next_due_on", "id")
+
+
+def expiring_agreements(user, *, org=None, on=None, within_days=None):
+    """Agreements in force that end within the renewal window and have no renewal yet."""
+    on = on or timeline.today()
+    within = within_days if within_days is not None else rules().renewal_days_before
+    qs = (agreements(user).in_force_on(on).filter(ends_on__lte=on + datetime.timedelta(days=within))
+          .exclude(renewals__stage__in=[s for s in Stage.values if s != Stage.CANCELLED]))
+    if org is not None:
+        qs = qs.filter(org__path__startswith=org.path)
+    return qs.order_by("ends_on", "id")
+
+
+def agreement_detail(agreement):
+    """The related rows a detail page or API detail shows, each in one query."""
+    return (WageAgreement.objects.filter(pk=agreement.pk).select_related("org", "renewal_of")
+            .prefetch_related(
+                Prefetch("coverages", queryset=Coverage.objects.select_related("enterprise", "enterprise__town")
+                         .order_by("enterprise__name")),
+                "representatives", "rounds", "votes",
+                Prefetch("renewals", queryset=WageAgreement.objects.exclude(stage=Stage.CANCELLED)
+                         .order_by("offered_on")))
+            .get())
+
+
+def steps_of(agreement, on=None):
+    """The timeline of a prefetched agreement (see agreement_detail) without further queries."""
+    renewals = list(agreement.renewals.all())
+    return timeline.steps(agreement, on=on, rounds=list(agreement.rounds.all()),
+                          votes=list(agreement.votes.all()),
+                          renewal_offered_on=renewals[0].offered_on if renewals else False)
+
+
+def party_orgs(user, q="", limit=20):
+    """Orgs where the user may start a negotiation (union parties), for the org picker."""
+    from .services import CHANGE
+
+    qs = Org.objects.visible_to(user, CHANGE).filter(is_active=True).exclude(level="GROUP")
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs.order_by("path")[:limit]
