@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.orgs.urls")),
     path("members/", include("gonghui.members.urls")),
+    path("bargaining/", include("gonghui.bargaining.urls")),
     path("api/v1/", include("gonghui.api_urls")),
     path("", include("gonghui.core.urls")),
 ]

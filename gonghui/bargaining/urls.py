@@ -1,0 +1,19 @@
+from django.urls import include, path
+
+from . import views
+
+app_name = "bargaining"
+
+urlpatterns = [
+    path("", views.agreement_list, name="list"),
+    path("due/", views.due_list, name="due"),
+    path("new/", views.agreement_create, name="create"),
+    path("<int:pk>/", views.agreement_detail, name="detail"),
+    path("<int:pk>/file/", views.signed_file, name="signed_file"),
+    path("<int:pk>/<slug:step>/", views.agreement_step, name="step"),
+    path("options/parties/", views.party_options, name="party_options"),
+    path("options/enterprises/", views.enterprise_options, name="enterprise_options"),
+    # Statistics and exports (urls_stats.py), bulk import (urls_import.py).
+    path("", include("gonghui.bargaining.urls_stats")),
+    path("", include("gonghui.bargaining.urls_import")),
+]

@@ -1,0 +1,3 @@
+"""Filled in by its owner; included by urls.py."""
+
+urlpatterns = []
