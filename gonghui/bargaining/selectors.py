@@ -100,11 +100,35 @@ def steps_of(agreement, on=None):
                           renewal_offered_on=renewals[0].offered_on if renewals else False)
 
 
-def party_orgs(user, q="", limit=20):
-    """Orgs where the user may start a negotiation (union parties), for the org picker."""
-    from .services import CHANGE
 
-    qs = Org.objects.visible_to(user, CHANGE).filter(is_active=True).exclude(level="GROUP")
+
+PARTY_LIMIT = 200
+CANDIDATE_LIMIT = 500
+
+
+def party_choices(user, kind, q="", limit=PARTY_LIMIT):
+    """Orgs where the user may open a negotiation of this kind, by name, in tree order (a short
+    list: a town cadre's town and its unions; others narrow it by name)."""
+    from .services import CHANGE, PARTY_LEVELS
+
+    qs = Org.objects.visible_to(user, CHANGE).filter(is_active=True, level__in=PARTY_LEVELS[kind])
     if q:
-        qs = qs.filter(name__icontains=q)
-    return qs.order_by("path")[:limit]
+        qs = qs.filter(name__icontains=q.strip())
+    return list(qs.order_by("path")[:limit])
+
+
+def coverage_candidates(org, kind, *, industry="", q="", limit=CANDIDATE_LIMIT):
+    """Enterprises an agreement of `org` may cover: its own (single) or those placed in its
+    subtree (area, industry), by name."""
+    from gonghui.orgs.models import Enterprise
+
+    qs = Enterprise.objects.select_related("union", "town")
+    if kind == "SINGLE":
+        qs = qs.filter(union=org)
+    else:
+        qs = qs.filter(Q(union__path__startswith=org.path) | Q(town__path__startswith=org.path))
+        if kind == "INDUSTRY" and industry:
+            qs = qs.filter(industry=industry)
+    if q:
+        qs = qs.filter(name__icontains=q.strip())
+    return list(qs.order_by("name", "id")[:limit])

@@ -12,7 +12,6 @@ urlpatterns = [
     path("<int:pk>/file/", views.signed_file, name="signed_file"),
     path("<int:pk>/<slug:step>/", views.agreement_step, name="step"),
     path("options/parties/", views.party_options, name="party_options"),
-    path("options/enterprises/", views.enterprise_options, name="enterprise_options"),
     # Statistics and exports (urls_stats.py), bulk import (urls_import.py).
     path("", include("gonghui.bargaining.urls_stats")),
     path("", include("gonghui.bargaining.urls_import")),
