@@ -10,8 +10,17 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Core's own audit codes; the other apps register theirs the same way in their ready().
-        from .audit_labels import register_action_labels
+        from .audit_labels import register_action_labels, register_field_labels, register_object_labels
 
         register_action_labels({
             "core.seed_demo": pgettext_lazy("audit action", "Demo data generated"),
+            "core.workday.set": pgettext_lazy("audit action", "Working-day override saved"),
+            "core.workday.delete": pgettext_lazy("audit action", "Working-day override deleted"),
+            "core.workday.load": pgettext_lazy("audit action", "Holiday arrangement of a year loaded"),
         }, group=_("System"))
+        # A whole-year load has no model row; its audit rows use this object type.
+        register_object_labels({"core.WorkdayYear": _("holiday arrangement of a year")})
+        register_field_labels("core.WorkdayYear", {
+            "holidays": _("holidays"),
+            "working_days": _("make-up working days"),
+        })

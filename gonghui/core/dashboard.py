@@ -5,12 +5,19 @@ number of queries does not grow with the number of towns or unions; the grouped 
 cached for a few minutes (`gonghui.members.figures`).
 """
 
+import datetime
 from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import pgettext
 
 from gonghui.members.figures import MemberKpis, SubtreeCounts, subtree_counts
 from gonghui.members.selectors import member_kpis
 from gonghui.orgs.models import Org, OrgLevel
 from gonghui.orgs.selectors import children_of, root_orgs_for
+
+from . import workdays
 
 
 @dataclass
@@ -73,3 +80,28 @@ def reach_section(org: Org) -> ReachSection:
 def dashboard_for(user) -> list[ReachSection]:
     """One section per top org of the user's reach (usually one: the district or a town)."""
     return [reach_section(org) for org in root_orgs_for(user)]
+
+
+@dataclass
+class CalendarWarning:
+    """The holiday arrangement of this or next year is missing: working-day deadlines in those
+    years are Monday–Friday estimates. Administrators are asked to enter it; everyone else is
+    told the dates are estimates."""
+
+    years: list[int]
+    for_admins: bool
+    admin_url: str | None = None
+
+    @property
+    def years_label(self):
+        return pgettext("list separator", ", ").join(str(year) for year in self.years)
+
+
+def calendar_warning(user, today: datetime.date | None = None) -> CalendarWarning | None:
+    """None while the library or the override table knows this year's and next year's holidays."""
+    years = workdays.missing_years(today or timezone.localdate())
+    if not years or user is None or not user.is_authenticated:
+        return None
+    for_admins = user.is_administrator
+    admin_url = reverse("admin:core_workdayoverride_changelist") if user.is_staff and user.is_active else None
+    return CalendarWarning(years=years, for_admins=for_admins, admin_url=admin_url)

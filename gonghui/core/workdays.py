@@ -57,7 +57,10 @@ def missing_years(today: datetime.date) -> list[int]:
 
 
 def is_working_day(day: datetime.date) -> bool:
-    overrides = _overrides()
+    return _is_working_day(day, _overrides())
+
+
+def _is_working_day(day: datetime.date, overrides: dict[datetime.date, bool]) -> bool:
     if day in overrides:
         return overrides[day]
     if day.year in LIBRARY_YEARS:
@@ -76,9 +79,10 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
         raise ValueError(f"{days} working days is not a deadline")
     step = 1 if days >= 0 else -1
     day, remaining = start, abs(days)
+    overrides = _overrides()  # once per call, not once per day (a cache round trip each)
     while remaining:
         day += datetime.timedelta(days=step)
-        if is_working_day(day):
+        if _is_working_day(day, overrides):
             remaining -= 1
     return day
 
@@ -86,9 +90,10 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days after `start` up to and including `end` (0 when end <= start)."""
     count, day = 0, start
+    overrides = _overrides()
     while day < end:
         day += datetime.timedelta(days=1)
-        count += is_working_day(day)
+        count += _is_working_day(day, overrides)
     return count
 
 
