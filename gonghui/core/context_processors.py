@@ -1,6 +1,7 @@
-"""Navigation for every page: only the areas that exist and that the user may open."""
+"""Navigation for every page: only the areas that exist and that the user may open; the bell."""
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 # (url name, label, action the user needs somewhere in their scope). A domain app appends its
@@ -39,3 +40,29 @@ def _mark_active(items, path):
     matches = [i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))]
     if matches:
         max(matches, key=lambda i: len(i["url"]))["active"] = True
+
+
+class NotificationBell:
+    """The navbar bell: counted on first use (one indexed query, at most 100 rows), once per page."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def count(self):
+        from .notifications import unread_count
+
+        return unread_count(self.user)
+
+    @property
+    def label(self):
+        from .notifications import UNREAD_CAP
+
+        return f"{UNREAD_CAP}+" if self.count > UNREAD_CAP else str(self.count)
+
+
+def notification_bell(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"notification_bell": NotificationBell(user)}

@@ -73,3 +73,48 @@ class WorkdayOverride(models.Model):
 
     def __str__(self):
         return f"{self.day:%Y-%m-%d}"
+
+
+class Notification(models.Model):
+    """One message to one user, shown on their notifications page and counted by the navbar bell.
+
+    `key` names what the message is about (e.g. "bargaining:42:reply:2026-12-03"): one row per
+    (recipient, key), so a job that runs twice, or a reminder computed again, never notifies
+    twice. Written only by `gonghui.core.notifications.notify`; delivery by e-mail or SMS is done
+    by the configured backends after the transaction commits.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    key = models.CharField(_("key"), max_length=200)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True,
+                           help_text=_("A path on this site, such as /bargaining/42/."))
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("organisation"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key"),
+        ]
+        indexes = [
+            # The bell's unread count and the user's list, newest first.
+            models.Index(fields=["recipient", "read_at", "-id"], name="notification_inbox_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_read(self):
+        return self.read_at is not None
