@@ -1,0 +1,118 @@
+"""Checks for uploaded documents (scans of agreements, certificates, photos) and the one way
+to hand a stored upload back.
+
+- The type is read from the file's first bytes (its magic number), never from its name or the
+  Content-Type the browser sent: a renamed .exe is refused whatever it is called.
+- Size is limited by UPLOAD_MAX_BYTES (10 MB unless configured) or by the caller.
+- Uploads are never served from MEDIA_URL: a view checks the user's scope on the record first,
+  then answers with `private_file_response` (an attachment, `nosniff`, not cached).
+"""
+
+import os
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
+# kind -> (signature at offset 0, label shown to users, file extension)
+SIGNATURES = {
+    "pdf": (b"%PDF-", "PDF", "pdf"),
+    "jpeg": (b"\xff\xd8\xff", "JPG", "jpg"),
+    "png": (b"\x89PNG\r\n\x1a\n", "PNG", "png"),
+}
+DEFAULT_KINDS = ("pdf", "jpeg", "png")
+HEAD_BYTES = 16
+
+
+def max_upload_bytes():
+    return getattr(settings, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+
+
+def _megabytes(n):
+    mb = n / (1024 * 1024)
+    return f"{mb:.0f}" if mb >= 1 and mb == int(mb) else f"{mb:.1f}".rstrip("0").rstrip(".")
+
+
+def _kinds_label(kinds):
+    labels = [SIGNATURES[k][1] for k in kinds]
+    if len(labels) == 1:
+        return labels[0]
+    return gettext("%(first)s or %(last)s") % {"first": pgettext("list separator", ", ").join(labels[:-1]),
+                                               "last": labels[-1]}
+
+
+def _name(upload):
+    return os.path.basename(getattr(upload, "name", "") or "") or _("(no name)")
+
+
+def sniff(head: bytes, kinds=DEFAULT_KINDS) -> str | None:
+    """The kind whose signature the bytes start with, or None."""
+    for kind in kinds:
+        if head.startswith(SIGNATURES[kind][0]):
+            return kind
+    return None
+
+
+def _read_head(upload):
+    position = upload.tell() if hasattr(upload, "tell") else None
+    try:
+        upload.seek(0)
+        return upload.read(HEAD_BYTES) or b""
+    finally:
+        upload.seek(position or 0)
+
+
+def validate_document(upload, *, max_bytes=None, kinds=DEFAULT_KINDS) -> str:
+    """Raise ValidationError unless `upload` is non-empty, within the size limit and really one
+    of `kinds` ("pdf", "jpeg", "png") by its content. Returns the kind found."""
+    unknown = [k for k in kinds if k not in SIGNATURES]
+    if unknown or not kinds:
+        raise ValueError(f"unknown document kinds: {unknown or kinds}")
+    limit = max_bytes or max_upload_bytes()
+    name = _name(upload)
+    size = getattr(upload, "size", None)
+    if not size:
+        raise ValidationError(_("The file “%(name)s” is empty."), code="empty", params={"name": name})
+    if size > limit:
+        raise ValidationError(_("The file “%(name)s” is larger than %(limit)s MB."), code="too_large",
+                              params={"name": name, "limit": _megabytes(limit)})
+    kind = sniff(_read_head(upload), kinds)
+    if kind is None:
+        raise ValidationError(_("The file “%(name)s” is not a %(kinds)s file."), code="wrong_type",
+                              params={"name": name, "kinds": _kinds_label(kinds)})
+    return kind
+
+
+class DocumentField(forms.FileField):
+    """A file field that accepts only real PDF, JPG or PNG files within the size limit. After
+    cleaning, the upload carries the kind found as `document_kind`."""
+
+    def __init__(self, *, max_bytes=None, kinds=DEFAULT_KINDS, **kwargs):
+        self.max_bytes = max_bytes
+        self.kinds = tuple(kinds)
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": self.accept_attr()}))
+        super().__init__(**kwargs)
+
+    def accept_attr(self):
+        types = {"pdf": ".pdf,application/pdf", "jpeg": ".jpg,.jpeg,image/jpeg", "png": ".png,image/png"}
+        return ",".join(types[k] for k in self.kinds)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and upload is not initial and hasattr(upload, "read"):
+            upload.document_kind = validate_document(upload, max_bytes=self.max_bytes, kinds=self.kinds)
+        return upload
+
+
+def private_file_response(fieldfile, download_name):
+    """Send a stored upload as a download: attachment (never rendered inline), `nosniff`, no
+    caching. Call it only after checking that the user may see the record the file belongs to."""
+    fieldfile.open("rb")
+    response = FileResponse(fieldfile, as_attachment=True, filename=download_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)
+    return response
