@@ -332,6 +332,9 @@ def check_representatives(agreement, reps: list[RepresentativeInput], recorder_n
         if not rep.name.strip():
             raise DomainError(_("Representative %(n)s: give the name.") % {"n": number},
                               code="rep_name", field="representatives")
+        if rep.side not in sides:
+            raise DomainError(_("Representative %(n)s: choose the workers' or the employer side.") % {"n": number},
+                              code="rep_side", field="representatives")
         sides[rep.side].append(rep)
     for side, members in sides.items():
         label = Side(side).label
@@ -491,6 +494,8 @@ def record_vote(*, actor, agreement, data: VoteInput) -> Vote:
     last_round = agreement.rounds.order_by("-number").first()
     _not_before(data.held_on, last_round.held_on if last_round else None, "held_on",
                 _("The vote is before the last round of talks."))
+    # After a bureau objection only a new vote counts (timeline.approved_on).
+    _not_before(data.held_on, agreement.objection_on, "held_on", _("The vote is before the bureau's objection."))
     if data.body not in VotingBody.values:
         raise DomainError(_("Choose the voting body."), code="vote_body", field="body")
     passed = vote_passes(data.eligible, data.present, data.yes)
