@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -213,6 +214,11 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-figures": {"task": "gonghui.members.tasks.refresh_figures_task",
                         "schedule": max(60, FIGURES_CACHE_SECONDS - 60)},
     "purge-member-files": {"task": "gonghui.members.tasks.purge_member_files_task", "schedule": 24 * 3600},
+    # Wage negotiation: agreements take effect first, then the day's reminders are sent.
+    "bargaining-effective": {"task": "gonghui.bargaining.tasks.confirm_effective_task",
+                             "schedule": crontab(hour=6, minute=0)},
+    "bargaining-reminders": {"task": "gonghui.bargaining.tasks.remind_due_steps_task",
+                             "schedule": crontab(hour=7, minute=0)},
     "purge-old-notifications": {"task": "gonghui.core.tasks.purge_old_notifications_task", "schedule": 24 * 3600},
 }
 

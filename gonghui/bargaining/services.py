@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -647,3 +648,69 @@ def cancel_negotiation(*, actor, agreement, reason) -> WageAgreement:
 
 def percent(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+# --- reminders (the daily job) -----------------------------------------------------------------
+
+def _recipients_by_org(orgs):
+    """{org id: [users]}: the chairs of each union party and the cadres of its town."""
+    from gonghui.accounts.models import RoleAssignment
+    from gonghui.accounts.roles import Role
+    from gonghui.orgs.models import Org
+
+    prefixes = {org.path[:i] for org in orgs for i in range(Org.steplen, len(org.path) + 1, Org.steplen)}
+    towns = dict(Org.objects.filter(path__in=prefixes, level__in=(OrgLevel.TOWN, OrgLevel.PLATFORM))
+                 .values_list("path", "id"))
+    town_of = {org.pk: next((towns[p] for p in sorted(towns, key=len, reverse=True) if org.path.startswith(p)),
+                            None) for org in orgs}
+    holders = (RoleAssignment.objects.select_related("user")
+               .filter(Q(role=Role.UNION_CHAIR, org_id__in=[o.pk for o in orgs])
+                       | Q(role=Role.TOWN_CADRE, org_id__in=set(town_of.values()) - {None})))
+    chairs, cadres = {}, {}
+    for holding in holders:
+        target = chairs if holding.role == Role.UNION_CHAIR else cadres
+        target.setdefault(holding.org_id, []).append(holding.user)
+    return {org.pk: chairs.get(org.pk, []) + cadres.get(town_of[org.pk], []) for org in orgs}
+
+
+def remind_due_steps(on=None) -> int:
+    """Notify the union chair and the town cadre of every step overdue or due within
+    `rules().remind_working_days` working days, and of agreements in force ending within the
+    renewal window with no renewal offer. Idempotent: one notification per person, step, due
+    date and state (due soon, then overdue), however often the job runs."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
+    from gonghui.core.notifications import notify
+
+    on = on or _today()
+    limit = timeline.workdays.add_working_days(on, rules().remind_working_days)
+    due = list(WageAgreement.objects.select_related("org").exclude(stage=Stage.CANCELLED)
+               .filter(next_due_on__isnull=False, next_due_on__lte=limit))
+    expiring = list(WageAgreement.objects.select_related("org").in_force_on(on)
+                    .filter(ends_on__lte=on + datetime.timedelta(days=rules().renewal_days_before))
+                    .exclude(renewals__stage__in=[s for s in Stage.values if s != Stage.CANCELLED]))
+    recipients = _recipients_by_org({a.org for a in due + expiring})
+    created = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for agreement in due:
+            overdue = agreement.next_due_on < on
+            step = timeline.STEP_LABELS.get(agreement.next_step, agreement.next_step)
+            title = (_("Overdue: %(step)s — %(title)s") if overdue else _("Due soon: %(step)s — %(title)s")) % {
+                "step": step, "title": agreement.title}
+            body = _("%(org)s: “%(step)s” is due on %(date)s.") % {
+                "org": agreement.org.name, "step": step, "date": agreement.next_due_on.isoformat()}
+            created += notify(
+                recipients=recipients[agreement.org_id], org=agreement.org, title=title, body=body,
+                key=f"bargaining:{agreement.pk}:{agreement.next_step}:{agreement.next_due_on}:"
+                    f"{'overdue' if overdue else 'soon'}",
+                url=reverse("bargaining:detail", args=[agreement.pk]))
+        for agreement in expiring:
+            title = _("Expiring without a renewal offer: %(title)s") % {"title": agreement.title}
+            body = _("%(org)s: the agreement ends on %(date)s and no renewal offer has been recorded.") % {
+                "org": agreement.org.name, "date": agreement.ends_on.isoformat()}
+            created += notify(recipients=recipients[agreement.org_id], org=agreement.org, title=title, body=body,
+                              key=f"bargaining:{agreement.pk}:expiring:{agreement.ends_on}",
+                              url=reverse("bargaining:detail", args=[agreement.pk]))
+    return created

@@ -9,7 +9,7 @@ urlpatterns = [
     path("due/", views.due_list, name="due"),
     path("new/", views.agreement_create, name="create"),
     path("<int:pk>/", views.agreement_detail, name="detail"),
-    path("<int:pk>/file/", views.signed_file, name="signed_file"),
+    path("<int:pk>/document/", views.signed_file, name="signed_file"),
     path("<int:pk>/<slug:step>/", views.agreement_step, name="step"),
     path("options/parties/", views.party_options, name="party_options"),
     # Statistics and exports (urls_stats.py), bulk import (urls_import.py).

@@ -1,0 +1,68 @@
+"""The daily job: reminders to the union chair and the town cadre, once per step and state."""
+
+import datetime
+
+import pytest
+
+from gonghui.bargaining import services
+from gonghui.bargaining.models import Stage
+from gonghui.bargaining.testing import negotiation
+from gonghui.core.models import Notification
+
+OFFER = datetime.date(2026, 3, 2)  # received the same day: the reply is due on 2026-03-22
+
+
+def recipients(key_part):
+    return sorted(Notification.objects.filter(key__contains=key_part).values_list("recipient__username", flat=True))
+
+
+@pytest.fixture
+def offered(tree):
+    return negotiation(actor=tree.union1_chair, org=tree.union1, enterprise=tree.enterprise1,
+                       stage=Stage.OFFERED, start=OFFER)
+
+
+def test_due_soon_reminds_chair_and_town_cadre_only(tree, offered):
+    created = services.remind_due_steps(on=datetime.date(2026, 3, 19))  # 22 March is a Sunday: 1 working day
+    assert created == 2
+    assert recipients(f"bargaining:{offered.pk}:reply") == ["town1", "union1"]
+    note = Notification.objects.get(recipient=tree.union1_chair)
+    assert note.url == f"/bargaining/{offered.pk}/"
+    assert "2026-03-22" in note.body
+
+
+def test_reminders_are_idempotent_and_escalate_once_overdue(tree, offered):
+    services.remind_due_steps(on=datetime.date(2026, 3, 19))
+    assert services.remind_due_steps(on=datetime.date(2026, 3, 20)) == 0
+    assert services.remind_due_steps(on=datetime.date(2026, 3, 23)) == 2  # now overdue: one more each
+    assert services.remind_due_steps(on=datetime.date(2026, 3, 24)) == 0
+    assert Notification.objects.filter(recipient=tree.union1_chair).count() == 2
+
+
+def test_nothing_due_far_ahead(tree, offered):
+    assert services.remind_due_steps(on=datetime.date(2026, 3, 3)) == 0
+
+
+def test_cancelled_negotiation_is_not_reminded(tree, offered):
+    services.cancel_negotiation(actor=tree.union1_chair, agreement=offered, reason="企业停产")
+    assert services.remind_due_steps(on=datetime.date(2026, 3, 23)) == 0
+
+
+def test_expiring_agreement_without_renewal(tree):
+    agreement = negotiation(actor=tree.union1_chair, org=tree.union1, enterprise=tree.enterprise1,
+                            stage=Stage.PUBLISHED, start=datetime.date(2025, 12, 1))
+    near_end = agreement.ends_on - datetime.timedelta(days=30)
+    services.remind_due_steps(on=near_end)
+    assert recipients(f"bargaining:{agreement.pk}:expiring") == ["town1", "union1"]
+
+
+def test_confirm_effective_job_then_publish_is_due(tree):
+    filed = negotiation(actor=tree.union1_chair, org=tree.union1, enterprise=tree.enterprise1,
+                        stage=Stage.FILED, start=datetime.date(2026, 3, 2))
+    assert services.confirm_effective_agreements(on=filed.filed_on + datetime.timedelta(days=14)) == 0
+    assert services.confirm_effective_agreements(on=filed.filed_on + datetime.timedelta(days=15)) == 1
+    assert services.confirm_effective_agreements(on=filed.filed_on + datetime.timedelta(days=16)) == 0
+    filed.refresh_from_db()
+    assert filed.stage == Stage.EFFECTIVE
+    assert filed.next_step == "publish"
+    assert filed.next_due_on == filed.effective_on + datetime.timedelta(days=5)
