@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import workdays
 
-from .models import IN_FORCE_STAGES, Stage
+from .models import CONCLUDED_STAGES, IN_FORCE_STAGES, Stage
 from .rules import rules
 
 
@@ -152,6 +152,7 @@ def _done_dates(agreement, rounds, votes, has_renewal):
 
 ORDER = (StepCode.OFFER, StepCode.REPLY, StepCode.DATA, StepCode.TALKS, StepCode.VOTE, StepCode.SIGN,
          StepCode.FILE, StepCode.EFFECTIVE, StepCode.PUBLISH, StepCode.RENEWAL)
+BEFORE_SIGNING = ORDER[:ORDER.index(StepCode.SIGN)]
 
 
 def steps(agreement, *, on=None, rounds=None, votes=None, renewal_offered_on=None) -> list[Step]:
@@ -164,6 +165,9 @@ def steps(agreement, *, on=None, rounds=None, votes=None, renewal_offered_on=Non
     done = _done_dates(agreement, rounds, votes, renewal_offered_on)
     due = due_dates(agreement)
     cancelled = agreement.stage == Stage.CANCELLED
+    # A concluded agreement imported from old records may lack the dates before signing: those
+    # steps are not open any more (skipped), not overdue.
+    concluded = agreement.stage in CONCLUDED_STAGES
     result = []
     for code in ORDER:
         due_on, provisional = due.get(code, (None, False))
@@ -172,7 +176,7 @@ def steps(agreement, *, on=None, rounds=None, votes=None, renewal_offered_on=Non
             due_on = None  # renewal matters only for an agreement in force
         if done_on:
             state = StepState.DONE
-        elif cancelled:
+        elif cancelled or (concluded and code in BEFORE_SIGNING):
             state = StepState.SKIPPED
         elif due_on is None:
             state = StepState.PENDING
