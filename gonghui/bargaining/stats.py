@@ -323,7 +323,7 @@ def town_chart(stats: CoverageStats, *, labels) -> dict:
         "aria": {"enabled": True},
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "legend": {"top": 0, "left": 0, "itemWidth": 14, "itemHeight": 10, "textStyle": {"fontSize": 12}},
-        "grid": {"left": 8, "right": 24, "top": 64, "bottom": 8, "containLabel": True},
+        "grid": {"left": 8, "right": 24, "top": 64, "bottom": 32, "containLabel": True},
         "xAxis": [
             {"type": "value", "minInterval": 1, "name": labels["agreements_axis"], "nameLocation": "middle",
              "nameGap": 24, "position": "bottom"},

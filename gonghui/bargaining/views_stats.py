@@ -54,10 +54,11 @@ def _stats_for(request, action):
     orgs = reach_orgs(user, VIEW)
     if org is not None and org not in orgs:
         orgs.append(org)
-    form = StatsFilterForm(request.GET or None, user=user, orgs=orgs)
-    on = None
-    if form.is_bound and form.is_valid():
-        on = form.cleaned_data.get("on")
+    data = request.GET.copy()
+    if not data.get("on"):
+        data["on"] = timezone.localdate().isoformat()  # shown in the date picker
+    form = StatsFilterForm(data, user=user, orgs=orgs)
+    on = form.cleaned_data.get("on") if form.is_valid() else None
     require(user, action, org) if org is not None else require(user, action)
     return form, coverage_stats(user, on=on or timezone.localdate(), org=org, action=action)
 
