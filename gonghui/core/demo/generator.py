@@ -566,6 +566,7 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
     """Generate and write the demo district in one transaction. `progress_factory(total)` returns
     a tqdm-like progress bar (or None). Returns the counts and the demo accounts' anchors."""
     from . import accounts as demo_accounts
+    from . import bargaining as demo_bargaining
 
     started = time.monotonic()
     gen = Generator(SCALES[scale], seed, writer_method=writer_method)
@@ -582,6 +583,9 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
             if progress is not None:
                 progress.close()
         gen.writer.reset_sequences([Org, Enterprise, Person, Membership, Transfer])
+        bargaining_started = time.monotonic()
+        wage_counts = demo_bargaining.seed_bargaining(gen)
+        wage_counts["seconds"] = round(time.monotonic() - bargaining_started, 1)
         root = Org.objects.get(pk=gen.root.id)
         town1 = Org.objects.get(pk=gen.town_by_name[TOWN1].id)
         town2 = Org.objects.get(pk=gen.town_by_name[TOWN2].id)
@@ -601,6 +605,7 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
             "transfers_by_status": dict(sorted(gen.transfer_counts.items())),
         }
         counts["migrant_share"] = round(gen.migrants / max(counts["people"], 1), 3)
+        counts["wage_agreements"] = wage_counts
         if accounts:
             counts["accounts"] = demo_accounts.create_demo_accounts(
                 root=root, town1=town1, town2=town2, union1=union1, member1_person=member1)
@@ -616,7 +621,7 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-            for model in (Org, Enterprise, Person, Membership, Transfer):
+            for model in (Org, Enterprise, Person, Membership, Transfer, *demo_bargaining.MODELS):
                 cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
         elif connection.vendor == "sqlite":
             cursor.execute("ANALYZE")

@@ -9,9 +9,11 @@ from django.core.management import CommandError, call_command
 
 from gonghui.accounts.models import RoleAssignment, User
 from gonghui.accounts.roles import Role
+from gonghui.bargaining.models import WageAgreement
 from gonghui.core import pii
 from gonghui.core.demo.accounts import DEMO_PASSWORD
 from gonghui.core.demo.generator import ANCHOR, TOWNS
+from gonghui.core.demo.version import DATASET_VERSION
 from gonghui.core.models import AuditEvent
 from gonghui.core.testing.identifiers import make_id_number
 from gonghui.core.validators import parse_id_number, validate_uscc
@@ -40,6 +42,7 @@ def snapshot():
 
 
 def wipe():
+    WageAgreement.objects.all().delete()  # the demo's negotiations protect their orgs and enterprises
     Transfer.objects.all().delete()
     Membership.objects.all().delete()
     Person.objects.all().delete()
@@ -104,6 +107,8 @@ def test_small_district_shape_and_identifiers():
 
     event = AuditEvent.objects.get(action="core.seed_demo")
     assert event.after["people"] == len(people)
+    assert event.after["dataset_version"] == DATASET_VERSION
+    assert event.after["wage_agreements"]["total"] == WageAgreement.objects.count() > 0
 
 
 def test_demo_accounts_roles_and_member1():

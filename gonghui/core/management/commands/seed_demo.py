@@ -75,3 +75,10 @@ class Command(BaseCommand):
                 f"transfers {c['transfers_by_status']}, migrants {c['migrant_share']:.0%} "
                 f"in {result.seconds:.1f} s"
             ))
+            wage = c.get("wage_agreements")
+            if wage:
+                self.stdout.write(
+                    f"seed_demo: {wage['total']:,} wage agreements {wage['by_kind']} covering "
+                    f"{wage['workers_covered']:,} workers ({wage['in_force']:,} in force: "
+                    f"{wage['workers_in_force']:,}), {wage['overdue']} overdue and {wage['due_soon']} due soon "
+                    f"as of {wage['as_of']} ({wage['seconds']:.1f} s)")
