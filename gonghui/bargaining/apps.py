@@ -9,7 +9,11 @@ class BargainingConfig(AppConfig):
     verbose_name = _("Collective wage negotiation")
 
     def ready(self):
-        from gonghui.core.audit_labels import register_action_labels, register_field_labels
+        from gonghui.core.audit_labels import (
+            register_action_labels,
+            register_field_labels,
+            register_object_labels,
+        )
 
         register_action_labels({
             "bargaining.offer": pgettext_lazy("audit action", "Wage negotiation offer recorded"),
@@ -33,9 +37,15 @@ class BargainingConfig(AppConfig):
         }, group=_("Collective wage negotiation"))
         register_field_labels("bargaining.WageAgreement", {
             "coverage": _("enterprises covered"),
-            "representatives": _("representatives"),
+            "union_side": _("workers' side"),
+            "employer_side": _("employer side"),
             "round": _("round"),
             "held_on": _("held on"),
             "chaired_by": _("chaired by"),
             "vote": _("vote"),
         })
+        # An export has no model row; its audit rows use this object type.
+        register_object_labels({"bargaining.Export": _("Wage agreement export")})
+        register_field_labels("bargaining.Export", {"report": _("report"), "filters": _("filters"),
+                                                    "rows": _("rows exported"), "on": _("as at"),
+                                                    "org": _("organisation")})

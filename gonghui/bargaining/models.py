@@ -201,7 +201,7 @@ class Representative(models.Model):
     class Meta:
         verbose_name = _("representative")
         verbose_name_plural = _("representatives")
-        ordering = ["side", "-is_chief", "id"]
+        ordering = ["-side", "-is_chief", "id"]  # the workers' side (UNION) first
         constraints = [
             models.UniqueConstraint(fields=["agreement", "side"], condition=Q(is_chief=True),
                                     name="wage_one_chief_per_side"),

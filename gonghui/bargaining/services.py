@@ -192,7 +192,8 @@ def _write_coverage(agreement, coverage):
 
 
 def _coverage_snapshot(coverage):
-    return [{"enterprise": item.enterprise.pk, "workers": item.workers} for item in coverage]
+    """The enterprises covered as a reader of the trail wants them: names and workers."""
+    return "; ".join(f"{item.enterprise.name} {item.workers}" for item in coverage)
 
 
 # --- offer and reply --------------------------------------------------------------------------
@@ -229,8 +230,9 @@ def start_negotiation(*, actor, org, offer: Offer, renewal_of=None) -> WageAgree
         raise _already_open(org) from exc
     _write_coverage(agreement, offer.coverage)
     _refresh_due(agreement)
+    recorded = {k: v for k, v in audit.snapshot(agreement).items() if v not in (None, "", False)}
     audit.record(actor=actor, action="bargaining.offer", obj=agreement, org=org,
-                 after={**audit.snapshot(agreement), "coverage": _coverage_snapshot(offer.coverage)})
+                 after={**recorded, "coverage": _coverage_snapshot(offer.coverage)})
     return agreement
 
 
@@ -269,11 +271,11 @@ def update_offer(*, actor, agreement, title, employer_party, offer_points, propo
     _require_stage(agreement, *OPEN_STAGES)
     check_coverage(org=agreement.org, kind=agreement.kind, industry=agreement.industry, coverage=coverage)
     before = audit.snapshot(agreement)
-    before_coverage = list(agreement.coverages.values("enterprise", "workers").order_by("enterprise"))
+    before_coverage = _coverage_snapshot(agreement.coverages.select_related("enterprise").order_by("enterprise__name"))
     agreement.title, agreement.employer_party = title.strip(), employer_party.strip()
     agreement.offer_points, agreement.proposed_talks_on = offer_points, proposed_talks_on
     _write_coverage(agreement, coverage)
-    after_coverage = sorted(_coverage_snapshot(coverage), key=lambda c: c["enterprise"])
+    after_coverage = _coverage_snapshot(sorted(coverage, key=lambda c: c.enterprise.name))
     extra = {"coverage": after_coverage} if after_coverage != before_coverage else None
     return _save_with_audit(actor=actor, agreement=agreement, before=before, action="bargaining.update_offer",
                             extra=extra)
@@ -375,21 +377,25 @@ def set_representatives(*, actor, agreement, representatives: list[Representativ
     agreement = _locked(agreement)
     _require_stage(agreement, Stage.OFFERED, Stage.REPLIED, Stage.IN_TALKS)
     check_representatives(agreement, representatives, recorder_name)
-    before = audit.snapshot(agreement)
-    before["representatives"] = list(agreement.representatives.values("side", "name", "position", "is_chief"))
+    before = _representatives_snapshot(agreement.recorder_name, agreement.representatives.order_by("-is_chief", "id"))
     agreement.representatives.all().delete()
     Representative.objects.bulk_create([
         Representative(agreement=agreement, side=rep.side, name=rep.name.strip(), position=rep.position.strip(),
                        is_chief=rep.is_chief) for rep in representatives])
     agreement.recorder_name = recorder_name.strip()
     agreement.save()
-    after = {"recorder_name": agreement.recorder_name,
-             "representatives": [{"side": r.side, "name": r.name.strip(), "position": r.position.strip(),
-                                  "is_chief": r.is_chief} for r in representatives]}
+    after = _representatives_snapshot(agreement.recorder_name, representatives)
     audit.record(actor=actor, action="bargaining.representatives", obj=agreement, org=agreement.org,
-                 before={"recorder_name": before["recorder_name"], "representatives": before["representatives"]},
-                 after=after)
+                 before=before, after=after)
     return agreement
+
+
+def _representatives_snapshot(recorder_name, reps):
+    """Each side as "chief (position), next, …" for the trail: readable, and a change shows."""
+    def names(side):
+        return ", ".join(f"{r.name.strip()} ({r.position.strip()})" if r.position.strip() else r.name.strip()
+                         for r in sorted((r for r in reps if r.side == side), key=lambda r: not r.is_chief))
+    return {"recorder_name": recorder_name, "union_side": names(Side.UNION), "employer_side": names(Side.EMPLOYER)}
 
 
 def expected_chair(agreement, rounds_so_far: int) -> str:
@@ -422,7 +428,8 @@ def record_round(*, actor, agreement, held_on, minutes: str) -> TalkRound:
     before = audit.snapshot(agreement)
     agreement.stage = Stage.IN_TALKS
     _save_with_audit(actor=actor, agreement=agreement, before=before, action="bargaining.round",
-                     extra={"round": number, "held_on": held_on.isoformat(), "chaired_by": talk.chaired_by})
+                     extra={"round": number, "held_on": held_on.isoformat(),
+                            "chaired_by": str(Side(talk.chaired_by).label)})
     return talk
 
 
@@ -482,6 +489,14 @@ def check_vote(data: VoteInput):
             code="vote_ballots", field="yes")
 
 
+def _vote_summary(vote):
+    return _("%(body)s on %(day)s: %(eligible)s entitled, %(present)s present, %(yes)s in favour, %(no)s against, "
+             "%(abstain)s abstaining — %(result)s") % {
+        "body": vote.get_body_display(), "day": vote.held_on.isoformat(), "eligible": vote.eligible,
+        "present": vote.present, "yes": vote.yes, "no": vote.no, "abstain": vote.abstain,
+        "result": _("passed") if vote.passed else _("not passed")}
+
+
 @transaction.atomic
 def record_vote(*, actor, agreement, data: VoteInput) -> Vote:
     """Put the draft to the workers' congress (or all staff). Passed → awaiting signature;
@@ -508,8 +523,7 @@ def record_vote(*, actor, agreement, data: VoteInput) -> Vote:
     if passed:
         agreement.stage = Stage.APPROVED
     _save_with_audit(actor=actor, agreement=agreement, before=before, action="bargaining.vote",
-                     extra={"vote": audit.snapshot(vote, fields=("body", "held_on", "eligible", "present",
-                                                                 "yes", "no", "abstain", "passed"))})
+                     extra={"vote": _vote_summary(vote)})
     return vote
 
 

@@ -12,6 +12,7 @@ NAV_ITEMS = [
     ("orgs:enterprise_list", _("Enterprises"), "orgs.view"),
     ("members:list", _("Members"), "members.view"),
     ("members:transfer_list", _("Transfers"), "members.view"),
+    ("bargaining:list", _("Wage negotiation"), "bargaining.view"),
     ("core:audit_list", _("Audit trail"), "audit.view"),
     ("accounts:role_list", _("Users and roles"), "accounts.manage"),
 ]
