@@ -44,6 +44,11 @@ class BargainingConfig(AppConfig):
             "chaired_by": _("chaired by"),
             "vote": _("vote"),
         })
+        from gonghui.core.dashboard import register_due_source
+
+        from .selectors import due_summary
+
+        register_due_source(due_summary)
         # An export has no model row; its audit rows use this object type.
         register_object_labels({"bargaining.Export": _("Wage agreement export")})
         register_field_labels("bargaining.Export", {"report": _("report"), "filters": _("filters"),

@@ -132,3 +132,21 @@ def coverage_candidates(org, kind, *, industry="", q="", limit=CANDIDATE_LIMIT):
     if q:
         qs = qs.filter(name__icontains=q.strip())
     return list(qs.order_by("name", "id")[:limit])
+
+
+def due_summary(user):
+    """The dashboard line: negotiations in the user's reach with a step overdue / due soon."""
+    from django.db.models import Count
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from gonghui.core.dashboard import DueSummary
+
+    if not user.is_authenticated or not user.can(VIEW):
+        return None
+    on = timeline.today()
+    counts = (agreements(user).filter(next_due_on__lte=soon_limit(on))
+              .aggregate(overdue=Count("pk", filter=Q(next_due_on__lt=on)),
+                         soon=Count("pk", filter=Q(next_due_on__gte=on))))
+    return DueSummary(label=_("Wage negotiation"), overdue=counts["overdue"], soon=counts["soon"],
+                      url=reverse("bargaining:due"))

@@ -105,3 +105,29 @@ def calendar_warning(user, today: datetime.date | None = None) -> CalendarWarnin
     for_admins = user.is_administrator
     admin_url = reverse("admin:core_workdayoverride_changelist") if user.is_staff and user.is_active else None
     return CalendarWarning(years=years, for_admins=for_admins, admin_url=admin_url)
+
+
+# --- things due: each domain app registers a summary in its AppConfig.ready() -----------------
+
+@dataclass
+class DueSummary:
+    """One line of the dashboard's "due" card: what area, how many overdue / due soon, where."""
+
+    label: str
+    overdue: int
+    soon: int
+    url: str
+
+
+_DUE_SOURCES = []
+
+
+def register_due_source(source):
+    """`source(user) -> DueSummary | None`, called for every dashboard view; keep it to one or
+    two indexed, scoped queries. Core cannot import the domain apps, so they register here."""
+    _DUE_SOURCES.append(source)
+
+
+def due_for(user) -> list[DueSummary]:
+    summaries = (source(user) for source in _DUE_SOURCES)
+    return [s for s in summaries if s is not None and (s.overdue or s.soon)]

@@ -15,7 +15,7 @@ from gonghui.accounts.selectors import role_codes
 from gonghui.orgs.models import Org
 
 from .audit_display import describe_events, label_event
-from .dashboard import calendar_warning, dashboard_for
+from .dashboard import calendar_warning, dashboard_for, due_for
 from .forms import AuditFilterForm
 from .models import AuditEvent
 from .pagination import keyset_page, parse_after
@@ -86,7 +86,7 @@ def home(request):
         section.chart_id = f"members-chart-{index}"
         section.chart_class = _chart_size(len(section.children))
         section.chart = _members_chart(section.children) if section.children else None
-    return render(request, "core/home.html", {"sections": sections,
+    return render(request, "core/home.html", {"sections": sections, "due": due_for(request.user),
                                               "calendar_warning": calendar_warning(request.user)})
 
 

@@ -226,3 +226,11 @@ def test_due_page_lists_overdue_steps_of_the_subtree(client, tree, own, other):
     client.force_login(tree.town2_cadre)
     response = client.get(reverse("bargaining:due"))
     assert own.pk not in [a.pk for a in response.context["due"]]
+
+
+def test_dashboard_counts_what_is_due_in_the_subtree(client, tree, own):
+    client.force_login(tree.union1_chair)
+    due = client.get("/").context["due"]
+    assert [(d.overdue, d.soon, d.url) for d in due] == [(1, 0, reverse("bargaining:due"))]
+    client.force_login(tree.union2_chair)
+    assert client.get("/").context["due"] == []
