@@ -280,6 +280,8 @@ def _parse_decimal(value, *, low, high, suffixes=()):
     return number
 
 
+WORKERS = gettext_lazy("the number of workers")
+TERM = gettext_lazy("the term")
 MAX_MONEY = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"]) - Decimal("0.01")
 
 
@@ -333,11 +335,24 @@ class _Checker:
         self.orgs: dict[str, Org | None] = {}
         self.enterprises: dict[str, Enterprise | None] = {}
         self.objection_days = rules().objection_days
+        self.usccs: dict[str, tuple[str, str | None]] = {}  # cell text → (normalised, problem)
+
+    def uscc(self, text):
+        """(normalised code, problem or None), once per distinct cell text."""
+        cached = self.usccs.get(text)
+        if cached is None:
+            code, problem = normalise_uscc(text), None
+            try:
+                validate_uscc(code)
+            except ValidationError as exc:
+                problem = " ".join(exc.messages)
+            cached = self.usccs[text] = (code, problem)
+        return cached
 
     # lookups, batched
     def load(self, rows):
         codes = {_text(r.raw.get("org_code")) for r in rows} - {""}
-        usccs = {normalise_uscc(_text(r.raw.get("uscc"))) for r in rows} - {""}
+        usccs = {self.uscc(text)[0] for text in {_text(r.raw.get("uscc")) for r in rows} - {""}} - {""}
         codes = sorted(codes)
         for i in range(0, len(codes), LOOKUP_BATCH):
             part = codes[i:i + LOOKUP_BATCH]
@@ -346,7 +361,9 @@ class _Checker:
                 org = found.get(code)
                 self.orgs[code] = org if org is not None and self._in_scope(org) else None
         usccs = sorted(usccs)
-        visible = Enterprise.objects.visible_to(self.actor, IMPORT).select_related("union", "town")
+        visible = (Enterprise.objects.visible_to(self.actor, IMPORT).select_related("union", "town")
+                   .only("id", "name", "uscc", "industry", "headcount", "union__id", "union__path",
+                         "union__name", "town__id", "town__path", "town__name"))
         for i in range(0, len(usccs), LOOKUP_BATCH):
             part = usccs[i:i + LOOKUP_BATCH]
             found = {e.uscc: e for e in visible.filter(uscc__in=part)}
@@ -437,17 +454,16 @@ class _Checker:
         r.values["industry"] = value
 
     def _enterprise(self, r):
-        text = normalise_uscc(_text(r.raw.get("uscc")))
+        raw = _text(r.raw.get("uscc"))
+        text, problem = self.uscc(raw) if raw else ("", None)
         r.values["uscc"] = text
         if "uscc" in r.errors:
             return
         if not text:
             r.error("uscc", "required", _("Required: the unified social credit code of the covered enterprise."))
             return
-        try:
-            validate_uscc(text)
-        except ValidationError as exc:
-            r.error("uscc", "bad_uscc", " ".join(exc.messages))
+        if problem:
+            r.error("uscc", "bad_uscc", problem)
             return
         enterprise = self.enterprises.get(text)
         if enterprise is None:
@@ -464,7 +480,7 @@ class _Checker:
             r.error("workers", "required", _("Required: the number of workers covered."))
             return
         try:
-            workers = _parse_int(value, what=_("the number of workers"))
+            workers = _parse_int(value, what=WORKERS)
         except CellError as exc:
             r.error("workers", exc.code, exc.message)
             return
@@ -505,7 +521,7 @@ class _Checker:
         term = 1
         if "term_years" not in r.errors and _text(term_raw) != "":
             try:
-                term = _parse_int(term_raw, what=_("the term"))
+                term = _parse_int(term_raw, what=TERM)
                 if not 1 <= term <= 3:
                     r.error("term_years", "out_of_range", _("The term is 1 to 3 years, not %(n)s.") % {"n": term})
             except CellError as exc:
