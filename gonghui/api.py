@@ -34,12 +34,14 @@ install_error_handlers(api)
 
 def _add_routers():
     from gonghui.accounts.api import router as accounts_router
+    from gonghui.bargaining.api import router as bargaining_router
     from gonghui.members.api import router as members_router
     from gonghui.orgs.api import router as orgs_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("", orgs_router)  # /orgs, /enterprises
     api.add_router("", members_router)  # /members, /transfers
+    api.add_router("", bargaining_router)  # /wage-agreements
 
 
 _add_routers()
