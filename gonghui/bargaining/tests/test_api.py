@@ -602,3 +602,20 @@ def test_openapi_lists_the_resource(db):
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in create["parameters"])
     operation_ids = [op["operationId"] for methods in paths.values() for op in methods.values()]
     assert len(operation_ids) == len(set(operation_ids))
+
+
+def test_detail_query_count_does_not_grow(tree, talking, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_as(tree.union1_chair)
+    client.get(f"/wage-agreements/{talking.pk}")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(f"/wage-agreements/{talking.pk}").status_code == 200
+    few = len(ctx.captured_queries)
+    for day in range(2, 8):
+        services.record_round(actor=tree.union1_chair, agreement=talking, held_on=datetime.date(2026, 11, day),
+                              minutes=f"第{day}轮")
+    with django_assert_max_num_queries(few):
+        body = client.get(f"/wage-agreements/{talking.pk}").json()
+    assert len(body["rounds"]) == 7
