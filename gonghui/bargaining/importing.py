@@ -14,7 +14,7 @@ ids. `check_only=True` runs every check and saves nothing (a dry run).
 Historical agreements are created at the stage their dates say:
     no 备案日期                                  → SIGNED (awaiting filing)
     filed less than `rules().objection_days` ago → FILED
-    objection period over, no 公示日期           → EFFECTIVE, effective_on = filed_on + objection_days
+    objection period over, no 公示日期           → EFFECTIVE, effective_on = timeline.effective_date(filed_on)
     objection period over, 公示日期 given        → PUBLISHED (published_on as given)
 The steps before signing are not known for historical agreements: offered_on and
 offer_received_on are set to the signing date, replied_on / first meeting / data exchange are
@@ -551,7 +551,7 @@ class _Checker:
                            "n": self.objection_days})
 
     def effective_on(self, filed):
-        return timeline.workdays.add_days(filed, self.objection_days)
+        return timeline.effective_date(filed)
 
     def _terms(self, r, kind):
         raw, values = r.raw, r.values

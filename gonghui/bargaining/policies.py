@@ -64,7 +64,7 @@ def agreement_actions(user, agreement, *, has_renewal=False) -> AgreementActions
     stage = agreement.stage
     talking = stage in (Stage.REPLIED, Stage.IN_TALKS)
     return AgreementActions(
-        edit_offer=stage in OPEN_STAGES,
+        edit_offer=stage in (Stage.OFFERED, Stage.REPLIED, Stage.IN_TALKS),
         reply=stage == Stage.OFFERED,
         schedule=stage == Stage.REPLIED,
         representatives=stage in (Stage.OFFERED, Stage.REPLIED, Stage.IN_TALKS),

@@ -97,7 +97,7 @@ def steps_of(agreement, on=None):
     renewals = list(agreement.renewals.all())
     return timeline.steps(agreement, on=on, rounds=list(agreement.rounds.all()),
                           votes=list(agreement.votes.all()),
-                          renewal_offered_on=renewals[0].offered_on if renewals else False)
+                          renewal_offered_on=renewals[0].offered_on if renewals else timeline.NO_RENEWAL)
 
 
 

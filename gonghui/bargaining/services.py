@@ -268,7 +268,8 @@ def update_offer(*, actor, agreement, title, employer_party, offer_points, propo
     """Correct the parties, the offer's points and the enterprises covered while talks are open."""
     require(actor, CHANGE, agreement.org)
     agreement = _locked(agreement)
-    _require_stage(agreement, *OPEN_STAGES)
+    # Once the congress approved the draft, who it binds can no longer change without a new vote.
+    _require_stage(agreement, Stage.OFFERED, Stage.REPLIED, Stage.IN_TALKS)
     check_coverage(org=agreement.org, kind=agreement.kind, industry=agreement.industry, coverage=coverage)
     before = audit.snapshot(agreement)
     before_coverage = _coverage_snapshot(agreement.coverages.select_related("enterprise").order_by("enterprise__name"))
@@ -611,7 +612,7 @@ def confirm_effective(*, actor, agreement, on=None) -> WageAgreement | None:
     if agreement.stage != Stage.FILED:
         return None
     on = on or _today()
-    effective_on = timeline.workdays.add_days(agreement.filed_on, rules().objection_days)
+    effective_on = timeline.effective_date(agreement.filed_on)
     if on < effective_on:
         return None
     before = audit.snapshot(agreement)
@@ -623,12 +624,21 @@ def confirm_effective(*, actor, agreement, on=None) -> WageAgreement | None:
 def confirm_effective_agreements(on=None) -> int:
     """The daily job: every filed agreement whose objection period has ended takes effect."""
     on = on or _today()
-    cutoff = timeline.workdays.add_days(on, -rules().objection_days)
+    cutoff = timeline.workdays.add_days(on, -(rules().objection_days + 1))
     count = 0
     for pk in WageAgreement.objects.filter(stage=Stage.FILED, filed_on__lte=cutoff).values_list("pk", flat=True):
         if confirm_effective(actor=None, agreement=WageAgreement(pk=pk), on=on):
             count += 1
     return count
+
+
+def close_expired_renewals(on=None) -> int:
+    """The daily job: an agreement that ended without a renewal offer no longer has a renewal
+    deadline (it is simply not in force any more); clear the copied one so the due page and the
+    reminders drop it. Nothing else in `next_due` depends on the day."""
+    on = on or _today()
+    return (WageAgreement.objects.filter(next_step=timeline.StepCode.RENEWAL, ends_on__lt=on)
+            .update(next_step="", next_due_on=None))
 
 
 @transaction.atomic

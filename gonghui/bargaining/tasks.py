@@ -8,8 +8,9 @@ from . import services
 
 @shared_task
 def confirm_effective_task():
-    """Filed agreements whose 15-day objection period has ended take effect."""
-    return services.confirm_effective_agreements()
+    """Filed agreements whose 15-day objection period has ended take effect; agreements that
+    ended without renewal drop their renewal deadline."""
+    return {"effective": services.confirm_effective_agreements(), "expired": services.close_expired_renewals()}
 
 
 @shared_task

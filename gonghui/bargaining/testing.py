@@ -58,7 +58,7 @@ def negotiation(*, actor, org, enterprise=None, coverage=None, kind=AgreementKin
     if target >= ORDER.index(Stage.FILED):
         services.file_agreement(actor=actor, agreement=agreement, filed_on=later(5), bureau_ref="萧人社备2026-001")
     if target >= ORDER.index(Stage.EFFECTIVE):
-        services.confirm_effective(actor=None, agreement=agreement, on=later(15))
+        services.confirm_effective(actor=None, agreement=agreement, on=later(16))
     if target >= ORDER.index(Stage.PUBLISHED):
         services.publish_agreement(actor=actor, agreement=agreement,
                                    published_on=agreement.__class__.objects.get(pk=agreement.pk).effective_on

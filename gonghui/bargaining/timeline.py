@@ -105,6 +105,12 @@ def approved_on(agreement, votes=None):
     return max((v.held_on for v in votes if v.passed and (since is None or v.held_on >= since)), default=None)
 
 
+def effective_date(filed_on: datetime.date) -> datetime.date:
+    """The day a filed agreement takes effect: the day after the bureau's objection period
+    (filed + 1 … filed + 15), so an objection on the 15th day is still in time."""
+    return workdays.add_days(filed_on, rules().objection_days + 1)
+
+
 def due_dates(agreement) -> dict[str, tuple[datetime.date | None, bool]]:
     """Due date of each step with a statutory limit, and whether it is a working-day estimate."""
     r = rules()
@@ -119,7 +125,7 @@ def due_dates(agreement) -> dict[str, tuple[datetime.date | None, bool]]:
     if agreement.signed_on:
         due[StepCode.FILE] = (workdays.add_days(agreement.signed_on, r.filing_days), False)
     if agreement.filed_on:
-        due[StepCode.EFFECTIVE] = (workdays.add_days(agreement.filed_on, r.objection_days), False)
+        due[StepCode.EFFECTIVE] = (effective_date(agreement.filed_on), False)
     if agreement.effective_on:
         due[StepCode.PUBLISH] = (workdays.add_days(agreement.effective_on, r.publish_days), False)
     if agreement.ends_on:
@@ -155,11 +161,17 @@ ORDER = (StepCode.OFFER, StepCode.REPLY, StepCode.DATA, StepCode.TALKS, StepCode
 BEFORE_SIGNING = ORDER[:ORDER.index(StepCode.SIGN)]
 
 
+# Pass as `renewal_offered_on` when the caller already knows there is no renewal (no query).
+NO_RENEWAL = object()
+
+
 def steps(agreement, *, on=None, rounds=None, votes=None, renewal_offered_on=None) -> list[Step]:
     """Every step, in order. Pass `rounds`/`votes`/`renewal_offered_on` when already loaded."""
     on = on or today()
     soon = workdays.add_working_days(on, rules().remind_working_days)
-    if renewal_offered_on is None and agreement.pk:
+    if renewal_offered_on is NO_RENEWAL:
+        renewal_offered_on = None
+    elif renewal_offered_on is None and agreement.pk:
         renewal = agreement.renewals.exclude(stage=Stage.CANCELLED).order_by("offered_on").first()
         renewal_offered_on = renewal.offered_on if renewal else None
     done = _done_dates(agreement, rounds, votes, renewal_offered_on)
@@ -172,8 +184,9 @@ def steps(agreement, *, on=None, rounds=None, votes=None, renewal_offered_on=Non
     for code in ORDER:
         due_on, provisional = due.get(code, (None, False))
         done_on = done[code]
-        if code == StepCode.RENEWAL and agreement.stage not in IN_FORCE_STAGES and not done_on:
-            due_on = None  # renewal matters only for an agreement in force
+        if code == StepCode.RENEWAL and not done_on and (
+                agreement.stage not in IN_FORCE_STAGES or agreement.ends_on < on):
+            due_on = None  # renewal is a deadline only while the agreement is in force
         if done_on:
             state = StepState.DONE
         elif cancelled or (concluded and code in BEFORE_SIGNING):

@@ -14,7 +14,6 @@ Every statutory deadline is computed here:
 
 import datetime
 
-import chinese_calendar
 from chinese_calendar import constants as _calendar_data
 from django.core.cache import cache
 
@@ -23,6 +22,8 @@ CACHE_SECONDS = 3600
 # Beyond this many steps the caller is asking for something that is not a statutory deadline.
 MAX_STEP = 3660
 
+LIBRARY_HOLIDAYS = frozenset(_calendar_data.holidays)
+LIBRARY_WORKDAYS = frozenset(_calendar_data.workdays)
 LIBRARY_YEARS = frozenset(
     day.year for day in (*_calendar_data.holidays, *_calendar_data.workdays)
 )
@@ -63,9 +64,13 @@ def is_working_day(day: datetime.date) -> bool:
 def _is_working_day(day: datetime.date, overrides: dict[datetime.date, bool]) -> bool:
     if day in overrides:
         return overrides[day]
-    if day.year in LIBRARY_YEARS:
-        return chinese_calendar.is_workday(day)
-    return day.weekday() < 5  # estimate; callers flag it with is_provisional
+    # The library's own rule (a make-up working day, else Monday–Friday unless a holiday) on
+    # frozen sets: `chinese_calendar.is_workday` re-validates its whole table on every call,
+    # which was half of the demo seed's time. For years it does not know, the same Monday–Friday
+    # rule is the estimate that callers flag with is_provisional.
+    if day in LIBRARY_WORKDAYS:
+        return True
+    return day.weekday() < 5 and day not in LIBRARY_HOLIDAYS
 
 
 def add_days(start: datetime.date, days: int) -> datetime.date:

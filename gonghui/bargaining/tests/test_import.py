@@ -114,13 +114,14 @@ def test_single_area_and_industry_imported_at_the_stage_their_dates_show(places)
 
     single = WageAgreement.objects.get(org=t.union1)
     assert single.stage == Stage.PUBLISHED and single.kind == AgreementKind.SINGLE
-    assert single.effective_on == D(2025, 3, 20) and single.published_on == D(2025, 4, 3)
+    assert single.effective_on == D(2025, 3, 21) and single.published_on == D(2025, 4, 3)
     assert single.offered_on == single.offer_received_on == single.signed_on == D(2025, 3, 1)
     assert single.replied_on is None and single.ends_on == D(2026, 3, 31)
     assert single.employer_party == t.enterprise1.name  # empty for 单建: the enterprise
     assert single.avg_increase_pct == Decimal("6.50") and single.skilled_worker_clause is True
-    # The steps before signing were never recorded: skipped, not overdue; the renewal is next.
-    assert single.next_step == "renewal" and single.next_due_on == D(2026, 1, 30)
+    # The steps before signing were never recorded: skipped, not overdue; and it has expired, so
+    # a renewal is no longer a deadline either.
+    assert single.next_step == "" and single.next_due_on is None
 
     area = WageAgreement.objects.get(kind=AgreementKind.AREA)
     assert area.stage == Stage.SIGNED and area.org == t.town1 and area.filed_on is None
@@ -135,9 +136,9 @@ def test_single_area_and_industry_imported_at_the_stage_their_dates_show(places)
     assert industry.effective_on is None and industry.coverages.count() == 2
 
     effective = WageAgreement.objects.get(org=t.union1b)
-    assert effective.stage == Stage.EFFECTIVE and effective.effective_on == D(2026, 11, 25)
+    assert effective.stage == Stage.EFFECTIVE and effective.effective_on == D(2026, 11, 26)
     assert effective.term_years == 1 and effective.skilled_worker_clause is False
-    assert effective.next_step == "publish" and effective.next_due_on == D(2026, 11, 30)
+    assert effective.next_step == "publish" and effective.next_due_on == D(2026, 12, 1)
 
     event = AuditEvent.objects.get(action="bargaining.import")
     assert event.org == t.town1 and event.object_type == "bargaining.Import"
@@ -156,14 +157,15 @@ def test_check_only_saves_nothing(tree):
 
 
 def test_objection_period_boundary(tree):
-    # Filed 15 days ago: took effect today. Filed 14 days ago: still filed.
+    # Filed 16 days ago: took effect today (objections were possible until yesterday). Filed 15 days
+    # ago: an objection may still come today, so still filed.
     effective = run(tree.union1_chair, [row(uscc=tree.enterprise1.uscc, signed_on=D(2026, 11, 10),
-                                            starts_on=D(2026, 11, 10), filed_on=D(2026, 11, 15))])
+                                            starts_on=D(2026, 11, 10), filed_on=D(2026, 11, 14))])
     assert effective.imported
     assert WageAgreement.objects.get().stage == Stage.EFFECTIVE
     WageAgreement.objects.all().delete()
     filed = run(tree.union1_chair, [row(uscc=tree.enterprise1.uscc, signed_on=D(2026, 11, 10),
-                                        starts_on=D(2026, 11, 10), filed_on=D(2026, 11, 16))])
+                                        starts_on=D(2026, 11, 10), filed_on=D(2026, 11, 15))])
     assert filed.imported and WageAgreement.objects.get().stage == Stage.FILED
 
 

@@ -59,10 +59,22 @@ def test_expiring_agreement_without_renewal(tree):
 def test_confirm_effective_job_then_publish_is_due(tree):
     filed = negotiation(actor=tree.union1_chair, org=tree.union1, enterprise=tree.enterprise1,
                         stage=Stage.FILED, start=datetime.date(2026, 3, 2))
-    assert services.confirm_effective_agreements(on=filed.filed_on + datetime.timedelta(days=14)) == 0
-    assert services.confirm_effective_agreements(on=filed.filed_on + datetime.timedelta(days=15)) == 1
-    assert services.confirm_effective_agreements(on=filed.filed_on + datetime.timedelta(days=16)) == 0
+    # An objection may still come on the 15th day; the agreement takes effect on the 16th.
+    assert services.confirm_effective_agreements(on=filed.filed_on + datetime.timedelta(days=15)) == 0
+    assert services.confirm_effective_agreements(on=filed.filed_on + datetime.timedelta(days=16)) == 1
+    assert services.confirm_effective_agreements(on=filed.filed_on + datetime.timedelta(days=17)) == 0
     filed.refresh_from_db()
     assert filed.stage == Stage.EFFECTIVE
     assert filed.next_step == "publish"
     assert filed.next_due_on == filed.effective_on + datetime.timedelta(days=5)
+
+
+def test_renewal_deadline_ends_with_the_agreement(tree):
+    agreement = negotiation(actor=tree.union1_chair, org=tree.union1, enterprise=tree.enterprise1,
+                            stage=Stage.PUBLISHED, start=datetime.date(2025, 12, 10))
+    assert agreement.next_step == "renewal" and agreement.ends_on >= datetime.date(2026, 12, 1)
+    assert services.close_expired_renewals(on=agreement.ends_on) == 0  # the last day: still in force
+    assert services.close_expired_renewals(on=agreement.ends_on + datetime.timedelta(days=1)) == 1
+    agreement.refresh_from_db()
+    assert (agreement.next_step, agreement.next_due_on) == ("", None)
+    assert services.remind_due_steps(on=agreement.ends_on + datetime.timedelta(days=2)) == 0

@@ -538,21 +538,21 @@ def test_confirm_effective_agreements_only_past_the_period_and_idempotent(tree):
     late = negotiation(actor=tree.union2_chair, org=tree.union2, enterprise=tree.enterprise2,
                        stage=Stage.FILED, start=D(2026, 3, 20))                      # filed 11 Apr
     assert late.filed_on == D(2026, 4, 11)
-    assert services.confirm_effective_agreements(on=D(2026, 4, 7)) == 0
+    assert services.confirm_effective_agreements(on=D(2026, 4, 8)) == 0  # objections possible until today
     assert _reload(early).stage == Stage.FILED
-    assert services.confirm_effective_agreements(on=D(2026, 4, 8)) == 1
+    assert services.confirm_effective_agreements(on=D(2026, 4, 9)) == 1
     early = _reload(early)
-    assert early.stage == Stage.EFFECTIVE and early.effective_on == D(2026, 4, 8)
+    assert early.stage == Stage.EFFECTIVE and early.effective_on == D(2026, 4, 9)
     assert _reload(late).stage == Stage.FILED
     events = AuditEvent.objects.count()
-    assert services.confirm_effective_agreements(on=D(2026, 4, 8)) == 0
+    assert services.confirm_effective_agreements(on=D(2026, 4, 9)) == 0
     assert AuditEvent.objects.count() == events
     assert services.confirm_effective_agreements(on=D(2026, 4, 30)) == 1
     late = _reload(late)
-    assert late.effective_on == D(2026, 4, 26)  # filed + 15, not the day the job ran
+    assert late.effective_on == D(2026, 4, 27)  # the day after the 15-day period, not the day the job ran
     assert services.confirm_effective_agreements(on=D(2026, 4, 30)) == 0
     assert AuditEvent.objects.filter(action="bargaining.effective").count() == 2
-    assert (late.next_step, late.next_due_on) == ("publish", D(2026, 5, 1))
+    assert (late.next_step, late.next_due_on) == ("publish", D(2026, 5, 2))
 
 
 # --- renewal ------------------------------------------------------------------------------------
@@ -667,7 +667,7 @@ def _audit_cases(tree):
         (Stage.FILED, "bargaining.objection", lambda g: services.record_objection(
             actor=a, agreement=g, objection_on=D(2026, 3, 30), note="异议")),
         (Stage.FILED, "bargaining.effective", lambda g: services.confirm_effective(
-            actor=None, agreement=g, on=D(2026, 4, 8))),
+            actor=None, agreement=g, on=D(2026, 4, 9))),
         (Stage.EFFECTIVE, "bargaining.publish", lambda g: services.publish_agreement(
             actor=a, agreement=g, published_on=D(2026, 4, 9), method="公开栏")),
         (Stage.PUBLISHED, "bargaining.offer", lambda g: services.start_renewal(

@@ -278,23 +278,23 @@ def test_filing_effective_publish_and_renewal_dates(tree, national):
 
     services.file_agreement(actor=actor, agreement=national, filed_on=D(2026, 10, 28), bureau_ref="备-1")
     steps = _steps(national, D(2026, 10, 29))
-    assert steps[StepCode.EFFECTIVE].due_on == D(2026, 11, 12)  # filed 28 Oct + 15 days
+    assert steps[StepCode.EFFECTIVE].due_on == D(2026, 11, 13)  # filed 28 Oct; objections until 12 Nov
     assert steps[StepCode.EFFECTIVE].state == StepState.WAITING
     # Taking effect needs nobody to act: never the next due step.
     assert timeline.next_due(_reload(national), on=D(2026, 10, 29)) == ("", None)
     assert timeline.next_due(_reload(national), on=D(2026, 11, 11)) == ("", None)
 
-    services.confirm_effective(actor=None, agreement=national, on=D(2026, 11, 12))
+    services.confirm_effective(actor=None, agreement=national, on=D(2026, 11, 13))
     national = _reload(national)
-    assert national.effective_on == D(2026, 11, 12)
+    assert national.effective_on == D(2026, 11, 13)
     steps = _steps(national, D(2026, 11, 13))
-    assert steps[StepCode.PUBLISH].due_on == D(2026, 11, 17)  # effective + 5 days
+    assert steps[StepCode.PUBLISH].due_on == D(2026, 11, 18)  # effective + 5 days
     # Ends 31 Oct 2027 (one year from 1 Nov 2026); renewal offer due 60 days before: 1 Sep 2027.
     assert national.ends_on == D(2027, 10, 31)
     assert steps[StepCode.RENEWAL].due_on == D(2027, 9, 1)
-    assert timeline.next_due(national, on=D(2026, 11, 13)) == (StepCode.PUBLISH, D(2026, 11, 17))
+    assert timeline.next_due(national, on=D(2026, 11, 13)) == (StepCode.PUBLISH, D(2026, 11, 18))
 
-    services.publish_agreement(actor=actor, agreement=national, published_on=D(2026, 11, 18), method="公开栏")
+    services.publish_agreement(actor=actor, agreement=national, published_on=D(2026, 11, 19), method="公开栏")
     national = _reload(national)
     steps = _steps(national, D(2026, 11, 30))
     assert steps[StepCode.PUBLISH].done_late

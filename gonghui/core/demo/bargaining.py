@@ -188,7 +188,7 @@ class BargainingDemo:
         o["vote"] = rounds[-1] + rng.randint(3, 14)
         o["signed"] = o["vote"] + rng.randint(1, 7)
         o["filed"] = o["signed"] + (rng.randint(2, 9) if rng.random() < 0.9 else rng.randint(11, 20))
-        o["effective"] = o["filed"] + self.rules.objection_days
+        o["effective"] = o["filed"] + self.rules.objection_days + 1  # timeline.effective_date
         o["published"] = o["effective"] + (rng.randint(0, 4) if rng.random() < 0.9 else rng.randint(6, 12))
         o["proposed_talks"] = rng.randint(10, 30) if rng.random() < 0.6 else None
         return o
@@ -685,9 +685,9 @@ def _check_dates(plan, on):
     if row.filed_on:
         assert row.filed_on >= row.signed_on
     if row.stage == Stage.FILED:
-        assert workdays.add_days(row.filed_on, rules().objection_days) > on
+        assert timeline.effective_date(row.filed_on) > on
     if row.effective_on:
-        assert row.effective_on == workdays.add_days(row.filed_on, rules().objection_days) <= on
+        assert row.effective_on == timeline.effective_date(row.filed_on) <= on
     if row.published_on:
         assert row.published_on >= row.effective_on
 
