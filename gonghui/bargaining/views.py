@@ -57,7 +57,7 @@ class DueForm(django_forms.Form):
         self.fields["org"].queryset = Org.objects.visible_to(user, policies.VIEW)
 
 
-DUE_LIMIT = 300
+DUE_LIMIT = 100  # the earliest; the list page pages through all of them (due=overdue|soon)
 
 
 @login_required
