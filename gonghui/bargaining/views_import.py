@@ -15,7 +15,6 @@ import tempfile
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gonghui.core.excel import SpreadsheetError, check_xlsx, xlsx_response
 from gonghui.core.policies import require
+from gonghui.core.uploads import SizeLimitHandler
 
 from . import importing
 from .policies import IMPORT
@@ -40,23 +40,6 @@ def _no_store(response):
 
 def _max_mb():
     return f"{settings.IMPORT_MAX_UPLOAD_BYTES / (1024 * 1024):.0f}"
-
-
-class _SizeLimitHandler(FileUploadHandler):
-    """Stops reading an upload once it passes the limit; the rest is discarded, never stored."""
-
-    def __init__(self, request, limit):
-        super().__init__(request)
-        self.limit = limit
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > self.limit:
-            self.request.upload_too_large = True
-            raise StopUpload(connection_reset=False)
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
 
 
 class ImportForm(forms.Form):
@@ -109,7 +92,7 @@ def import_page(request):
             response = _page(request, ImportForm(), status=413, page_error=_too_large_message())
             response["Connection"] = "close"
             return response
-        request.upload_handlers.insert(0, _SizeLimitHandler(request, limit))
+        request.upload_handlers.insert(0, SizeLimitHandler(request, limit))
     return _import_page(request)
 
 

@@ -13,6 +13,7 @@ import os
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext, pgettext
@@ -116,3 +117,22 @@ def private_file_response(fieldfile, download_name):
     response["X-Content-Type-Options"] = "nosniff"
     add_never_cache_headers(response)
     return response
+
+
+class SizeLimitHandler(FileUploadHandler):
+    """Stops reading an upload once it passes `limit` bytes (when no Content-Length told the view
+    first): the rest of the body is discarded, never stored, and `request.upload_too_large` says
+    so to the view. Insert it first: `request.upload_handlers.insert(0, SizeLimitHandler(...))`."""
+
+    def __init__(self, request, limit):
+        super().__init__(request)
+        self.limit = limit
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            self.request.upload_too_large = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from gonghui.core.excel import XLSX_CONTENT_TYPE, SpreadsheetError, check_xlsx, xlsx_response
 from gonghui.core.pagination import keyset_page, parse_after
 from gonghui.core.policies import get_visible_or_404, require
+from gonghui.core.uploads import SizeLimitHandler
 from gonghui.orgs.models import Org, OrgLevel
 
 from . import exporting, importing
@@ -54,24 +54,6 @@ def import_template(request):
 
 
 # --- upload ---------------------------------------------------------------------------------------
-
-class _SizeLimitHandler(FileUploadHandler):
-    """Stops reading an upload once it passes the limit (when no Content-Length told us first);
-    the rest of the body is discarded, never stored."""
-
-    def __init__(self, request, limit):
-        super().__init__(request)
-        self.limit = limit
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > self.limit:
-            self.request.upload_too_large = True
-            raise StopUpload(connection_reset=False)
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
 
 class ImportUploadForm(forms.Form):
     target = forms.ModelChoiceField(label=gettext_lazy("Import into"), queryset=Org.objects.none(),
@@ -148,7 +130,7 @@ def import_upload(request):
             response = _upload_page(request, form, status=413)
             response["Connection"] = "close"
             return response
-        request.upload_handlers.insert(0, _SizeLimitHandler(request, limit))
+        request.upload_handlers.insert(0, SizeLimitHandler(request, limit))
     return _import_upload(request)
 
 
