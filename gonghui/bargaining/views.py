@@ -222,25 +222,14 @@ class StepPage:
     initial: Callable | None = None
 
 
-def _run_reply(actor, a, f, request):
-    return services.record_reply(actor=actor, agreement=a, **f.cleaned_data)
-
-
-def _run_schedule(actor, a, f, request):
-    return services.schedule_first_meeting(actor=actor, agreement=a, **f.cleaned_data)
-
-
-def _run_data(actor, a, f, request):
-    return services.record_data_exchange(actor=actor, agreement=a, **f.cleaned_data)
+def _calls(service):
+    """A step whose form fields are exactly the service's keyword arguments."""
+    return lambda actor, a, f, request: service(actor=actor, agreement=a, **f.cleaned_data)
 
 
 def _run_reps(actor, a, f, request):
     return services.set_representatives(actor=actor, agreement=a, representatives=f.representatives(),
                                         recorder_name=f.cleaned_data["recorder_name"])
-
-
-def _run_round(actor, a, f, request):
-    return services.record_round(actor=actor, agreement=a, **f.cleaned_data)
 
 
 def _run_terms(actor, a, f, request):
@@ -249,34 +238,6 @@ def _run_terms(actor, a, f, request):
 
 def _run_vote(actor, a, f, request):
     return services.record_vote(actor=actor, agreement=a, data=VoteInput(**f.cleaned_data))
-
-
-def _run_sign(actor, a, f, request):
-    return services.sign_agreement(actor=actor, agreement=a, **f.cleaned_data)
-
-
-def _run_attach(actor, a, f, request):
-    return services.attach_signed_file(actor=actor, agreement=a, **f.cleaned_data)
-
-
-def _run_file(actor, a, f, request):
-    return services.file_agreement(actor=actor, agreement=a, **f.cleaned_data)
-
-
-def _run_objection(actor, a, f, request):
-    return services.record_objection(actor=actor, agreement=a, **f.cleaned_data)
-
-
-def _run_publish(actor, a, f, request):
-    return services.publish_agreement(actor=actor, agreement=a, **f.cleaned_data)
-
-
-def _run_renew(actor, a, f, request):
-    return services.start_renewal(actor=actor, agreement=a, **f.cleaned_data)
-
-
-def _run_cancel(actor, a, f, request):
-    return services.cancel_negotiation(actor=actor, agreement=a, **f.cleaned_data)
 
 
 def _run_edit(actor, a, f, request):
@@ -290,43 +251,57 @@ def _today_initial(*names):
 
 
 STEPS = {
-    "reply": StepPage(gettext_lazy("Record the written reply"), forms.ReplyForm, "reply", _run_reply,
-                      gettext_lazy("The reply was recorded."), initial=_today_initial("replied_on")),
-    "schedule": StepPage(gettext_lazy("Schedule the first meeting"), forms.ScheduleForm, "schedule", _run_schedule,
-                         gettext_lazy("The first meeting was scheduled."),
-                         initial=lambda a: {"first_meeting_on": a.first_meeting_on}),
-    "data": StepPage(gettext_lazy("Record the wage data provided"), forms.DataForm, "data", _run_data,
-                     gettext_lazy("The data exchange was recorded."), initial=_today_initial("provided_on")),
-    "representatives": StepPage(gettext_lazy("Name the representatives"), forms.RepresentativesForm,
-                                "representatives", _run_reps, gettext_lazy("The representatives were saved."),
-                                initial=forms.RepresentativesForm.initial_for),
-    "round": StepPage(gettext_lazy("Record a round of talks"), forms.RoundForm, "round", _run_round,
-                      gettext_lazy("The round of talks was recorded."), initial=_today_initial("held_on")),
-    "terms": StepPage(gettext_lazy("Agreed terms"), forms.TermsForm, "terms", _run_terms,
-                      gettext_lazy("The terms were saved.")),
-    "vote": StepPage(gettext_lazy("Record the vote on the draft"), forms.VoteForm, "vote", _run_vote,
-                     gettext_lazy("The vote was recorded."), initial=_today_initial("held_on")),
-    "sign": StepPage(gettext_lazy("Record the signing"), forms.SignForm, "sign", _run_sign,
-                     gettext_lazy("The signing was recorded. File it with the labour bureau within 10 days."),
-                     files=True, initial=_today_initial("signed_on", "starts_on")),
-    "attach": StepPage(gettext_lazy("Attach the signed agreement"), forms.AttachForm, "attach", _run_attach,
-                       gettext_lazy("The signed agreement was attached."), files=True),
-    "file": StepPage(gettext_lazy("Record the filing with the labour bureau"), forms.FileForm, "file", _run_file,
-                     gettext_lazy("The filing was recorded."), initial=_today_initial("filed_on")),
-    "objection": StepPage(gettext_lazy("Record an objection of the labour bureau"), forms.ObjectionForm,
-                          "objection", _run_objection, gettext_lazy("The objection was recorded; talks resume."),
-                          danger=True, initial=_today_initial("objection_on")),
-    "publish": StepPage(gettext_lazy("Record the publication to staff"), forms.PublishForm, "publish", _run_publish,
-                        gettext_lazy("The publication was recorded."), initial=_today_initial("published_on")),
-    "renew": StepPage(gettext_lazy("Send the renewal offer"), forms.RenewForm, "renew", _run_renew,
-                      gettext_lazy("The renewal offer was recorded."),
-                      initial=_today_initial("offered_on", "offer_received_on")),
-    "cancel": StepPage(gettext_lazy("Cancel the negotiation"), forms.CancelForm, "cancel", _run_cancel,
-                       gettext_lazy("The negotiation was cancelled."), danger=True),
-    "edit": StepPage(gettext_lazy("Correct the offer"), forms.EditOfferForm, "edit_offer", _run_edit,
-                     gettext_lazy("The offer was saved."),
-                     initial=lambda a: {"title": a.title, "employer_party": a.employer_party,
-                                        "offer_points": a.offer_points, "proposed_talks_on": a.proposed_talks_on}),
+    "reply": StepPage(
+        gettext_lazy("Record the written reply"), forms.ReplyForm, "reply", _calls(services.record_reply),
+        gettext_lazy("The reply was recorded."), initial=_today_initial("replied_on")),
+    "schedule": StepPage(
+        gettext_lazy("Schedule the first meeting"),
+        forms.ScheduleForm, "schedule", _calls(services.schedule_first_meeting),
+        gettext_lazy("The first meeting was scheduled."), initial=lambda a: {"first_meeting_on": a.first_meeting_on}),
+    "data": StepPage(
+        gettext_lazy("Record the wage data provided"), forms.DataForm, "data", _calls(services.record_data_exchange),
+        gettext_lazy("The data exchange was recorded."), initial=_today_initial("provided_on")),
+    "representatives": StepPage(
+        gettext_lazy("Name the representatives"), forms.RepresentativesForm, "representatives", _run_reps,
+        gettext_lazy("The representatives were saved."), initial=forms.RepresentativesForm.initial_for),
+    "round": StepPage(
+        gettext_lazy("Record a round of talks"), forms.RoundForm, "round", _calls(services.record_round),
+        gettext_lazy("The round of talks was recorded."), initial=_today_initial("held_on")),
+    "terms": StepPage(
+        gettext_lazy("Agreed terms"), forms.TermsForm, "terms", _run_terms, gettext_lazy("The terms were saved.")),
+    "vote": StepPage(
+        gettext_lazy("Record the vote on the draft"), forms.VoteForm, "vote", _run_vote,
+        gettext_lazy("The vote was recorded."), initial=_today_initial("held_on")),
+    "sign": StepPage(
+        gettext_lazy("Record the signing"), forms.SignForm, "sign", _calls(services.sign_agreement),
+        gettext_lazy("The signing was recorded. File it with the labour bureau within 10 days."),
+        files=True, initial=_today_initial("signed_on", "starts_on")),
+    "attach": StepPage(
+        gettext_lazy("Attach the signed agreement"), forms.AttachForm, "attach", _calls(services.attach_signed_file),
+        gettext_lazy("The signed agreement was attached."), files=True),
+    "file": StepPage(
+        gettext_lazy("Record the filing with the labour bureau"),
+        forms.FileForm, "file", _calls(services.file_agreement),
+        gettext_lazy("The filing was recorded."), initial=_today_initial("filed_on")),
+    "objection": StepPage(
+        gettext_lazy("Record an objection of the labour bureau"), forms.ObjectionForm, "objection",
+        _calls(services.record_objection), gettext_lazy("The objection was recorded; talks resume."),
+        danger=True, initial=_today_initial("objection_on")),
+    "publish": StepPage(
+        gettext_lazy("Record the publication to staff"),
+        forms.PublishForm, "publish", _calls(services.publish_agreement),
+        gettext_lazy("The publication was recorded."), initial=_today_initial("published_on")),
+    "renew": StepPage(
+        gettext_lazy("Send the renewal offer"), forms.RenewForm, "renew", _calls(services.start_renewal),
+        gettext_lazy("The renewal offer was recorded."), initial=_today_initial("offered_on", "offer_received_on")),
+    "cancel": StepPage(
+        gettext_lazy("Cancel the negotiation"), forms.CancelForm, "cancel", _calls(services.cancel_negotiation),
+        gettext_lazy("The negotiation was cancelled."), danger=True),
+    "edit": StepPage(
+        gettext_lazy("Correct the offer"),
+        forms.EditOfferForm, "edit_offer", _run_edit, gettext_lazy("The offer was saved."),
+        initial=lambda a: {"title": a.title, "employer_party": a.employer_party,
+                           "offer_points": a.offer_points, "proposed_talks_on": a.proposed_talks_on}),
 }
 
 
