@@ -11,8 +11,11 @@ import re
 import pytest
 from django.urls import reverse
 
+from gonghui.bargaining.models import AgreementKind, Stage
+from gonghui.bargaining.services import CoveredEnterprise
+from gonghui.bargaining.testing import negotiation
 from gonghui.core import audit
-from gonghui.core.testing.factories import Tree
+from gonghui.core.testing.factories import EnterpriseFactory, Tree
 from gonghui.members import services as member_services
 
 from .pages import sign_in
@@ -54,7 +57,26 @@ def build_data():
     return tree, wang, transfer, event
 
 
-def tour(tree, wang, transfer, event):
+def build_bargaining(tree):
+    """Wage negotiations in town1 at several stages: a published agreement ending within the
+    renewal window, talks under way, an overdue reply and an area offer whose reply is due soon."""
+    tree.enterprise1.headcount = 300
+    tree.enterprise1.save()
+    published = negotiation(actor=tree.union1_chair, org=tree.union1, enterprise=tree.enterprise1,
+                            stage=Stage.PUBLISHED, start=datetime.date(2025, 12, 1), title="2026年度工资专项集体合同")
+    talks = negotiation(actor=tree.union1_chair, org=tree.union1, enterprise=tree.enterprise1,
+                        stage=Stage.IN_TALKS, start=datetime.date(2026, 11, 2), title="2027年度工资专项集体合同")
+    other = EnterpriseFactory(town=tree.town1, union=tree.union1b, headcount=80)
+    negotiation(actor=tree.town1_cadre, org=tree.union1b, enterprise=other, stage=Stage.OFFERED,
+                start=datetime.date(2026, 10, 12), title="乙企业2027年度工资专项集体合同")
+    small = [EnterpriseFactory(town=tree.town1, union=None, headcount=40 + i) for i in range(5)]
+    negotiation(actor=tree.town1_cadre, org=tree.town1, kind=AgreementKind.AREA, stage=Stage.OFFERED,
+                coverage=[CoveredEnterprise(e, 30) for e in small], start=datetime.date(2026, 11, 20),
+                title="城厢街道小微企业区域性工资集体协议")
+    return published, talks
+
+
+def tour(tree, wang, transfer, event, bargaining):
     """(user, page name, url) in visiting order."""
     district = [
         ("dashboard", reverse("core:home")),
@@ -82,7 +104,19 @@ def tour(tree, wang, transfer, event):
         ("transfer-detail", reverse("members:transfer_detail", args=[transfer.pk])),
         ("member-import", reverse("members:import_upload")),
     ]
-    return [("district", district), ("union1", union)]
+    published, talks = bargaining
+    town = [
+        ("town-dashboard", reverse("core:home")),
+        ("bargaining-list", reverse("bargaining:list")),
+        ("bargaining-due", reverse("bargaining:due")),
+        ("bargaining-stats", reverse("bargaining:stats")),
+        ("bargaining-detail", reverse("bargaining:detail", args=[published.pk])),
+        ("bargaining-detail-talks", reverse("bargaining:detail", args=[talks.pk])),
+        ("bargaining-create", reverse("bargaining:create") + f"?kind=AREA&org={tree.town1.pk}"),
+        ("bargaining-vote", reverse("bargaining:step", args=[talks.pk, "vote"])),
+        ("bargaining-import", reverse("bargaining:import")),
+    ]
+    return [("district", district), ("union1", union), ("town1", town)]
 
 
 def check_page(page, name, url, width, screenshot_dir, problems):
@@ -116,8 +150,9 @@ def check_page(page, name, url, width, screenshot_dir, problems):
 
 def test_layout_tour(browser, live_server, screenshot_dir):
     tree, wang, transfer, event = build_data()
+    bargaining = build_bargaining(tree)
     problems = []
-    for username, pages in tour(tree, wang, transfer, event):
+    for username, pages in tour(tree, wang, transfer, event, bargaining):
         context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, locale="zh-CN",
                                       base_url=live_server.url, reduced_motion="reduce")
         try:
