@@ -269,3 +269,130 @@ def test_stats_page_query_count(client, double, django_assert_max_num_queries):
     client.get(reverse("bargaining:stats"))
     with django_assert_max_num_queries(16):
         assert client.get(reverse("bargaining:stats")).status_code == 200
+
+
+# --- the figures against a per-row reading of the docstring's rules ------------------------------
+
+def _expected(user, on, org=None):
+    """The figures computed row by row from the scoped querysets, as stats.py's docstring defines
+    them (slow: one query per agreement; for comparing on a small tree only)."""
+    from gonghui.bargaining.models import Coverage
+    from gonghui.bargaining.stats import MINIMUM_KINDS, TOWN_LEVELS, Figures
+    from gonghui.orgs.models import Enterprise, Org
+
+    def under(o, path):
+        return o is not None and o.path.startswith(path)
+
+    enterprises = {e.pk: e for e in Enterprise.objects.visible_to(user).select_related("town", "union")
+                   if org is None or under(e.town, org.path) or under(e.union, org.path)}
+    agreements = [a for a in WageAgreement.objects.in_force_on(on).visible_to(user).select_related("org")
+                  if org is None or under(a.org, org.path)
+                  or any(c.enterprise_id in enterprises for c in a.coverages.all())]
+    towns = {t.path: t for t in Org.objects.filter(level__in=TOWN_LEVELS)}
+    total, by_town, by_industry = Figures(), {}, {code: Figures() for code in Industry.values}
+
+    def party_town(path):
+        return next((path[:n] for n in sorted({len(p) for p in towns}) if path[:n] in towns), ABOVE_TOWNS)
+
+    for a in agreements:
+        industries = {c.enterprise.industry for c in a.coverages.select_related("enterprise")
+                      if c.enterprise_id in enterprises}
+        for f in [total, by_town.setdefault(party_town(a.org.path), Figures())] + [by_industry[i] for i in industries]:
+            row = {"kind": a.kind, "n": 1, "skilled": int(a.skilled_worker_clause),
+                   "inc_sum": a.avg_increase_pct, "inc_n": int(a.avg_increase_pct is not None),
+                   "min_sum": a.min_increase_pct, "min_n": int(a.min_increase_pct is not None)}
+            if a.kind not in MINIMUM_KINDS + (AgreementKind.SINGLE,):
+                continue
+            f.add_agreements(row)
+    for e in enterprises.values():
+        workers = list(Coverage.objects.filter(enterprise=e, agreement__in=WageAgreement.objects.in_force_on(on))
+                       .values_list("workers", flat=True))
+        row = {"with_union": int(e.union_id is not None), "covered": int(bool(workers)),
+               "covered_with_union": int(bool(workers) and e.union_id is not None),
+               "distinct_workers": max(workers, default=0)}
+        for f in (total, by_town.setdefault(e.town.path, Figures()), by_industry[e.industry]):
+            f.add_enterprises(row)
+            f.agreement_workers += sum(workers)
+    return total, by_town, by_industry
+
+
+@pytest.fixture
+def mixed(tree):
+    """Both towns, a platform, unions and firms without one, agreements of every kind and stage,
+    one town's area agreement binding a firm that has since moved to the other town, and a
+    district industry agreement."""
+    from gonghui.core.testing.factories import add_org
+    from gonghui.orgs.models import Enterprise, OrgLevel
+
+    tree.platform = add_org(tree.district, "互联网平台工会联合会", OrgLevel.PLATFORM, code="P1")
+    tree.platform_union = add_org(tree.platform, "丁平台企业工会", OrgLevel.GRASSROOTS, code="PU1")
+    firms = [
+        EnterpriseFactory(town=tree.town1, union=tree.union1b, industry=Industry.LOGISTICS),
+        EnterpriseFactory(town=tree.town1, union=None, industry=Industry.AUTO_PARTS),
+        EnterpriseFactory(town=tree.town2, union=None, industry=Industry.TEXTILES),
+        EnterpriseFactory(town=tree.platform, union=tree.platform_union, industry=Industry.SERVICES),
+        EnterpriseFactory(town=tree.town2, union=tree.union1b, industry=Industry.LOGISTICS),  # union of town 1
+        EnterpriseFactory(town=tree.platform, union=None, industry=Industry.TEXTILES),
+    ]
+    tree.firms = firms
+    single(tree, workers=50)
+    single(tree, enterprise=tree.enterprise2, workers=35)
+    single(tree, enterprise=firms[0], workers=70, stage=Stage.FILED)  # not yet in force
+    single(tree, enterprise=firms[3], union=tree.platform_union, workers=12)
+    area(tree, tree.town1, [(tree.enterprise1, 40), (firms[1], 25)])
+    Enterprise.objects.filter(pk=firms[1].pk).update(town=tree.town2)  # moved to town 2 since
+    area(tree, tree.town2, [(firms[2], 18), (firms[4], 22)])
+    area(tree, tree.district, [(tree.enterprise1, 10), (firms[2], 30), (firms[5], 8)], kind=AgreementKind.INDUSTRY,
+         industry=Industry.TEXTILES)
+    area(tree, tree.town2, [(tree.enterprise2, 5)], start=datetime.date(2025, 1, 6))  # expired by ON
+    for i, agreement in enumerate(WageAgreement.objects.order_by("pk")):
+        WageAgreement.objects.filter(pk=agreement.pk).update(
+            avg_increase_pct=None if i % 3 == 0 else Decimal("4.25") + i,
+            min_increase_pct=None if i % 4 == 1 else Decimal("2.10") + i, skilled_worker_clause=bool(i % 2))
+    return tree
+
+
+@pytest.mark.parametrize("who, where", [
+    ("district_staff", None), ("district_staff", "town1"), ("district_staff", "town2"),
+    ("district_staff", "platform"), ("district_staff", "union1b"), ("town1_cadre", None), ("town2_cadre", None),
+    ("town1_cadre", "union1b"), ("union1_chair", None), ("superuser", None), ("superuser", "town2"),
+])
+def test_figures_match_the_rules_row_by_row(mixed, who, where):
+    from gonghui.core.testing.factories import UserFactory
+
+    user = UserFactory(is_superuser=True) if who == "superuser" else getattr(mixed, who)
+    org = getattr(mixed, where) if where else None
+    for on in (ON, datetime.date(2025, 6, 30)):
+        stats = coverage_stats(user, on=on, org=org)
+        total, by_town, by_industry = _expected(user, on, org)
+        assert stats.total == total
+        assert stats.total.agreements > 0 or on != ON
+        figures_by_town = {row.key: row.figures for row in stats.by_town}
+        for key, figures in by_town.items():
+            assert figures_by_town[key] == figures, key
+        # Rows the figures do not name are the towns in the subtree, with nothing in them.
+        for key, figures in figures_by_town.items():
+            assert key in by_town or figures == type(figures)(), key
+        assert {row.code: row.figures for row in stats.by_industry} == by_industry
+
+
+def test_town_area_agreement_reaching_into_another_town(mixed):
+    """town1's area agreement binds a firm now in town 2: town 1's cadre counts the agreement but
+    not that firm's workers; town 2's cadre counts the workers and sees the agreement under
+    town 1, its party's town. (A town-2 firm whose union is in town 1 is placed in both.)"""
+    one = coverage_stats(mixed.town1_cadre, on=ON)
+    two = coverage_stats(mixed.town2_cadre, on=ON)
+    assert town_row(one, mixed.town1).area == 1
+    assert town_row(one, mixed.town1).agreement_workers == 50 + 40 + 10  # single, area, district industry
+    assert town_row(one, mixed.town2).agreement_workers == 22  # only the firm of union1b
+    assert town_row(two, mixed.town2).agreement_workers == 35 + 25 + 18 + 22 + 30
+    assert town_row(two, mixed.town1).area == 1  # the party's row, no coverage figures
+    assert town_row(two, mixed.town1).agreement_workers == 0
+
+
+def test_query_count_is_four_plus_the_roles(mixed, django_assert_num_queries):
+    mixed.district_staff.forget_roles()
+    with django_assert_num_queries(5):
+        coverage_stats(mixed.district_staff, on=ON)
+    with django_assert_num_queries(4):
+        coverage_stats(mixed.district_staff, on=ON, org=mixed.town1)
