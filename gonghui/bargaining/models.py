@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.scoping import ScopedModel, ScopedQuerySet, user_scope
 from gonghui.orgs.models import Industry
@@ -21,9 +22,9 @@ PERCENT = {"max_digits": 5, "decimal_places": 2,
 
 
 class AgreementKind(models.TextChoices):
-    SINGLE = "SINGLE", _("Single enterprise")
-    AREA = "AREA", _("Area")
-    INDUSTRY = "INDUSTRY", _("Industry")
+    SINGLE = "SINGLE", pgettext_lazy("agreement kind", "Single enterprise")
+    AREA = "AREA", pgettext_lazy("agreement kind", "Area")
+    INDUSTRY = "INDUSTRY", pgettext_lazy("agreement kind", "Industry")
 
 
 class Side(models.TextChoices):
@@ -37,10 +38,10 @@ class Stage(models.TextChoices):
     IN_TALKS = "IN_TALKS", _("In talks")
     APPROVED = "APPROVED", _("Draft approved, awaiting signature")
     SIGNED = "SIGNED", _("Signed, awaiting filing")
-    FILED = "FILED", _("Filed with the labour bureau")
+    FILED = "FILED", pgettext_lazy("negotiation stage", "Filed, in the objection period")
     EFFECTIVE = "EFFECTIVE", _("In effect, awaiting publication")
     PUBLISHED = "PUBLISHED", _("In effect and published")
-    CANCELLED = "CANCELLED", _("Cancelled")
+    CANCELLED = "CANCELLED", pgettext_lazy("negotiation stage", "Cancelled")
 
 
 # Stages in which the negotiation is still open (one open negotiation per union and kind).
@@ -48,6 +49,21 @@ OPEN_STAGES = (Stage.OFFERED, Stage.REPLIED, Stage.IN_TALKS, Stage.APPROVED)
 # Stages in which the agreement has been concluded (it binds from starts_on once effective).
 CONCLUDED_STAGES = (Stage.SIGNED, Stage.FILED, Stage.EFFECTIVE, Stage.PUBLISHED)
 IN_FORCE_STAGES = (Stage.EFFECTIVE, Stage.PUBLISHED)
+
+
+class StepCode(models.TextChoices):
+    """The steps of the statutory timeline (`timeline.py`); the value is what `next_step` holds."""
+
+    OFFER = "offer", _("Written offer")
+    REPLY = "reply", _("Written reply")
+    DATA = "data", _("Wage data to the union")
+    TALKS = "talks", _("Talks begin")
+    VOTE = "vote", _("Draft approved by the congress or staff")
+    SIGN = "sign", _("Agreement signed")
+    FILE = "file", _("Filed with the labour bureau")
+    EFFECTIVE = "effective", _("In effect (no objection)")
+    PUBLISH = "publish", _("Published to staff")
+    RENEWAL = "renewal", _("Renewal offer")
 
 
 class VotingBody(models.TextChoices):
@@ -145,7 +161,7 @@ class WageAgreement(ScopedModel):
     cancelled_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
 
     # The earliest open deadline (copied from timeline.py by every service) for the due page.
-    next_step = models.CharField(_("next step"), max_length=16, blank=True)
+    next_step = models.CharField(_("next step"), max_length=16, blank=True, choices=StepCode.choices)
     next_due_on = models.DateField(_("next step due on"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -13,35 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import workdays
 
-from .models import CONCLUDED_STAGES, IN_FORCE_STAGES, Stage
+from .models import CONCLUDED_STAGES, IN_FORCE_STAGES, Stage, StepCode
 from .rules import rules
 
-
-class StepCode:
-    OFFER = "offer"
-    REPLY = "reply"
-    DATA = "data"
-    TALKS = "talks"
-    VOTE = "vote"
-    SIGN = "sign"
-    FILE = "file"
-    EFFECTIVE = "effective"
-    PUBLISH = "publish"
-    RENEWAL = "renewal"
-
-
-STEP_LABELS = {
-    StepCode.OFFER: _("Written offer"),
-    StepCode.REPLY: _("Written reply"),
-    StepCode.DATA: _("Wage data to the union"),
-    StepCode.TALKS: _("Talks begin"),
-    StepCode.VOTE: _("Draft approved by the congress or staff"),
-    StepCode.SIGN: _("Agreement signed"),
-    StepCode.FILE: _("Filed with the labour bureau"),
-    StepCode.EFFECTIVE: _("In effect (no objection)"),
-    StepCode.PUBLISH: _("Published to staff"),
-    StepCode.RENEWAL: _("Renewal offer"),
-}
+# The step codes and their labels live with the model (`next_step` holds them).
+STEP_LABELS = dict(StepCode.choices)
 
 STEP_RULES = {
     StepCode.REPLY: _("within %(n)s days of receiving the offer"),
@@ -50,7 +26,7 @@ STEP_RULES = {
     StepCode.FILE: _("within %(n)s days of signing"),
     StepCode.EFFECTIVE: _("%(n)s days after filing, unless the bureau objects"),
     StepCode.PUBLISH: _("within %(n)s days of taking effect"),
-    StepCode.RENEWAL: _("within %(n)s days before expiry"),
+    StepCode.RENEWAL: _("in the last %(n)s days before expiry"),
 }
 
 
@@ -129,7 +105,9 @@ def due_dates(agreement) -> dict[str, tuple[datetime.date | None, bool]]:
     if agreement.effective_on:
         due[StepCode.PUBLISH] = (workdays.add_days(agreement.effective_on, r.publish_days), False)
     if agreement.ends_on:
-        due[StepCode.RENEWAL] = (workdays.add_days(agreement.ends_on, -r.renewal_days_before), False)
+        # The renewal offer is made in the last `renewal_days_before` days of the term: the window
+        # opens then (the due page lists it as expiring) and closes on the last day of the term.
+        due[StepCode.RENEWAL] = (agreement.ends_on, False)
     return due
 
 
@@ -184,9 +162,8 @@ def steps(agreement, *, on=None, rounds=None, votes=None, renewal_offered_on=Non
     for code in ORDER:
         due_on, provisional = due.get(code, (None, False))
         done_on = done[code]
-        if code == StepCode.RENEWAL and not done_on and (
-                agreement.stage not in IN_FORCE_STAGES or agreement.ends_on < on):
-            due_on = None  # renewal is a deadline only while the agreement is in force
+        if code == StepCode.RENEWAL and not done_on and agreement.stage not in IN_FORCE_STAGES:
+            due_on = None  # renewal matters only for an agreement in force
         if done_on:
             state = StepState.DONE
         elif cancelled or (concluded and code in BEFORE_SIGNING):
@@ -213,11 +190,13 @@ def next_due(agreement, **loaded) -> tuple[str, datetime.date | None]:
     Data exchange is skipped once talks have begun (it can no longer be on time or late)."""
     if agreement.stage == Stage.CANCELLED:
         return "", None
+    on = loaded.get("on") or today()
     all_steps = {s.code: s for s in steps(agreement, **loaded)}
     talks_begun = all_steps[StepCode.TALKS].state == StepState.DONE
     open_steps = [s for s in all_steps.values()
                   if s.state in (StepState.OVERDUE, StepState.DUE_SOON, StepState.WAITING)
-                  and s.code not in NOT_REMINDED and not (s.code == StepCode.DATA and talks_begun)]
+                  and s.code not in NOT_REMINDED and not (s.code == StepCode.DATA and talks_begun)
+                  and not (s.code == StepCode.RENEWAL and s.due_on < on)]  # expired: no longer a deadline
     if not open_steps:
         return "", None
     first = min(open_steps, key=lambda s: s.due_on)

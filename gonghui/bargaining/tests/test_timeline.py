@@ -289,9 +289,10 @@ def test_filing_effective_publish_and_renewal_dates(tree, national):
     assert national.effective_on == D(2026, 11, 13)
     steps = _steps(national, D(2026, 11, 13))
     assert steps[StepCode.PUBLISH].due_on == D(2026, 11, 18)  # effective + 5 days
-    # Ends 31 Oct 2027 (one year from 1 Nov 2026); renewal offer due 60 days before: 1 Sep 2027.
+    # Ends 31 Oct 2027 (one year from 1 Nov 2026); the renewal offer is made in the last 60 days,
+    # by the last day of the term.
     assert national.ends_on == D(2027, 10, 31)
-    assert steps[StepCode.RENEWAL].due_on == D(2027, 9, 1)
+    assert steps[StepCode.RENEWAL].due_on == D(2027, 10, 31)
     assert timeline.next_due(national, on=D(2026, 11, 13)) == (StepCode.PUBLISH, D(2026, 11, 18))
 
     services.publish_agreement(actor=actor, agreement=national, published_on=D(2026, 11, 19), method="公开栏")
@@ -299,10 +300,12 @@ def test_filing_effective_publish_and_renewal_dates(tree, national):
     steps = _steps(national, D(2026, 11, 30))
     assert steps[StepCode.PUBLISH].done_late
     assert steps[StepCode.RENEWAL].state == StepState.WAITING
-    assert (national.next_step, national.next_due_on) == (StepCode.RENEWAL, D(2027, 9, 1))
-    # Near the end of the term the renewal step becomes due soon, then overdue.
-    assert _steps(national, D(2027, 8, 30))[StepCode.RENEWAL].state == StepState.DUE_SOON
-    assert _steps(national, D(2027, 9, 2))[StepCode.RENEWAL].state == StepState.OVERDUE
+    assert (national.next_step, national.next_due_on) == (StepCode.RENEWAL, D(2027, 10, 31))
+    # Near the end of the term the renewal step becomes due soon; after it, overdue on the record,
+    # but no longer a deadline to chase (the agreement has expired).
+    assert _steps(national, D(2027, 10, 27))[StepCode.RENEWAL].state == StepState.DUE_SOON
+    assert _steps(national, D(2027, 11, 1))[StepCode.RENEWAL].state == StepState.OVERDUE
+    assert timeline.next_due(national, on=D(2027, 11, 1)) == ("", None)
 
 
 def test_renewal_not_due_before_the_agreement_is_in_force(tree, national):

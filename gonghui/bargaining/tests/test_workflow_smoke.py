@@ -17,4 +17,4 @@ def test_published_agreement_has_term_and_next_step(tree):
                             stage=Stage.PUBLISHED)
     assert agreement.ends_on == agreement.starts_on.replace(year=agreement.starts_on.year + 1) - datetime.timedelta(1)
     assert agreement.next_step == "renewal"
-    assert agreement.next_due_on == agreement.ends_on - datetime.timedelta(days=60)
+    assert agreement.next_due_on == agreement.ends_on  # the renewal offer is due by the end of the term
