@@ -15,7 +15,6 @@ published agreement and its renewal.
 """
 
 import datetime
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -42,7 +41,6 @@ from gonghui.core.api_support import (
     ref,
     resolve,
 )
-from gonghui.core.errors import DomainError
 from gonghui.orgs.models import Enterprise, Industry, Org
 
 from . import policies, selectors, services, timeline
@@ -60,7 +58,6 @@ READ_ERRORS = error_responses(401, 404, 422)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 
 # DomainError codes of the bargaining services that mean "conflicts with the current state".
-CONFLICTS = {"wrong_stage", "already_open"}
 
 MAX_COUNT = 10_000_000
 Count_ = Annotated[int, Field(ge=0, le=MAX_COUNT)]
@@ -454,20 +451,6 @@ def _agreement(user, agreement_id):
     return agreement
 
 
-@contextmanager
-def _conflicts():
-    """A step the stage does not allow, or a second open negotiation: 409 (the same body)."""
-    try:
-        yield
-    except DomainError as exc:
-        if exc.code in CONFLICTS:
-            field = getattr(exc, "field", None)
-            raise ApiError(409, exc.code, exc.text, field=field,
-                           errors=[{"field": field, "code": exc.code, "message": exc.text}] if field else []
-                           ) from exc
-        raise
-
-
 def _coverage(user, items, field="coverage"):
     """CoveredEnterprise list from the request; an enterprise the caller cannot see is an
     unknown reference (400 on `coverage.<n>.enterprise`)."""
@@ -562,8 +545,7 @@ def create_agreement(request, payload: AgreementCreateIn,
                       offer_received_on=payload.offer_received_on, coverage=_coverage(user, payload.coverage),
                       offer_points=payload.offer_points, proposed_talks_on=payload.proposed_talks_on,
                       industry=payload.industry or "", term_years=payload.term_years)
-        with _conflicts():
-            agreement = services.start_negotiation(actor=user, org=org, offer=offer)
+        agreement = services.start_negotiation(actor=user, org=org, offer=offer)
         return 201, agreement_out(user, agreement)
 
     return idempotent(request, idempotency_key, payload, run, schema=AgreementDetail)
@@ -580,12 +562,11 @@ def update_agreement_offer(request, agreement_id: Id, payload: OfferUpdateIn):
     else:
         coverage = [CoveredEnterprise(c.enterprise, c.workers)
                     for c in agreement.coverages.select_related("enterprise__union", "enterprise__town")]
-    with _conflicts():
-        services.update_offer(
-            actor=user, agreement=agreement, title=sent.get("title", agreement.title),
-            employer_party=sent.get("employer_party", agreement.employer_party),
-            offer_points=sent.get("offer_points", agreement.offer_points),
-            proposed_talks_on=sent.get("proposed_talks_on", agreement.proposed_talks_on), coverage=coverage)
+    services.update_offer(
+        actor=user, agreement=agreement, title=sent.get("title", agreement.title),
+        employer_party=sent.get("employer_party", agreement.employer_party),
+        offer_points=sent.get("offer_points", agreement.offer_points),
+        proposed_talks_on=sent.get("proposed_talks_on", agreement.proposed_talks_on), coverage=coverage)
     return agreement_out(user, agreement)
 
 
@@ -598,8 +579,7 @@ def _action(path, summary, payload_type):
         def endpoint(request, agreement_id: Id, payload: payload_type):
             user = request.auth
             agreement = _agreement(user, agreement_id)
-            with _conflicts():
-                step(user, agreement, payload)
+            step(user, agreement, payload)
             return agreement_out(user, agreement)
 
         endpoint.__name__ = f"agreement_{step.__name__}"
@@ -699,11 +679,10 @@ def renew_agreement(request, agreement_id: Id, payload: RenewIn,
 
     def run():
         agreement = _agreement(user, agreement_id)
-        with _conflicts():
-            renewal = services.start_renewal(
-                actor=user, agreement=agreement, offered_by=payload.offered_by, offered_on=payload.offered_on,
-                offer_received_on=payload.offer_received_on, offer_points=payload.offer_points,
-                proposed_talks_on=payload.proposed_talks_on)
+        renewal = services.start_renewal(
+            actor=user, agreement=agreement, offered_by=payload.offered_by, offered_on=payload.offered_on,
+            offer_received_on=payload.offer_received_on, offer_points=payload.offer_points,
+            proposed_talks_on=payload.proposed_talks_on)
         return 201, agreement_out(user, renewal)
 
     return idempotent(request, idempotency_key, payload, run, schema=AgreementDetail)
@@ -720,8 +699,7 @@ def upload_signed_file(request, agreement_id: Id, file: File[UploadedFile]):
     agreement = _agreement(user, agreement_id)
     kind = _check_upload(file)
     file.name = f"wage-agreement-{agreement.pk}.{EXTENSIONS.get(kind, 'bin')}"
-    with _conflicts():
-        services.attach_signed_file(actor=user, agreement=agreement, signed_file=file)
+    services.attach_signed_file(actor=user, agreement=agreement, signed_file=file)
     return agreement_out(user, agreement)
 
 
