@@ -11,6 +11,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from gonghui.bargaining import services as bargaining_services
 from gonghui.bargaining.models import AgreementKind, Stage
 from gonghui.bargaining.services import CoveredEnterprise
 from gonghui.bargaining.testing import negotiation
@@ -73,7 +74,10 @@ def build_bargaining(tree):
     negotiation(actor=tree.town1_cadre, org=tree.town1, kind=AgreementKind.AREA, stage=Stage.OFFERED,
                 coverage=[CoveredEnterprise(e, 30) for e in small], start=datetime.date(2026, 11, 20),
                 title="城厢街道小微企业区域性工资集体协议")
-    return published, talks
+    request = bargaining_services.record_staff_request(
+        actor=tree.town1_cadre, org=tree.union1b, enterprise=other, received_on=datetime.date(2026, 11, 20),
+        signatures=25, note="要求提高一线职工工资")
+    return published, talks, request
 
 
 def tour(tree, wang, transfer, event, bargaining):
@@ -104,7 +108,7 @@ def tour(tree, wang, transfer, event, bargaining):
         ("transfer-detail", reverse("members:transfer_detail", args=[transfer.pk])),
         ("member-import", reverse("members:import_upload")),
     ]
-    published, talks = bargaining
+    published, talks, request = bargaining
     town = [
         ("town-dashboard", reverse("core:home")),
         ("bargaining-list", reverse("bargaining:list")),
@@ -115,6 +119,8 @@ def tour(tree, wang, transfer, event, bargaining):
         ("bargaining-create", reverse("bargaining:create") + f"?kind=AREA&org={tree.town1.pk}"),
         ("bargaining-vote", reverse("bargaining:step", args=[talks.pk, "vote"])),
         ("bargaining-import", reverse("bargaining:import")),
+        ("bargaining-request", reverse("bargaining:request_detail", args=[request.pk])),
+        ("bargaining-request-form", reverse("bargaining:request_create") + f"?org={tree.union1b.pk}"),
     ]
     return [("district", district), ("union1", union), ("town1", town)]
 

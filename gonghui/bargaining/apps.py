@@ -32,6 +32,7 @@ class BargainingConfig(AppConfig):
             "bargaining.effective": pgettext_lazy("audit action", "Agreement took effect"),
             "bargaining.publish": pgettext_lazy("audit action", "Agreement published to staff"),
             "bargaining.cancel": pgettext_lazy("audit action", "Negotiation cancelled"),
+            "bargaining.staff_request": pgettext_lazy("audit action", "Staff request for negotiation recorded"),
             "bargaining.import": pgettext_lazy("audit action", "Wage agreements imported"),
             "bargaining.export": pgettext_lazy("audit action", "Wage agreements exported"),
         }, group=_("Collective wage negotiation"))

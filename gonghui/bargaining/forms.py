@@ -223,3 +223,19 @@ class RenewForm(StyledFormMixin, forms.Form):
 
 class CancelForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for cancelling"), max_length=200)
+
+
+class StaffRequestForm(StyledFormMixin, forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None, empty_label=None)
+    received_on = forms.DateField(label=_("Request received on"), widget=DateInput())
+    signatures = forms.IntegerField(label=_("Staff who signed"), min_value=1)
+    headcount = forms.IntegerField(label=_("Staff of the enterprise"), min_value=1, required=False,
+                                   help_text=_("Empty: the headcount registered for the enterprise."))
+    note = forms.CharField(label=_("What the staff ask for"), required=False, max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, enterprises, **kwargs):
+        super().__init__(*args, **kwargs)
+        from gonghui.orgs.models import Enterprise
+
+        self.fields["enterprise"].queryset = Enterprise.objects.filter(pk__in=[e.pk for e in enterprises])

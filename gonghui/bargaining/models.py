@@ -295,3 +295,42 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.get_body_display()} {self.held_on:%Y-%m-%d}"
+
+
+class StaffRequest(ScopedModel):
+    """At least a fifth of an enterprise's staff asked for wage negotiation: the enterprise union
+    (or the upper union) must send the written offer by `offer_due_on`. Answered by the first
+    negotiation of that union covering the enterprise that starts after the request."""
+
+    scope_lookups = ("org",)
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="wage_staff_requests",
+                            verbose_name=_("union that must send the offer"))
+    enterprise = models.ForeignKey("orgs.Enterprise", on_delete=models.PROTECT,
+                                   related_name="wage_staff_requests", verbose_name=_("enterprise"))
+    received_on = models.DateField(_("request received on"))
+    signatures = models.PositiveIntegerField(_("staff who signed"))
+    headcount = models.PositiveIntegerField(_("staff of the enterprise"))
+    note = models.TextField(_("what the staff ask for"), blank=True)
+    offer_due_on = models.DateField(_("offer due on"))
+    agreement = models.ForeignKey(WageAgreement, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="staff_requests", verbose_name=_("offer sent in"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff request for negotiation")
+        verbose_name_plural = _("staff requests for negotiation")
+        ordering = ["offer_due_on", "id"]
+        indexes = [models.Index(fields=["offer_due_on", "id"], name="wage_request_due_idx")]
+        constraints = [
+            # At least one fifth of the staff: what makes the request binding.
+            models.CheckConstraint(condition=Q(signatures__gte=1) & Q(headcount__lte=models.F("signatures") * 5),
+                                   name="wage_request_one_fifth"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.received_on:%Y-%m-%d}"
+
+    @classmethod
+    def default_view_action(cls):
+        return "bargaining.view"

@@ -18,6 +18,10 @@ class Rules:
     representatives_min: int = 3          # per side
     representatives_max: int = 10
     remind_working_days: int = 3          # reminders for steps due within this many working days
+    # When at least a fifth of an enterprise's staff ask for wage negotiation the union must send
+    # the offer (Hangzhou regulation art. 21). The regulation sets no period; this local default
+    # mirrors the 20 days the other side has to reply.
+    staff_request_offer_days: int = 20
 
 
 def rules() -> Rules:

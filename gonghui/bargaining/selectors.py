@@ -10,7 +10,7 @@ from gonghui.core.pagination import keyset_page
 from gonghui.orgs.models import Org
 
 from . import timeline
-from .models import Coverage, Stage, WageAgreement
+from .models import Coverage, StaffRequest, Stage, WageAgreement
 from .policies import VIEW
 from .rules import rules
 
@@ -134,6 +134,15 @@ def coverage_candidates(org, kind, *, industry="", q="", limit=CANDIDATE_LIMIT):
     return list(qs.order_by("name", "id")[:limit])
 
 
+def open_staff_requests(user, *, org=None):
+    """Staff requests (≥ 1/5) not yet answered by an offer, the earliest offer deadline first."""
+    qs = (StaffRequest.objects.visible_to(user).select_related("org", "enterprise")
+          .filter(agreement__isnull=True))
+    if org is not None:
+        qs = qs.filter(org__path__startswith=org.path)
+    return qs.order_by("offer_due_on", "id")
+
+
 def due_summary(user):
     """The dashboard line: negotiations in the user's reach with a step overdue / due soon."""
     from django.db.models import Count
@@ -148,5 +157,8 @@ def due_summary(user):
     counts = (agreements(user).filter(next_due_on__lte=soon_limit(on))
               .aggregate(overdue=Count("pk", filter=Q(next_due_on__lt=on)),
                          soon=Count("pk", filter=Q(next_due_on__gte=on))))
-    return DueSummary(label=_("Wage negotiation"), overdue=counts["overdue"], soon=counts["soon"],
-                      url=reverse("bargaining:due"))
+    requests = (open_staff_requests(user).filter(offer_due_on__lte=soon_limit(on)).order_by()
+                .aggregate(overdue=Count("pk", filter=Q(offer_due_on__lt=on)),
+                           soon=Count("pk", filter=Q(offer_due_on__gte=on))))
+    return DueSummary(label=_("Wage negotiation"), overdue=counts["overdue"] + requests["overdue"],
+                      soon=counts["soon"] + requests["soon"], url=reverse("bargaining:due"))

@@ -26,6 +26,7 @@ from .models import (
     Coverage,
     Representative,
     Side,
+    StaffRequest,
     Stage,
     TalkRound,
     Vote,
@@ -230,10 +231,55 @@ def start_negotiation(*, actor, org, offer: Offer, renewal_of=None) -> WageAgree
         raise _already_open(org) from exc
     _write_coverage(agreement, offer.coverage)
     _refresh_due(agreement)
+    _answer_staff_requests(agreement, [item.enterprise for item in offer.coverage])
     recorded = {k: v for k, v in audit.snapshot(agreement).items() if v not in (None, "", False)}
     audit.record(actor=actor, action="bargaining.offer", obj=agreement, org=org,
                  after={**recorded, "coverage": _coverage_snapshot(offer.coverage)})
     return agreement
+
+
+def _answer_staff_requests(agreement, enterprises):
+    """An offer of a union covering an enterprise answers that union's open staff requests for
+    it (received on or before the offer)."""
+    StaffRequest.objects.filter(
+        org=agreement.org, enterprise__in=enterprises, agreement__isnull=True,
+        received_on__lte=agreement.offered_on,
+    ).update(agreement=agreement)
+
+
+@transaction.atomic
+def record_staff_request(*, actor, org, enterprise, received_on, signatures, headcount=None,
+                         note="") -> StaffRequest:
+    """At least a fifth of the enterprise's staff asked for wage negotiation: the union must send
+    the offer within `rules().staff_request_offer_days` days."""
+    require(actor, CHANGE, org)
+    _check_party(org, AgreementKind.SINGLE if org.level == OrgLevel.GRASSROOTS else AgreementKind.AREA)
+    if not _enterprise_under(enterprise, org):
+        raise DomainError(_("%(enterprise)s is not in the area of %(org)s.") % {"enterprise": enterprise, "org": org},
+                          code="coverage_outside", field="enterprise")
+    _not_future(received_on, "received_on", _("The date the request was received"))
+    headcount = headcount if headcount is not None else enterprise.headcount
+    if not headcount:
+        raise DomainError(_("Give the number of staff of the enterprise."), code="headcount_required",
+                          field="headcount")
+    if signatures < 1 or signatures * 5 < headcount:
+        raise DomainError(
+            _("%(signatures)s of %(headcount)s staff is less than one fifth (at least %(needed)s must ask): "
+              "the union is not bound to send an offer.")
+            % {"signatures": signatures, "headcount": headcount, "needed": -(-headcount // 5)},
+            code="below_one_fifth", field="signatures")
+    if signatures > headcount:
+        raise DomainError(_("More staff signed (%(signatures)s) than the enterprise has (%(headcount)s).")
+                          % {"signatures": signatures, "headcount": headcount}, code="signatures_over_headcount",
+                          field="signatures")
+    request = StaffRequest(org=org, enterprise=enterprise, received_on=received_on, signatures=signatures,
+                           headcount=headcount, note=note.strip(),
+                           offer_due_on=timeline.workdays.add_days(received_on, rules().staff_request_offer_days))
+    request.full_clean()
+    request.save()
+    audit.record(actor=actor, action="bargaining.staff_request", obj=request, org=org,
+                 after=audit.snapshot(request))
+    return request
 
 
 def _already_open(org):
@@ -715,7 +761,9 @@ def remind_due_steps(on=None) -> int:
     expiring = list(WageAgreement.objects.select_related("org").in_force_on(on)
                     .filter(ends_on__lte=on + datetime.timedelta(days=rules().renewal_days_before))
                     .exclude(renewals__stage__in=[s for s in Stage.values if s != Stage.CANCELLED]))
-    recipients = _recipients_by_org({a.org for a in due + expiring})
+    requests = list(StaffRequest.objects.select_related("org", "enterprise")
+                    .filter(agreement__isnull=True, offer_due_on__lte=limit))
+    recipients = _recipients_by_org({a.org for a in due + expiring} | {r.org for r in requests})
     created = 0
     with translation.override(settings.LANGUAGE_CODE):
         for agreement in due:
@@ -737,4 +785,16 @@ def remind_due_steps(on=None) -> int:
             created += notify(recipients=recipients[agreement.org_id], org=agreement.org, title=title, body=body,
                               key=f"bargaining:{agreement.pk}:expiring:{agreement.ends_on}",
                               url=reverse("bargaining:detail", args=[agreement.pk]))
+        for request in requests:
+            overdue = request.offer_due_on < on
+            title = (_("Overdue: the offer staff asked for — %(enterprise)s") if overdue
+                     else _("Due soon: the offer staff asked for — %(enterprise)s")) % {
+                "enterprise": request.enterprise.name}
+            body = _("%(signatures)s of %(headcount)s staff asked for wage negotiation on %(received)s; the "
+                     "offer is due on %(date)s.") % {
+                "signatures": request.signatures, "headcount": request.headcount,
+                "received": request.received_on.isoformat(), "date": request.offer_due_on.isoformat()}
+            created += notify(recipients=recipients[request.org_id], org=request.org, title=title, body=body,
+                              key=f"bargaining:request:{request.pk}:{'overdue' if overdue else 'soon'}",
+                              url=reverse("bargaining:due"))
     return created

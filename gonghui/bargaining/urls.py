@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/document/", views.signed_file, name="signed_file"),
     path("<int:pk>/<slug:step>/", views.agreement_step, name="step"),
     path("options/parties/", views.party_options, name="party_options"),
+    path("requests/new/", views.staff_request_create, name="request_create"),
+    path("requests/<int:pk>/", views.staff_request_detail, name="request_detail"),
     # Statistics and exports (urls_stats.py), bulk import (urls_import.py).
     path("", include("gonghui.bargaining.urls_stats")),
     path("", include("gonghui.bargaining.urls_import")),

@@ -24,7 +24,7 @@ from gonghui.core.selectors import history_for, reach_orgs
 from gonghui.core.uploads import private_file_response
 
 from . import forms, policies, selectors, services, timeline
-from .models import AgreementKind, WageAgreement
+from .models import AgreementKind, StaffRequest, WageAgreement
 from .rules import rules
 from .services import CoveredEnterprise, Offer, VoteInput
 
@@ -74,9 +74,11 @@ def due_list(request):
     today = timeline.today()
     due = list(selectors.due_agreements(request.user, org=org, on=today, horizon_working_days=within)[:DUE_LIMIT + 1])
     expiring = list(selectors.expiring_agreements(request.user, org=org, on=today)[:DUE_LIMIT + 1])
+    staff_requests = list(selectors.open_staff_requests(request.user, org=org)[:DUE_LIMIT])
     return render(request, "bargaining/due.html", {
         "due": due[:DUE_LIMIT], "due_more": len(due) > DUE_LIMIT,
         "expiring": expiring[:DUE_LIMIT], "expiring_more": len(expiring) > DUE_LIMIT,
+        "staff_requests": staff_requests, "can_start": policies.can_start(request.user),
         "orgs": reach_orgs(request.user, policies.VIEW), "org": org, "within": within, "today": today,
         "limit": DUE_LIMIT, "renewal_days": rules().renewal_days_before,
         "step_labels": timeline.STEP_LABELS,
@@ -177,6 +179,48 @@ def party_options(request):
     kind = request.GET.get("kind") if request.GET.get("kind") in AgreementKind.values else AgreementKind.SINGLE
     parties = selectors.party_choices(request.user, kind, request.GET.get("party_q", ""))
     return render(request, "bargaining/_party_options.html", {"parties": parties})
+
+
+# --- staff requests (≥ 1/5 of the staff ask for negotiation) --------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_request_create(request):
+    """Record a staff request: the union then owes the written offer. The union is chosen as on
+    the offer form (a chair's one union is taken directly); its enterprises are offered."""
+    require(request.user, policies.CHANGE)
+    data = request.POST if request.method == "POST" else request.GET
+    party_q = data.get("party_q", "")
+    parties = selectors.party_choices(request.user, AgreementKind.SINGLE, party_q)
+    org = _chosen_party(request.user, AgreementKind.SINGLE, data.get("org"))
+    if org is None and len(parties) == 1 and not party_q and not data.get("org"):
+        return redirect(f"{request.path}?org={parties[0].pk}")
+    enterprises = selectors.coverage_candidates(org, AgreementKind.SINGLE) if org else []
+    form = forms.StaffRequestForm(request.POST or None, enterprises=enterprises,
+                                  initial={"received_on": timeline.today()})
+    if request.method == "POST" and org is not None and form.is_valid():
+        created = run_service(form, services.record_staff_request, actor=request.user, org=org,
+                              **form.cleaned_data)
+        if created is not None:
+            messages.success(request, _("The request was recorded. The offer is due on %(date)s.")
+                             % {"date": created.offer_due_on})
+            return redirect("bargaining:request_detail", pk=created.pk)
+    return render(request, "bargaining/request_form.html", {
+        "form": form, "org": org, "parties": parties, "party_q": party_q,
+        "offer_days": rules().staff_request_offer_days,
+    })
+
+
+@login_required
+@require_GET
+def staff_request_detail(request, pk):
+    staff_request = get_visible_or_404(
+        StaffRequest.objects.select_related("org", "enterprise", "agreement"), request.user, pk)
+    return render(request, "bargaining/request_detail.html", {
+        "staff_request": staff_request, "today": timeline.today(),
+        "can_offer": staff_request.agreement_id is None and request.user.can(policies.CHANGE, staff_request.org),
+        "history": history_for(request.user, staff_request),
+    })
 
 
 # --- detail -------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from gonghui.bargaining.models import (
     Coverage,
     Representative,
     Side,
+    StaffRequest,
     Stage,
     TalkRound,
     Vote,
@@ -55,7 +56,9 @@ from gonghui.orgs.models import Industry, OrgLevel, UnionKind
 from . import vocab
 
 ON = datetime.date(2026, 11, 30)
-MODELS = (WageAgreement, Coverage, Representative, TalkRound, Vote)
+MODELS = (WageAgreement, Coverage, Representative, TalkRound, Vote, StaffRequest)
+# Share of enterprise unions without an open negotiation whose staff have asked for one.
+STAFF_REQUEST_SHARE = 0.03
 DAY = datetime.timedelta(days=1)
 
 # Rows of each kind at district scale (the seed's 2015 figures).
@@ -595,8 +598,35 @@ class BargainingDemo:
         WageAgreement.objects.bulk_create([p.row for p in ordered], batch_size=1000)
         for model, objs in children.items():
             model.objects.bulk_create(objs, batch_size=2000)
+        requests = self._staff_requests()
+        StaffRequest.objects.bulk_create(requests, batch_size=1000)
         self.gen.writer.reset_sequences(list(MODELS))
-        return self._counts(ordered, children)
+        counts = self._counts(ordered, children)
+        counts["staff_requests"] = len(requests)
+        return counts
+
+    def _staff_requests(self):
+        """Staff (at least a fifth) who asked for negotiation and await their union's offer, as
+        `services.record_staff_request` writes them: a few unions with no open negotiation, the
+        first of town1's always (the demo cadre sees one), offers overdue or due within days."""
+        rng, on, days = self.rng, self.on, self.rules.staff_request_offer_days
+        unions = [u for u in self.gen.unions if u.union_kind == UnionKind.ENTERPRISE and u.enterprises
+                  and (u.id, AgreementKind.SINGLE) not in self.open_keys
+                  and u.enterprises[0].headcount >= 10]
+        town1 = self.gen.town_by_name[_town1_name()]
+        in_town1 = [u for u in unions if u.enterprises[0].town is town1][:1]
+        picked = in_town1 + [u for u in unions if u not in in_town1 and (
+            rng.random() < STAFF_REQUEST_SHARE or (self.small and rng.random() < 0.2))]
+        rows = []
+        for union in picked:
+            firm = union.enterprises[0]
+            received = on - datetime.timedelta(days=rng.randint(0, days + 10))
+            signatures = min(firm.headcount, -(-firm.headcount // 5) + rng.randint(0, firm.headcount // 4))
+            rows.append(StaffRequest(org_id=union.id, enterprise_id=firm.id, received_on=received,
+                                     signatures=signatures, headcount=firm.headcount,
+                                     note="要求开展年度工资集体协商，提高一线职工工资",
+                                     offer_due_on=workdays.add_days(received, days)))
+        return rows
 
     def _counts(self, ordered, children):
         on = self.on

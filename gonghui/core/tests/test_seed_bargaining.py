@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Q
 
-from gonghui.accounts.models import RoleAssignment, User
+from gonghui.accounts.models import User
 from gonghui.bargaining import services, timeline
 from gonghui.bargaining.models import (
     CONCLUDED_STAGES,
@@ -26,7 +26,7 @@ from gonghui.bargaining.rules import rules
 from gonghui.core import workdays
 from gonghui.core.demo.bargaining import ON
 from gonghui.core.models import AuditEvent
-from gonghui.members.models import Membership, Person, Transfer
+from gonghui.core.testing.demo import wipe_demo_data
 from gonghui.orgs.models import Enterprise, Org, OrgLevel
 
 pytestmark = pytest.mark.django_db
@@ -36,16 +36,7 @@ def seed(*args):
     call_command("seed_demo", "--scale", "small", "--force", *args, stdout=io.StringIO(), stderr=io.StringIO())
 
 
-def wipe():
-    WageAgreement.objects.all().delete()
-    Transfer.objects.all().delete()
-    Membership.objects.all().delete()
-    Person.objects.all().delete()
-    Enterprise.objects.all().delete()
-    RoleAssignment.objects.all().delete()
-    AuditEvent.objects.all().delete()
-    Org.objects.all().delete()
-    User.objects.all().delete()
+wipe = wipe_demo_data
 
 
 def snapshot():
@@ -188,3 +179,18 @@ def test_same_seed_same_negotiations():
     wipe()
     seed("--seed", "12")
     assert snapshot()[0] != first[0]
+
+
+def test_staff_requests_as_the_service_writes_them(seeded):
+    from gonghui.bargaining.models import StaffRequest
+
+    requests = list(StaffRequest.objects.select_related("org", "enterprise__union", "enterprise__town"))
+    assert requests
+    town1 = Org.objects.get(name__startswith="城厢街道", level=OrgLevel.TOWN)
+    assert any(r.org.path.startswith(town1.path) for r in requests)
+    for r in requests:
+        r.full_clean()
+        assert r.signatures * 5 >= r.headcount and r.enterprise.union == r.org
+        assert r.offer_due_on == workdays.add_days(r.received_on, rules().staff_request_offer_days)
+        assert r.agreement is None
+        assert not WageAgreement.objects.filter(org=r.org, stage__in=OPEN_STAGES).exists()

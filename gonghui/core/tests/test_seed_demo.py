@@ -15,6 +15,7 @@ from gonghui.core.demo.accounts import DEMO_PASSWORD
 from gonghui.core.demo.generator import ANCHOR, TOWNS
 from gonghui.core.demo.version import DATASET_VERSION
 from gonghui.core.models import AuditEvent
+from gonghui.core.testing.demo import wipe_demo_data
 from gonghui.core.testing.identifiers import make_id_number
 from gonghui.core.validators import parse_id_number, validate_uscc
 from gonghui.members import services
@@ -41,16 +42,7 @@ def snapshot():
     return people, orgs, firms, periods
 
 
-def wipe():
-    WageAgreement.objects.all().delete()  # the demo's negotiations protect their orgs and enterprises
-    Transfer.objects.all().delete()
-    Membership.objects.all().delete()
-    Person.objects.all().delete()
-    Enterprise.objects.all().delete()
-    RoleAssignment.objects.all().delete()
-    AuditEvent.objects.all().delete()
-    Org.objects.all().delete()
-    User.objects.all().delete()
+wipe = wipe_demo_data
 
 
 def test_same_seed_same_data_whichever_writer():

@@ -1,0 +1,15 @@
+"""Empty the database of everything `seed_demo` writes, in an order the protecting foreign keys
+allow (tests that seed twice to compare runs)."""
+
+
+def wipe_demo_data():
+    from gonghui.accounts.models import RoleAssignment, User
+    from gonghui.bargaining.models import StaffRequest, WageAgreement
+    from gonghui.core.models import AuditEvent
+    from gonghui.members.models import Membership, Person, Transfer
+    from gonghui.orgs.models import Enterprise, Org
+
+    # Negotiations and staff requests protect their orgs and enterprises; memberships their people.
+    for model in (StaffRequest, WageAgreement, Transfer, Membership, Person, Enterprise, RoleAssignment,
+                  AuditEvent, Org, User):
+        model.objects.all().delete()
