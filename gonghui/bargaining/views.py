@@ -57,7 +57,7 @@ class DueForm(django_forms.Form):
         self.fields["org"].queryset = Org.objects.visible_to(user, policies.VIEW)
 
 
-DUE_LIMIT = 100  # the earliest; the list page pages through all of them (due=overdue|soon)
+DUE_LIMIT = 50  # the earliest; the list page pages through all of them (due=overdue|soon)
 
 
 @login_required
@@ -74,11 +74,12 @@ def due_list(request):
     today = timeline.today()
     due = list(selectors.due_agreements(request.user, org=org, on=today, horizon_working_days=within)[:DUE_LIMIT + 1])
     expiring = list(selectors.expiring_agreements(request.user, org=org, on=today)[:DUE_LIMIT + 1])
-    staff_requests = list(selectors.open_staff_requests(request.user, org=org)[:DUE_LIMIT])
+    staff_requests = list(selectors.open_staff_requests(request.user, org=org)[:DUE_LIMIT + 1])
     return render(request, "bargaining/due.html", {
         "due": due[:DUE_LIMIT], "due_more": len(due) > DUE_LIMIT,
         "expiring": expiring[:DUE_LIMIT], "expiring_more": len(expiring) > DUE_LIMIT,
-        "staff_requests": staff_requests, "can_start": policies.can_start(request.user),
+        "staff_requests": staff_requests[:DUE_LIMIT], "requests_more": len(staff_requests) > DUE_LIMIT,
+        "can_start": policies.can_start(request.user),
         "orgs": reach_orgs(request.user, policies.VIEW), "org": org, "within": within, "today": today,
         "limit": DUE_LIMIT, "renewal_days": rules().renewal_days_before,
         "step_labels": timeline.STEP_LABELS,
