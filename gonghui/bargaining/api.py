@@ -20,8 +20,6 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
-from django.http import FileResponse
-from django.utils.translation import gettext as _
 from ninja import Field, File, Header, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
@@ -41,16 +39,13 @@ from gonghui.core.api_support import (
     ref,
     resolve,
 )
+from gonghui.core.policies import require
+from gonghui.core.uploads import private_file_response, validate_document
 from gonghui.orgs.models import Enterprise, Industry, Org
 
 from . import policies, selectors, services, timeline
 from .models import AgreementKind, Coverage, Side, Stage, VotingBody
 from .services import CoveredEnterprise, Offer, RepresentativeInput, VoteInput
-
-try:  # the shared upload checks (magic bytes, size); a local fallback while that module is missing
-    from gonghui.core.uploads import private_file_response, validate_document
-except ImportError:  # pragma: no cover
-    private_file_response = validate_document = None
 
 router = Router(tags=["wage-agreements"])
 
@@ -472,31 +467,12 @@ def _party_orgs(user):
 def _check_upload(upload):
     """The kind of a signed agreement by its first bytes; 400 on `file` otherwise."""
     try:
-        if validate_document is not None:
-            return validate_document(upload)
-        return _sniff_fallback(upload)
+        return validate_document(upload)
     except ValidationError as exc:
         code = exc.code or "invalid_file"
         message = " ".join(exc.messages)
         raise ApiError(400, code, message, field="file",
                        errors=[{"field": "file", "code": code, "message": message}]) from exc
-
-
-_MAGIC = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}
-
-
-def _sniff_fallback(upload):  # pragma: no cover — used only without gonghui.core.uploads
-    if not upload.size:
-        raise ValidationError(_("The file is empty."), code="empty")
-    if upload.size > 10 * 1024 * 1024:
-        raise ValidationError(_("The file is larger than 10 MB."), code="too_large")
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for magic, kind in _MAGIC.items():
-        if head.startswith(magic):
-            return kind
-    raise ValidationError(_("The file is not a PDF, JPG or PNG file."), code="wrong_type")
 
 
 EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}
@@ -697,6 +673,7 @@ def upload_signed_file(request, agreement_id: Id, file: File[UploadedFile]):
     replaces the previous one."""
     user = request.auth
     agreement = _agreement(user, agreement_id)
+    require(user, policies.CHANGE, agreement.org)  # rights before reading the upload
     kind = _check_upload(file)
     file.name = f"wage-agreement-{agreement.pk}.{EXTENSIONS.get(kind, 'bin')}"
     services.attach_signed_file(actor=user, agreement=agreement, signed_file=file)
@@ -710,10 +687,4 @@ def download_signed_file(request, agreement_id: Id):
     if not agreement.signed_file:
         raise not_found()
     name = agreement.signed_file.name.rsplit("/", 1)[-1]
-    if private_file_response is None:  # pragma: no cover
-        agreement.signed_file.open("rb")
-        response = FileResponse(agreement.signed_file, as_attachment=True, filename=name)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "no-store"
-        return response
     return private_file_response(agreement.signed_file, name)

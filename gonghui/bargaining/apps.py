@@ -45,7 +45,13 @@ class BargainingConfig(AppConfig):
             "chaired_by": _("chaired by"),
             "vote": _("vote"),
         })
+        from gonghui.core import workdays
         from gonghui.core.dashboard import register_due_source
+
+        from .tasks import refresh_deadlines_task
+
+        # Working-day deadlines move when the district enters a year's holidays.
+        workdays.on_calendar_change(refresh_deadlines_task.delay)
 
         from .selectors import due_summary
 

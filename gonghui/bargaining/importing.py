@@ -273,11 +273,10 @@ def _parse_decimal(value, *, low, high, suffixes=()):
         raise CellError("bad_number", _("“%(value)s” is not a number.") % {"value": _text(value)}) from None
     if not number.is_finite():
         raise CellError("bad_number", _("“%(value)s” is not a number.") % {"value": _text(value)})
-    number = number.quantize(Decimal("0.01"))
-    if number < low or number > high:
+    if number < low or number > high:  # before rounding: 1e30 cannot be quantized to cents
         raise CellError("out_of_range", _("%(value)s is out of range: it must be from %(low)s to %(high)s.")
                         % {"value": number, "low": low, "high": high})
-    return number
+    return number.quantize(Decimal("0.01"))
 
 
 WORKERS = gettext_lazy("the number of workers")
@@ -487,6 +486,10 @@ class _Checker:
         if workers < 1:
             r.error("workers", "out_of_range", _("At least 1 worker must be covered."))
             return
+        if workers > services.MAX_WORKERS:
+            r.error("workers", "out_of_range", _("%(workers)s workers is not a plausible number.")
+                    % {"workers": workers})
+            return
         r.values["workers"] = workers
 
     def _date(self, r, key, *, required, future_ok=False):
@@ -530,6 +533,9 @@ class _Checker:
         if signed and starts and starts < signed:
             r.error("starts_on", "date_order", _("The agreement cannot bind before it is signed (%(date)s).")
                     % {"date": signed.isoformat()})
+        elif signed and starts and starts > signed + services.MAX_START_AFTER_SIGNING:
+            r.error("starts_on", "start_too_late",
+                    _("The agreement should bind within a year of signing; check the start date."))
         if signed and filed and filed < signed:
             r.error("filed_on", "date_order", _("The filing date is before the signing (%(date)s).")
                     % {"date": signed.isoformat()})

@@ -21,6 +21,7 @@ from gonghui.orgs.models import Enterprise, OrgLevel
 from . import timeline
 from .models import (
     CONCLUDED_STAGES,
+    IN_FORCE_STAGES,
     OPEN_STAGES,
     AgreementKind,
     Coverage,
@@ -36,6 +37,11 @@ from .models import (
 from .rules import rules
 
 CHANGE = "bargaining.change"
+# Workers covered at one enterprise beyond this are a typing error (and would overflow the column).
+MAX_WORKERS = 10_000_000
+# An agreement binds from its signing or later, but not years later: a start date this far after
+# the signing is a typing error (9999-… would overflow the end-of-term arithmetic).
+MAX_START_AFTER_SIGNING = datetime.timedelta(days=366)
 
 # The agreed terms a negotiation may change until the agreement is signed.
 TERMS_FIELDS = (
@@ -177,6 +183,9 @@ def check_coverage(*, org, kind, industry, coverage: list[CoveredEnterprise]):
         if kind == AgreementKind.INDUSTRY and industry and enterprise.industry != industry:
             raise DomainError(where + _("its industry is not the agreement's industry."),
                               code="coverage_industry", field="coverage")
+        if item.workers > MAX_WORKERS:
+            raise DomainError(where + _("%(workers)s workers is not a plausible number.") % {"workers": item.workers},
+                              code="coverage_workers", field="coverage")
         if item.workers < 1:
             raise DomainError(where + _("the number of workers covered must be at least 1."),
                               code="coverage_workers", field="coverage")
@@ -224,6 +233,10 @@ def start_negotiation(*, actor, org, offer: Offer, renewal_of=None) -> WageAgree
     agreement.full_clean(exclude=["signed_file"], validate_constraints=False)
     if WageAgreement.objects.filter(org=org, kind=offer.kind, stage__in=OPEN_STAGES).exists():
         raise _already_open(org)
+    if WageAgreement.objects.filter(org=org, kind=offer.kind, stage__in=(Stage.SIGNED, Stage.FILED)).exists():
+        # The labour bureau may still object to it, which reopens its talks: one at a time.
+        raise DomainError(_("%(org)s has an agreement of this kind awaiting filing or the end of the objection "
+                            "period; record its outcome first.") % {"org": org}, code="previous_pending")
     try:
         with transaction.atomic():
             agreement.save()
@@ -275,6 +288,9 @@ def record_staff_request(*, actor, org, enterprise, received_on, signatures, hea
     request = StaffRequest(org=org, enterprise=enterprise, received_on=received_on, signatures=signatures,
                            headcount=headcount, note=note.strip(),
                            offer_due_on=timeline.workdays.add_days(received_on, rules().staff_request_offer_days))
+    # Talks already under way for this enterprise answer the request: no second offer is owed.
+    request.agreement = (WageAgreement.objects.filter(org=org, stage__in=OPEN_STAGES, coverages__enterprise=enterprise)
+                         .order_by("-offered_on").first())
     request.full_clean()
     request.save()
     audit.record(actor=actor, action="bargaining.staff_request", obj=request, org=org,
@@ -293,8 +309,14 @@ def start_renewal(*, actor, agreement, offered_by, offered_on, offer_received_on
     """The renewal offer for an agreement in force: a new negotiation with the same parties and
     enterprises (their current headcount caps the workers covered)."""
     require(actor, CHANGE, agreement.org)
-    if agreement.stage not in CONCLUDED_STAGES:
-        raise DomainError(_("Only a concluded agreement can be renewed."), code="wrong_stage")
+    agreement = _locked(agreement)  # two renewal offers at once: the second waits, then is refused
+    if agreement.stage not in IN_FORCE_STAGES:
+        raise DomainError(_("Only an agreement in effect can be renewed."), code="wrong_stage")
+    if agreement.renewals.exclude(stage=Stage.CANCELLED).exists():
+        raise DomainError(_("This agreement already has a renewal offer; continue that one."),
+                          code="already_renewed")
+    _not_before(offered_on, agreement.signed_on, "offered_on",
+                _("The renewal offer is before the agreement was signed."))
     coverage = [CoveredEnterprise(c.enterprise, min(c.workers, c.enterprise.headcount or c.workers))
                 for c in agreement.coverages.select_related("enterprise", "enterprise__union", "enterprise__town")]
     offer = Offer(kind=agreement.kind, title=_("%(title)s (renewal)") % {"title": agreement.title},
@@ -317,6 +339,8 @@ def update_offer(*, actor, agreement, title, employer_party, offer_points, propo
     # Once the congress approved the draft, who it binds can no longer change without a new vote.
     _require_stage(agreement, Stage.OFFERED, Stage.REPLIED, Stage.IN_TALKS)
     check_coverage(org=agreement.org, kind=agreement.kind, industry=agreement.industry, coverage=coverage)
+    _not_before(proposed_talks_on, agreement.offered_on, "proposed_talks_on",
+                _("The proposed date of talks is before the offer."))
     before = audit.snapshot(agreement)
     before_coverage = _coverage_snapshot(agreement.coverages.select_related("enterprise").order_by("enterprise__name"))
     agreement.title, agreement.employer_party = title.strip(), employer_party.strip()
@@ -594,6 +618,9 @@ def sign_agreement(*, actor, agreement, signed_on, starts_on, signed_file=None) 
     approved_on = timeline.approved_on(agreement)
     _not_before(signed_on, approved_on, "signed_on", _("The signing date is before the draft was approved."))
     _not_before(starts_on, signed_on, "starts_on", _("The agreement cannot bind before it is signed."))
+    if starts_on > signed_on + MAX_START_AFTER_SIGNING:
+        raise DomainError(_("The agreement should bind within a year of signing; check the start date."),
+                          code="start_too_late", field="starts_on")
     before = audit.snapshot(agreement)
     agreement.signed_on, agreement.starts_on = signed_on, starts_on
     agreement.ends_on = end_of_term(starts_on, agreement.term_years)
@@ -678,6 +705,22 @@ def confirm_effective_agreements(on=None) -> int:
     return count
 
 
+def refresh_deadlines() -> int:
+    """Recompute the copied next deadline of every open negotiation (after the working-day
+    calendar changed: talks and data-exchange dates count working days). Returns how many moved."""
+    changed = []
+    negotiations = (WageAgreement.objects.filter(stage__in=OPEN_STAGES)
+                    .prefetch_related("rounds", "votes").order_by("pk"))
+    for agreement in negotiations.iterator(chunk_size=500):
+        due = timeline.next_due(agreement, rounds=list(agreement.rounds.all()), votes=list(agreement.votes.all()),
+                                renewal_offered_on=timeline.NO_RENEWAL)
+        if due != (agreement.next_step, agreement.next_due_on):
+            agreement.next_step, agreement.next_due_on = due
+            changed.append(agreement)
+    WageAgreement.objects.bulk_update(changed, ["next_step", "next_due_on"], batch_size=500)
+    return len(changed)
+
+
 def close_expired_renewals(on=None) -> int:
     """The daily job: an agreement that ended without a renewal offer no longer has a renewal
     deadline (it is simply not in force any more); clear the copied one so the due page and the
@@ -713,7 +756,10 @@ def cancel_negotiation(*, actor, agreement, reason) -> WageAgreement:
         raise DomainError(_("Give the reason for cancelling."), code="reason_required", field="reason")
     before = audit.snapshot(agreement)
     agreement.stage, agreement.cancelled_reason = Stage.CANCELLED, reason.strip()[:200]
-    return _save_with_audit(actor=actor, agreement=agreement, before=before, action="bargaining.cancel")
+    _save_with_audit(actor=actor, agreement=agreement, before=before, action="bargaining.cancel")
+    if agreement.renewal_of_id:  # the renewal offer is owed again
+        _refresh_due(_locked(agreement.renewal_of))
+    return agreement
 
 
 def percent(value) -> Decimal | None:

@@ -14,6 +14,12 @@ def confirm_effective_task():
 
 
 @shared_task
+def refresh_deadlines_task():
+    """The holiday calendar changed: recompute the stored next deadline of open negotiations."""
+    return services.refresh_deadlines()
+
+
+@shared_task
 def remind_due_steps_task():
     """Reminders to union chairs and town cadres for steps due soon or overdue, and expiring
     agreements without a renewal offer."""

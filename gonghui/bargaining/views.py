@@ -24,7 +24,7 @@ from gonghui.core.selectors import history_for, reach_orgs
 from gonghui.core.uploads import private_file_response
 
 from . import forms, policies, selectors, services, timeline
-from .models import AgreementKind, StaffRequest, WageAgreement
+from .models import AgreementKind, StaffRequest, Stage, WageAgreement
 from .rules import rules
 from .services import CoveredEnterprise, Offer, VoteInput
 
@@ -116,7 +116,7 @@ def agreement_create(request):
     require(request.user, policies.CHANGE)
     data = request.POST if request.method == "POST" else request.GET
     kind = data.get("kind") if data.get("kind") in AgreementKind.values else AgreementKind.SINGLE
-    party_q = data.get("party_q", "")
+    party_q = _search_text(data.get("party_q"))
     parties = selectors.party_choices(request.user, kind, party_q)
     org = _chosen_party(request.user, kind, data.get("org"))
     context = {"kind": kind, "kinds": AgreementKind.choices, "org": org, "party_q": party_q, "parties": parties}
@@ -125,7 +125,7 @@ def agreement_create(request):
             return redirect(f"{request.path}?kind={kind}&org={parties[0].pk}")
         return render(request, "bargaining/create.html", context)
     industry = data.get("industry", "")
-    ent_q = data.get("ent_q", "")
+    ent_q = _search_text(data.get("ent_q"))
     candidates = selectors.coverage_candidates(org, kind, industry=industry, q=ent_q)
     if request.method == "POST":
         offer_form = forms.OfferForm(request.POST, kind=kind)
@@ -162,6 +162,12 @@ def agreement_create(request):
     return render(request, "bargaining/create.html", context)
 
 
+def _search_text(value, limit=60):
+    """A name typed into a search box, as a filter value: trimmed, bounded, and without the NUL
+    character PostgreSQL refuses in a query."""
+    return (value or "").replace("\x00", "").strip()[:limit]
+
+
 def _chosen_party(user, kind, org_id):
     """The org picked as the union party, when the user may act there and it suits the kind."""
     if not org_id:
@@ -178,7 +184,7 @@ def party_options(request):
     """<option>s of the union-party picker (htmx), narrowed by name."""
     require(request.user, policies.CHANGE)
     kind = request.GET.get("kind") if request.GET.get("kind") in AgreementKind.values else AgreementKind.SINGLE
-    parties = selectors.party_choices(request.user, kind, request.GET.get("party_q", ""))
+    parties = selectors.party_choices(request.user, kind, _search_text(request.GET.get("party_q")))
     return render(request, "bargaining/_party_options.html", {"parties": parties})
 
 
@@ -191,7 +197,7 @@ def staff_request_create(request):
     the offer form (a chair's one union is taken directly); its enterprises are offered."""
     require(request.user, policies.CHANGE)
     data = request.POST if request.method == "POST" else request.GET
-    party_q = data.get("party_q", "")
+    party_q = _search_text(data.get("party_q"))
     parties = selectors.party_choices(request.user, AgreementKind.SINGLE, party_q)
     org = _chosen_party(request.user, AgreementKind.SINGLE, data.get("org"))
     if org is None and len(parties) == 1 and not party_q and not data.get("org"):
@@ -366,7 +372,7 @@ def agreement_step(request, pk, step):
         raise Http404(_("Not found."))
     agreement = get_visible_or_404(WageAgreement.objects, request.user, pk)
     require(request.user, policies.CHANGE, agreement.org)
-    has_renewal = agreement.renewals.exists()
+    has_renewal = agreement.renewals.exclude(stage=Stage.CANCELLED).exists()
     if not getattr(policies.agreement_actions(request.user, agreement, has_renewal=has_renewal), page.allowed):
         messages.warning(request, _("This step cannot be recorded now: the negotiation is at “%(stage)s”.")
                          % {"stage": agreement.get_stage_display()})

@@ -20,7 +20,7 @@ YEAR_OBJECT_TYPE = "core.WorkdayYear"
 
 
 def _refresh_after_commit():
-    transaction.on_commit(workdays.forget_overrides)
+    transaction.on_commit(workdays.calendar_changed)
 
 
 @transaction.atomic

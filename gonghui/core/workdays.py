@@ -44,6 +44,22 @@ def forget_overrides():
     cache.delete(CACHE_KEY)
 
 
+# Apps that store deadlines computed here register a callback (in AppConfig.ready) to recompute
+# them when the calendar changes: core cannot import them.
+_CHANGE_LISTENERS = []
+
+
+def on_calendar_change(listener):
+    _CHANGE_LISTENERS.append(listener)
+
+
+def calendar_changed():
+    """The override table changed and committed: drop the cached table, then tell the apps."""
+    forget_overrides()
+    for listener in _CHANGE_LISTENERS:
+        listener()
+
+
 def override_years() -> set[int]:
     return {day.year for day in _overrides()}
 

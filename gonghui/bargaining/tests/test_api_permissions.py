@@ -3,7 +3,8 @@
 - single1: union1's negotiation (town1); single2: union2's (town2), both just offered;
 - area: town1's area agreement in talks, covering enterprise1 — union1's chair and staff see it
   (it binds their enterprise) but only the town and the district record its steps (403);
-- signed: union1b's signed agreement (for the steps after signing).
+- signed: union1b's signed agreement (for the steps after signing);
+- published: union1c's agreement in force (renewal; a new offer there is not blocked by it).
 Out of scope always answers the one 404; anonymous 401; members and outsiders see nothing.
 """
 
@@ -16,7 +17,8 @@ from gonghui.bargaining.models import AgreementKind, Stage, WageAgreement
 from gonghui.bargaining.services import CoveredEnterprise
 from gonghui.bargaining.testing import negotiation
 from gonghui.core.testing.api import api_as
-from gonghui.core.testing.factories import EnterpriseFactory
+from gonghui.core.testing.factories import EnterpriseFactory, add_org
+from gonghui.orgs.models import OrgLevel
 
 USERS = ["district_staff", "town1_cadre", "town2_cadre", "union1_chair", "union1_staff", "union2_chair",
          "member_user", "outsider", None]
@@ -39,6 +41,10 @@ def world(tree):
     tree.enterprise1b = EnterpriseFactory(town=tree.town1, union=tree.union1b)
     tree.signed = negotiation(actor=tree.town1_cadre, org=tree.union1b, enterprise=tree.enterprise1b,
                               stage=Stage.SIGNED)
+    tree.union1c = add_org(tree.town1, "丁企业工会", OrgLevel.GRASSROOTS, code="U1C")
+    tree.enterprise1c = EnterpriseFactory(town=tree.town1, union=tree.union1c)
+    tree.published = negotiation(actor=tree.town1_cadre, org=tree.union1c, enterprise=tree.enterprise1c,
+                                 stage=Stage.PUBLISHED, start=datetime.date(2025, 12, 5))
     return tree
 
 
@@ -81,11 +87,11 @@ ACTIONS = {
     "cancel_area": (lambda t, c: c.post(f"/wage-agreements/{t.area.pk}/cancel", {"reason": "撤回"}), AREA_WRITE),
     "file_signed": (lambda t, c: c.post(f"/wage-agreements/{t.signed.pk}/file", {"filed_on": "2026-11-20"}),
                     UNION1B),
-    "renew_signed": (lambda t, c: c.post(f"/wage-agreements/{t.signed.pk}/renew",
+    "renew_published": (lambda t, c: c.post(f"/wage-agreements/{t.published.pk}/renew",
                                          {"offered_on": "2026-11-20", "offer_received_on": "2026-11-20"}),
                      created(UNION1B)),
     # An org the caller cannot see is an unknown reference in the body: 400 on `org`.
-    "create_in_union1": (lambda t, c: c.post("/wage-agreements", offer(t.union1b, t.enterprise1b)),
+    "create_in_union1": (lambda t, c: c.post("/wage-agreements", offer(t.union1c, t.enterprise1c)),
                          {"district_staff": 201, "town1_cadre": 201, "*": 400}),
     "create_in_union2": (lambda t, c: c.post("/wage-agreements", offer(t.union2, t.enterprise2)),
                          # union2 already negotiates: its people get 409, everyone else cannot see it.

@@ -481,3 +481,16 @@ def test_today_is_the_local_date_by_default(tree):
     report = import_agreements(actor=tree.union1_chair, rows=numbered([row(
         uscc=tree.enterprise1.uscc, signed_on=signed, starts_on=signed, filed_on=signed)]))
     assert report.imported and WageAgreement.objects.get().stage == Stage.EFFECTIVE
+
+
+@pytest.mark.parametrize("values, column, code", [
+    ({"avg_wage": "1e30"}, "avg_wage", "out_of_range"),
+    ({"min_wage": "1E+40"}, "min_wage", "out_of_range"),
+    ({"workers": 10 ** 20}, "workers", "out_of_range"),
+    ({"starts_on": D(9999, 12, 31)}, "starts_on", "start_too_late"),
+])
+def test_absurd_values_are_reported_not_a_crash(tree, values, column, code):
+    report = run(tree.union1_chair, [row(uscc=tree.enterprise1.uscc, **values)])
+    assert not report.ok and not WageAgreement.objects.exists()
+    header = importing.COLUMN_BY_KEY[column].header
+    assert (header, code) in [(e.column, e.code) for e in report.errors], [e.as_dict() for e in report.errors]

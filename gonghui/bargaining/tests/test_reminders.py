@@ -78,3 +78,23 @@ def test_renewal_deadline_ends_with_the_agreement(tree):
     agreement.refresh_from_db()
     assert (agreement.next_step, agreement.next_due_on) == ("", None)
     assert services.remind_due_steps(on=agreement.ends_on + datetime.timedelta(days=2)) == 0
+
+
+def test_entering_holidays_moves_stored_working_day_deadlines(tree, django_capture_on_commit_callbacks):
+    from gonghui.core import services as core_services
+    from gonghui.core.workdays import forget_overrides
+
+    replied = negotiation(actor=tree.union1_chair, org=tree.union1, enterprise=tree.enterprise1,
+                          stage=Stage.REPLIED, start=datetime.date(2026, 11, 20))
+    # Talks due 10 working days after the reply; the data exchange (5 working days before the
+    # first meeting) comes first.
+    replied.refresh_from_db()
+    before = replied.next_due_on
+    holidays = [before - datetime.timedelta(days=i) for i in range(0, 4)]
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            core_services.load_year_workdays(actor=tree.district_staff, year=2026, holidays=holidays)
+        replied.refresh_from_db()
+        assert replied.next_due_on < before  # counted back over the new holidays: earlier
+    finally:
+        forget_overrides()

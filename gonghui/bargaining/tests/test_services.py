@@ -482,9 +482,43 @@ def test_second_open_negotiation_refused(tree):
     assert again.stage == Stage.OFFERED
 
 
-def test_concluded_agreement_does_not_block_a_new_negotiation(tree):
-    _neg(tree, Stage.SIGNED)
+def test_an_agreement_in_force_does_not_block_a_new_negotiation(tree):
+    _neg(tree, Stage.PUBLISHED)
     assert _start(tree, tree.union1, _offer([tree.enterprise1], day=D(2026, 9, 1))).stage == Stage.OFFERED
+
+
+@pytest.mark.parametrize("stage", [Stage.SIGNED, Stage.FILED])
+def test_an_agreement_awaiting_filing_or_objections_blocks_a_new_offer(tree, stage):
+    # The bureau may still object, which reopens its talks: two open negotiations would follow.
+    _neg(tree, stage)
+    _raises("previous_pending", lambda: _start(tree, tree.union1, _offer([tree.enterprise1], day=D(2026, 9, 1))))
+
+
+def test_only_an_agreement_in_force_is_renewed(tree):
+    filed = _neg(tree, Stage.FILED)
+    _raises("wrong_stage", lambda: services.start_renewal(
+        actor=tree.union1_chair, agreement=filed, offered_by=Side.UNION, offered_on=D(2026, 11, 4),
+        offer_received_on=D(2026, 11, 4)))
+
+
+def test_renewal_offer_cannot_predate_the_signing(tree):
+    old = _neg(tree, Stage.PUBLISHED)
+    _raises("date_order", lambda: services.start_renewal(
+        actor=tree.union1_chair, agreement=old, offered_by=Side.UNION, offered_on=D(2026, 1, 4),
+        offer_received_on=D(2026, 1, 4)), field="offered_on")
+
+
+def test_cancelling_the_renewal_makes_the_renewal_due_again(tree):
+    old = _neg(tree, Stage.PUBLISHED)
+    renewal = services.start_renewal(actor=tree.union1_chair, agreement=old, offered_by=Side.UNION,
+                                     offered_on=D(2026, 11, 2), offer_received_on=D(2026, 11, 2))
+    assert _reload(old).next_step == ""
+    services.cancel_negotiation(actor=tree.union1_chair, agreement=renewal, reason="企业改制")
+    old = _reload(old)
+    assert (old.next_step, old.next_due_on) == ("renewal", old.ends_on)
+    # …and a new renewal offer may be made.
+    services.start_renewal(actor=tree.union1_chair, agreement=old, offered_by=Side.UNION,
+                           offered_on=D(2026, 11, 20), offer_received_on=D(2026, 11, 20))
 
 
 # --- bureau objection and taking effect ------------------------------------------------------------
@@ -574,8 +608,8 @@ def test_start_renewal_copies_coverage_and_marks_the_renewal_done(tree):
     assert (old.next_step, old.next_due_on) == ("", None)
     steps = {s.code: s for s in timeline.steps(old, on=D(2026, 11, 30))}
     assert steps["renewal"].state == "done" and steps["renewal"].done_on == D(2026, 11, 2)
-    # The renewal is open: a second one is refused.
-    _raises("already_open", lambda: services.start_renewal(
+    # The renewal is under way: a second one is refused.
+    _raises("already_renewed", lambda: services.start_renewal(
         actor=tree.union1_chair, agreement=old, offered_by=Side.UNION, offered_on=D(2026, 11, 4),
         offer_received_on=D(2026, 11, 4)))
 

@@ -66,11 +66,18 @@ def test_the_next_offer_answers_the_request(staffed):
     assert request.agreement == agreement
 
 
-def test_an_earlier_offer_does_not_answer_a_later_request(staffed):
-    negotiation(actor=staffed.union1_chair, org=staffed.union1, enterprise=staffed.enterprise1,
-                stage=Stage.OFFERED, start=D(2026, 3, 1))
+def test_talks_under_way_answer_a_later_request(staffed):
+    # No second offer is owed (and none could be made: one open negotiation per union and kind).
+    talks = negotiation(actor=staffed.union1_chair, org=staffed.union1, enterprise=staffed.enterprise1,
+                        stage=Stage.OFFERED, start=D(2026, 3, 1))
     request = record(staffed, received_on=D(2026, 3, 2))
-    assert request.agreement is None
+    assert request.agreement == talks
+
+
+def test_a_concluded_agreement_does_not_answer_a_later_request(staffed):
+    negotiation(actor=staffed.union1_chair, org=staffed.union1, enterprise=staffed.enterprise1,
+                stage=Stage.PUBLISHED, start=D(2025, 12, 1))
+    assert record(staffed, received_on=D(2026, 11, 2)).agreement is None
 
 
 def test_reminders_and_due_page(client, staffed):

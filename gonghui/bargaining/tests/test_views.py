@@ -234,3 +234,40 @@ def test_dashboard_counts_what_is_due_in_the_subtree(client, tree, own):
     assert [(d.overdue, d.soon, d.url) for d in due] == [(1, 0, reverse("bargaining:due"))]
     client.force_login(tree.union2_chair)
     assert client.get("/").context["due"] == []
+
+
+@pytest.mark.parametrize("url", [
+    "/bargaining/new/?kind=AREA&party_q=a%00b",
+    "/bargaining/options/parties/?party_q=a%00b",
+    "/bargaining/requests/new/?party_q=a%00b",
+])
+def test_nul_in_a_search_box_is_not_an_error(client, tree, url):
+    client.force_login(tree.town1_cadre)
+    assert client.get(url).status_code in (200, 302)
+
+
+def test_nul_in_the_enterprise_search(client, tree):
+    client.force_login(tree.town1_cadre)
+    assert client.get(f"/bargaining/new/?kind=AREA&org={tree.town1.pk}&ent_q=a%00b").status_code == 200
+
+
+def test_absurd_worker_numbers_are_refused_not_a_500(client, tree):
+    tree.enterprise1.headcount = 0  # no headcount registered: nothing to compare with
+    tree.enterprise1.save()
+    client.force_login(tree.union1_chair)
+    huge = {f"workers_{tree.enterprise1.pk}": "1" + "0" * 20}
+    response = client.post(reverse("bargaining:create"), offer_post(tree, **huge))
+    assert response.status_code == 200 and response.context["offer_form"].errors
+    assert not WageAgreement.objects.exists()
+
+
+def test_a_start_date_years_after_signing_is_refused(client, tree):
+    agreement = negotiation(actor=tree.union1_chair, org=tree.union1, enterprise=tree.enterprise1,
+                            stage=Stage.APPROVED)
+    day = agreement.votes.get().held_on.isoformat()
+    client.force_login(tree.union1_chair)
+    response = client.post(reverse("bargaining:step", args=[agreement.pk, "sign"]),
+                           {"signed_on": day, "starts_on": "9999-12-31"})
+    assert response.status_code == 200 and "starts_on" in response.context["form"].errors
+    agreement.refresh_from_db()
+    assert agreement.stage == Stage.APPROVED
