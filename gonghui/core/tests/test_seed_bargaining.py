@@ -194,3 +194,13 @@ def test_staff_requests_as_the_service_writes_them(seeded):
         assert r.offer_due_on == workdays.add_days(r.received_on, rules().staff_request_offer_days)
         assert r.agreement is None
         assert not WageAgreement.objects.filter(org=r.org, stage__in=OPEN_STAGES).exists()
+
+
+def test_no_new_offer_beside_a_pending_agreement_and_renewals_only_of_agreements_in_force(seeded):
+    from gonghui.bargaining.models import IN_FORCE_STAGES
+
+    pending = set(WageAgreement.objects.filter(stage__in=[Stage.SIGNED, Stage.FILED]).values_list("org_id", "kind"))
+    opened = set(WageAgreement.objects.filter(stage__in=OPEN_STAGES).values_list("org_id", "kind"))
+    assert not pending & opened
+    renewals = WageAgreement.objects.filter(renewal_of__isnull=False).exclude(stage=Stage.CANCELLED)
+    assert not renewals.exclude(renewal_of__stage__in=IN_FORCE_STAGES).exists()
