@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gonghui.core.excel import SpreadsheetError, check_xlsx, xlsx_response
 from gonghui.core.policies import require
-from gonghui.core.uploads import SizeLimitHandler
+from gonghui.core.uploads import limit_upload
 
 from . import importing
 from .policies import IMPORT
@@ -82,17 +82,10 @@ def import_page(request):
     """Refuse an oversized body before reading it, then hand over to the CSRF-protected view
     (the upload handler must be installed before the CSRF check reads the POST)."""
     require(request.user, IMPORT)
-    if request.method == "POST":
-        limit = settings.IMPORT_MAX_UPLOAD_BYTES
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > limit + 64 * 1024:
-            response = _page(request, ImportForm(), status=413, page_error=_too_large_message())
-            response["Connection"] = "close"
-            return response
-        request.upload_handlers.insert(0, SizeLimitHandler(request, limit))
+    if request.method == "POST" and not limit_upload(request, settings.IMPORT_MAX_UPLOAD_BYTES):
+        response = _page(request, ImportForm(), status=413, page_error=_too_large_message())
+        response["Connection"] = "close"
+        return response
     return _import_page(request)
 
 

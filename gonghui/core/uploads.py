@@ -136,3 +136,21 @@ class SizeLimitHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+# Room for the form's other fields beside the file in a multipart body.
+FORM_OVERHEAD_BYTES = 64 * 1024
+
+
+def limit_upload(request, limit) -> bool:
+    """Before the body is read: False when Content-Length already says it is over `limit`
+    (answer 413 without reading it); otherwise install `SizeLimitHandler`, which stops reading a
+    body that grows past it, and return True."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit + FORM_OVERHEAD_BYTES:
+        return False
+    request.upload_handlers.insert(0, SizeLimitHandler(request, limit))
+    return True

@@ -27,7 +27,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from gonghui.core.excel import XLSX_CONTENT_TYPE, SpreadsheetError, check_xlsx, xlsx_response
 from gonghui.core.pagination import keyset_page, parse_after
 from gonghui.core.policies import get_visible_or_404, require
-from gonghui.core.uploads import SizeLimitHandler
+from gonghui.core.uploads import limit_upload
 from gonghui.orgs.models import Org, OrgLevel
 
 from . import exporting, importing
@@ -118,19 +118,12 @@ def import_upload(request):
     """Refuse an oversized body before reading it, then hand over to the CSRF-protected view
     (the upload handler must be installed before the CSRF check reads the POST)."""
     require(request.user, IMPORT)
-    limit = settings.IMPORT_MAX_UPLOAD_BYTES
-    if request.method == "POST":
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > limit + 64 * 1024:  # the file plus the form's other fields
-            form = ImportUploadForm(user=request.user)
-            form.add_error(None, _too_large_message())
-            response = _upload_page(request, form, status=413)
-            response["Connection"] = "close"
-            return response
-        request.upload_handlers.insert(0, SizeLimitHandler(request, limit))
+    if request.method == "POST" and not limit_upload(request, settings.IMPORT_MAX_UPLOAD_BYTES):
+        form = ImportUploadForm(user=request.user)
+        form.add_error(None, _too_large_message())
+        response = _upload_page(request, form, status=413)
+        response["Connection"] = "close"
+        return response
     return _import_upload(request)
 
 
