@@ -495,7 +495,7 @@ def list_agreements(request, filters: Query[AgreementFilters]):
         year=filters.year))
     if nothing:
         qs = qs.none()
-    return paginate(qs, filters, rows=agreement_rows)
+    return paginate(qs, filters, rows=agreement_rows, load=selectors.page_rows())
 
 
 @router.get("/wage-agreements/{agreement_id}", response={200: AgreementDetail, **READ_ERRORS},

@@ -54,8 +54,14 @@ def soon_limit(on: datetime.date) -> datetime.date:
     return workdays.add_working_days(on, rules().remind_working_days)
 
 
+def page_rows():
+    """Where a page's agreements are read once their keys were chosen through the scope and the
+    filters (`keyset_page(load=…)`): by primary key, without evaluating the scope again."""
+    return WageAgreement.objects.select_related("org")
+
+
 def agreement_page(user, filters: AgreementFilters, *, after=None):
-    return keyset_page(filtered(user, filters), after=after)
+    return keyset_page(filtered(user, filters), after=after, load=page_rows())
 
 
 def due_agreements(user, *, org=None, on=None, horizon_working_days=None):

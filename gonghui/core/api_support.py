@@ -424,11 +424,11 @@ class PageMeta(Schema):
     limit: int
 
 
-def paginate(queryset, params: PageParams, *, row=None, rows=None, descending=True):
+def paginate(queryset, params: PageParams, *, row=None, rows=None, descending=True, load=None):
     """Keyset page of `queryset` by id plus a capped count: a fixed number of queries whatever
     the table or page size. `row(obj)` gives one output dict, or `rows(objs)` a page of them
-    (to batch a lookup for the whole page)."""
-    page = keyset_page(queryset, after=params.after, size=params.limit, descending=descending)
+    (to batch a lookup for the whole page); `load`: see `keyset_page`."""
+    page = keyset_page(queryset, after=params.after, size=params.limit, descending=descending, load=load)
     items = rows(page.items) if rows else [row(obj) for obj in page.items]
     return {"items": items, "count": page.count, "count_capped": page.count_capped,
             "next_after": page.next_after, "limit": params.limit}

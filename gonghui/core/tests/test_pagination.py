@@ -35,3 +35,11 @@ def test_no_match_is_an_empty_page(tree, django_assert_max_num_queries):
     with django_assert_max_num_queries(1):
         page = keyset_page(Org.objects.filter(name="nobody"))
     assert (page.items, page.next_after, page.count, page.count_capped) == ([], None, 0, False)
+
+
+@pytest.mark.parametrize("cap", [2, 1000])
+def test_rows_are_loaded_from_load_by_the_keys_the_filter_chose(tree, cap):
+    chosen = Org.objects.filter(path__startswith=tree.town1.path)
+    page = keyset_page(chosen, size=10, cap=cap, load=Org.objects.all())
+    assert sorted(o.pk for o in page.items) == sorted(chosen.values_list("pk", flat=True))[-len(page.items):]
+    assert all(o.path.startswith(tree.town1.path) for o in page.items)  # the filter still decides
