@@ -40,7 +40,7 @@ from gonghui.core.api_support import (
     resolve,
 )
 from gonghui.core.policies import require
-from gonghui.core.uploads import private_file_response, validate_document
+from gonghui.core.uploads import extension_of, private_file_response, validate_document
 from gonghui.orgs.models import Enterprise, Industry, Org
 
 from . import policies, selectors, services, timeline
@@ -475,7 +475,6 @@ def _check_upload(upload):
                        errors=[{"field": "file", "code": code, "message": message}]) from exc
 
 
-EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}
 
 
 # --- list, detail, create ------------------------------------------------------------------------
@@ -675,7 +674,7 @@ def upload_signed_file(request, agreement_id: Id, file: File[UploadedFile]):
     agreement = _agreement(user, agreement_id)
     require(user, policies.CHANGE, agreement.org)  # rights before reading the upload
     kind = _check_upload(file)
-    file.name = f"wage-agreement-{agreement.pk}.{EXTENSIONS.get(kind, 'bin')}"
+    file.name = f"wage-agreement-{agreement.pk}.{extension_of(kind)}"
     services.attach_signed_file(actor=user, agreement=agreement, signed_file=file)
     return agreement_out(user, agreement)
 

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import FastSelect
-from gonghui.core.uploads import DocumentField
+from gonghui.core.uploads import DocumentField, extension_of
 from gonghui.members.forms import DateInput, StyledFormMixin, org_label, set_model_options
 from gonghui.orgs.models import Industry, Org
 
@@ -185,13 +185,23 @@ class VoteForm(StyledFormMixin, forms.Form):
     abstain = forms.IntegerField(label=_("Abstaining"), min_value=0, initial=0)
 
 
-class SignForm(StyledFormMixin, forms.Form):
+class SignedFileMixin:
+    """The stored name comes from the type found in the file, never from the browser's name."""
+
+    def clean_signed_file(self):
+        upload = self.cleaned_data.get("signed_file")
+        if upload:
+            upload.name = f"wage-agreement.{extension_of(upload.document_kind)}"
+        return upload
+
+
+class SignForm(SignedFileMixin, StyledFormMixin, forms.Form):
     signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
     starts_on = forms.DateField(label=_("In force from"), widget=DateInput())
     signed_file = DocumentField(label=_("Signed agreement (PDF or image)"), required=False)
 
 
-class AttachForm(StyledFormMixin, forms.Form):
+class AttachForm(SignedFileMixin, StyledFormMixin, forms.Form):
     signed_file = DocumentField(label=_("Signed agreement (PDF or image)"))
 
 

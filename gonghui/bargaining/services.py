@@ -737,7 +737,8 @@ def publish_agreement(*, actor, agreement, published_on, method) -> WageAgreemen
     agreement = _locked(agreement)
     _require_stage(agreement, Stage.EFFECTIVE)
     _not_future(published_on, "published_on", _("The publication date"))
-    _not_before(published_on, agreement.signed_on, "published_on", _("The publication is before the signing."))
+    _not_before(published_on, agreement.effective_on, "published_on",
+                _("The agreement is published once in effect (from %(date)s).") % {"date": agreement.effective_on})
     if not method.strip():
         raise DomainError(_("Say how the agreement was published (notice board, staff meeting, intranet…)."),
                           code="method_required", field="method")

@@ -29,6 +29,11 @@ DEFAULT_KINDS = ("pdf", "jpeg", "png")
 HEAD_BYTES = 16
 
 
+def extension_of(kind: str) -> str:
+    """The file extension for a kind `validate_document` found ("jpeg" → "jpg")."""
+    return SIGNATURES[kind][2]
+
+
 def max_upload_bytes():
     return getattr(settings, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 

@@ -98,3 +98,14 @@ def test_entering_holidays_moves_stored_working_day_deadlines(tree, django_captu
         assert replied.next_due_on < before  # counted back over the new holidays: earlier
     finally:
         forget_overrides()
+
+
+def test_publication_comes_after_taking_effect(tree):
+    from gonghui.core.errors import DomainError
+
+    effective = negotiation(actor=tree.union1_chair, org=tree.union1, enterprise=tree.enterprise1,
+                            stage=Stage.EFFECTIVE, start=datetime.date(2026, 3, 2))
+    with pytest.raises(DomainError) as refused:
+        services.publish_agreement(actor=tree.union1_chair, agreement=effective,
+                                   published_on=effective.effective_on - datetime.timedelta(days=1), method="公开栏")
+    assert refused.value.code == "date_order" and refused.value.field == "published_on"

@@ -271,3 +271,16 @@ def test_a_start_date_years_after_signing_is_refused(client, tree):
     assert response.status_code == 200 and "starts_on" in response.context["form"].errors
     agreement.refresh_from_db()
     assert agreement.stage == Stage.APPROVED
+
+
+def test_the_stored_name_of_a_signed_file_comes_from_its_content(client, tree):
+    agreement = negotiation(actor=tree.union1_chair, org=tree.union1, enterprise=tree.enterprise1,
+                            stage=Stage.APPROVED)
+    day = agreement.votes.get().held_on.isoformat()
+    client.force_login(tree.union1_chair)
+    client.post(reverse("bargaining:step", args=[agreement.pk, "sign"]), {
+        "signed_on": day, "starts_on": day,
+        "signed_file": SimpleUploadedFile("../../合同.exe.png", PDF, content_type="image/png")})
+    agreement.refresh_from_db()
+    assert agreement.stage == Stage.SIGNED
+    assert agreement.signed_file.name.endswith(".pdf") and ".exe" not in agreement.signed_file.name
