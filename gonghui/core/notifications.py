@@ -21,6 +21,7 @@ example: it only logs that a message would go out, without any personal data.
 
 import datetime
 import logging
+from abc import ABC, abstractmethod
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -123,12 +124,13 @@ def absolute_url(path: str) -> str:
     return f"{base}{path}" if path else f"{base}/notifications/"
 
 
-class NotificationBackend:
+class NotificationBackend(ABC):
     """Delivers notifications outside the app. `send` gets the newly created rows (recipient
     loaded); it should handle its own per-recipient failures and may raise for a total one."""
 
+    @abstractmethod
     def send(self, notifications: list[Notification]) -> None:
-        raise NotImplementedError
+        """Deliver the new notifications."""
 
 
 class EmailBackend(NotificationBackend):
@@ -155,12 +157,13 @@ class SmsBackend(NotificationBackend):
 
     max_length = 70  # one SMS segment of Chinese text
 
+    @abstractmethod
     def phone_of(self, user) -> str | None:
         """The user's mobile number, or None to skip them."""
-        raise NotImplementedError
 
+    @abstractmethod
     def send_sms(self, phone: str, text: str) -> None:
-        raise NotImplementedError
+        """Hand one message to the gateway."""
 
     def text_for(self, notification) -> str:
         return notification.title[: self.max_length]
