@@ -134,10 +134,10 @@ def _refresh_due(agreement):
 
 
 def _save_with_audit(*, actor, agreement, before, action, extra=None):
+    # The step's related rows (rounds, votes) are written first, so the deadline is known now.
+    agreement.next_step, agreement.next_due_on = timeline.next_due(agreement)
     agreement.full_clean(exclude=["signed_file"])
     agreement.save()
-    agreement.next_step, agreement.next_due_on = timeline.next_due(agreement)
-    agreement.save(update_fields=["next_step", "next_due_on"])
     old, new = audit.changed(before, audit.snapshot(agreement))
     if extra:
         new = {**new, **extra}
