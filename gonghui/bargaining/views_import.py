@@ -17,14 +17,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gonghui.core.excel import SpreadsheetError, check_xlsx, xlsx_response
 from gonghui.core.policies import require
-from gonghui.core.uploads import limit_upload
+from gonghui.core.uploads import limit_upload, too_large_import_message
 
 from . import importing
 from .policies import IMPORT
@@ -62,8 +61,7 @@ class ImportForm(forms.Form):
 
 
 def _too_large_message():
-    return _("The file is larger than %(max)s MB, the largest that can be imported. Split it into several "
-             "files.") % {"max": _max_mb()}
+    return too_large_import_message(settings.IMPORT_MAX_UPLOAD_BYTES)
 
 
 def _page(request, form, *, status=200, report=None, page_error=""):

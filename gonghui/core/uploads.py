@@ -159,3 +159,9 @@ def limit_upload(request, limit) -> bool:
         return False
     request.upload_handlers.insert(0, SizeLimitHandler(request, limit))
     return True
+
+
+def too_large_import_message(limit_bytes):
+    """What an import page says when the file is over its limit."""
+    return gettext("The file is larger than %(max)s MB, the largest that can be imported. Split it into several "
+                   "files.") % {"max": f"{limit_bytes / (1024 * 1024):.0f}"}

@@ -27,7 +27,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from gonghui.core.excel import XLSX_CONTENT_TYPE, SpreadsheetError, check_xlsx, xlsx_response
 from gonghui.core.pagination import keyset_page, parse_after
 from gonghui.core.policies import get_visible_or_404, require
-from gonghui.core.uploads import limit_upload
+from gonghui.core.uploads import limit_upload, too_large_import_message
 from gonghui.orgs.models import Org, OrgLevel
 
 from . import exporting, importing
@@ -107,8 +107,7 @@ def _upload_page(request, form, *, status=200, **extra):
 
 
 def _too_large_message():
-    return _("The file is larger than %(max)s MB, the largest that can be imported. Split it into several files.") % {
-        "max": f"{settings.IMPORT_MAX_UPLOAD_BYTES / (1024 * 1024):.0f}"}
+    return too_large_import_message(settings.IMPORT_MAX_UPLOAD_BYTES)
 
 
 @csrf_exempt
