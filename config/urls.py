@@ -11,6 +11,8 @@ urlpatterns = [
     path("orgs/", include("gonghui.orgs.urls")),
     path("members/", include("gonghui.members.urls")),
     path("bargaining/", include("gonghui.bargaining.urls")),
+    path("congress/", include("gonghui.congress.urls")),
+    path("innovation/", include("gonghui.innovation.urls")),
     path("api/v1/", include("gonghui.api_urls")),
     path("", include("gonghui.core.urls")),
 ]

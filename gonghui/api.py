@@ -35,6 +35,9 @@ install_error_handlers(api)
 def _add_routers():
     from gonghui.accounts.api import router as accounts_router
     from gonghui.bargaining.api import router as bargaining_router
+    from gonghui.congress.api_congresses import router as congresses_router
+    from gonghui.congress.api_proposals import router as proposals_router
+    from gonghui.innovation.api import router as innovation_router
     from gonghui.members.api import router as members_router
     from gonghui.orgs.api import router as orgs_router
 
@@ -42,6 +45,9 @@ def _add_routers():
     api.add_router("", orgs_router)  # /orgs, /enterprises
     api.add_router("", members_router)  # /members, /transfers
     api.add_router("", bargaining_router)  # /wage-agreements
+    api.add_router("", congresses_router)  # /congresses, /congress-sessions
+    api.add_router("", proposals_router)  # /proposals
+    api.add_router("", innovation_router)  # /suggestions, /tech-projects
 
 
 _add_routers()

@@ -21,6 +21,8 @@ INSTALLED_APPS = [
     "gonghui.orgs",
     "gonghui.members",
     "gonghui.bargaining",
+    "gonghui.congress",
+    "gonghui.innovation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -219,6 +221,11 @@ CELERY_BEAT_SCHEDULE = {
                              "schedule": crontab(hour=6, minute=0)},
     "bargaining-reminders": {"task": "gonghui.bargaining.tasks.remind_due_steps_task",
                              "schedule": crontab(hour=7, minute=0)},
+    # Congresses: session reports due to the upper union; proposals: replies due.
+    "congress-session-reports": {"task": "gonghui.congress.tasks.bodies.remind_session_reports_task",
+                                 "schedule": crontab(hour=7, minute=10)},
+    "congress-proposal-replies": {"task": "gonghui.congress.tasks.proposals.remind_proposal_replies_task",
+                                  "schedule": crontab(hour=7, minute=20)},
     "purge-old-notifications": {"task": "gonghui.core.tasks.purge_old_notifications_task", "schedule": 24 * 3600},
 }
 

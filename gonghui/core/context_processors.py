@@ -13,6 +13,9 @@ NAV_ITEMS = [
     ("members:list", _("Members"), "members.view"),
     ("members:transfer_list", _("Transfers"), "members.view"),
     ("bargaining:list", _("Wage negotiation"), "bargaining.view"),
+    ("congress:body_list", _("Workers' congresses"), "congress.view"),
+    ("congress:proposal_list", _("Proposals"), "congress.view"),
+    ("innovation:list", _("Innovation"), "innovation.view"),
     ("core:audit_list", _("Audit trail"), "audit.view"),
     ("accounts:role_list", _("Users and roles"), "accounts.manage"),
 ]

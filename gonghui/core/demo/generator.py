@@ -567,6 +567,8 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
     a tqdm-like progress bar (or None). Returns the counts and the demo accounts' anchors."""
     from . import accounts as demo_accounts
     from . import bargaining as demo_bargaining
+    from . import congress as demo_congress
+    from . import innovation as demo_innovation
 
     started = time.monotonic()
     gen = Generator(SCALES[scale], seed, writer_method=writer_method)
@@ -586,6 +588,8 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
         bargaining_started = time.monotonic()
         wage_counts = demo_bargaining.seed_bargaining(gen)
         wage_counts["seconds"] = round(time.monotonic() - bargaining_started, 1)
+        congress_counts = demo_congress.seed_congress(gen)
+        innovation_counts = demo_innovation.seed_innovation(gen)
         root = Org.objects.get(pk=gen.root.id)
         town1 = Org.objects.get(pk=gen.town_by_name[TOWN1].id)
         town2 = Org.objects.get(pk=gen.town_by_name[TOWN2].id)
@@ -606,6 +610,8 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
         }
         counts["migrant_share"] = round(gen.migrants / max(counts["people"], 1), 3)
         counts["wage_agreements"] = wage_counts
+        counts["congress"] = congress_counts
+        counts["innovation"] = innovation_counts
         if accounts:
             counts["accounts"] = demo_accounts.create_demo_accounts(
                 root=root, town1=town1, town2=town2, union1=union1, member1_person=member1)
@@ -621,7 +627,8 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-            for model in (Org, Enterprise, Person, Membership, Transfer, *demo_bargaining.MODELS):
+            for model in (Org, Enterprise, Person, Membership, Transfer, *demo_bargaining.MODELS,
+                          *demo_congress.MODELS, *demo_innovation.MODELS):
                 cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
         elif connection.vendor == "sqlite":
             cursor.execute("ANALYZE")

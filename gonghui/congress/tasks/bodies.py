@@ -1,0 +1,1 @@
+"""Scheduled jobs for congress terms and sessions."""
