@@ -146,6 +146,9 @@ class Session(ScopedModel):
     planned_on = models.DateField(_("planned for"))
     venue = models.CharField(_("venue"), max_length=120, blank=True)
     papers_sent_on = models.DateField(_("papers sent to delegates on"), null=True, blank=True)
+    # Papers must reach the delegates 7 days before; a session whose papers were late is recorded
+    # as held only with the reason acknowledged here (`services/sessions.record_held`).
+    papers_late_reason = models.CharField(_("why the papers were late"), max_length=200, blank=True)
     held_on = models.DateField(_("held on"), null=True, blank=True)
     # Entitled to attend when the session was held: delegates of the term (not substitutes), or
     # the staff for an all-staff meeting. Quorum and "> half of ALL" are counted against it.
