@@ -323,6 +323,12 @@ class Proposal(ScopedModel):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(reopen_count__lte=1), name="congress_proposal_reopen_once"),
+            # Numbers are given under a lock on the body row (services/proposals.py); this is
+            # the net under that lock.
+            models.UniqueConstraint(fields=["body", "number"], condition=~Q(number=""),
+                                    name="congress_proposal_number_once",
+                                    violation_error_message=_("This proposal number is already taken in this "
+                                                              "congress.")),
             models.CheckConstraint(condition=~Q(status__in=["ASSIGNED", "REPLIED", "ARCHIVED"]) | ~Q(department=""),
                                    name="congress_proposal_assigned_has_department"),
             models.CheckConstraint(condition=~Q(status__in=["REPLIED", "ARCHIVED"]) | ~Q(outcome=""),
