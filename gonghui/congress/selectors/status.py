@@ -1,0 +1,245 @@
+"""The yearly "held a congress this year" status of every unionised enterprise in a user's reach
+(issue 5, end of item 1), for the town and district views.
+
+Who is listed. Every enterprise that has a union (`Enterprise.union` set) whose union lies in
+the user's subtree for the action: the union is the org every congress row belongs to, so the
+status page, the checklist and the statistics place an enterprise exactly where its congress
+records are (a town cadre sees the enterprises whose unions sit in the town).
+
+What a row says, for year Y (`rules()` and the shared definitions of the brief):
+- the form it must hold: a workers' congress from `congress_min_headcount` staff (today's
+  headcount), else an all-staff meeting;
+- whether it has a current term (a CongressBody in status ACTIVE);
+- whether it held a congress in Y: a session of any of its bodies with `held_on` in Y and status
+  HELD or REPORTED (planned and cancelled sessions do not count; an all-staff meeting counts);
+- the last session held on or before 31 December Y;
+- the report to the upper union of Y's sessions: the earliest report still owed (status HELD)
+  and whether it is overdue (due before today), else "done" once every session of Y is REPORTED.
+
+Cost. A page is one query (enterprises with correlated EXISTS / LIMIT 1 subqueries, each served
+by the FK indexes on congress_body.enterprise_id and congress_session.body_id), the summary one
+aggregate grouped by town, and the town menu one query: three queries whatever the size.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from gonghui.core.pagination import KeysetPage
+from gonghui.core.scoping import user_scope
+from gonghui.orgs.models import Enterprise, Org
+
+from ..models import BodyStatus, CongressBody, Session, SessionStatus
+from ..policies import VIEW
+from ..rules import rules
+
+HELD_STATUSES = (SessionStatus.HELD, SessionStatus.REPORTED)
+
+# Values of the "held" filter.
+HELD_YES, HELD_NO = "yes", "no"
+
+
+def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def unionised_enterprises(user, action=VIEW):
+    """Enterprises with a union in the user's reach for `action` (their union in the subtree).
+    One join to the union's org; no DISTINCT (a to-one relation never repeats a row)."""
+    everything, paths = user_scope(user, action)
+    qs = Enterprise.objects.filter(union__isnull=False)
+    if everything:
+        return qs
+    if not paths:
+        return qs.none()
+    return qs.filter(reduce(or_, [Q(union__path__startswith=path) for path in paths]))
+
+
+def town_options(user, action=VIEW) -> list[Org]:
+    """The towns of the enterprises in the user's reach (the town filter's menu), by path."""
+    town_ids = unionised_enterprises(user, action).order_by().values("town_id")
+    return list(Org.objects.filter(pk__in=town_ids).order_by("path"))
+
+
+# --- the expressions every status read shares -----------------------------------------------------
+
+def _sessions_held_in(year):
+    start, end = year_bounds(year)
+    return Session.objects.filter(body__enterprise=OuterRef("pk"), status__in=HELD_STATUSES,
+                                  held_on__gte=start, held_on__lte=end)
+
+
+def held_in(year):
+    """EXISTS: the enterprise held a congress (or all-staff meeting) in `year`."""
+    return Exists(_sessions_held_in(year))
+
+
+def has_current_term():
+    return Exists(CongressBody.objects.filter(enterprise=OuterRef("pk"), status=BodyStatus.ACTIVE))
+
+
+def current_body_id():
+    """The id of the enterprise's current term (at most one: a unique constraint), or None."""
+    return Subquery(CongressBody.objects.filter(enterprise=OuterRef("pk"), status=BodyStatus.ACTIVE)
+                    .values("pk")[:1])
+
+
+def last_held_on(year):
+    """The date of the last session held on or before the end of `year`."""
+    _start, end = year_bounds(year)
+    return Subquery(Session.objects.filter(body__enterprise=OuterRef("pk"), status__in=HELD_STATUSES,
+                                           held_on__lte=end).order_by("-held_on").values("held_on")[:1])
+
+
+def report_owed_due(year):
+    """The earliest report-due date of `year`'s sessions not yet reported (status HELD)."""
+    return Subquery(_sessions_held_in(year).filter(status=SessionStatus.HELD).order_by("report_due_on")
+                    .values("report_due_on")[:1])
+
+
+def report_overdue(year, today):
+    return Exists(_sessions_held_in(year).filter(status=SessionStatus.HELD, report_due_on__lt=today))
+
+
+# --- filters ----------------------------------------------------------------------------------------
+
+@dataclass
+class EnterpriseFilters:
+    """Filters shared by the status list and the 厂务公开 list (and their exports)."""
+
+    year: int
+    town: Org | None = None
+    industry: str = ""
+    above_scale: bool = False
+    q: str = ""                 # enterprise name contains
+    held: str = ""              # status list: HELD_YES, HELD_NO or "" (any)
+    missing: bool = False       # 厂务公开 list: only enterprises with a missing item
+
+
+def filtered_enterprises(user, filters: EnterpriseFilters, *, action=VIEW, town=True):
+    """The reach narrowed by the place filters (town, industry, size, name). `town=False` leaves
+    the town filter out: the summary is grouped by town and shows every town."""
+    qs = unionised_enterprises(user, action)
+    if town and filters.town is not None:
+        qs = qs.filter(town=filters.town)
+    if filters.industry:
+        qs = qs.filter(industry=filters.industry)
+    if filters.above_scale:
+        qs = qs.filter(above_scale=True)
+    q = filters.q.strip()
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs
+
+
+def status_queryset(user, filters: EnterpriseFilters, *, action=VIEW, today=None):
+    """The listed enterprises with their status columns, by primary key."""
+    today = today or timezone.localdate()
+    year = filters.year
+    qs = filtered_enterprises(user, filters, action=action)
+    if filters.held == HELD_YES:
+        qs = qs.filter(held_in(year))
+    elif filters.held == HELD_NO:
+        qs = qs.filter(~held_in(year))
+    return (qs.select_related("town", "union")
+            .annotate(held=held_in(year), current_body_id=current_body_id(), last_held_on=last_held_on(year),
+                      report_due_on=report_owed_due(year), report_overdue=report_overdue(year, today))
+            .order_by("pk"))
+
+
+# --- the summary ------------------------------------------------------------------------------------
+
+@dataclass
+class StatusCounts:
+    enterprises: int = 0
+    congress_form: int = 0      # must hold a workers' congress (headcount ≥ the threshold)
+    current_term: int = 0
+    held: int = 0
+    reports_overdue: int = 0
+
+    @property
+    def all_staff_form(self):
+        return self.enterprises - self.congress_form
+
+    @property
+    def not_held(self):
+        return self.enterprises - self.held
+
+    @property
+    def held_rate(self):
+        """Percentage with one decimal, None when there is no enterprise."""
+        if not self.enterprises:
+            return None
+        return round(self.held * 100 / self.enterprises, 1)
+
+    def add(self, other: "StatusCounts"):
+        for name in ("enterprises", "congress_form", "current_term", "held", "reports_overdue"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class TownCounts:
+    town: Org
+    counts: StatusCounts
+
+
+@dataclass
+class StatusSummary:
+    year: int
+    total: StatusCounts = field(default_factory=StatusCounts)   # of the town filter (or every town)
+    by_town: list[TownCounts] = field(default_factory=list)     # every town, the town filter aside
+
+
+def status_summary(user, filters: EnterpriseFilters, *, towns: list[Org], action=VIEW, today=None):
+    """Counts of the filtered enterprises (the "held" filter aside: the summary is what it splits)
+    per town in one GROUP BY query; `towns` names the rows (`town_options`)."""
+    today = today or timezone.localdate()
+    year = filters.year
+    minimum = rules().congress_min_headcount
+    rows = (filtered_enterprises(user, filters, action=action, town=False).order_by().values("town_id")
+            .annotate(enterprises=Count("pk"),
+                      congress_form=Count("pk", filter=Q(headcount__gte=minimum)),
+                      current_term=Count("pk", filter=has_current_term()),
+                      held=Count("pk", filter=held_in(year)),
+                      reports_overdue=Count("pk", filter=report_overdue(year, today))))
+    by_id = {row.pop("town_id"): StatusCounts(**row) for row in rows}
+    summary = StatusSummary(year=year)
+    for town in towns:
+        if town.pk in by_id:
+            summary.by_town.append(TownCounts(town=town, counts=by_id[town.pk]))
+    for town_id, counts in by_id.items():
+        if filters.town is None or filters.town.pk == town_id:
+            summary.total.add(counts)
+    return summary
+
+
+def listed_count(summary: StatusSummary, held: str) -> int:
+    """How many rows the list has, from the summary (no COUNT of its own)."""
+    if held == HELD_YES:
+        return summary.total.held
+    if held == HELD_NO:
+        return summary.total.not_held
+    return summary.total.enterprises
+
+
+def status_page(user, filters: EnterpriseFilters, *, count: int, after=None, size=None, today=None) -> KeysetPage:
+    """One page in one query: the keys after `after` in ascending order, size + 1 to know whether
+    there is a next page. `count` is the summary's (see `listed_count`)."""
+    size = size or settings.LIST_PAGE_SIZE
+    qs = status_queryset(user, filters, today=today)
+    if after:
+        qs = qs.filter(pk__gt=after)
+    rows = list(qs[: size + 1])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    return KeysetPage(items=rows, next_after=rows[-1].pk if has_more else None, has_previous=bool(after),
+                      count=count, count_capped=False)
+
+
+def must_hold_congress(enterprise) -> bool:
+    return enterprise.headcount >= rules().congress_min_headcount
