@@ -5,11 +5,16 @@ allow (tests that seed twice to compare runs)."""
 def wipe_demo_data():
     from gonghui.accounts.models import RoleAssignment, User
     from gonghui.bargaining.models import StaffRequest, WageAgreement
+    from gonghui.congress.models import CongressBody, Disclosure, Proposal, Session
     from gonghui.core.models import AuditEvent
     from gonghui.members.models import Membership, Person, Transfer
     from gonghui.orgs.models import Enterprise, Org
 
     # Negotiations and staff requests protect their orgs and enterprises; memberships their people.
-    for model in (StaffRequest, WageAgreement, Transfer, Membership, Person, Enterprise, RoleAssignment,
-                  AuditEvent, Org, User):
+    # Congress: proposals protect their sessions and delegates, sessions their term (deleting a term
+    # takes its delegates, a session its agenda, a proposal its co-signatures); all protect the org.
+    congress = (Proposal, Session, CongressBody, Disclosure)
+    innovation = ()  # the innovation app's models go here (they protect orgs and people too)
+    for model in (StaffRequest, WageAgreement, *congress, *innovation, Transfer, Membership, Person, Enterprise,
+                  RoleAssignment, AuditEvent, Org, User):
         model.objects.all().delete()
