@@ -114,7 +114,8 @@ def test_every_step_through_the_pages(client, tree, mine):
     assert set(response.context["step_forms"]) == {"evaluate", "decline", "withdraw"}
 
     def step(name, data):
-        return client.post(reverse("innovation:step", args=[mine.pk, name]), {f"{name}-{k}": v for k, v in data.items()})
+        return client.post(reverse("innovation:step", args=[mine.pk, name]),
+                           {f"{name}-{k}": v for k, v in data.items()})
 
     response = step("evaluate", {"score_innovation": 31, "score_feasibility": 20, "score_economic": 20,
                                  "score_safety": 10, "evaluated_on": iso(TODAY), "evaluators": "张"})
@@ -148,10 +149,12 @@ def test_every_step_through_the_pages(client, tree, mine):
 
 def test_other_unions_chair_cannot_act(client, tree, mine):
     client.force_login(tree.union2_chair)
-    response = client.post(reverse("innovation:step", args=[mine.pk, "withdraw"]), {"withdraw-withdrawn_on": iso(TODAY)})
+    response = client.post(reverse("innovation:step", args=[mine.pk, "withdraw"]),
+                           {"withdraw-withdrawn_on": iso(TODAY)})
     assert response.status_code == 404
     client.force_login(tree.town1_cadre)
-    response = client.post(reverse("innovation:step", args=[mine.pk, "withdraw"]), {"withdraw-withdrawn_on": iso(TODAY)})
+    response = client.post(reverse("innovation:step", args=[mine.pk, "withdraw"]),
+                           {"withdraw-withdrawn_on": iso(TODAY)})
     assert response.status_code == 302
     mine.refresh_from_db()
     assert mine.status == SuggestionStatus.WITHDRAWN
