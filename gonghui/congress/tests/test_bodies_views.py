@@ -53,6 +53,12 @@ PAGES = {
     "session_create": lambda b, s: reverse("congress:session_create", args=[b.pk]),
     "held": lambda b, s: reverse("congress:session_step", args=[s.pk, "held"]),
     "body_next": lambda b, s: reverse("congress:body_next", args=[b.pk]),
+    "body_end": lambda b, s: reverse("congress:body_end", args=[b.pk]),
+    "delegate_bulk": lambda b, s: reverse("congress:delegate_bulk", args=[b.pk]),
+    "delegate_edit": lambda b, s: reverse("congress:delegate_edit", args=[b.delegates.first().pk]),
+    "delegate_end": lambda b, s: reverse("congress:delegate_end", args=[b.delegates.first().pk]),
+    "session_votes": lambda b, s: reverse("congress:session_step", args=[s.pk, "papers"]),
+    "agenda_edit": lambda b, s: reverse("congress:agenda_edit", args=[s.agenda_items.first().pk]),
 }
 READ_ONLY = {"body_list", "session_list", "body_detail", "session_detail"}
 
