@@ -1,4 +1,4 @@
-"""Run the benchmarks: `python -m bench.run [--engine sqlite|postgresql|all] [--only search,pages,import,bargaining]`.
+"""Run the benchmarks: `python -m bench.run [--engine sqlite|postgresql|all] [--only GROUP,…]`.
 
 For each engine the parent process
 1. makes sure a district-scale dataset exists (SQLite: bench/data/district.sqlite3; PostgreSQL:
@@ -23,7 +23,7 @@ from pathlib import Path
 from .common import BENCH_DIR, DATA_DIR, RESULTS_DIR, format_table, machine, write_results
 
 ROOT = BENCH_DIR.parent
-GROUPS = ("search", "pages", "import", "bargaining")
+GROUPS = ("search", "pages", "import", "bargaining", "congress")
 SQLITE_PATH = DATA_DIR / "district.sqlite3"
 PG_HOST, PG_PORT = os.environ.get("BENCH_PG_HOST", "127.0.0.1"), int(os.environ.get("BENCH_PG_PORT", "5432"))
 PG_DB = os.environ.get("BENCH_PG_DB", "gonghui_bench")

@@ -35,6 +35,7 @@ December session is planned for.
 import bisect
 import datetime
 import random
+import time
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -921,9 +922,11 @@ def _chinese_number(n):
 def seed_congress(gen, *, on=ON) -> dict:
     """Plan and write the demo congresses for a generator whose orgs and enterprises are written.
     Returns the counts (kept in the seed's audit record)."""
+    started = time.monotonic()
     demo = CongressDemo(gen, on=on)
     demo.plan()
     counts = demo.write()
+    counts["seconds"] = round(time.monotonic() - started, 1)
     counts["as_of"] = on.isoformat()
     counts["database"] = connection.vendor
     return counts
