@@ -34,7 +34,7 @@ from gonghui.orgs.models import Industry, Org
 from .models import ADOPTED_OUTCOMES, Proposal, ProposalStatus, Satisfaction
 from .policies import VIEW
 from .rules import rules
-from .selectors.status import held_in, unionised_enterprises, year_bounds
+from .selectors.status import held_ids, unionised_enterprises, year_bounds
 
 ACCEPTED_STATUSES = (ProposalStatus.ACCEPTED, ProposalStatus.ASSIGNED, ProposalStatus.REPLIED,
                      ProposalStatus.ARCHIVED)
@@ -113,7 +113,7 @@ def enterprise_groups(user, year, action=VIEW):
     minimum = rules().congress_min_headcount
     return list(unionised_enterprises(user, action).order_by().values("town_id", "industry", "above_scale")
                 .annotate(enterprises=Count("pk"), congress_form=Count("pk", filter=Q(headcount__gte=minimum)),
-                          held=Count("pk", filter=held_in(year))))
+                          held=Count("pk", filter=Q(pk__in=held_ids(year)))))
 
 
 def proposal_groups(user, year, action=VIEW):

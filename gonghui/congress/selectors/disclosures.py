@@ -12,7 +12,7 @@ name the missing ones), one aggregate for the summary and one for the town menu.
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from gonghui.core.pagination import KeysetPage
@@ -39,11 +39,28 @@ def items_done(year):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def disclosure_queryset(user, filters: EnterpriseFilters, *, action=VIEW):
-    qs = filtered_enterprises(user, filters, action=action).annotate(done=items_done(filters.year))
+def _done_counts(year):
+    """(enterprise, items disclosed in year) rows, grouped in SQL."""
+    return (Disclosure.objects.filter(year=year, item__in=item_codes()).order_by().values("enterprise_id")
+            .annotate(n=Count("item", distinct=True)))
+
+
+def complete_ids(year):
+    """Uncorrelated: the enterprises that disclosed every item in `year` (evaluated once, hashed)."""
+    return _done_counts(year).filter(n__gte=len(item_codes())).values("enterprise_id")
+
+
+def listed_enterprises(user, filters: EnterpriseFilters, *, action=VIEW):
+    qs = filtered_enterprises(user, filters, action=action)
     if filters.missing:
-        qs = qs.filter(done__lt=len(item_codes()))
-    return qs.select_related("town", "union").order_by("pk")
+        qs = qs.exclude(pk__in=complete_ids(filters.year))
+    return qs
+
+
+def disclosure_queryset(user, filters: EnterpriseFilters, *, action=VIEW):
+    """The list's enterprises with `done` (a correlated count: for a page of rows)."""
+    return (listed_enterprises(user, filters, action=action).annotate(done=items_done(filters.year))
+            .select_related("town", "union").order_by("pk"))
 
 
 @dataclass
@@ -70,12 +87,15 @@ class DisclosureSummary:
 
 
 def disclosure_summary(user, filters: EnterpriseFilters) -> DisclosureSummary:
-    """One aggregate over the filtered enterprises (the "missing" filter aside)."""
+    """Two grouped queries over the filtered enterprises (the "missing" filter aside): how many
+    there are, and the items each disclosed (summed here: at most one row per enterprise)."""
     required = len(item_codes())
-    qs = filtered_enterprises(user, filters).order_by().annotate(done=items_done(filters.year))
-    sums = qs.aggregate(enterprises=Count("pk"), complete=Count("pk", filter=Q(done__gte=required)),
-                        items_done=Coalesce(Sum("done"), Value(0)))
-    summary = DisclosureSummary(year=filters.year, required=required, **sums)
+    listed = filtered_enterprises(user, filters).order_by()
+    summary = DisclosureSummary(year=filters.year, required=required,
+                                enterprises=listed.aggregate(n=Count("pk"))["n"])
+    for n in _done_counts(filters.year).filter(enterprise__in=listed.values("pk")).values_list("n", flat=True):
+        summary.items_done += n
+        summary.complete += n >= required
     return summary
 
 

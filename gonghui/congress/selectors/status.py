@@ -27,7 +27,7 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from gonghui.core.pagination import KeysetPage
@@ -75,12 +75,29 @@ def _sessions_held_in(year):
 
 
 def held_in(year):
-    """EXISTS: the enterprise held a congress (or all-staff meeting) in `year`."""
+    """EXISTS: the enterprise held a congress (or all-staff meeting) in `year` (per row: for a
+    page of rows; sets of rows use `held_ids`)."""
     return Exists(_sessions_held_in(year))
 
 
-def has_current_term():
-    return Exists(CongressBody.objects.filter(enterprise=OuterRef("pk"), status=BodyStatus.ACTIVE))
+# Uncorrelated id sets: `pk IN (SELECT …)` is evaluated once and hashed by PostgreSQL, where a
+# correlated EXISTS runs once per enterprise; over a district's 8,000 enterprises the correlated
+# plan is estimated so high that PostgreSQL JIT-compiles it on every request (see the docs).
+
+def held_ids(year):
+    start, end = year_bounds(year)
+    return (Session.objects.filter(status__in=HELD_STATUSES, held_on__gte=start, held_on__lte=end)
+            .values("body__enterprise_id"))
+
+
+def overdue_ids(year, today):
+    start, end = year_bounds(year)
+    return (Session.objects.filter(status=SessionStatus.HELD, held_on__gte=start, held_on__lte=end,
+                                   report_due_on__lt=today).values("body__enterprise_id"))
+
+
+def current_term_ids():
+    return CongressBody.objects.filter(status=BodyStatus.ACTIVE).values("enterprise_id")
 
 
 def current_body_id():
@@ -137,15 +154,20 @@ def filtered_enterprises(user, filters: EnterpriseFilters, *, action=VIEW, town=
     return qs
 
 
+def _held_filter(qs, filters):
+    if filters.held == HELD_YES:
+        return qs.filter(pk__in=held_ids(filters.year))
+    if filters.held == HELD_NO:
+        return qs.exclude(pk__in=held_ids(filters.year))
+    return qs
+
+
 def status_queryset(user, filters: EnterpriseFilters, *, action=VIEW, today=None):
     """The listed enterprises with their status columns, by primary key."""
     today = today or timezone.localdate()
     year = filters.year
     qs = filtered_enterprises(user, filters, action=action)
-    if filters.held == HELD_YES:
-        qs = qs.filter(held_in(year))
-    elif filters.held == HELD_NO:
-        qs = qs.filter(~held_in(year))
+    qs = _held_filter(qs, filters)
     return (qs.select_related("town", "union")
             .annotate(held=held_in(year), current_body_id=current_body_id(), last_held_on=last_held_on(year),
                       report_due_on=report_owed_due(year), report_overdue=report_overdue(year, today))
@@ -204,9 +226,9 @@ def status_summary(user, filters: EnterpriseFilters, *, towns: list[Org], action
     rows = (filtered_enterprises(user, filters, action=action, town=False).order_by().values("town_id")
             .annotate(enterprises=Count("pk"),
                       congress_form=Count("pk", filter=Q(headcount__gte=minimum)),
-                      current_term=Count("pk", filter=has_current_term()),
-                      held=Count("pk", filter=held_in(year)),
-                      reports_overdue=Count("pk", filter=report_overdue(year, today))))
+                      current_term=Count("pk", filter=Q(pk__in=current_term_ids())),
+                      held=Count("pk", filter=Q(pk__in=held_ids(year))),
+                      reports_overdue=Count("pk", filter=Q(pk__in=overdue_ids(year, today)))))
     by_id = {row.pop("town_id"): StatusCounts(**row) for row in rows}
     summary = StatusSummary(year=year)
     for town in towns:
@@ -239,6 +261,32 @@ def status_page(user, filters: EnterpriseFilters, *, count: int, after=None, siz
     rows = rows[:size]
     return KeysetPage(items=rows, next_after=rows[-1].pk if has_more else None, has_previous=bool(after),
                       count=count, count_capped=False)
+
+
+def export_rows(user, filters: EnterpriseFilters, *, action=VIEW, today=None):
+    """Every listed enterprise with the page's status attributes, for the export: the facts are
+    read in two grouped queries over the filtered set (sessions by enterprise, current terms)
+    instead of five correlated subqueries per enterprise, then attached while streaming."""
+    today = today or timezone.localdate()
+    start, end = year_bounds(filters.year)
+    listed = _held_filter(filtered_enterprises(user, filters, action=action), filters)
+    held_q = Q(status__in=HELD_STATUSES)
+    in_year = Q(held_on__gte=start, held_on__lte=end)
+    facts = {row["enterprise"]: row for row in (
+        Session.objects.filter(held_q, held_on__lte=end, body__enterprise__in=listed.values("pk")).order_by()
+        .values(enterprise=F("body__enterprise_id"))
+        .annotate(last=Max("held_on"), held_n=Count("pk", filter=in_year),
+                  owed=Min("report_due_on", filter=in_year & Q(status=SessionStatus.HELD))))}
+    bodies = dict(CongressBody.objects.filter(status=BodyStatus.ACTIVE, enterprise__in=listed.values("pk"))
+                  .values_list("enterprise_id", "pk"))
+    for enterprise in listed.select_related("town", "union").order_by("pk").iterator(chunk_size=1000):
+        fact = facts.get(enterprise.pk, {})
+        enterprise.held = bool(fact.get("held_n"))
+        enterprise.last_held_on = fact.get("last")
+        enterprise.report_due_on = fact.get("owed")
+        enterprise.report_overdue = enterprise.report_due_on is not None and enterprise.report_due_on < today
+        enterprise.current_body_id = bodies.get(enterprise.pk)
+        yield enterprise
 
 
 def must_hold_congress(enterprise) -> bool:
