@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.forms import FastSelect
 from gonghui.members.forms import DateInput, StyledFormMixin, org_label, set_model_options
@@ -32,7 +33,8 @@ class BodyFilterForm(_FilterMixin, StyledFormMixin, forms.Form):
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Enterprise or union")}))
     org = forms.ModelChoiceField(label=_("Organisation"), required=False, queryset=Org.objects.none(),
                                  empty_label=_("All my organisations"), widget=FastSelect)
-    kind = forms.ChoiceField(label=_("Form"), required=False, choices=[("", _("All forms"))] + BodyKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("congress form", "Form"), required=False,
+                             choices=[("", _("All forms"))] + BodyKind.choices)
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Any status"))] + BodyStatus.choices)
     ending_within = forms.IntegerField(label=_("Term ends within (days)"), required=False, min_value=0,
@@ -153,14 +155,14 @@ class DelegateBulkForm(StyledFormMixin, forms.Form):
 # --- sessions -------------------------------------------------------------------------------------
 
 class SessionForm(StyledFormMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=pgettext_lazy("congress session", "Title"), max_length=120)
     planned_on = forms.DateField(label=_("Planned for"), widget=DateInput())
     venue = forms.CharField(label=_("Venue"), required=False, max_length=120)
 
 
 class AgendaItemForm(StyledFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=AgendaKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=pgettext_lazy("agenda item", "Kind"), choices=AgendaKind.choices)
+    title = forms.CharField(label=pgettext_lazy("agenda item", "Title"), max_length=200)
     requires_vote = forms.BooleanField(label=_("Put to the vote"), required=False, initial=True)
 
 
