@@ -7,6 +7,7 @@ def wipe_demo_data():
     from gonghui.bargaining.models import StaffRequest, WageAgreement
     from gonghui.congress.models import CongressBody, Disclosure, Proposal, Session
     from gonghui.core.models import AuditEvent
+    from gonghui.innovation.models import Suggestion, TechProject
     from gonghui.members.models import Membership, Person, Transfer
     from gonghui.orgs.models import Enterprise, Org
 
@@ -14,7 +15,9 @@ def wipe_demo_data():
     # Congress: proposals protect their sessions and delegates, sessions their term (deleting a term
     # takes its delegates, a session its agenda, a proposal its co-signatures); all protect the org.
     congress = (Proposal, Session, CongressBody, Disclosure)
-    innovation = ()  # the innovation app's models go here (they protect orgs and people too)
+    # Innovation: suggestions and projects protect their orgs and enterprises (deleting them takes
+    # their scores, team members and milestones).
+    innovation = (Suggestion, TechProject)
     for model in (StaffRequest, WageAgreement, *congress, *innovation, Transfer, Membership, Person, Enterprise,
                   RoleAssignment, AuditEvent, Org, User):
         model.objects.all().delete()
