@@ -29,6 +29,17 @@ def next_working_day(day: datetime.date) -> datetime.date:
     return day
 
 
+def term_end(starts_on: datetime.date, years: int) -> datetime.date:
+    """The last day of a term of `years` years: the day before the anniversary. A term starting
+    on 29 February has its anniversary on 1 March of a common year, so it ends on 28 February."""
+    year = starts_on.year + years
+    try:
+        anniversary = starts_on.replace(year=year)
+    except ValueError:  # 29 February in a common year
+        anniversary = datetime.date(year, 3, 1)
+    return anniversary - datetime.timedelta(days=1)
+
+
 def papers_deadline(session_on: datetime.date) -> datetime.date:
     """The last day the papers may reach the delegates for a session on `session_on`."""
     return session_on - datetime.timedelta(days=rules().papers_days_before)

@@ -3,6 +3,7 @@ directly (the services of each area have their own tests); they satisfy the same
 
 import datetime
 
+from .deadlines import term_end
 from .models import BodyStatus, CongressBody, Delegate, DelegateCategory, Session, SessionStatus
 from .rules import body_kind_for, delegate_quota
 
@@ -14,7 +15,7 @@ def congress_body(*, org, enterprise=None, headcount=None, starts_on=datetime.da
     return CongressBody.objects.create(
         org=org, enterprise=enterprise, kind=body_kind_for(headcount), term_number=term_number,
         term_years=term_years, term_starts_on=starts_on,
-        term_ends_on=starts_on.replace(year=starts_on.year + term_years) - datetime.timedelta(days=1),
+        term_ends_on=term_end(starts_on, term_years),
         headcount=headcount, delegate_quota=delegate_quota(headcount), status=status)
 
 

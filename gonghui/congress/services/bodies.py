@@ -26,6 +26,7 @@ from gonghui.core.policies import require
 from gonghui.members.models import Membership
 
 from .. import rules as congress_rules
+from ..deadlines import term_end
 from ..models import BodyKind, BodyStatus, CongressBody, Delegate, DelegateCategory, SessionStatus
 from ..policies import CHANGE
 
@@ -37,17 +38,6 @@ MAX_BULK_LINES = 500
 
 def today():
     return timezone.localdate()
-
-
-def term_end(starts_on: datetime.date, years: int) -> datetime.date:
-    """The last day of a term of `years` years: the day before the anniversary. A term starting
-    on 29 February has its anniversary on 1 March of a common year, so it ends on 28 February."""
-    year = starts_on.year + years
-    try:
-        anniversary = starts_on.replace(year=year)
-    except ValueError:  # 29 February in a common year
-        anniversary = datetime.date(year, 3, 1)
-    return anniversary - datetime.timedelta(days=1)
 
 
 def wrong_status(message):
