@@ -144,7 +144,7 @@ def write_disclosures(target, qs, *, year, last) -> int:
     latest day it was disclosed in the year (blank when missing)."""
     industries = _industries()
     words = _Words()
-    items = list(disclosure_items())
+    items = [(code, str(label)) for code, label in disclosure_items()]  # translated once, not per row
     headers = [_("Enterprise"), _("Town"), _("Union"), _("Industry"), _("Above designated size"),
                _("Items disclosed"), _("Items required"), _("Missing items"), *[str(label) for _c, label in items]]
     rows = 0
@@ -153,7 +153,7 @@ def write_disclosures(target, qs, *, year, last) -> int:
                            widths=[36, 18, 24, 18, 10, 10, 10, 40, *[14] * len(items)])
         for row in qs.iterator(chunk_size=1000):
             days = [last.get((row.pk, code)) for code, _label in items]
-            missing = "、".join(str(label) for (code, label), day in zip(items, days, strict=True) if day is None)
+            missing = "、".join(label for (_code, label), day in zip(items, days, strict=True) if day is None)
             done = sum(1 for day in days if day is not None)
             sheet.append([row.name, row.town.name, row.union.name, industries.get(row.industry, row.industry),
                           words.yes_no(row.above_scale), done, len(items), missing, *days])
