@@ -47,6 +47,9 @@ from ..rules import rules
 # Sessions a proposal may be tabled for: one still to come, or one held and not yet reported.
 PROPOSAL_SESSION_STATUSES = (SessionStatus.PLANNED, SessionStatus.HELD)
 MAX_BENEFIT = Decimal("999999999999.99")  # the column's 14 digits, 2 after the point
+# The co-signers' names in the audit trail (not the m2m field's name: the history would read the
+# names as record ids).
+COSIGNER_KEY = "cosigner_names"
 TEXT_LIMITS = {"title": 120, "reasons": 5000, "suggestions": 5000, "review_reason": 2000, "reply": 5000,
                "department": 80, "extension_reason": 200}
 
@@ -225,7 +228,7 @@ def draft_proposal(*, actor, body: CongressBody, data: ProposalInput) -> Proposa
     proposal.cosigners.set(data.cosigners)
     recorded = {k: v for k, v in audit.snapshot(proposal).items() if v not in (None, "", False, 0)}
     audit.record(actor=actor, action="congress.proposal_draft", obj=proposal, org=proposal.org,
-                 after={**recorded, "cosigners": _names(data.cosigners)})
+                 after={**recorded, COSIGNER_KEY: _names(data.cosigners)})
     return proposal
 
 
@@ -242,8 +245,8 @@ def update_proposal(*, actor, proposal, data: ProposalInput) -> Proposal:
     after_cosigners = _names(data.cosigners)
     changed = after_cosigners != before_cosigners
     return _save_with_audit(actor=actor, proposal=proposal, before=before, action="congress.proposal_update",
-                            extra_before={"cosigners": before_cosigners} if changed else None,
-                            extra_after={"cosigners": after_cosigners} if changed else None)
+                            extra_before={COSIGNER_KEY: before_cosigners} if changed else None,
+                            extra_after={COSIGNER_KEY: after_cosigners} if changed else None)
 
 
 # --- submission and review ----------------------------------------------------------------------
@@ -273,7 +276,7 @@ def submit_proposal(*, actor, proposal, submitted_on: datetime.date, one_issue: 
     before = audit.snapshot(proposal)
     proposal.submitted_on, proposal.status = submitted_on, ProposalStatus.SUBMITTED
     return _save_with_audit(actor=actor, proposal=proposal, before=before, action="congress.proposal_submit",
-                            extra_after={"cosigners": _names(cosigners)})
+                            extra_after={COSIGNER_KEY: _names(cosigners)})
 
 
 def _check_review_date(proposal, reviewed_on):

@@ -62,7 +62,7 @@ def test_draft_is_audited_with_cosigners(world):
     proposal = at(world, ProposalStatus.DRAFT)
     event = AuditEvent.objects.get(action="congress.proposal_draft")
     assert event.object_id == str(proposal.pk) and event.org_id == world.union1.pk
-    assert event.after["cosigners"] == "; ".join(sorted(d.name for d in world.seated[1:3]))
+    assert event.after["cosigner_names"] == "; ".join(sorted(d.name for d in world.seated[1:3]))
     assert proposal.status == ProposalStatus.DRAFT and proposal.number == ""
 
 
@@ -187,7 +187,7 @@ def test_draft_edit_changes_cosigners_and_keeps_them_in_the_history(world):
     assert proposal.title == "改为：增设夜班食堂"
     assert set(proposal.cosigners.all()) == {world.seated[3], world.seated[4]}
     event = AuditEvent.objects.get(action="congress.proposal_update")
-    assert event.before["cosigners"] == world.seated[1].name
+    assert event.before["cosigner_names"] == world.seated[1].name
     assert event.before["title"] == "增设二车间夜班食堂"
 
 

@@ -208,7 +208,12 @@ def test_detail_shows_history_cosigners_and_dates(client, world):
     assert [row.day for row in response.context["dates"]] == [
         datetime.date(2026, 3, 2), datetime.date(2026, 3, 5), datetime.date(2026, 3, 6), datetime.date(2026, 5, 6),
         datetime.date(2026, 4, 20)]
-    assert [e.action for e in response.context["history"]][0] == "congress.proposal_reply"
+    history = response.context["history"]
+    assert [e.action for e in history][0] == "congress.proposal_reply"
+    drafted = next(e for e in history if e.action == "congress.proposal_draft")
+    shown = {row.key: row.after for row in drafted.changes}
+    assert shown["proposer_id"] == world.roll[0].name  # names, not record ids
+    assert shown["cosigner_names"] == f"{world.roll[1].name}; {world.roll[2].name}"
     assert response.context["actions"].rate and response.context["actions"].benefit
 
 

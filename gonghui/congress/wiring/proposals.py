@@ -5,7 +5,12 @@ from django.utils.translation import pgettext_lazy
 
 
 def ready():
-    from gonghui.core.audit_labels import register_action_labels, register_field_labels, register_object_labels
+    from gonghui.core.audit_labels import (
+        register_action_labels,
+        register_field_labels,
+        register_name_fields,
+        register_object_labels,
+    )
     from gonghui.core.dashboard import register_due_source
 
     from ..selectors.proposals import due_summary
@@ -24,7 +29,10 @@ def ready():
         "congress.proposal_benefit": pgettext_lazy("audit action", "Proposal benefit recorded"),
         "congress.proposal_export": pgettext_lazy("audit action", "Proposals exported"),
     }, group=_("Workers' congresses and proposals"))
-    register_field_labels("congress.Proposal", {"cosigners": _("co-signing delegates"), "reopened": _("reopened")})
+    register_field_labels("congress.Proposal", {"cosigner_names": _("co-signing delegates"),
+                                                "reopened": _("reopened")})
+    # Ids in a proposal's trail shown by name: the proposer (a delegate) and the session.
+    register_name_fields({"congress.Delegate": "name", "congress.Session": "title"})
     register_object_labels({"congress.ProposalExport": _("Proposal export")})
     register_field_labels("congress.ProposalExport", {"rows": _("rows exported"), "filters": _("filters")})
     register_due_source(due_summary)
