@@ -249,3 +249,11 @@ def test_list_export_needs_the_export_right(client, disclosed):
     for user in (disclosed.member_user, disclosed.outsider):
         client.force_login(user)
         assert client.get(reverse("congress:disclosure_export")).status_code == 403
+
+
+@pytest.mark.parametrize("year, expected", [(2025, D(2025, 12, 31)), (2028, D(2028, 2, 29)), (2029, None)])
+def test_the_form_proposes_a_day_of_the_year(year, expected):
+    from gonghui.congress.views.disclosures import default_day
+
+    assert default_day(year, D(2028, 2, 29)) == expected
+    assert default_day(2027, D(2028, 2, 29)) == D(2027, 12, 31)   # no 29 February in 2027

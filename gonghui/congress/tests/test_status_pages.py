@@ -223,3 +223,10 @@ def test_export_needs_the_export_right(client, places):
     client.force_login(places.town1_cadre)
     assert client.get(url, {"town": places.town2.pk}).status_code == 404
     assert not AuditEvent.objects.filter(action="congress.export_status").exists()
+
+
+def test_export_with_unreadable_filters_goes_back_to_the_list(client, places):
+    client.force_login(places.district_staff)
+    response = client.get(reverse("congress:status_export"), {"year": "abc"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("congress:status"))
+    assert not AuditEvent.objects.filter(action="congress.export_status").exists()

@@ -3,6 +3,8 @@ enterprise's yearly checklist (record a disclosure, its history) and deleting a 
 Thin: fetch through the scope (404 for hidden and missing alike), check the action, call one
 service or selector."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -70,6 +72,13 @@ def _enterprise_or_404(user, enterprise_id):
     return enterprise
 
 
+def default_day(year, today):
+    """The date the form proposes: today in the current year, 31 December in a past one."""
+    if year < today.year:
+        return datetime.date(year, 12, 31)
+    return today if year == today.year else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def disclosure_checklist(request, enterprise_id, year):
@@ -80,8 +89,7 @@ def disclosure_checklist(request, enterprise_id, year):
     enterprise = _enterprise_or_404(user, enterprise_id)
     may_change = can_change(user, enterprise.union)
     today = timezone.localdate()
-    form = DisclosureForm(request.POST or None, initial={"disclosed_on": min(today, today.replace(year=year))
-                                                          if year <= today.year else None})
+    form = DisclosureForm(request.POST or None, initial={"disclosed_on": default_day(year, today)})
     if request.method == "POST":
         require(user, CHANGE, enterprise.union)
         if form.is_valid():
