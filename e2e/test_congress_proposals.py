@@ -136,3 +136,4 @@ def test_draft_to_archive(page_for, screenshot_dir, width):
     page.wait_for_load_state("networkidle")
     assert page.locator(f"a[href='/congress/proposals/{proposal.pk}/']").count() == 1
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    page.screenshot(path=str(screenshot_dir / f"congress-proposal-list-{width}.png"), full_page=True)
