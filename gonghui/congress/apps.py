@@ -9,7 +9,8 @@ class CongressConfig(AppConfig):
 
     def ready(self):
         # Each area registers its own audit labels, due-soon sources and calendar hooks.
-        from .wiring import bodies, proposals
+        from .wiring import bodies, proposals, status
 
         bodies.ready()
         proposals.ready()
+        status.ready()
