@@ -88,12 +88,16 @@ def _draft_form(request, body, *, initial=None):
     return forms.ProposalForm(initial=initial, **kwargs)
 
 
-def body_url(body):
-    """The congress term's page, once that area provides it."""
+def _page_of(name, pk):
+    """The page of a congress term or session (the bodies area's pages), when it exists."""
     try:
-        return reverse("congress:body_detail", args=[body.pk])
+        return reverse(name, args=[pk])
     except NoReverseMatch:
         return None
+
+
+def body_url(body):
+    return _page_of("congress:body_detail", body.pk)
 
 
 @login_required
@@ -158,6 +162,7 @@ def proposal_detail(request, pk):
         "badge": selectors.badge(proposal),
         "actions": selectors.proposal_actions(request.user, proposal),
         "dates": selectors.timeline(proposal, today), "body_url": body_url(proposal.body),
+        "session_url": _page_of("congress:session_detail", proposal.session_id) if proposal.session_id else None,
         "late": selectors.reply_late(proposal), "adopted": selectors.is_adopted(proposal),
         "history": history_for(request.user, proposal), "cosigners_min": rules().cosigners_min,
     })
