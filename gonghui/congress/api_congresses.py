@@ -220,7 +220,9 @@ class HeldIn(Schema):
     held_on: datetime.date
     present: Count_
     entitled: int | None = Field(None, ge=1, le=MAX_COUNT,
-                                 description="Default: delegates on the roll that day (staff for all-staff).")
+                                 description="Default: delegates on the roll that day (staff for all-staff); "
+                                             "for a congress never fewer than that roll (400 "
+                                             "`entitled_below_roll`).")
     resolutions: Text(10000) = ""
     papers_late_reason: Text(200) = Field("", description="Required when the papers were not sent 7 days before.")
 

@@ -61,6 +61,20 @@ def _require_current(body):
 
 # --- terms ----------------------------------------------------------------------------------------
 
+# Terms start no earlier than this, and at most `TERM_START_AHEAD` after today: a date beyond
+# either is a typing error (and a start near year 9999 has no representable end date).
+EARLIEST_TERM_START = datetime.date(1950, 1, 1)
+TERM_START_AHEAD = datetime.timedelta(days=366)
+
+
+def check_term_start(term_starts_on):
+    latest = today() + TERM_START_AHEAD
+    if term_starts_on is None or not EARLIEST_TERM_START <= term_starts_on <= latest:
+        raise DomainError(_("A term starts between %(earliest)s and %(latest)s (at most a year ahead).")
+                          % {"earliest": EARLIEST_TERM_START.isoformat(), "latest": latest.isoformat()},
+                          code="date_range", field="term_starts_on")
+
+
 def check_term(*, headcount, term_years):
     if headcount is None or headcount < 1:
         raise DomainError(_("Give the number of staff (at least 1)."), code="headcount_required", field="headcount")
@@ -90,6 +104,7 @@ def constitute_body(*, actor, enterprise, term_starts_on, term_years, headcount=
     require(actor, CHANGE, org)
     headcount = enterprise.headcount if headcount is None else headcount
     check_term(headcount=headcount, term_years=term_years)
+    check_term_start(term_starts_on)
     expected = congress_rules.body_kind_for(headcount)
     if kind and kind != expected:
         raise DomainError(_("With %(n)s staff the form is “%(form)s” (a workers' congress from %(min)s staff).")
@@ -167,15 +182,24 @@ def current_delegates(body, on=None):
     return qs.filter(elected_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
 
 
-def check_manager_share(body, *, field="category"):
-    """Managers ≤ 20% of the current non-substitute delegates of a congress (after the change)."""
+def seated_managers(body) -> int:
+    """Managers among the current non-substitute delegates (taken before a change of the roll)."""
+    return current_delegates(body).filter(category=DelegateCategory.MANAGER).count()
+
+
+def check_manager_share(body, *, managers_before, field="category"):
+    """Managers ≤ 20% of the current non-substitute delegates of a congress (after the change).
+
+    Only a change that seats more managers is refused: a roll pushed over the share by departures
+    (never refused) must still take front-line workers one by one, name corrections and the like,
+    or it could never be brought back under the limit through the pages."""
     if body.kind != BodyKind.CONGRESS:
         return
     roll = current_delegates(body)
     total = roll.count()
     managers = roll.filter(category=DelegateCategory.MANAGER).count()
     allowed = congress_rules.managers_allowed(total)
-    if managers > allowed:
+    if managers > allowed and managers > managers_before:
         raise DomainError(
             _("Managers would be %(managers)s of %(total)s delegates; at most %(allowed)s (%(pct)s%%) are allowed. "
               "Add front-line workers or technicians first, or record this delegate in another category.")
@@ -242,8 +266,9 @@ def add_delegate(*, actor, body, data: DelegateInput) -> Delegate:
     require(actor, CHANGE, body.org)
     body = _locked(body)
     _require_current(body)
+    managers_before = seated_managers(body)
     delegate = _new_delegate(body, data)
-    check_manager_share(body)
+    check_manager_share(body, managers_before=managers_before)
     audit.record(actor=actor, action="congress.delegate_add", obj=delegate, org=body.org,
                  after={k: v for k, v in audit.snapshot(delegate).items() if v not in (None, "", False)})
     return delegate
@@ -258,13 +283,14 @@ def update_delegate(*, actor, delegate, name, category, group, elected_on) -> De
     if delegate.ended_on is not None:
         raise wrong_status(_("This delegate has left the roll; an ended entry is not edited."))
     before = audit.snapshot(delegate)
+    managers_before = seated_managers(body)
     if not (name or "").strip():
         raise DomainError(_("Give the delegate's name."), code="name_required", field="name")
     _check_delegate_dates(body, elected_on)
     delegate.name, delegate.category, delegate.group = name.strip()[:64], category, (group or "").strip()[:60]
     delegate.elected_on = elected_on
     _save_delegate(delegate)
-    check_manager_share(body)
+    check_manager_share(body, managers_before=managers_before)
     old, new = audit.changed(before, audit.snapshot(delegate))
     if new:
         audit.record(actor=actor, action="congress.delegate_edit", obj=delegate, org=delegate.org, before=old,
@@ -305,9 +331,10 @@ def promote_substitute(*, actor, delegate) -> Delegate:
     delegate = lock_one(Delegate, delegate.pk)
     if not delegate.is_substitute or delegate.ended_on is not None:
         raise wrong_status(_("Only a current substitute can be promoted."))
+    managers_before = seated_managers(body)
     delegate.is_substitute = False
     delegate.save(update_fields=["is_substitute"])
-    check_manager_share(body)
+    check_manager_share(body, managers_before=managers_before)
     audit.record(actor=actor, action="congress.delegate_promote", obj=delegate, org=delegate.org,
                  before={"is_substitute": True}, after={"is_substitute": False})
     return delegate
@@ -368,8 +395,9 @@ def add_delegates(*, actor, body, rows: list[DelegateInput]) -> list[Delegate]:
     require(actor, CHANGE, body.org)
     body = _locked(body)
     _require_current(body)
+    managers_before = seated_managers(body)
     created = [_new_delegate(body, row) for row in rows]
-    check_manager_share(body, field="lines")
+    check_manager_share(body, managers_before=managers_before, field="lines")
     audit.record(actor=actor, action="congress.delegate_bulk_add", obj=body, org=body.org,
                  after={"delegates": "; ".join(d.name for d in created), "count": len(created)})
     return created

@@ -245,6 +245,16 @@ def papers_problem(session, held_on) -> str:
                                             "days": congress_rules.rules().papers_days_before}
 
 
+def _check_entitled_not_below_roll(body, entitled, on_roll):
+    """A congress's entitled number may exceed its roll (a roll not fully kept in the system) but
+    never fall below the delegates seated that day: the quorum and "> half of ALL" are counted
+    against it, so a smaller number would let an inquorate session pass its motions."""
+    if body.kind == BodyKind.CONGRESS and entitled < on_roll:
+        raise DomainError(_("%(entitled)s entitled to attend is fewer than the %(seated)s delegates on the roll that "
+                            "day; the quorum and the majority are counted against all of them.")
+                          % {"entitled": entitled, "seated": on_roll}, code="entitled_below_roll", field="entitled")
+
+
 @transaction.atomic
 def record_held(*, actor, session, held_on, present, entitled=None, resolutions="",
                 papers_late_reason="") -> Session:
@@ -267,7 +277,9 @@ def record_held(*, actor, session, held_on, present, entitled=None, resolutions=
     if late and not reason:
         raise DomainError(late + " " + _("Give the reason the papers were late to record the session as held."),
                           code="papers_late", field="papers_late_reason")
-    entitled = default_entitled(session, held_on) if entitled is None else entitled
+    on_roll = default_entitled(session, held_on)
+    entitled = on_roll if entitled is None else entitled
+    _check_entitled_not_below_roll(body, entitled, on_roll)
     if entitled < 1:
         raise DomainError(_("No one is entitled to attend: add the delegates to the roll first."),
                           code="no_delegates", field="entitled")

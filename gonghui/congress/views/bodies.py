@@ -179,6 +179,16 @@ def body_end(request, pk):
         "body": body, "form": form, "title": _("End the term"), "danger": True})
 
 
+def _next_term_start(body):
+    """The day after the current term ends, when that is not in the past nor beyond the year
+    ahead a term may be constituted for (an early re-election starts today)."""
+    import datetime
+
+    today = selectors.today()
+    after_term = body.term_ends_on + datetime.timedelta(days=1)
+    return after_term if today <= after_term <= today + services.TERM_START_AHEAD else today
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def body_next(request, pk):
@@ -195,7 +205,7 @@ def body_next(request, pk):
                 return redirect("congress:body_detail", pk=created.pk)
     else:
         form = forms.BodyForm(initial={"headcount": body.enterprise.headcount or body.headcount,
-                                       "term_starts_on": max(body.term_ends_on, selectors.today())})
+                                       "term_starts_on": _next_term_start(body)})
     return render(request, "congress/body_form.html", {
         "enterprise": body.enterprise, "form": form, "previous": body, "preview": _form_preview(_headcount_of(form)),
     })
