@@ -388,6 +388,21 @@ def parse_delegate_lines(text, *, elected_on) -> list[DelegateInput]:
     return rows
 
 
+def _check_no_repeats(body, rows):
+    """A name already on the current roll in the same delegation, or twice in the list, is a list
+    pasted twice (or a double submit), which would silently double the roll against the quota.
+    Namesakes in different delegations pass; a true namesake in the same one is added singly."""
+    on_roll = set(body.delegates.filter(ended_on__isnull=True).values_list("name", "group"))
+    seen = set()
+    for row in rows:
+        key = (row.name, row.group)
+        if key in on_roll or key in seen:
+            raise DomainError(_("%(name)s (%(group)s) is already on the roll or twice in the list; nothing was added. "
+                                "Add a namesake in the same delegation on its own.")
+                              % {"name": row.name, "group": row.group or "—"}, code="duplicate", field="lines")
+        seen.add(key)
+
+
 @transaction.atomic
 def add_delegates(*, actor, body, rows: list[DelegateInput]) -> list[Delegate]:
     """Several delegates at once (a pasted list): all or none. The managers' share is checked on
@@ -395,6 +410,7 @@ def add_delegates(*, actor, body, rows: list[DelegateInput]) -> list[Delegate]:
     require(actor, CHANGE, body.org)
     body = _locked(body)
     _require_current(body)
+    _check_no_repeats(body, rows)
     managers_before = seated_managers(body)
     created = [_new_delegate(body, row) for row in rows]
     check_manager_share(body, managers_before=managers_before, field="lines")

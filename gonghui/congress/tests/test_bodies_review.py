@@ -121,3 +121,27 @@ def test_a_pasted_list_without_managers_is_taken_by_a_roll_over_the_share(tree, 
         services.add_delegates(actor=tree.union1_chair, body=over_share, rows=with_manager)
     assert err.value.code == "manager_share"
     assert not over_share.delegates.filter(name__in=["一线乙", "经理"]).exists()
+
+
+# --- a list pasted twice ------------------------------------------------------------------------------
+
+def test_a_list_pasted_twice_does_not_double_the_roll(tree):
+    body = congress_body(org=tree.union1, headcount=150)
+    text = "张三，一线职工，一团\n李四，技术人员，一团"
+    rows = services.parse_delegate_lines(text, elected_on=D(2026, 1, 6))
+    services.add_delegates(actor=tree.union1_chair, body=body, rows=rows)
+    with pytest.raises(DomainError) as err:
+        services.add_delegates(actor=tree.union1_chair, body=body, rows=rows)
+    assert (err.value.code, err.value.field) == ("duplicate", "lines")
+    assert "张三 (一团)" in err.value.text
+    assert body.delegates.count() == 2
+
+
+def test_a_name_twice_in_one_list_is_refused_but_namesakes_in_other_delegations_pass(tree):
+    body = congress_body(org=tree.union1, headcount=150)
+    twice = services.parse_delegate_lines("王五，一线职工，一团\n王五，一线职工，一团", elected_on=D(2026, 1, 6))
+    with pytest.raises(DomainError):
+        services.add_delegates(actor=tree.union1_chair, body=body, rows=twice)
+    assert not body.delegates.exists()
+    namesakes = services.parse_delegate_lines("王五，一线职工，一团\n王五，一线职工，二团", elected_on=D(2026, 1, 6))
+    assert len(services.add_delegates(actor=tree.union1_chair, body=body, rows=namesakes)) == 2
