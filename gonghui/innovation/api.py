@@ -335,14 +335,15 @@ def project_out(user, project):
     milestones = list(p.milestones.all())
     p.milestones_total = len(milestones)
     p.milestones_done = sum(1 for m in milestones if m.done_on)
-    p.has_overdue = any(m.is_overdue(today) for m in milestones)
+    overdue = {m.pk for m in milestones if p.is_open and m.is_overdue(today)}
+    p.has_overdue = bool(overdue)
     return {
         **project_row(p), "goal": p.goal, "result": p.result, "abandoned_on": p.abandoned_on,
         "abandon_reason": p.abandon_reason,
         "team": [{"name": m.name, "person": m.person_id, "role": m.role, "is_leader": m.is_leader}
                  for m in p.team.all()],
         "milestone_list": [{"id": m.pk, "title": m.title, "due_on": m.due_on, "done_on": m.done_on, "note": m.note,
-                            "overdue": m.is_overdue(today)} for m in milestones],
+                            "overdue": m.pk in overdue} for m in milestones],
         "actions": vars(policies.project_actions(user, p)),
     }
 

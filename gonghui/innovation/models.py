@@ -260,6 +260,11 @@ class TechProject(InnovationRecord):
     def __str__(self):
         return self.title
 
+    @property
+    def is_open(self):
+        """Planned or in progress: only an open project's milestones can be overdue."""
+        return self.status in OPEN_PROJECT_STATUSES
+
 
 class TeamMember(models.Model):
     project = models.ForeignKey(TechProject, on_delete=models.CASCADE, related_name="team")

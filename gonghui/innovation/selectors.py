@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 
 from gonghui.core.pagination import keyset_page
@@ -12,8 +12,8 @@ from gonghui.orgs.models import Enterprise, Org, OrgLevel
 
 from .models import (
     ADOPTED_STATUSES,
+    OPEN_PROJECT_STATUSES,
     Milestone,
-    ProjectStatus,
     Suggestion,
     SuggestionStatus,
     TechProject,
@@ -127,16 +127,22 @@ def filtered_projects(user, filters: ProjectFilters, *, on=None):
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(enterprise__name__icontains=q))
     if filters.overdue:
-        qs = qs.filter(status__in=(ProjectStatus.PLANNED, ProjectStatus.IN_PROGRESS)).filter(
-            Exists(overdue_milestones(on)))
+        qs = qs.filter(status__in=OPEN_PROJECT_STATUSES).filter(Exists(overdue_milestones(on)))
     return qs
+
+
+def has_overdue(on=None):
+    """The row's flag, the same rule as the `overdue` filter: a completed or abandoned project's
+    open milestones are not overdue (the project will never reach them)."""
+    return Case(When(status__in=OPEN_PROJECT_STATUSES, then=Exists(overdue_milestones(on))),
+                default=Value(False), output_field=BooleanField())
 
 
 def project_rows(on=None):
     return (TechProject.objects.select_related("org", "enterprise")
             .annotate(milestones_total=Count("milestones", distinct=True),
                       milestones_done=Count("milestones", filter=Q(milestones__done_on__isnull=False), distinct=True),
-                      has_overdue=Exists(overdue_milestones(on))))
+                      has_overdue=has_overdue(on)))
 
 
 def project_page(user, filters: ProjectFilters, *, after=None, on=None):

@@ -144,12 +144,14 @@ def _names(values, field, label, *, limit=400):
     return names, joined
 
 
-def _saved(*, actor, record, before, action, extra=None):
+def _saved(*, actor, record, before, action, extra=None, extra_before=None):
     record.full_clean()
     record.save()
     old, new = audit.changed(before, audit.snapshot(record))
     if extra:
         new = {**new, **extra}
+    if extra_before:
+        old = {**old, **extra_before}
     audit.record(actor=actor, action=action, obj=record, org=record.org, before=old, after=new)
     return record
 
@@ -228,7 +230,8 @@ def check_scores(scores: dict) -> list[SuggestionScore]:
         if value is None or value == "":
             raise DomainError(_("Give the points for “%(label)s”.") % {"label": criterion.label},
                               code="score_missing", field=field)
-        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdecimal():
             raise DomainError(_("“%(label)s”: points are a whole number from 0 to %(max)s.")
                               % {"label": criterion.label, "max": criterion.max_points}, code="score_range",
                               field=field)
@@ -258,6 +261,8 @@ def evaluate_suggestion(*, actor, suggestion, scores: dict, evaluated_on, evalua
     if not _names_list:
         raise DomainError(_("Name the evaluators."), code="required", field="evaluators")
     before = audit.snapshot(suggestion)
+    # A re-evaluation deletes the scores it replaces: the trail keeps them.
+    replaced = _scores_text(suggestion.scores.all())
     total = sum(r.points for r in rows)
     suggestion.scores.all().delete()
     for row in rows:
@@ -268,7 +273,11 @@ def evaluate_suggestion(*, actor, suggestion, scores: dict, evaluated_on, evalua
     suggestion.evaluation_comments = _text(comments, "comments", _("The comments"), required=False, limit=5000)
     suggestion.status = SuggestionStatus.EVALUATED
     return _saved(actor=actor, record=suggestion, before=before, action="innovation.evaluate",
-                  extra={"scores": "; ".join(f"{r.label} {r.points}/{r.max_points}" for r in rows)})
+                  extra={"scores": _scores_text(rows)}, extra_before={"scores": replaced} if replaced else None)
+
+
+def _scores_text(rows):
+    return "; ".join(f"{r.label} {r.points}/{r.max_points}" for r in rows)
 
 
 @transaction.atomic
@@ -473,7 +482,9 @@ def add_milestone(*, actor, project, title, due_on, note="") -> Milestone:
     _require_status(project, *OPEN_PROJECT_STATUSES)
     if due_on is None:
         raise DomainError(_("The due date is required."), code="required", field="due_on")
-    _not_before(due_on, project.started_on or project.created_at.date(), "due_on",
+    # created_at is stored in UTC: its local date, or a project created before 08:00 in Shanghai
+    # would accept a milestone due the day before it was recorded.
+    _not_before(due_on, project.started_on or timezone.localdate(project.created_at), "due_on",
                 _("The milestone is due before the project started."))
     if due_on > project.planned_end_on:
         raise DomainError(_("The milestone is due after the project's planned end (%(date)s).")
@@ -501,12 +512,13 @@ def complete_milestone(*, actor, project, milestone_id, done_on, note=None) -> M
     _not_future(done_on, "done_on", _("The date it was done"))
     _not_before(done_on, project.started_on, "done_on",
                 _("The milestone is done before the project started (%(date)s).") % {"date": project.started_on})
+    before = {"milestone": milestone.title, "done_on": None, "note": milestone.note}
     milestone.done_on = done_on
     if note is not None:
         milestone.note = _text(note, "note", _("The note"), required=False, limit=400)
     milestone.save(update_fields=["done_on", "note"])
-    audit.record(actor=actor, action="innovation.milestone_done", obj=project, org=project.org,
-                 after={"milestone": milestone.title, "done_on": done_on.isoformat(),
+    audit.record(actor=actor, action="innovation.milestone_done", obj=project, org=project.org, before=before,
+                 after={"milestone": milestone.title, "done_on": done_on.isoformat(), "note": milestone.note,
                         "late": done_on > milestone.due_on})
     return milestone
 

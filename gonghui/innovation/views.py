@@ -86,9 +86,10 @@ def suggestion_create(request):
         return render(request, "innovation/suggestion_form.html", context)
     member_q = _search_text(data.get("member_q"), 32)
     candidates = selectors.member_candidates(org, member_q)
-    posted_person = data.get("submitter_person")
-    if posted_person and posted_person.isdigit() and int(posted_person) not in {pid for pid, _n in candidates}:
-        person = selectors.live_member(org, int(posted_person))
+    # parse_after: a positive id or None ("²".isdigit() is True, yet int("²") fails).
+    posted_person = parse_after(data.get("submitter_person"))
+    if posted_person and posted_person not in {pid for pid, _n in candidates}:
+        person = selectors.live_member(org, posted_person)
         if person is not None:
             candidates = [(person.pk, person.name), *candidates]
     enterprises = selectors.union_enterprises(org)
@@ -267,7 +268,7 @@ def _render_project(request, project, bound=None, status=200):
     step_forms = _step_forms(PROJECT_STEPS, actions, p, bound)
     done_form = step_forms.pop("done", None)
     done_error_for = bound[1].data.get("done-milestone") if bound and bound[0] == "done" else None
-    rows = [{"m": m, "overdue": m.is_overdue(today),
+    rows = [{"m": m, "overdue": p.is_open and m.is_overdue(today),
              "form": (done_form if done_error_for == str(m.pk) else
                       forms.MilestoneDoneForm(initial={"milestone": m.pk, "done_on": today}, prefix="done"))
              if done_form is not None and m.done_on is None else None} for m in milestones]
