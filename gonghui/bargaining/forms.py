@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.forms import FastSelect
 from gonghui.core.uploads import DocumentField, extension_of
@@ -66,7 +67,7 @@ class OfferForm(StyledFormMixin, forms.Form):
     """Step 2: the written offer (要约书). The enterprises covered come from the coverage table
     (`parse_coverage`)."""
 
-    title = forms.CharField(label=_("Title"), max_length=120,
+    title = forms.CharField(label=pgettext_lazy("wage agreement", "Title"), max_length=120,
                             help_text=_("E.g. 2027 wage agreement of Zhejiang Example Textiles"))
     employer_party = forms.CharField(label=_("Employer party"), max_length=120,
                                      help_text=_("The enterprise, or the employers' organisation for an area or "
@@ -91,7 +92,7 @@ class OfferForm(StyledFormMixin, forms.Form):
 
 
 class EditOfferForm(StyledFormMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=pgettext_lazy("wage agreement", "Title"), max_length=120)
     employer_party = forms.CharField(label=_("Employer party"), max_length=120)
     offer_points = forms.CharField(label=_("Main points of the offer"), required=False, max_length=4000,
                                    widget=forms.Textarea(attrs={"rows": 3}))

@@ -105,7 +105,7 @@ class WageAgreement(ScopedModel):
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="wage_agreements",
                             verbose_name=_("union party"))
-    kind = models.CharField(_("kind"), max_length=8, choices=AgreementKind.choices)
+    kind = models.CharField(pgettext_lazy("wage agreement", "kind"), max_length=8, choices=AgreementKind.choices)
     title = models.CharField(_("title"), max_length=120)
     employer_party = models.CharField(
         _("employer party"), max_length=120,

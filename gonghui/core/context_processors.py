@@ -15,7 +15,7 @@ NAV_ITEMS = [
     ("bargaining:list", _("Wage negotiation"), "bargaining.view"),
     ("congress:body_list", _("Workers' congresses"), "congress.view"),
     ("congress:proposal_list", _("Proposals"), "congress.view"),
-    ("innovation:list", _("Innovation"), "innovation.view"),
+    ("innovation:list", _("Worker innovation"), "innovation.view"),
     ("core:audit_list", _("Audit trail"), "audit.view"),
     ("accounts:role_list", _("Users and roles"), "accounts.manage"),
 ]

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.forms import FastSelect
 from gonghui.members.forms import DateInput, StyledFormMixin, org_label, set_model_options
@@ -94,7 +95,7 @@ class SuggestionForm(StyledFormMixin, forms.Form):
 
     enterprise = forms.TypedChoiceField(label=_("Enterprise"), coerce=int)
     kind = forms.ChoiceField(label=_("Kind"), choices=SuggestionKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=pgettext_lazy("suggestion or project", "Title"), max_length=120)
     problem = forms.CharField(label=_("Current problem"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     proposal = forms.CharField(label=_("Proposal"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     expected_benefit = forms.CharField(label=_("Expected benefit"), required=False, max_length=5000,
@@ -186,7 +187,7 @@ TEAM_HELP = _("One person per line: name, then a comma and their role in the tea
 
 class ProjectForm(StyledFormMixin, forms.Form):
     enterprise = forms.TypedChoiceField(label=_("Enterprise"), coerce=int)
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=pgettext_lazy("suggestion or project", "Title"), max_length=120)
     goal = forms.CharField(label=_("Goal"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("The problem to solve and the measurable target."))
     team = forms.CharField(label=_("Team"), max_length=3000, widget=forms.Textarea(attrs={"rows": 4}),

@@ -86,10 +86,10 @@ class Suggestion(InnovationRecord):
                             verbose_name=_("union"))
     enterprise = models.ForeignKey("orgs.Enterprise", on_delete=models.PROTECT, related_name="suggestions",
                                    verbose_name=_("enterprise"))
-    kind = models.CharField(_("kind"), max_length=16, choices=SuggestionKind.choices)
+    kind = models.CharField(pgettext_lazy("suggestion", "kind"), max_length=16, choices=SuggestionKind.choices)
     title = models.CharField(_("title"), max_length=120)
     problem = models.TextField(_("current problem"))
-    proposal = models.TextField(_("proposal"))
+    proposal = models.TextField(pgettext_lazy("suggestion", "proposal"))
     expected_benefit = models.TextField(_("expected benefit"), blank=True)
     # The submitter: a member of the union (linked) or a name only (e.g. not yet registered).
     submitter_person = models.ForeignKey("members.Person", null=True, blank=True, on_delete=models.SET_NULL,

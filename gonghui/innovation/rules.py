@@ -28,7 +28,7 @@ class Criterion:
 
 
 DEFAULT_CRITERIA = (
-    Criterion("innovation", _("Innovation"), 30),
+    Criterion("innovation", pgettext_lazy("scoring criterion", "Innovation"), 30),
     Criterion("feasibility", _("Feasibility"), 30),
     Criterion("economic", _("Economic benefit"), 25),
     Criterion("safety", _("Safety and environment"), 15),

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core import audit
 from gonghui.core.errors import DomainError
@@ -198,7 +199,7 @@ def submit_suggestion(*, actor, org, enterprise, data: SuggestionInput, submitte
         org=org, enterprise=enterprise, kind=data.kind,
         title=_text(data.title, "title", _("The title"), limit=120),
         problem=_text(data.problem, "problem", _("The current problem"), limit=5000),
-        proposal=_text(data.proposal, "proposal", _("The proposal"), limit=5000),
+        proposal=_text(data.proposal, "proposal", pgettext("suggestion", "The proposal"), limit=5000),
         expected_benefit=_text(data.expected_benefit, "expected_benefit", _("The expected benefit"),
                                required=False, limit=5000),
         submitter_person=submitter_person, submitter_name=name, co_authors=co_authors,
