@@ -25,8 +25,11 @@ have written:
 - a proposal has a proposer and ≥ 2 other co-signing delegates of its body; its number
   ("2026-007") is given in review order when it is accepted; its reply is due
   `deadlines.reply_due(assigned_on[, extended=True])`; a reopened proposal is assigned again on
-  the day the proposer rated the first reply unsatisfactory (so `assigned_on` is that day);
-  adopted ones (A/B) carry the estimated benefit, verified once archived as solved (A).
+  the day the proposer rated the first reply unsatisfactory (so `assigned_on` is that day), as
+  `services.proposals.rate_proposal` does, and a rating archives a proposal on its day; adopted
+  ones (A/B) carry an estimated benefit when the subject has one (welfare and pay subjects
+  mostly do not), verified once archived as solved (A). At district scale the amounts are scaled
+  so the verified total is the seed's.
 
 Dates are relative to `ON`, the project's "today": none lies after it except the day a planned
 December session is planned for.
@@ -284,6 +287,7 @@ class CongressDemo:
         return int(x) + (self.rng.random() < x - int(x))
 
     def name(self, taken):
+        """A fictional name not yet in `taken` (the demo's surname frequencies, this module's stream)."""
         rng, gen = self.rng, self.gen
         while True:
             surname = gen._surnames[bisect.bisect_right(gen._surname_cum, rng.random() * gen._surname_cum[-1])]
@@ -450,7 +454,7 @@ class CongressDemo:
                    if not d["is_substitute"] and (d["ended_on"] is None or d["ended_on"] > day))
 
     def _plan_sessions(self, body):
-        rng, on = self.rng, self.on
+        rng = self.rng
         years = range(body.starts_on.year, min(body.ends_on.year, YEAR) + 1)
         for number, year in enumerate(years, start=1):
             first = year == body.starts_on.year
@@ -465,10 +469,6 @@ class CongressDemo:
             outcome = body.year_outcome if year == YEAR and not first else "reported"
             if year == YEAR and outcome in ("reported", "held_due", "held_overdue"):
                 held = self._this_year(body, outcome, held, first)
-            if held > on and outcome in ("reported", "held_due", "held_overdue"):
-                outcome = "none" if not first else outcome
-                if first:
-                    held = on - DAY
             if outcome == "none":
                 break
             self._session(body, number, outcome, held, first)
