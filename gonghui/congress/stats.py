@@ -16,7 +16,8 @@ Definitions (shared with the other areas, see docs/congress-status.md):
   is on time ÷ replied;
 - satisfaction: the proposer's current rating; the satisfaction rate is (satisfied + basically
   satisfied) ÷ rated;
-- benefit: the sums of `benefit_estimated` and `benefit_verified` (yuan) of the year's proposals.
+- benefit: the sums of `benefit_estimated` and `benefit_verified` (yuan) of the year's adopted
+  proposals (a figure left on a proposal reopened and answered C does not count).
 
 Queries: three whatever the size — enterprises grouped by (town, industry, size) with their
 congress counts, proposals grouped the same way with every count and sum (GROUP BY in SQL), and
@@ -120,19 +121,24 @@ def proposal_groups(user, year, action=VIEW):
     start, end = year_bounds(year)
     collected = (Proposal.objects.visible_to(user, action).exclude(status=ProposalStatus.DRAFT)
                  .filter(submitted_on__gte=start, submitted_on__lte=end))
+    # A benefit belongs to an adopted proposal only: a reply B with an estimate that is reopened
+    # and answered C keeps the old figure in its row (services.proposals._reopen clears the reply,
+    # not the benefit), and must not add to the yuan.
+    adopted = Q(outcome__in=ADOPTED_OUTCOMES)
     rows = (collected.order_by()
             .values(town_id=F("body__enterprise__town_id"), industry=F("body__enterprise__industry"),
                     above_scale=F("body__enterprise__above_scale"))
             .annotate(collected=Count("pk"),
                       accepted=Count("pk", filter=Q(status__in=ACCEPTED_STATUSES)),
-                      adopted=Count("pk", filter=Q(outcome__in=ADOPTED_OUTCOMES)),
+                      adopted=Count("pk", filter=adopted),
                       replied=Count("pk", filter=Q(replied_on__isnull=False)),
                       on_time=Count("pk", filter=Q(replied_on__isnull=False, due_on__isnull=False,
                                                    replied_on__lte=F("due_on"))),
                       satisfied=Count("pk", filter=Q(satisfaction=Satisfaction.SATISFIED)),
                       basically=Count("pk", filter=Q(satisfaction=Satisfaction.BASICALLY)),
                       unsatisfied=Count("pk", filter=Q(satisfaction=Satisfaction.UNSATISFIED)),
-                      benefit_estimated=Sum("benefit_estimated"), benefit_verified=Sum("benefit_verified")))
+                      benefit_estimated=Sum("benefit_estimated", filter=adopted),
+                      benefit_verified=Sum("benefit_verified", filter=adopted)))
     return list(rows)
 
 

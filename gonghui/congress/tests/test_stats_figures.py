@@ -177,3 +177,19 @@ def test_workbook_needs_the_export_right(client, records):
         client.force_login(user)
         assert client.get(reverse("congress:stats_export")).status_code == 403
     assert not AuditEvent.objects.filter(action="congress.export_stats").exists()
+
+
+def test_benefit_counts_adopted_proposals_only(records):
+    """A proposal replied B with an estimate, rated unsatisfied and reopened, is assigned again
+    with no outcome: the estimate left on its row is no adopted proposal's benefit."""
+    one = records.enterprise1.congress_bodies.get().delegates.first()
+    body = one.body
+    reopened = proposal(body, one, submitted_on=D(2026, 4, 1), status=S.ASSIGNED, due_on=D(2026, 9, 1),
+                        estimated=Decimal("70000"), verified=Decimal("60000"))
+    reopened.reopen_count = 1
+    reopened.save()
+    proposal(body, one, submitted_on=D(2026, 4, 2), status=S.ARCHIVED, outcome="C", due_on=D(2026, 9, 1),
+             replied_on=D(2026, 5, 1), satisfaction=Satisfaction.UNSATISFIED, estimated=Decimal("5"))
+    stats = congress_stats(records.district_staff, year=2026)
+    assert stats.total.benefit_estimated == Decimal("12500.50") and stats.total.benefit_verified == Decimal("8400")
+    assert stats.total.collected == 8
