@@ -184,6 +184,45 @@ def check_signatories(body, proposer, cosigners):
         _seated(delegate, body, "cosigners", _("Co-signer"))
 
 
+def _signatories(proposer, cosigners):
+    return [("proposer", _("The proposer"), proposer)] + [("cosigners", _("Co-signer"), d) for d in cosigners]
+
+
+def _elected_by(day, proposer, cosigners):
+    """Nobody signs a proposal before being elected a delegate."""
+    for field_name, who, delegate in _signatories(proposer, cosigners):
+        if delegate.elected_on and delegate.elected_on > day:
+            raise DomainError(_("%(who)s %(name)s became a delegate on %(date)s, after the submission date.")
+                              % {"who": who, "name": delegate.name, "date": delegate.elected_on.isoformat()},
+                              code="date_order", field=field_name)
+
+
+def check_signed_when_submitted(proposal):
+    """On review: the proposer and the co-signers were delegates on the day it was submitted. A
+    leaving date entered after the submission but falling before it voids that signature (the
+    committee then converts or rejects the proposal, or it is never numbered)."""
+    cosigners = list(proposal.cosigners.all())
+    valid = 0
+    for field_name, who, delegate in _signatories(proposal.proposer, cosigners):
+        if delegate.ended_on is not None and delegate.ended_on <= proposal.submitted_on:
+            if field_name == "proposer":
+                raise DomainError(
+                    _("%(who)s %(name)s stopped being a delegate on %(date)s, before the proposal was submitted; "
+                      "it cannot be accepted.") % {"who": who, "name": delegate.name,
+                                                   "date": delegate.ended_on.isoformat()},
+                    code="delegate_ended", field=field_name)
+            continue
+        valid += field_name == "cosigners"
+    needed = rules().cosigners_min
+    if valid < needed:
+        ended = sorted(d.name for d in cosigners if d.ended_on is not None and d.ended_on <= proposal.submitted_on)
+        raise DomainError(
+            _("A proposal needs at least %(needed)s co-signing delegates; on the submission date only %(count)s "
+              "were delegates (%(names)s had left). Convert or reject it with that reason.")
+            % {"needed": needed, "count": valid, "names": "; ".join(ended)},
+            code="cosigners_missing", field="cosigners")
+
+
 def _check_session(session, body):
     if session is None:
         return
@@ -265,8 +304,12 @@ def submit_proposal(*, actor, proposal, submitted_on: datetime.date, one_issue: 
         raise DomainError(_("Confirm that the proposal raises one issue only; split it into several proposals "
                             "otherwise."), code="one_issue", field="one_issue")
     _check_body(proposal.body)
+    _not_before(submitted_on, proposal.body.term_starts_on, "submitted_on",
+                _("The submission date is before this congress term began (%(date)s).")
+                % {"date": proposal.body.term_starts_on.isoformat()})
     cosigners = list(proposal.cosigners.all())
     check_signatories(proposal.body, proposal.proposer, cosigners)
+    _elected_by(submitted_on, proposal.proposer, cosigners)
     needed = rules().cosigners_min
     if len(cosigners) < needed:
         raise DomainError(
@@ -302,6 +345,7 @@ def accept_proposal(*, actor, proposal, reviewed_on: datetime.date) -> Proposal:
     proposal = _locked(proposal)
     _require_status(proposal, ProposalStatus.SUBMITTED)
     _check_review_date(proposal, reviewed_on)
+    check_signed_when_submitted(proposal)
     body = lock_one(CongressBody, proposal.body_id)  # numbers are given one at a time per term
     before = audit.snapshot(proposal)
     proposal.number = next_number(body, reviewed_on.year)
@@ -403,6 +447,10 @@ def reply_proposal(*, actor, proposal, outcome: str, reply: str, replied_on: dat
     proposal.outcome, proposal.reply, proposal.replied_on = outcome, text, replied_on
     if estimated is not None:
         proposal.benefit_estimated = estimated
+    if outcome not in ADOPTED_OUTCOMES:
+        # A reopened proposal may carry the benefit of the reply it had (A/B); answered C now, it
+        # brings none (the statistics sum these columns). The old figures stay in the trail.
+        proposal.benefit_estimated = proposal.benefit_verified = None
     proposal.status = ProposalStatus.REPLIED
     return _save_with_audit(actor=actor, proposal=proposal, before=before, action="congress.proposal_reply")
 

@@ -7,9 +7,9 @@ import datetime
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
-from gonghui.congress.models import Proposal, ProposalStatus
+from gonghui.congress.models import CongressBody, Proposal, ProposalStatus
 from gonghui.congress.services import proposals as services
 from gonghui.core.errors import DomainError
 from gonghui.core.testing.factories import Tree
@@ -73,3 +73,37 @@ def test_the_same_proposal_accepted_twice_at_once():
     ])
     assert outcomes == ["won", "wrong_stage"]
     assert Proposal.objects.get(pk=proposal.pk).number == "2026-001"
+
+
+@needs_postgres
+def test_the_number_is_read_only_once_the_congress_term_is_locked():
+    """Staged, not left to timing: while another transaction holds the congress term's row and
+    numbers a proposal, an acceptance waits, then takes the next number (without the lock it
+    would read the old highest number and collide with the constraint)."""
+    tree = Tree()
+    body, roll = body_with_delegates(tree.union1, tree.enterprise1, count=6, substitutes=0)
+    waiting = proposal_at(ProposalStatus.SUBMITTED, actor=tree.union1_chair, body=body, roll=roll, title="甲")
+    numbered = proposal_at(ProposalStatus.SUBMITTED, actor=tree.union1_chair, body=body, roll=roll, title="乙")
+    day = datetime.date(2026, 3, 5)
+    outcomes = []
+
+    def accept():
+        try:
+            services.accept_proposal(actor=tree.union1_staff, proposal=waiting, reviewed_on=day)
+            outcomes.append("won")
+        except Exception as exc:  # noqa: BLE001 — reported by the assertion below
+            outcomes.append(type(exc).__name__)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=accept)
+    with transaction.atomic():
+        CongressBody.objects.select_for_update().get(pk=body.pk)
+        thread.start()
+        thread.join(timeout=1)
+        assert thread.is_alive(), f"the acceptance did not wait for the congress term's row: {outcomes}"
+        Proposal.objects.filter(pk=numbered.pk).update(number="2026-001", status=ProposalStatus.ACCEPTED,
+                                                       reviewed_on=day)
+    thread.join(timeout=30)
+    assert outcomes == ["won"]
+    assert Proposal.objects.get(pk=waiting.pk).number == "2026-002"

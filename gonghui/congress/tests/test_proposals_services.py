@@ -461,3 +461,96 @@ def test_refresh_reply_deadlines_follows_a_new_holiday(world):
         assert services.refresh_reply_deadlines() == 0
     finally:
         forget_overrides()
+
+
+# --- review findings: sequences that went around a rule -------------------------------------------
+
+def test_a_reply_c_after_reopening_drops_the_benefit_of_the_first_reply(world):
+    """Reply A with a benefit, verified; not satisfied → reopened; answered C: no benefit is left
+    on it (the statistics sum the column), the figures stay in the reply's audit row."""
+    proposal = at(world, ProposalStatus.ASSIGNED)
+    services.reply_proposal(actor=world.union1_chair, proposal=proposal, outcome="A", reply="已解决",
+                            replied_on=D(2026, 4, 20), benefit_estimated="5000")
+    services.record_benefit(actor=world.union1_chair, proposal=proposal, benefit_verified="4800")
+    services.rate_proposal(actor=world.union1_chair, proposal=proposal, satisfaction=Satisfaction.UNSATISFIED,
+                           rated_on=D(2026, 4, 27))
+    services.reply_proposal(actor=world.union1_chair, proposal=proposal, outcome="C", reply="资金不足，暂不能解决",
+                            replied_on=D(2026, 5, 20))
+    proposal.refresh_from_db()
+    assert proposal.outcome == "C"
+    assert (proposal.benefit_estimated, proposal.benefit_verified) == (None, None)
+    event = AuditEvent.objects.filter(action="congress.proposal_reply").latest("pk")
+    assert event.before["benefit_verified"] == "4800.00" and event.after["benefit_verified"] is None
+
+
+def test_submission_before_the_term_began_is_refused(world):
+    proposal = at(world, ProposalStatus.DRAFT)
+    message = refused(lambda: services.submit_proposal(actor=world.union1_chair, proposal=proposal,
+                                                       submitted_on=D(2001, 1, 1), one_issue=True),
+                      code="date_order", field="submitted_on")
+    assert world.body.term_starts_on.isoformat() in message
+
+
+def test_a_cosigner_elected_after_the_submission_date_is_refused(world):
+    proposal = at(world, ProposalStatus.DRAFT)
+    late = world.seated[2]
+    late.elected_on = D(2026, 6, 1)  # a by-election after the day the proposal is said to be submitted
+    late.save()
+    message = refused(lambda: services.submit_proposal(actor=world.union1_chair, proposal=proposal,
+                                                       submitted_on=D(2026, 3, 2), one_issue=True),
+                      code="date_order", field="cosigners")
+    assert late.name in message and "2026-06-01" in message
+
+
+def test_a_cosigner_who_had_left_before_the_submission_blocks_acceptance(world):
+    """The leaving date is entered after the submission but falls before it: the signature was
+    not a delegate's, so the proposal lacks a co-signer and is not numbered."""
+    proposal = at(world, ProposalStatus.SUBMITTED)  # submitted on 2026-03-02 with two co-signers
+    leaver = proposal.cosigners.order_by("pk").first()
+    leaver.ended_on = D(2026, 2, 15)
+    leaver.save()
+    message = refused(lambda: services.accept_proposal(actor=world.union1_chair, proposal=proposal,
+                                                       reviewed_on=D(2026, 3, 5)),
+                      code="cosigners_missing", field="cosigners")
+    assert leaver.name in message
+    # Converting or rejecting it stays possible.
+    services.reject_proposal(actor=world.union1_chair, proposal=proposal, reviewed_on=D(2026, 3, 5),
+                             review_reason="附议代表不足")
+
+
+def test_a_proposer_who_had_left_before_the_submission_blocks_acceptance(world):
+    proposal = at(world, ProposalStatus.SUBMITTED)
+    proposer = proposal.proposer
+    proposer.ended_on = D(2026, 3, 2)  # left on the submission day: no longer a delegate that day
+    proposer.save()
+    refused(lambda: services.accept_proposal(actor=world.union1_chair, proposal=proposal, reviewed_on=D(2026, 3, 5)),
+            code="delegate_ended", field="proposer")
+
+
+def test_a_cosigner_who_left_after_the_submission_does_not_void_it(world):
+    proposal = at(world, ProposalStatus.SUBMITTED)
+    leaver = proposal.cosigners.order_by("pk").first()
+    leaver.ended_on = D(2026, 3, 3)
+    leaver.save()
+    services.accept_proposal(actor=world.union1_chair, proposal=proposal, reviewed_on=D(2026, 3, 5))
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.ACCEPTED
+
+
+def test_a_holiday_entered_in_the_admin_moves_the_stored_deadline(world, django_capture_on_commit_callbacks):
+    """The wiring end to end: core's calendar write → on_calendar_change → the task → due_on."""
+    from gonghui.core.models import WorkdayOverride
+    from gonghui.core.services import delete_workday_overrides, save_workday_override
+    from gonghui.core.workdays import forget_overrides
+
+    proposal = at(world, ProposalStatus.ASSIGNED)
+    assert proposal.due_on == D(2026, 5, 6)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            override = save_workday_override(actor=world.district_staff,
+                                             override=WorkdayOverride(day=D(2026, 5, 6), is_working_day=False))
+        assert Proposal.objects.get(pk=proposal.pk).due_on == D(2026, 5, 7)
+        with django_capture_on_commit_callbacks(execute=True):
+            delete_workday_overrides(actor=world.district_staff, overrides=[override])
+        assert Proposal.objects.get(pk=proposal.pk).due_on == D(2026, 5, 6)
+    finally:
+        forget_overrides()

@@ -297,3 +297,13 @@ def test_export_of_a_hidden_org_is_404(client, world):
     client.force_login(world.union1_chair)
     assert client.get(reverse("congress:proposal_export"), {"org": world.union2.pk}).status_code == 404
     assert not AuditEvent.objects.filter(action="congress.proposal_export").exists()
+
+
+@pytest.mark.parametrize("name", ["body", "session"])
+def test_export_of_a_hidden_body_or_session_is_404(client, world, name):
+    """Like a hidden org: out of scope answers like missing, and nothing is exported or audited."""
+    hidden = world.body2 if name == "body" else session(world.body2)
+    client.force_login(world.town1_cadre)
+    assert client.get(reverse("congress:proposal_export"), {name: hidden.pk}).status_code == 404
+    assert client.get(reverse("congress:proposal_export"), {name: "abc"}).status_code == 404
+    assert not AuditEvent.objects.filter(action="congress.proposal_export").exists()

@@ -27,7 +27,7 @@ from gonghui.orgs.models import Org
 
 from .. import policies
 from ..forms import proposals as forms
-from ..models import CongressBody, Proposal, ProposalStatus
+from ..models import CongressBody, Proposal, ProposalStatus, Session
 from ..rules import rules
 from ..selectors import proposals as selectors
 from ..services import proposals as services
@@ -66,9 +66,11 @@ def proposal_export(request):
     """The list page's filters as an .xlsx of the proposals the user may export."""
     user = request.user
     require(user, policies.EXPORT)
-    if request.GET.get("org"):
-        # Out of scope answers like missing (the form alone would only call it an invalid choice).
-        get_visible_or_404(Org.objects.all(), user, parse_after(request.GET.get("org")), policies.VIEW)
+    # An organisation, congress or session out of scope answers like a missing one (the form
+    # alone would only call it an invalid choice and send the user back to the list).
+    for name, model in (("org", Org), ("body", CongressBody), ("session", Session)):
+        if request.GET.get(name):
+            get_visible_or_404(model.objects.all(), user, parse_after(request.GET.get(name)), policies.VIEW)
     form = _filter_form(request)
     if form.errors:
         messages.error(request, _("The filters could not be read; check them and export again."))
