@@ -15,8 +15,15 @@ from gonghui.bargaining import services as bargaining_services
 from gonghui.bargaining.models import AgreementKind, Stage
 from gonghui.bargaining.services import CoveredEnterprise
 from gonghui.bargaining.testing import negotiation
+from gonghui.congress.models import AgendaKind, DisclosureChannel, ProposalCategory, ReplyOutcome
+from gonghui.congress.services import disclosures as disclosure_services
+from gonghui.congress.services import proposals as proposal_services
+from gonghui.congress.services import sessions as session_services
+from gonghui.congress.testing import congress_body, delegates
 from gonghui.core import audit
 from gonghui.core.testing.factories import EnterpriseFactory, Tree
+from gonghui.innovation import testing as innovation_testing
+from gonghui.innovation.models import ProjectStatus, SuggestionStatus
 from gonghui.members import services as member_services
 
 from .pages import sign_in
@@ -80,7 +87,47 @@ def build_bargaining(tree):
     return published, talks, request
 
 
-def tour(tree, wang, transfer, event, bargaining):
+def build_congress(tree):
+    """union1's congress (300 staff, 30 delegates) with a session held and voted, proposals
+    replied and under review, a 厂务公开 disclosure; a suggestion and a project in union1."""
+    actor, day = tree.union1_chair, datetime.date(2026, 3, 20)
+    body = congress_body(org=tree.union1, enterprise=tree.enterprise1, headcount=300)
+    roll = delegates(body, 30, substitutes=2)
+    session = session_services.plan_session(actor=actor, body=body, title="第一届职代会第二次会议", planned_on=day,
+                                            venue="三楼会议室")
+    item = session_services.add_agenda_item(actor=actor, session=session, kind=AgendaKind.WAGE_AGREEMENT,
+                                            title="审议2026年度工资专项集体合同草案")
+    session_services.record_papers_sent(actor=actor, session=session, papers_sent_on=day - datetime.timedelta(days=8))
+    session_services.record_held(actor=actor, session=session, held_on=day, present=28,
+                                 resolutions="通过工资专项集体合同草案")
+    session_services.record_votes(actor=actor, session=session, votes=[session_services.VoteInput(
+        item.pk, votes_for=26, votes_against=1, abstentions=1)])
+
+    def draft(title):
+        return proposal_services.draft_proposal(actor=actor, body=body, data=proposal_services.ProposalInput(
+            title=title, category=ProposalCategory.WELFARE, reasons="夜班职工无处就餐。",
+            suggestions="在二车间旁设夜班食堂。", proposer=roll[0], cosigners=roll[1:3], session=session))
+
+    replied = draft("关于改善一线职工夜班就餐条件的提案")
+    proposal_services.submit_proposal(actor=actor, proposal=replied, submitted_on=day, one_issue=True)
+    proposal_services.accept_proposal(actor=actor, proposal=replied, reviewed_on=day + datetime.timedelta(days=3))
+    proposal_services.assign_proposal(actor=actor, proposal=replied, department="行政后勤部",
+                                      assigned_on=day + datetime.timedelta(days=4))
+    proposal_services.reply_proposal(actor=actor, proposal=replied, outcome=ReplyOutcome.SOLVED,
+                                     reply="已于四月开设夜班食堂。", replied_on=day + datetime.timedelta(days=30))
+    submitted = draft("关于增设车间休息室空调的提案")
+    proposal_services.submit_proposal(actor=actor, proposal=submitted, submitted_on=day, one_issue=True)
+    disclosure_services.record_disclosure(
+        actor=actor, enterprise=tree.enterprise1, year=2026, item="WAGES", disclosed_on=datetime.date(2026, 4, 1),
+        channel=DisclosureChannel.NOTICE_BOARD, summary="2026年工资调整方案")
+    suggestion = innovation_testing.suggestion(actor=actor, org=tree.union1, enterprise=tree.enterprise1,
+                                               status=SuggestionStatus.EVALUATED)
+    project = innovation_testing.project(actor=actor, org=tree.union1, enterprise=tree.enterprise1,
+                                         status=ProjectStatus.IN_PROGRESS)
+    return body, session, replied, suggestion, project
+
+
+def tour(tree, wang, transfer, event, bargaining, congress):
     """(user, page name, url) in visiting order."""
     district = [
         ("dashboard", reverse("core:home")),
@@ -122,6 +169,25 @@ def tour(tree, wang, transfer, event, bargaining):
         ("bargaining-request", reverse("bargaining:request_detail", args=[request.pk])),
         ("bargaining-request-form", reverse("bargaining:request_create") + f"?org={tree.union1b.pk}"),
     ]
+    body, session, proposal, suggestion, project = congress
+    town += [
+        ("congress-list", reverse("congress:body_list")),
+        ("congress-detail", reverse("congress:body_detail", args=[body.pk])),
+        ("congress-create", reverse("congress:body_create")),
+        ("congress-session-list", reverse("congress:session_list")),
+        ("congress-session-detail", reverse("congress:session_detail", args=[session.pk])),
+        ("congress-status", reverse("congress:status")),
+        ("congress-disclosures", reverse("congress:disclosure_list")),
+        ("congress-checklist", reverse("congress:disclosure_checklist", args=[tree.enterprise1.pk, 2026])),
+        ("congress-stats", reverse("congress:stats") + "?year=2026"),
+        ("proposal-list", reverse("congress:proposal_list")),
+        ("proposal-detail", reverse("congress:proposal_detail", args=[proposal.pk])),
+        ("innovation-list", reverse("innovation:list")),
+        ("innovation-detail", reverse("innovation:detail", args=[suggestion.pk])),
+        ("innovation-create", reverse("innovation:create")),
+        ("innovation-projects", reverse("innovation:project_list")),
+        ("innovation-project", reverse("innovation:project_detail", args=[project.pk])),
+    ]
     return [("district", district), ("union1", union), ("town1", town)]
 
 
@@ -157,8 +223,9 @@ def check_page(page, name, url, width, screenshot_dir, problems):
 def test_layout_tour(browser, live_server, screenshot_dir):
     tree, wang, transfer, event = build_data()
     bargaining = build_bargaining(tree)
+    congress = build_congress(tree)
     problems = []
-    for username, pages in tour(tree, wang, transfer, event, bargaining):
+    for username, pages in tour(tree, wang, transfer, event, bargaining, congress):
         context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, locale="zh-CN",
                                       base_url=live_server.url, reduced_motion="reduce")
         try:
