@@ -10,6 +10,8 @@ answers 404) is reported as skipped with the reason, so the benchmark runs befor
 pages land.
 """
 
+from urllib.parse import urlencode
+
 from django.db import connection
 from django.test import Client
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
@@ -20,14 +22,16 @@ from .search import _users
 
 GROUP = "congress"
 
-# (label, URL name, target): the statistics page is a dashboard (DESIGN.md: ≤ 300 ms).
+# (label, URL name, query string, target): the statistics page is a dashboard (DESIGN.md: ≤ 300 ms).
 PAGES = [
-    ("congress term list page", "congress:body_list", PAGE_TARGET_MS),
-    ("session list page", "congress:session_list", PAGE_TARGET_MS),
-    ("proposal list page", "congress:proposal_list", PAGE_TARGET_MS),
-    ("'held a congress' status page", "congress:status", PAGE_TARGET_MS),
-    ("厂务公开 disclosure list page", "congress:disclosure_list", PAGE_TARGET_MS),
-    ("congress statistics page", "congress:stats", DASHBOARD_TARGET_MS),
+    ("congress term list page, first page", "congress:body_list", "", PAGE_TARGET_MS),
+    ("session list page, first page", "congress:session_list", "", PAGE_TARGET_MS),
+    ("proposal list page, first page", "congress:proposal_list", "", PAGE_TARGET_MS),
+    ("proposal list page, reply overdue", "congress:proposal_list", "due=overdue", PAGE_TARGET_MS),
+    ("proposal list page, search 夜班", "congress:proposal_list", urlencode({"q": "夜班"}), PAGE_TARGET_MS),
+    ("'held a congress' status page, first page", "congress:status", "", PAGE_TARGET_MS),
+    ("厂务公开 disclosure list page, first page", "congress:disclosure_list", "", PAGE_TARGET_MS),
+    ("congress statistics page", "congress:stats", "", DASHBOARD_TARGET_MS),
 ]
 ENDPOINTS = [
     ("congress terms API", "/api/v1/congresses"),
@@ -89,14 +93,14 @@ def run(engine, *, quick=False):
                                "the dataset has no congress terms (regenerate: --regenerate)"))
         return results
 
-    for name, url_name, target in PAGES:
+    for name, url_name, query, target in PAGES:
         try:
-            url = reverse(url_name)
+            url = reverse(url_name) + (f"?{query}" if query else "")
         except NoReverseMatch:
             results.append(skipped(name, GROUP, engine, f"not available yet: {url_name} does not resolve"))
             continue
         for label, user in users.items():
-            _bench(results, engine, f"{name}, first page, {label} user", _client(user), url, reference,
+            _bench(results, engine, f"{name}, {label} user", _client(user), url, reference,
                    target_ms=target, iterations=iterations, seconds=seconds)
 
     for name, url in ENDPOINTS:
