@@ -81,6 +81,7 @@ class _Words:
         self.yes, self.no = _("Yes"), _("No")
         self.reported, self.overdue, self.due = _("Reported"), _("Overdue since %(day)s"), _("Due by %(day)s")
         self.congress, self.meeting = _("Workers' congress"), _("All-staff meeting")
+        self.above_towns = _("Above town level")
 
     def yes_no(self, value):
         return self.yes if value else self.no
@@ -107,7 +108,14 @@ def report_text(row, today, words):
     return text % {"day": row.report_due_on.isoformat()}
 
 
-def write_status(target, rows_in, *, year, today) -> int:
+def _place(row, towns_by_path, words):
+    """The town column: the town or platform the union sits under (the list's filter and summary)."""
+    town = status_selectors.town_of(row.union.path, towns_by_path)
+    return town.name if town is not None else words.above_towns
+
+
+def write_status(target, rows_in, *, year, today, towns_by_path=None) -> int:
+    towns_by_path = towns_by_path or {}
     industries = _industries()
     words = _Words()
     minimum = rules().congress_min_headcount
@@ -116,8 +124,8 @@ def write_status(target, rows_in, *, year, today) -> int:
         sheet = book.sheet(_("Congress status %(year)s") % {"year": year}, headers=status_headers(year),
                            widths=[36, 18, 24, 18, 10, 10, 16, 10, 12, 14, 22])
         for row in rows_in:
-            sheet.append([row.name, row.town.name, row.union.name, industries.get(row.industry, row.industry),
-                          words.yes_no(row.above_scale), row.headcount,
+            sheet.append([row.name, _place(row, towns_by_path, words), row.union.name,
+                          industries.get(row.industry, row.industry), words.yes_no(row.above_scale), row.headcount,
                           words.congress if row.headcount >= minimum else words.meeting,
                           words.yes_no(row.current_body_id is not None), words.yes_no(row.held), row.last_held_on,
                           report_text(row, today, words)])
@@ -129,8 +137,9 @@ def export_status(*, actor, filters: EnterpriseFilters, today=None):
     require(actor, EXPORT)
     today = today or timezone.localdate()
     rows = status_selectors.export_rows(actor, filters, action=EXPORT, today=today)
+    towns = {town.path: town for town in status_selectors.town_options(actor, EXPORT)}
     return _write(EXPORT_STATUS, {"actor": actor, "report": "status", "filters": describe_filters(filters)},
-                  lambda handle: write_status(handle, rows, year=filters.year, today=today))
+                  lambda handle: write_status(handle, rows, year=filters.year, today=today, towns_by_path=towns))
 
 
 def status_filename(year, now=None):
@@ -139,9 +148,10 @@ def status_filename(year, now=None):
 
 # --- the 厂务公开 list --------------------------------------------------------------------------------
 
-def write_disclosures(target, qs, *, year, last) -> int:
+def write_disclosures(target, qs, *, year, last, towns_by_path=None) -> int:
     """One row per enterprise: the count of items disclosed, the missing items, and per item the
     latest day it was disclosed in the year (blank when missing)."""
+    towns_by_path = towns_by_path or {}
     industries = _industries()
     words = _Words()
     items = [(code, str(label)) for code, label in disclosure_items()]  # translated once, not per row
@@ -155,8 +165,9 @@ def write_disclosures(target, qs, *, year, last) -> int:
             days = [last.get((row.pk, code)) for code, _label in items]
             missing = "、".join(label for (_code, label), day in zip(items, days, strict=True) if day is None)
             done = sum(1 for day in days if day is not None)
-            sheet.append([row.name, row.town.name, row.union.name, industries.get(row.industry, row.industry),
-                          words.yes_no(row.above_scale), done, len(items), missing, *days])
+            sheet.append([row.name, _place(row, towns_by_path, words), row.union.name,
+                          industries.get(row.industry, row.industry), words.yes_no(row.above_scale), done,
+                          len(items), missing, *days])
             rows += 1
     return rows
 
@@ -166,8 +177,9 @@ def export_disclosures(*, actor, filters: EnterpriseFilters):
     listed = disclosure_selectors.listed_enterprises(actor, filters, action=EXPORT)
     last = disclosure_selectors.last_disclosed_on(filters.year, enterprises=listed)
     qs = listed.select_related("town", "union").order_by("pk")
+    towns = {town.path: town for town in status_selectors.town_options(actor, EXPORT)}
     return _write(EXPORT_DISCLOSURES, {"actor": actor, "report": "disclosures", "filters": describe_filters(filters)},
-                  lambda handle: write_disclosures(handle, qs, year=filters.year, last=last))
+                  lambda handle: write_disclosures(handle, qs, year=filters.year, last=last, towns_by_path=towns))
 
 
 def disclosures_filename(year, now=None):
@@ -222,8 +234,10 @@ def notes():
           "count). Every enterprise with a union must hold a workers' congress or an all-staff meeting."),
         _("Proposals collected: submitted in the year. Adopted: replied with outcome A or B. Closed on time: "
           "replied on or before the due date (an extension included); on-time rate = on time ÷ replied."),
-        _("Satisfaction rate: (satisfied + basically satisfied) ÷ proposals rated. A proposal counts in the town, "
-          "industry and size of its congress's enterprise."),
+        _("Satisfaction rate: (satisfied + basically satisfied) ÷ proposals rated. Benefit: of the adopted "
+          "proposals. Town: the town or platform the union sits under (“above town level” for unions under the "
+          "district); a proposal counts in its union's town and in the industry and size of its congress's "
+          "enterprise."),
     ]
 
 

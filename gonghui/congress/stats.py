@@ -7,6 +7,9 @@ Definitions (shared with the other areas, see docs/congress-status.md):
   must hold a workers' congress (≥ `congress_min_headcount` staff) or an all-staff meeting every
   year, so all of them are "required"; "held" = a session with `held_on` in the year and status
   HELD or REPORTED;
+- by town: the town or platform the union sits under (`selectors.status.town_path`, as the scope
+  and the proposals area place a record), with a row "above town level" for unions under the
+  district or a district industry union; industry and size are the enterprise's;
 - proposals collected: proposals submitted in the year (`submitted_on` in it), whatever happened
   after; the enterprise of a proposal is its body's enterprise, and a proposal is in the reach
   when the user may see it (`Proposal.objects.visible_to`, its union in the subtree);
@@ -35,7 +38,7 @@ from gonghui.orgs.models import Industry, Org
 from .models import ADOPTED_OUTCOMES, Proposal, ProposalStatus, Satisfaction
 from .policies import VIEW
 from .rules import rules
-from .selectors.status import held_ids, unionised_enterprises, year_bounds
+from .selectors.status import TOWN_LEVELS, held_ids, town_path, unionised_enterprises, year_bounds
 
 ACCEPTED_STATUSES = (ProposalStatus.ACCEPTED, ProposalStatus.ASSIGNED, ProposalStatus.REPLIED,
                      ProposalStatus.ARCHIVED)
@@ -112,7 +115,8 @@ class CongressStats:
 
 def enterprise_groups(user, year, action=VIEW):
     minimum = rules().congress_min_headcount
-    return list(unionised_enterprises(user, action).order_by().values("town_id", "industry", "above_scale")
+    return list(unionised_enterprises(user, action).order_by()
+                .values("industry", "above_scale", place=town_path("union__path"))
                 .annotate(enterprises=Count("pk"), congress_form=Count("pk", filter=Q(headcount__gte=minimum)),
                           held=Count("pk", filter=Q(pk__in=held_ids(year)))))
 
@@ -121,12 +125,12 @@ def proposal_groups(user, year, action=VIEW):
     start, end = year_bounds(year)
     collected = (Proposal.objects.visible_to(user, action).exclude(status=ProposalStatus.DRAFT)
                  .filter(submitted_on__gte=start, submitted_on__lte=end))
-    # A benefit belongs to an adopted proposal only: a reply B with an estimate that is reopened
-    # and answered C keeps the old figure in its row (services.proposals._reopen clears the reply,
-    # not the benefit), and must not add to the yuan.
+    # A benefit belongs to an adopted proposal only: a proposal replied B with an estimate and
+    # reopened keeps the figure in its row while it has no outcome (`services.proposals._reopen`
+    # clears the reply, not the benefit); it must not add to the yuan.
     adopted = Q(outcome__in=ADOPTED_OUTCOMES)
     rows = (collected.order_by()
-            .values(town_id=F("body__enterprise__town_id"), industry=F("body__enterprise__industry"),
+            .values(place=town_path("org__path"), industry=F("body__enterprise__industry"),
                     above_scale=F("body__enterprise__above_scale"))
             .annotate(collected=Count("pk"),
                       accepted=Count("pk", filter=Q(status__in=ACCEPTED_STATUSES)),
@@ -147,22 +151,21 @@ def congress_stats(user, *, year: int, action=VIEW) -> CongressStats:
     workbook)."""
     groups = enterprise_groups(user, year, action) + proposal_groups(user, year, action)
     stats = CongressStats(year=year)
-    town_ids = {row["town_id"] for row in groups if row["town_id"] is not None}
-    towns = {town.pk: town for town in Org.objects.filter(pk__in=town_ids)}
+    places = {row["place"] for row in groups}
+    towns = {town.path: town for town in Org.objects.filter(level__in=TOWN_LEVELS, path__in=places)}
     by_town, by_industry = {}, {code: Row(code, str(label)) for code, label in Industry.choices}
     by_size = {True: Row(True, _("Above designated size")), False: Row(False, _("Other enterprises"))}
     for row in groups:
-        town = towns.get(row["town_id"])
-        if town is not None and town.pk not in by_town:
-            by_town[town.pk] = Row(town, town.short_name or town.name)
-        targets = [stats.total, by_size[bool(row["above_scale"])].figures]
-        if town is not None:
-            targets.append(by_town[town.pk].figures)
+        town = towns.get(row["place"])  # None: a union above town level (district, district industry union)
+        if town not in by_town:
+            by_town[town] = Row(town, (town.short_name or town.name) if town else _("Above town level"))
+        targets = [stats.total, by_size[bool(row["above_scale"])].figures, by_town[town].figures]
         if row["industry"] in by_industry:
             targets.append(by_industry[row["industry"]].figures)
         for figures in targets:
             figures.add(row)
-    stats.by_town = sorted(by_town.values(), key=lambda r: r.key.path)
+    # The towns by path, the row above town level last.
+    stats.by_town = sorted(by_town.values(), key=lambda r: (r.key is None, r.key.path if r.key else ""))
     stats.by_industry = [row for row in by_industry.values() if row.figures.enterprises or row.figures.collected]
     stats.by_size = list(by_size.values())
     return stats

@@ -28,11 +28,12 @@ from operator import or_
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from gonghui.core.pagination import KeysetPage
 from gonghui.core.scoping import user_scope
-from gonghui.orgs.models import Enterprise, Org
+from gonghui.orgs.models import Enterprise, Org, OrgLevel
 
 from ..models import BodyStatus, CongressBody, Session, SessionStatus
 from ..policies import VIEW
@@ -60,10 +61,29 @@ def unionised_enterprises(user, action=VIEW):
     return qs.filter(reduce(or_, [Q(union__path__startswith=path) for path in paths]))
 
 
+# The town of a congress record is the town (or platform) its union sits under, as in the scope
+# and in the proposals area (`write_proposals`): not `Enterprise.town`, the address. An enterprise
+# of 南阳 whose union sits under the district's logistics union is no 南阳 cadre's, so the
+# district's 南阳 row must not count it either; it goes to the "above town level" row.
+TOWN_LEVELS = (OrgLevel.TOWN, OrgLevel.PLATFORM)
+
+
+def town_path(org_path_field):
+    """SQL: the path of the org's ancestor right under the district (towns and platforms sit
+    there, `orgs.ALLOWED_CHILDREN`); a town only when that ancestor is of a town level."""
+    return Substr(org_path_field, 1, Org.steplen * 2)
+
+
 def town_options(user, action=VIEW) -> list[Org]:
-    """The towns of the enterprises in the user's reach (the town filter's menu), by path."""
-    town_ids = unionised_enterprises(user, action).order_by().values("town_id")
-    return list(Org.objects.filter(pk__in=town_ids).order_by("path"))
+    """The towns and platforms the unions of the user's enterprises sit under (the town filter's
+    menu), by path."""
+    paths = unionised_enterprises(user, action).order_by().annotate(place=town_path("union__path")).values("place")
+    return list(Org.objects.filter(level__in=TOWN_LEVELS, path__in=paths).order_by("path"))
+
+
+def town_of(path: str, towns_by_path: dict):
+    """The town (of `towns_by_path`) a union's path sits under, or None above the towns."""
+    return towns_by_path.get(path[: Org.steplen * 2])
 
 
 # --- the expressions every status read shares -----------------------------------------------------
@@ -143,7 +163,7 @@ def filtered_enterprises(user, filters: EnterpriseFilters, *, action=VIEW, town=
     the town filter out: the summary is grouped by town and shows every town."""
     qs = unionised_enterprises(user, action)
     if town and filters.town is not None:
-        qs = qs.filter(town=filters.town)
+        qs = qs.filter(union__path__startswith=filters.town.path)
     if filters.industry:
         qs = qs.filter(industry=filters.industry)
     if filters.above_scale:
@@ -206,7 +226,7 @@ class StatusCounts:
 
 @dataclass
 class TownCounts:
-    town: Org
+    town: Org | None            # None: the unions above town level (under the district or its industry unions)
     counts: StatusCounts
 
 
@@ -223,20 +243,25 @@ def status_summary(user, filters: EnterpriseFilters, *, towns: list[Org], action
     today = today or timezone.localdate()
     year = filters.year
     minimum = rules().congress_min_headcount
-    rows = (filtered_enterprises(user, filters, action=action, town=False).order_by().values("town_id")
+    rows = (filtered_enterprises(user, filters, action=action, town=False).order_by()
+            .values(place=town_path("union__path"))
             .annotate(enterprises=Count("pk"),
                       congress_form=Count("pk", filter=Q(headcount__gte=minimum)),
                       current_term=Count("pk", filter=Q(pk__in=current_term_ids())),
                       held=Count("pk", filter=Q(pk__in=held_ids(year))),
                       reports_overdue=Count("pk", filter=Q(pk__in=overdue_ids(year, today)))))
-    by_id = {row.pop("town_id"): StatusCounts(**row) for row in rows}
+    towns_by_path = {town.path: town for town in towns}
+    by_town: dict = {}
+    for row in rows:
+        town = towns_by_path.get(row.pop("place"))
+        by_town.setdefault(town, StatusCounts()).add(StatusCounts(**row))
     summary = StatusSummary(year=year)
-    for town in towns:
-        if town.pk in by_id:
-            summary.by_town.append(TownCounts(town=town, counts=by_id[town.pk]))
-    for town_id, counts in by_id.items():
-        if filters.town is None or filters.town.pk == town_id:
-            summary.total.add(counts)
+    summary.by_town = [TownCounts(town=town, counts=by_town[town]) for town in towns if town in by_town]
+    if None in by_town:
+        summary.by_town.append(TownCounts(town=None, counts=by_town[None]))
+    for row in summary.by_town:
+        if filters.town is None or filters.town == row.town:
+            summary.total.add(row.counts)
     return summary
 
 

@@ -25,7 +25,7 @@ from ..forms.disclosures import YEAR_MAX, YEAR_MIN, DisclosureForm
 from ..models import Disclosure
 from ..policies import CHANGE, EXPORT, VIEW, can_change, can_export
 from ..selectors import disclosures as selectors
-from ..selectors.status import unionised_enterprises
+from ..selectors.status import town_of, unionised_enterprises
 from ..services import disclosures as services
 from .status import filter_form, no_store
 
@@ -35,12 +35,14 @@ from .status import filter_form, no_store
 def disclosure_list(request):
     user = request.user
     require(user, VIEW)
-    form, _towns = filter_form(request)
+    form, towns = filter_form(request)
     filters = form.filters()
     summary = selectors.disclosure_summary(user, filters)
     count = summary.with_missing if filters.missing else summary.enterprises
     page = selectors.disclosure_page(user, filters, count=count, after=parse_after(request.GET.get("after")))
+    towns_by_path = {town.path: town for town in towns}
     for row in page.items:
+        row.place = town_of(row.enterprise.union.path, towns_by_path)  # the filter's town
         row.checklist_url = reverse("congress:disclosure_checklist", args=[row.enterprise.pk, filters.year])
     today = timezone.localdate()
     return render(request, "congress/disclosure_list.html", {

@@ -54,7 +54,9 @@ def status_list(request):
     summary = selectors.status_summary(user, filters, towns=towns, today=today)
     page = selectors.status_page(user, filters, count=selectors.listed_count(summary, filters.held),
                                  after=parse_after(request.GET.get("after")), today=today)
+    towns_by_path = {town.path: town for town in towns}
     for row in page.items:
+        row.place = selectors.town_of(row.union.path, towns_by_path)  # the filter's and the summary's town
         row.must_hold_congress = selectors.must_hold_congress(row)
         row.checklist_url = reverse("congress:disclosure_checklist", args=[row.pk, filters.year])
         row.body_url = url_or_none("congress:body_detail", row.current_body_id) if row.current_body_id else None
