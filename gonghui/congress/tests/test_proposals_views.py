@@ -16,6 +16,9 @@ from gonghui.core.models import AuditEvent
 from .test_proposals_builders import body_with_delegates, proposal_at
 
 pytestmark = pytest.mark.django_db
+# A request's language is the browser's (LocaleMiddleware), not translation.override's: asked in
+# English, the page answers with the English source of its messages whatever the catalogue holds.
+ENGLISH = {"Accept-Language": "en"}
 
 
 @pytest.fixture
@@ -135,7 +138,8 @@ def test_proposer_among_cosigners_is_shown_on_the_field(client, world):
     client.force_login(world.union1_chair)
     with translation.override("en"):
         response = client.post(reverse("congress:proposal_create"),
-                               _draft_post(world, proposer=seated[4].pk, cosigners=[seated[4].pk, seated[5].pk]))
+                               _draft_post(world, proposer=seated[4].pk, cosigners=[seated[4].pk, seated[5].pk]),
+                               headers=ENGLISH)
     assert response.status_code == 200
     assert "cannot also co-sign" in str(response.context["form"].errors["cosigners"])
     assert not Proposal.objects.filter(title="更衣室加装空调").exists()
@@ -164,7 +168,7 @@ def test_submit_with_one_cosigner_says_how_many_are_missing(client, world):
     client.force_login(world.union1_chair)
     with translation.override("en"):
         response = client.post(reverse("congress:proposal_step", args=[lonely.pk, "submit"]),
-                               {"submitted_on": "2026-03-02", "one_issue": "on"})
+                               {"submitted_on": "2026-03-02", "one_issue": "on"}, headers=ENGLISH)
     assert response.status_code == 200
     assert "1 more must co-sign" in response.content.decode()
     assert Proposal.objects.get(pk=lonely.pk).status == ProposalStatus.DRAFT
