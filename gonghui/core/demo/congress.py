@@ -321,6 +321,7 @@ class CongressDemo:
         flagship = gen.firms[0]
         eligible = [f for f in gen.firms if f.union is not None
                     and f.union.union_kind in (UnionKind.ENTERPRISE, UnionKind.INSTITUTION)]
+        demo_towns = [gen.town_by_name[name] for name in _town_names()]
         chosen = []
         for firm in eligible:
             if firm is flagship:
@@ -328,7 +329,10 @@ class CongressDemo:
             elif firm.headcount >= self.rules.congress_min_headcount:
                 if self.small or rng.random() < CONGRESS_SHARE:
                     chosen.append(firm)
-            elif firm.headcount >= 25 and rng.random() < (0.6 if self.small else ALL_STAFF_SHARE):
+            elif firm.headcount >= 25 and (
+                    # at small scale every union in the demo towns' subtrees: the town cadres see them
+                    (self.small and any(_under(firm.union, town) for town in demo_towns))
+                    or rng.random() < (0.6 if self.small else ALL_STAFF_SHARE)):
                 chosen.append(firm)
         proposal_firms = self._proposal_firms(chosen, flagship)
         for firm in chosen:
@@ -342,14 +346,14 @@ class CongressDemo:
     def _proposal_firms(self, chosen, flagship):
         """The enterprises running the proposal system: union1's always; at district scale 126
         above-scale ones (some in town1 and town2, a few all-staff meetings); at small scale the
-        largest in town2 and in three other towns."""
+        largest in town2's subtree and in three other towns."""
         rng, gen = self.rng, self.gen
         town1, town2 = gen.town_by_name[_town_names()[0]], gen.town_by_name[_town_names()[1]]
         picked = [flagship]
         minimum = self.rules.congress_min_headcount
         if self.small:
             by_size = sorted(chosen, key=lambda f: (-f.headcount, f.id))
-            picked += [f for f in by_size if f.town is town2][:1]
+            picked += [f for f in by_size if _under(f.union, town2)][:1]
             picked += [f for f in by_size if f.town is not town1 and f.town is not town2
                        and f.headcount >= minimum][:3]
             return {id(f) for f in picked}
@@ -357,7 +361,7 @@ class CongressDemo:
         congresses = [f for f in above if f.headcount >= minimum]
         small_ones = [f for f in above if f.headcount < minimum]
         for town in (town1, town2):
-            picked += rng.sample([f for f in congresses if f.town is town], 3)
+            picked += rng.sample([f for f in congresses if _under(f.union, town)], 3)
         picked += rng.sample(small_ones, min(ALL_STAFF_PROPOSAL_BODIES, len(small_ones)))
         taken = {id(f) for f in picked}
         rest = [f for f in congresses if id(f) not in taken]
@@ -383,7 +387,8 @@ class CongressDemo:
         if starts_on.year < YEAR:
             if runs_proposals or flagship:
                 body.year_outcome = "reported"
-            elif self.small and self._small_outcomes:  # a few bodies is all: every case once first
+            elif self.small and self._small_outcomes and body.ends_on > datetime.date(YEAR, 12, 31):
+                # a few bodies is all: every case once first, in terms that run past the year
                 body.year_outcome = self._small_outcomes.pop(0)
             else:
                 body.year_outcome = self._weighted(YEAR_OUTCOMES)
@@ -469,6 +474,8 @@ class CongressDemo:
             outcome = body.year_outcome if year == YEAR and not first else "reported"
             if year == YEAR and outcome in ("reported", "held_due", "held_overdue"):
                 held = self._this_year(body, outcome, held, first)
+                if held > body.ends_on:  # the term ran out before this year's meeting
+                    break
             if outcome == "none":
                 break
             self._session(body, number, outcome, held, first)
@@ -788,7 +795,7 @@ class CongressDemo:
             if body.status != BodyStatus.ACTIVE:
                 continue
             firm = body.firm
-            if firm is not flagship and rng.random() > 0.85:
+            if firm is not flagship and not self.small and rng.random() > 0.85:  # (small: every one)
                 continue
             congress_day = next((s["held_on"] for s, _a in body.sessions
                                  if s["held_on"] and s["held_on"].year == YEAR), None)
@@ -876,6 +883,16 @@ class CongressDemo:
 
 
 GROUPS = ["生产一线代表团", "技术管理代表团", "后勤服务代表团", "青年职工代表团", "女职工代表团", "销售与物流代表团"]
+
+
+def _under(node, town):
+    """Whether an org node lies in `town`'s subtree (an enterprise in a town may belong to a
+    district industry union, outside the town cadre's reach)."""
+    while node is not None:
+        if node is town:
+            return True
+        node = node.parent
+    return False
 
 
 def _town_names():
