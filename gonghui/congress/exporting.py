@@ -13,6 +13,7 @@ import uuid
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core import audit
 from gonghui.core.excel import XlsxStream
@@ -191,7 +192,8 @@ def disclosures_filename(year, now=None):
 def figure_headers(first):
     return [first, _("Enterprises with a union"), _("Required to hold a workers' congress (≥ threshold staff)"),
             _("Held a congress or all-staff meeting"), _("Held rate (%)"), _("Proposals collected"),
-            _("Accepted"), _("Adopted (A or B)"), _("Replied"), _("Closed on time"), _("On-time rate (%)"),
+            pgettext("proposal", "Accepted"), _("Adopted (A or B)"), _("Replied"), _("Closed on time"),
+            _("On-time rate (%)"),
             _("Satisfied"), _("Basically satisfied"), _("Not satisfied"), _("Satisfaction rate (%)"),
             _("Estimated benefit (yuan)"), _("Verified benefit (yuan)")]
 
@@ -208,7 +210,7 @@ def figure_values(f):
 def write_stats(target, stats: CongressStats, *, now=None) -> int:
     rows = 0
     with XlsxStream(target) as book:
-        summary = book.sheet(_("Summary"), headers=[_("Figure"), _("Value")], widths=[44, 20])
+        summary = book.sheet(_("Summary"), headers=[_("Figure"), pgettext("statistic", "Value")], widths=[44, 20])
         headers = figure_headers(_("Figure"))[1:]
         summary.append([_("Year"), stats.year])
         for label, value in zip(headers, figure_values(stats.total), strict=True):

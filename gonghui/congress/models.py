@@ -47,7 +47,7 @@ class CongressBody(ScopedModel):
     kind = models.CharField(_("form"), max_length=10, choices=BodyKind.choices)
     term_number = models.PositiveSmallIntegerField(_("term number"), default=1,
                                                    validators=[MinValueValidator(1)])
-    term_years = models.PositiveSmallIntegerField(_("term (years)"), default=3,
+    term_years = models.PositiveSmallIntegerField(pgettext_lazy("congress", "term (years)"), default=3,
                                                   validators=[MinValueValidator(3), MaxValueValidator(5)])
     term_starts_on = models.DateField(_("term starts on"))
     term_ends_on = models.DateField(_("term ends on"))
@@ -103,7 +103,7 @@ class Delegate(ScopedModel):
     is_substitute = models.BooleanField(_("substitute"), default=False)
     elected_on = models.DateField(_("elected on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    end_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+    end_reason = models.CharField(pgettext_lazy("congress delegate", "reason for leaving"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

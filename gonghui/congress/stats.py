@@ -154,7 +154,7 @@ def congress_stats(user, *, year: int, action=VIEW) -> CongressStats:
     places = {row["place"] for row in groups}
     towns = {town.path: town for town in Org.objects.filter(level__in=TOWN_LEVELS, path__in=places)}
     by_town, by_industry = {}, {code: Row(code, str(label)) for code, label in Industry.choices}
-    by_size = {True: Row(True, _("Above designated size")), False: Row(False, _("Other enterprises"))}
+    by_size = {True: Row(True, _("Above designated size")), False: Row(False, _("Below designated size"))}
     for row in groups:
         town = towns.get(row["place"])  # None: a union above town level (district, district industry union)
         if town not in by_town:

@@ -106,7 +106,8 @@ class BodyForm(StyledFormMixin, forms.Form):
     headcount = forms.IntegerField(label=_("Staff at constitution"), min_value=1, max_value=10_000_000,
                                    help_text=_("The form and the delegate quota follow from it."))
     term_starts_on = forms.DateField(label=_("Term starts on"), widget=DateInput())
-    term_years = forms.TypedChoiceField(label=_("Term (years)"), coerce=int, choices=_term_choices, initial=3)
+    term_years = forms.TypedChoiceField(label=pgettext_lazy("congress", "Term (years)"), coerce=int,
+                                        choices=_term_choices, initial=3)
 
 
 class EndTermForm(StyledFormMixin, forms.Form):
@@ -140,8 +141,8 @@ class DelegateForm(StyledFormMixin, forms.Form):
 
 
 class DelegateEndForm(StyledFormMixin, forms.Form):
-    ended_on = forms.DateField(label=_("Left on"), widget=DateInput())
-    reason = forms.CharField(label=_("Reason for leaving"), max_length=200)
+    ended_on = forms.DateField(label=pgettext_lazy("congress delegate", "Left on"), widget=DateInput())
+    reason = forms.CharField(label=pgettext_lazy("congress delegate", "Reason for leaving"), max_length=200)
 
 
 class DelegateBulkForm(StyledFormMixin, forms.Form):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core import audit
 from gonghui.core.errors import DomainError
@@ -310,7 +311,8 @@ def end_delegate(*, actor, delegate, ended_on, reason) -> Delegate:
         raise wrong_status(_("This delegate already left the roll on %(date)s.")
                            % {"date": delegate.ended_on.isoformat()})
     if not (reason or "").strip():
-        raise DomainError(_("Give the reason for leaving."), code="reason_required", field="reason")
+        raise DomainError(pgettext("congress delegate", "Give the reason for leaving."), code="reason_required",
+                          field="reason")
     _not_future(ended_on, "ended_on", _("The date of leaving"))
     if ended_on < delegate.elected_on:
         raise DomainError(_("The date of leaving is before the election (%(date)s).")
@@ -481,7 +483,8 @@ def export_bodies(*, actor, filters):
         qs = body_rows().filter(pk__in=listed).filter(pk__in=exportable).order_by("enterprise__name", "term_number")
         kinds, statuses = dict(BodyKind.choices), dict(BodyStatus.choices)
         headers = [_("Enterprise"), _("Town"), _("Union"), _("Form"), _("Term number"), _("Term starts on"),
-                   _("Term ends on"), _("Term (years)"), _("Staff at constitution"), _("Delegate quota"),
+                   _("Term ends on"), pgettext("congress", "Term (years)"), _("Staff at constitution"),
+                   _("Delegate quota"),
                    _("Delegates on the roll"), _("Managers"), _("Status")]
         rows = 0
         with XlsxStream(handle) as book:

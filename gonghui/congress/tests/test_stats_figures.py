@@ -166,7 +166,7 @@ def test_workbook_has_the_same_numbers(client, records):
     assert towns[records.town1.short_name or records.town1.name][5] == 5
     assert towns["Total"][5] == 6 and towns["Total"][16] == 8400
     sizes = {row[0]: row for row in book["By enterprise size"].iter_rows(values_only=True, min_row=2)}
-    assert sizes["Above designated size"][5] == 5 and sizes["Other enterprises"][5] == 1
+    assert sizes["Above designated size"][5] == 5 and sizes["Below designated size"][5] == 1
     event = AuditEvent.objects.get(action="congress.export_stats")
     assert event.after["year"] == 2026 and event.object_type == "congress.Export"
 
