@@ -6,7 +6,12 @@ def ready():
     from django.utils.translation import pgettext_lazy
 
     from gonghui.core import workdays
-    from gonghui.core.audit_labels import register_action_labels, register_field_labels, register_object_labels
+    from gonghui.core.audit_labels import (
+        register_action_labels,
+        register_field_labels,
+        register_name_fields,
+        register_object_labels,
+    )
     from gonghui.core.dashboard import register_due_source
 
     register_action_labels({
@@ -34,6 +39,9 @@ def ready():
     register_object_labels({"congress.Export": _("Congress export")})
     register_field_labels("congress.Export", {"report": _("report"), "filters": _("filters"),
                                                "rows": _("rows exported")})
+
+    # A congress term is named by its enterprise wherever the trail points at it.
+    register_name_fields({"congress.CongressBody": "enterprise__name"})
 
     from ..selectors.bodies import due_summary
     from ..tasks.bodies import recompute_report_due_task
