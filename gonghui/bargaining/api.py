@@ -26,18 +26,20 @@ from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
+    READ_ERRORS,
+    WRITE_ERRORS,
     ApiError,
     Id,
     PageMeta,
     PageParams,
     Ref,
     Text,
-    error_responses,
     idempotent,
     not_found,
     paginate,
     ref,
     resolve,
+    workflow_actions,
 )
 from gonghui.core.policies import require
 from gonghui.core.uploads import extension_of, private_file_response, validate_document
@@ -49,8 +51,6 @@ from .services import CoveredEnterprise, Offer, RepresentativeInput, VoteInput
 
 router = Router(tags=["wage-agreements"])
 
-READ_ERRORS = error_responses(401, 404, 422)
-WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 
 # DomainError codes of the bargaining services that mean "conflicts with the current state".
 
@@ -547,23 +547,8 @@ def update_agreement_offer(request, agreement_id: Id, payload: OfferUpdateIn):
 
 # --- workflow actions ----------------------------------------------------------------------------
 
-def _action(path, summary, payload_type):
-    """Register `POST /wage-agreements/{id}/<path>`; the decorated function calls one service."""
-
-    def register(step):
-        def endpoint(request, agreement_id: Id, payload: payload_type):
-            user = request.auth
-            agreement = _agreement(user, agreement_id)
-            step(user, agreement, payload)
-            return agreement_out(user, agreement)
-
-        endpoint.__name__ = f"agreement_{step.__name__}"
-        endpoint.__doc__ = step.__doc__
-        router.post(f"/wage-agreements/{{agreement_id}}/{path}", response={200: AgreementDetail, **WRITE_ERRORS},
-                    summary=summary, operation_id=f"wage_agreement_{step.__name__}")(endpoint)
-        return step
-
-    return register
+_action = workflow_actions(router, path="/wage-agreements", id_param="agreement_id", load=_agreement,
+                           render=agreement_out, response=AgreementDetail, operation_prefix="wage_agreement")
 
 
 @_action("reply", "Record the other side's written reply", ReplyIn)

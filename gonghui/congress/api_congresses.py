@@ -20,17 +20,19 @@ from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
+    READ_ERRORS,
+    WRITE_ERRORS,
     Id,
     PageMeta,
     PageParams,
     Ref,
     Text,
-    error_responses,
     idempotent,
     not_found,
     paginate,
     ref,
     resolve,
+    workflow_actions,
 )
 from gonghui.members.models import Person
 from gonghui.orgs.models import Enterprise, Org
@@ -45,8 +47,6 @@ from .services import sessions as session_services
 
 router = Router(tags=["congresses"])
 
-READ_ERRORS = error_responses(401, 404, 422)
-WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 
 MAX_COUNT = 10_000_000
 Count_ = Annotated[int, Field(ge=0, le=MAX_COUNT)]
@@ -454,23 +454,9 @@ def create_session(request, payload: SessionCreateIn,
     return idempotent(request, idempotency_key, payload, run, schema=SessionDetail)
 
 
-def _action(path, summary, payload_type):
-    """Register `POST /congress-sessions/{id}/<path>`; the decorated function calls one service."""
-
-    def register(step):
-        def endpoint(request, session_id: Id, payload: payload_type):
-            user = request.auth
-            session = _session(user, session_id)
-            step(user, session, payload)
-            return session_out(session)
-
-        endpoint.__name__ = f"session_{step.__name__}"
-        endpoint.__doc__ = step.__doc__
-        router.post(f"/congress-sessions/{{session_id}}/{path}", response={200: SessionDetail, **WRITE_ERRORS},
-                    summary=summary, operation_id=f"congress_session_{step.__name__}")(endpoint)
-        return step
-
-    return register
+_action = workflow_actions(router, path="/congress-sessions", id_param="session_id", load=_session,
+                           render=lambda user, session: session_out(session), response=SessionDetail,
+                           operation_prefix="congress_session")
 
 
 @_action("agenda", "Add an agenda item (planned sessions)", AgendaIn)

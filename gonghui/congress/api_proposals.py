@@ -20,18 +20,20 @@ from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
+    READ_ERRORS,
+    WRITE_ERRORS,
     ApiError,
     Id,
     PageMeta,
     PageParams,
     Ref,
     Text,
-    error_responses,
     idempotent,
     not_found,
     paginate,
     ref,
     resolve,
+    workflow_actions,
 )
 from gonghui.orgs.models import Org
 
@@ -51,8 +53,6 @@ from .services.proposals import ProposalInput
 
 router = Router(tags=["proposals"])
 
-READ_ERRORS = error_responses(401, 404, 422)
-WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 LongText = Text(5000)
@@ -375,23 +375,8 @@ def update_proposal(request, proposal_id: Id, payload: ProposalPatchIn):
 
 # --- workflow actions -------------------------------------------------------------------------------------
 
-def _action(path, summary, payload_type):
-    """Register `POST /proposals/{id}/<path>`; the decorated function calls one service."""
-
-    def register(step):
-        def endpoint(request, proposal_id: Id, payload: payload_type):
-            user = request.auth
-            proposal = _proposal(user, proposal_id)
-            step(user, proposal, payload)
-            return proposal_out(user, proposal)
-
-        endpoint.__name__ = f"proposal_{step.__name__}"
-        endpoint.__doc__ = step.__doc__
-        router.post(f"/proposals/{{proposal_id}}/{path}", response={200: ProposalDetail, **WRITE_ERRORS},
-                    summary=summary, operation_id=f"proposal_{step.__name__}")(endpoint)
-        return step
-
-    return register
+_action = workflow_actions(router, path="/proposals", id_param="proposal_id", load=_proposal,
+                           render=proposal_out, response=ProposalDetail, operation_prefix="proposal")
 
 
 @_action("submit", "Submit a draft to the proposal committee", SubmitIn)

@@ -19,6 +19,7 @@ so every web process shares them; the LocMemCache of dev and tests is per proces
 """
 
 import hashlib
+import inspect
 import json
 import math
 import re
@@ -93,6 +94,48 @@ class ErrorOut(Schema):
 def error_responses(*statuses):
     """`response=` entries documenting the error body for the given statuses."""
     return dict.fromkeys(statuses, ErrorOut)
+
+
+READ_ERRORS = error_responses(401, 404, 422)
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
+
+
+def workflow_actions(router, *, path, id_param, load, render, response, operation_prefix):
+    """A decorator factory for a resource's workflow actions, `POST <path>/{<id_param>}/<action>`.
+
+    Each endpoint loads the record in the caller's scope (`load(user, id)`, 404 otherwise), runs
+    the decorated step — `step(user, record, payload)`, which calls one service — and answers
+    the record as `render(user, record)` shows it. Used as:
+
+        action = workflow_actions(router, path="/proposals", id_param="proposal_id", ...)
+
+        @action("submit", "Submit a draft", SubmitIn)
+        def submit(user, proposal, p): ...
+    """
+
+    def action(action_path, summary, payload_type):
+        def register(step):
+            def endpoint(request, **values):
+                user = request.auth
+                record = load(user, values[id_param])
+                step(user, record, values["payload"])
+                return render(user, record)
+
+            # ninja reads the path parameter and the body from the signature.
+            endpoint.__signature__ = inspect.Signature([
+                inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+                inspect.Parameter(id_param, inspect.Parameter.KEYWORD_ONLY, annotation=Id),
+                inspect.Parameter("payload", inspect.Parameter.KEYWORD_ONLY, annotation=payload_type),
+            ])
+            endpoint.__name__ = f"{operation_prefix}_{step.__name__}"
+            endpoint.__doc__ = step.__doc__
+            router.post(f"{path}/{{{id_param}}}/{action_path}", response={200: response, **WRITE_ERRORS},
+                        summary=summary, operation_id=f"{operation_prefix}_{step.__name__}")(endpoint)
+            return step
+
+        return register
+
+    return action
 
 
 class Ref(Schema):

@@ -20,17 +20,19 @@ from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
+    READ_ERRORS,
+    WRITE_ERRORS,
     Id,
     PageMeta,
     PageParams,
     Ref,
     Text,
-    error_responses,
     idempotent,
     not_found,
     paginate,
     ref,
     resolve,
+    workflow_actions,
 )
 from gonghui.orgs.models import Enterprise, Org
 
@@ -41,8 +43,6 @@ from .services import ProjectInput, SuggestionInput, TeamInput
 
 router = Router(tags=["suggestions"])
 
-READ_ERRORS = error_responses(401, 404, 422)
-WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 
 Money = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
 LongText = Text(5000)
@@ -450,23 +450,8 @@ def create_suggestion(request, payload: SuggestionIn,
     return idempotent(request, idempotency_key, payload, run, schema=SuggestionDetail)
 
 
-def _suggestion_action(path, summary, payload_type):
-    """Register `POST /suggestions/{id}/<path>`; the decorated function calls one service."""
-
-    def register(step):
-        def endpoint(request, suggestion_id: Id, payload: payload_type):
-            user = request.auth
-            suggestion = _suggestion(user, suggestion_id)
-            step(user, suggestion, payload)
-            return suggestion_out(user, suggestion)
-
-        endpoint.__name__ = f"suggestion_{step.__name__}"
-        endpoint.__doc__ = step.__doc__
-        router.post(f"/suggestions/{{suggestion_id}}/{path}", response={200: SuggestionDetail, **WRITE_ERRORS},
-                    summary=summary, operation_id=f"suggestion_{step.__name__}")(endpoint)
-        return step
-
-    return register
+_suggestion_action = workflow_actions(router, path="/suggestions", id_param="suggestion_id", load=_suggestion,
+                                      render=suggestion_out, response=SuggestionDetail, operation_prefix="suggestion")
 
 
 @_suggestion_action("evaluate", "Evaluate with the scoring form", EvaluateIn)
@@ -546,21 +531,8 @@ def create_project(request, payload: ProjectIn,
     return idempotent(request, idempotency_key, payload, run, schema=ProjectDetail)
 
 
-def _project_action(path, summary, payload_type):
-    def register(step):
-        def endpoint(request, project_id: Id, payload: payload_type):
-            user = request.auth
-            project = _project(user, project_id)
-            step(user, project, payload)
-            return project_out(user, project)
-
-        endpoint.__name__ = f"project_{step.__name__}"
-        endpoint.__doc__ = step.__doc__
-        router.post(f"/tech-projects/{{project_id}}/{path}", response={200: ProjectDetail, **WRITE_ERRORS},
-                    summary=summary, operation_id=f"tech_project_{step.__name__}")(endpoint)
-        return step
-
-    return register
+_project_action = workflow_actions(router, path="/tech-projects", id_param="project_id", load=_project,
+                                   render=project_out, response=ProjectDetail, operation_prefix="tech_project")
 
 
 @_project_action("start", "Start a planned project", StartIn)

@@ -20,6 +20,8 @@ from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
+    READ_ERRORS,
+    WRITE_ERRORS,
     ApiError,
     Id,
     PageMeta,
@@ -42,8 +44,6 @@ from .validation import MemberInputError, clean_member_input
 
 router = Router()
 
-READ_ERRORS = error_responses(401, 404, 422)
-WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 PII_COLUMNS = ("person__id_number_enc", "person__phone_enc")
 
 

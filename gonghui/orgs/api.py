@@ -12,13 +12,14 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
+    READ_ERRORS,
+    WRITE_ERRORS,
     Id,
     PageMeta,
     PageParams,
     Ref,
     Text,
     api_field_names,
-    error_responses,
     get_visible,
     paginate,
     ref,
@@ -30,8 +31,6 @@ from .models import Enterprise, Industry, Org, OrgLevel, UnionKind
 
 router = Router()
 
-READ_ERRORS = error_responses(401, 404, 422)
-WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 
 
 # --- orgs ------------------------------------------------------------------------------------
