@@ -143,3 +143,27 @@ def role_codes(user):
     if user is None or not user.is_authenticated:
         return set()
     return {role for role, _path in user._assignments()}
+
+
+def chairs_and_town_cadres(orgs) -> dict[int, list]:
+    """{org id: [users]}: the union chairs of each org and the cadres of the town or platform
+    above it — who the daily deadline reminders of every module go to. Two queries."""
+    from django.db.models import Q
+
+    from gonghui.orgs.models import OrgLevel
+
+    from .roles import Role
+
+    prefixes = {org.path[:i] for org in orgs for i in range(Org.steplen, len(org.path) + 1, Org.steplen)}
+    towns = dict(Org.objects.filter(path__in=prefixes, level__in=(OrgLevel.TOWN, OrgLevel.PLATFORM))
+                 .values_list("path", "id"))
+    town_of = {org.pk: next((towns[p] for p in sorted(towns, key=len, reverse=True) if org.path.startswith(p)),
+                            None) for org in orgs}
+    holders = (RoleAssignment.objects.select_related("user")
+               .filter(Q(role=Role.UNION_CHAIR, org_id__in=[o.pk for o in orgs])
+                       | Q(role=Role.TOWN_CADRE, org_id__in=set(town_of.values()) - {None})))
+    chairs, cadres = {}, {}
+    for holding in holders:
+        target = chairs if holding.role == Role.UNION_CHAIR else cadres
+        target.setdefault(holding.org_id, []).append(holding.user)
+    return {org.pk: chairs.get(org.pk, []) + cadres.get(town_of[org.pk], []) for org in orgs}

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.accounts.selectors import chairs_and_town_cadres
 from gonghui.core import audit
 from gonghui.core.errors import DomainError
 from gonghui.core.locking import lock_one
@@ -769,25 +769,6 @@ def percent(value) -> Decimal | None:
 
 # --- reminders (the daily job) -----------------------------------------------------------------
 
-def _recipients_by_org(orgs):
-    """{org id: [users]}: the chairs of each union party and the cadres of its town."""
-    from gonghui.accounts.models import RoleAssignment
-    from gonghui.accounts.roles import Role
-    from gonghui.orgs.models import Org
-
-    prefixes = {org.path[:i] for org in orgs for i in range(Org.steplen, len(org.path) + 1, Org.steplen)}
-    towns = dict(Org.objects.filter(path__in=prefixes, level__in=(OrgLevel.TOWN, OrgLevel.PLATFORM))
-                 .values_list("path", "id"))
-    town_of = {org.pk: next((towns[p] for p in sorted(towns, key=len, reverse=True) if org.path.startswith(p)),
-                            None) for org in orgs}
-    holders = (RoleAssignment.objects.select_related("user")
-               .filter(Q(role=Role.UNION_CHAIR, org_id__in=[o.pk for o in orgs])
-                       | Q(role=Role.TOWN_CADRE, org_id__in=set(town_of.values()) - {None})))
-    chairs, cadres = {}, {}
-    for holding in holders:
-        target = chairs if holding.role == Role.UNION_CHAIR else cadres
-        target.setdefault(holding.org_id, []).append(holding.user)
-    return {org.pk: chairs.get(org.pk, []) + cadres.get(town_of[org.pk], []) for org in orgs}
 
 
 def remind_due_steps(on=None) -> int:
@@ -810,7 +791,7 @@ def remind_due_steps(on=None) -> int:
                     .exclude(renewals__stage__in=[s for s in Stage.values if s != Stage.CANCELLED]))
     requests = list(StaffRequest.objects.select_related("org", "enterprise")
                     .filter(agreement__isnull=True, offer_due_on__lte=limit))
-    recipients = _recipients_by_org({a.org for a in due + expiring} | {r.org for r in requests})
+    recipients = chairs_and_town_cadres({a.org for a in due + expiring} | {r.org for r in requests})
     created = 0
     with translation.override(settings.LANGUAGE_CODE):
         for agreement in due:

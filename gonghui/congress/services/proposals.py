@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.accounts.selectors import chairs_and_town_cadres
 from gonghui.core import audit
 from gonghui.core.errors import DomainError
 from gonghui.core.locking import lock_one
@@ -641,26 +642,6 @@ def export_proposals(*, actor, filters):
 
 # --- reminders (the daily job) -------------------------------------------------------------------
 
-def _recipients_by_org(orgs):
-    """{org id: [users]}: the chairs of each union and the cadres of its town (or platform)."""
-    from django.db.models import Q
-
-    from gonghui.accounts.models import RoleAssignment
-    from gonghui.accounts.roles import Role
-    from gonghui.orgs.models import Org, OrgLevel
-
-    prefixes = {org.path[:i] for org in orgs for i in range(Org.steplen, len(org.path) + 1, Org.steplen)}
-    towns = dict(Org.objects.filter(path__in=prefixes, level__in=(OrgLevel.TOWN, OrgLevel.PLATFORM))
-                 .values_list("path", "id"))
-    town_of = {org.pk: next((towns[p] for p in sorted(towns, key=len, reverse=True) if org.path.startswith(p)),
-                            None) for org in orgs}
-    holders = (RoleAssignment.objects.select_related("user")
-               .filter(Q(role=Role.UNION_CHAIR, org_id__in=[o.pk for o in orgs])
-                       | Q(role=Role.TOWN_CADRE, org_id__in=set(town_of.values()) - {None})))
-    chairs, cadres = {}, {}
-    for holding in holders:
-        (chairs if holding.role == Role.UNION_CHAIR else cadres).setdefault(holding.org_id, []).append(holding.user)
-    return {org.pk: chairs.get(org.pk, []) + cadres.get(town_of[org.pk], []) for org in orgs}
 
 
 def remind_proposal_replies(on=None) -> int:
@@ -677,7 +658,7 @@ def remind_proposal_replies(on=None) -> int:
     limit = on + datetime.timedelta(days=rules().remind_days)
     due = list(Proposal.objects.select_related("org", "body__enterprise")
                .filter(status=ProposalStatus.ASSIGNED, due_on__lte=limit).order_by("due_on", "pk"))
-    recipients = _recipients_by_org({p.org for p in due})
+    recipients = chairs_and_town_cadres({p.org for p in due})
     created = 0
     with translation.override(settings.LANGUAGE_CODE):
         for proposal in due:

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from gonghui.accounts.selectors import chairs_and_town_cadres
 from gonghui.core import audit
 from gonghui.core.errors import DomainError
 from gonghui.core.locking import lock_one
@@ -424,28 +425,6 @@ def recompute_report_due() -> int:
 
 # --- reminders ------------------------------------------------------------------------------------
 
-def recipients_by_org(orgs):
-    """{org id: [users]}: the chairs of each union and the cadres of its town (as the wage
-    negotiation reminders pick them)."""
-    from django.db.models import Q
-
-    from gonghui.accounts.models import RoleAssignment
-    from gonghui.accounts.roles import Role
-    from gonghui.orgs.models import Org, OrgLevel
-
-    prefixes = {org.path[:i] for org in orgs for i in range(Org.steplen, len(org.path) + 1, Org.steplen)}
-    towns = dict(Org.objects.filter(path__in=prefixes, level__in=(OrgLevel.TOWN, OrgLevel.PLATFORM))
-                 .values_list("path", "id"))
-    town_of = {org.pk: next((towns[p] for p in sorted(towns, key=len, reverse=True) if org.path.startswith(p)),
-                            None) for org in orgs}
-    holders = (RoleAssignment.objects.select_related("user")
-               .filter(Q(role=Role.UNION_CHAIR, org_id__in=[o.pk for o in orgs])
-                       | Q(role=Role.TOWN_CADRE, org_id__in=set(town_of.values()) - {None})))
-    chairs, cadres = {}, {}
-    for holding in holders:
-        target = chairs if holding.role == Role.UNION_CHAIR else cadres
-        target.setdefault(holding.org_id, []).append(holding.user)
-    return {org.pk: chairs.get(org.pk, []) + cadres.get(town_of[org.pk], []) for org in orgs}
 
 
 def remind_session_reports(on: datetime.date | None = None) -> int:
@@ -462,7 +441,7 @@ def remind_session_reports(on: datetime.date | None = None) -> int:
     limit = on + datetime.timedelta(days=congress_rules.rules().remind_days)
     due = list(Session.objects.select_related("org", "body__enterprise")
                .filter(status=SessionStatus.HELD, report_due_on__lte=limit).order_by("report_due_on", "pk"))
-    recipients = recipients_by_org({s.org for s in due})
+    recipients = chairs_and_town_cadres({s.org for s in due})
     created = 0
     with translation.override(settings.LANGUAGE_CODE):
         for session in due:
