@@ -190,15 +190,22 @@ def suggestion_step(request, pk, step):
         raise Http404(_("Not found."))
     suggestion = get_visible_or_404(Suggestion.objects.select_related("org", "enterprise__town"), request.user, pk)
     require(request.user, policies.CHANGE, *suggestion.scope_orgs())
-    if not getattr(policies.suggestion_actions(request.user, suggestion), page.allowed):
+    return _post_step(request, suggestion, step, page, policies.suggestion_actions(request.user, suggestion),
+                      detail="innovation:detail", render_record=_render_suggestion, s=suggestion)
+
+
+def _post_step(request, record, step, page, actions, *, detail, render_record, **record_arg):
+    """One workflow step posted from a detail page: refused with a warning when the record's
+    status does not allow it now; the service's refusals are shown on the step's form (400)."""
+    if not getattr(actions, page.allowed):
         messages.warning(request, _("This step cannot be recorded now: the record is “%(status)s”.")
-                         % {"status": suggestion.get_status_display()})
-        return redirect("innovation:detail", pk=suggestion.pk)
+                         % {"status": record.get_status_display()})
+        return redirect(detail, pk=record.pk)
     form = page.form(request.POST, prefix=step)
-    if form.is_valid() and run_service(form, page.run, u=request.user, s=suggestion, f=form) is not None:
+    if form.is_valid() and run_service(form, page.run, u=request.user, f=form, **record_arg) is not None:
         messages.success(request, page.done)
-        return redirect("innovation:detail", pk=suggestion.pk)
-    return _render_suggestion(request, suggestion, bound=(step, form), status=400)
+        return redirect(detail, pk=record.pk)
+    return render_record(request, record, bound=(step, form), status=400)
 
 
 # --- technical projects -----------------------------------------------------------------------------
@@ -294,15 +301,8 @@ def project_step(request, pk, step):
         raise Http404(_("Not found."))
     project = get_visible_or_404(TechProject.objects.select_related("org", "enterprise__town"), request.user, pk)
     require(request.user, policies.CHANGE, *project.scope_orgs())
-    if not getattr(policies.project_actions(request.user, project), page.allowed):
-        messages.warning(request, _("This step cannot be recorded now: the record is “%(status)s”.")
-                         % {"status": project.get_status_display()})
-        return redirect("innovation:project_detail", pk=project.pk)
-    form = page.form(request.POST, prefix=step)
-    if form.is_valid() and run_service(form, page.run, u=request.user, p=project, f=form) is not None:
-        messages.success(request, page.done)
-        return redirect("innovation:project_detail", pk=project.pk)
-    return _render_project(request, project, bound=(step, form), status=400)
+    return _post_step(request, project, step, page, policies.project_actions(request.user, project),
+                      detail="innovation:project_detail", render_record=_render_project, p=project)
 
 
 # --- export ------------------------------------------------------------------------------------------
