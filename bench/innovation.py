@@ -8,7 +8,6 @@ as in bench/pages.py and bench/congress.py. A page that does not exist yet is re
 with the reason.
 """
 
-import datetime
 from urllib.parse import urlencode
 
 from django.test import Client
@@ -32,36 +31,6 @@ ENDPOINTS = [
     ("suggestions API", "/api/v1/suggestions"),
     ("technical projects API", "/api/v1/tech-projects"),
 ]
-
-
-def _bench_token(user, minted):
-    """One Bearer token per user for the whole group, from POST /api/v1/auth/token like the other
-    groups. Every call of bench.pages._token leaves a 30-day token behind, and a user may hold at
-    most accounts.services.MAX_LIVE_TOKENS live tokens; when the bench users are at that limit
-    (after a few runs on the cached dataset) a token is written directly instead. Either way the
-    token is recorded in `minted` and revoked when the group is done, so this group leaves none."""
-    from django.utils import timezone
-
-    from gonghui.accounts.models import ApiToken, hash_token
-
-    try:
-        raw = _token(user)
-    except RuntimeError as error:
-        if "token_limit" not in str(error):
-            raise
-        raw = ApiToken.generate_raw()
-        ApiToken.objects.create(user=user, name=f"bench innovation {raw[:6]}", prefix=raw[:8],
-                                key_hash=hash_token(raw), expires_at=timezone.now() + datetime.timedelta(hours=1))
-    minted.append(hash_token(raw))
-    return raw
-
-
-def _revoke(minted):
-    from django.utils import timezone
-
-    from gonghui.accounts.models import ApiToken
-
-    ApiToken.objects.filter(key_hash__in=minted, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 def _bench(results, engine, label, client, url, reference, *, target_ms, iterations, seconds):
@@ -102,21 +71,16 @@ def run(engine, *, quick=False):
             _bench(results, engine, f"{name}, {label} user", _client(user), url, reference,
                    target_ms=target, iterations=iterations, seconds=seconds)
 
-    minted = []
-    try:
-        apis = {}
-        for name, url in ENDPOINTS:
-            try:
-                resolve(url)
-            except Resolver404:
-                results.append(skipped(name, GROUP, engine, f"not available yet: {url} does not resolve"))
-                continue
-            for label, user in users.items():
-                if label not in apis:
-                    apis[label] = Client(HTTP_AUTHORIZATION=f"Bearer {_bench_token(user, minted)}",
-                                         HTTP_ACCEPT_LANGUAGE="zh-hans")
-                _bench(results, engine, f"{name}, first page, {label} user", apis[label], url, reference,
-                       target_ms=API_TARGET_MS, iterations=iterations, seconds=seconds)
-    finally:
-        _revoke(minted)
+    apis = {}
+    for name, url in ENDPOINTS:
+        try:
+            resolve(url)
+        except Resolver404:
+            results.append(skipped(name, GROUP, engine, f"not available yet: {url} does not resolve"))
+            continue
+        for label, user in users.items():
+            if label not in apis:
+                apis[label] = Client(HTTP_AUTHORIZATION=f"Bearer {_token(user)}", HTTP_ACCEPT_LANGUAGE="zh-hans")
+            _bench(results, engine, f"{name}, first page, {label} user", apis[label], url, reference,
+                   target_ms=API_TARGET_MS, iterations=iterations, seconds=seconds)
     return results

@@ -26,8 +26,13 @@ def _client(user):
 
 
 def _token(user):
-    """A Bearer token from POST /api/v1/auth/token with the demo password."""
+    """A Bearer token from POST /api/v1/auth/token with the demo password. The user's earlier
+    bench tokens are deleted first: every run mints one, and on the cached dataset the demo users
+    would soon hold the most live tokens a user may (`token_limit`)."""
+    from gonghui.accounts.models import ApiToken
     from gonghui.core.demo.accounts import DEMO_PASSWORD
+
+    ApiToken.objects.filter(user=user).delete()
 
     response = Client().post("/api/v1/auth/token", json.dumps({"username": user.username, "password": DEMO_PASSWORD}),
                              content_type="application/json")

@@ -61,10 +61,14 @@ class InnovationQuerySet(ScopedQuerySet):
             return self
         if not paths:
             return self.none()
-        from gonghui.orgs.models import Org
+        from gonghui.orgs.models import Enterprise, Org
 
         subtree = Org.objects.filter(reduce(or_, [Q(path__startswith=p) for p in paths])).values("id")
-        return self.filter(Q(org_id__in=subtree) | Q(enterprise__town_id__in=subtree))
+        # Both branches test the row's own columns (org_id, enterprise_id), each through its own
+        # index: an OR across the join to enterprises made PostgreSQL join every suggestion to
+        # every enterprise before filtering.
+        in_towns = Enterprise.objects.filter(town_id__in=subtree).values("id")
+        return self.filter(Q(org_id__in=subtree) | Q(enterprise_id__in=in_towns))
 
 
 class InnovationRecord(ScopedModel):
