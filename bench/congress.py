@@ -40,22 +40,22 @@ ENDPOINTS = [
 ]
 
 
-def _unavailable(client, url, label, engine):
+def _unavailable(client, url, label, engine, group):
     """None when `url` answers 200, else a skipped result saying why."""
     try:
         resolve(url.split("?")[0])
     except Resolver404:
-        return skipped(label, GROUP, engine, f"not available yet: {url} does not resolve")
+        return skipped(label, group, engine, f"not available yet: {url} does not resolve")
     response = client.get(url)
     if response.status_code == 404:
-        return skipped(label, GROUP, engine, f"not available yet: {url} answers 404")
+        return skipped(label, group, engine, f"not available yet: {url} answers 404")
     if response.status_code != 200:
-        return skipped(label, GROUP, engine, f"{url} answers {response.status_code}, not measured")
+        return skipped(label, group, engine, f"{url} answers {response.status_code}, not measured")
     return None
 
 
-def _bench(results, engine, label, client, url, reference, *, target_ms, iterations, seconds):
-    missing = _unavailable(client, url, label, engine)
+def _bench(results, engine, group, label, client, url, reference, *, target_ms, iterations, seconds):
+    missing = _unavailable(client, url, label, engine, group)
     if missing:
         results.append(missing)
         return
@@ -69,7 +69,7 @@ def _bench(results, engine, label, client, url, reference, *, target_ms, iterati
     with QueryCounter(connection) as ctx:
         call(None)
     stats = measure(call, [None], max_iterations=iterations, max_seconds=seconds)
-    results.append(latency_result(label, GROUP, engine, stats, reference,
+    results.append(latency_result(label, group, engine, stats, reference,
                                   target_ms=target_ms if engine == "postgresql" else None,
                                   queries=ctx.count, note=f"{ctx.count} queries"))
 
@@ -77,40 +77,46 @@ def _bench(results, engine, label, client, url, reference, *, target_ms, iterati
 def run(engine, *, quick=False):
     from gonghui.congress.models import CongressBody, Proposal
 
+    bodies, proposals = CongressBody.objects.count(), Proposal.objects.count()
+    return run_lists(engine, group=GROUP, pages=PAGES, endpoints=ENDPOINTS, quick=quick,
+                     dataset=f"{bodies:,} congress terms, {proposals:,} proposals in the dataset",
+                     empty="the dataset has no congress terms" if not bodies else "")
+
+
+def run_lists(engine, *, group, pages, endpoints, dataset, empty, quick=False):
+    """A module's list pages and list endpoints as the district and a town user, each against
+    GET /healthz measured in the same run. `empty`: why there is nothing to measure, if so."""
     iterations, seconds = (30, 4.0) if quick else (150, 10.0)
     district, town_user, _town = _users()
     users = {"district": district, "town": town_user}
-    bodies, proposals = CongressBody.objects.count(), Proposal.objects.count()
 
     client = _client(district)
     health = measure(lambda _: client.get("/healthz"), [None], max_iterations=iterations * 2, max_seconds=seconds)
-    health_result = latency_result("GET /healthz (bare view)", GROUP, engine, health, None,
-                                   note=f"{bodies:,} congress terms, {proposals:,} proposals in the dataset")
+    health_result = latency_result("GET /healthz (bare view)", group, engine, health, None, note=dataset)
     results = [health_result]
     reference = ref(health_result)
-    if not bodies:
-        results.append(skipped("congress pages", GROUP, engine,
-                               "the dataset has no congress terms (regenerate: --regenerate)"))
+    if empty:
+        results.append(skipped(f"{group} pages", group, engine, f"{empty} (regenerate: --regenerate)"))
         return results
 
-    for name, url_name, query, target in PAGES:
+    for name, url_name, query, target in pages:
         try:
             url = reverse(url_name) + (f"?{query}" if query else "")
         except NoReverseMatch:
-            results.append(skipped(name, GROUP, engine, f"not available yet: {url_name} does not resolve"))
+            results.append(skipped(name, group, engine, f"not available yet: {url_name} does not resolve"))
             continue
         for label, user in users.items():
-            _bench(results, engine, f"{name}, {label} user", _client(user), url, reference,
+            _bench(results, engine, group, f"{name}, {label} user", _client(user), url, reference,
                    target_ms=target, iterations=iterations, seconds=seconds)
 
-    for name, url in ENDPOINTS:
+    for name, url in endpoints:
         try:
             resolve(url)
         except Resolver404:
-            results.append(skipped(name, GROUP, engine, f"not available yet: {url} does not resolve"))
+            results.append(skipped(name, group, engine, f"not available yet: {url} does not resolve"))
             continue
         for label, user in users.items():
             api = Client(HTTP_AUTHORIZATION=f"Bearer {_token(user)}", HTTP_ACCEPT_LANGUAGE="zh-hans")
-            _bench(results, engine, f"{name}, first page, {label} user", api, url, reference,
+            _bench(results, engine, group, f"{name}, first page, {label} user", api, url, reference,
                    target_ms=API_TARGET_MS, iterations=iterations, seconds=seconds)
     return results
