@@ -16,13 +16,13 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gonghui.core.excel import SpreadsheetError, check_xlsx, xlsx_response
 from gonghui.core.policies import require
+from gonghui.core.responses import no_store
 from gonghui.core.uploads import limit_upload, too_large_import_message
 
 from . import importing
@@ -31,10 +31,6 @@ from .policies import IMPORT
 SESSION_KEY = "bargaining_import_errors"
 ERRORS_ON_PAGE = 300
 
-
-def _no_store(response):
-    add_never_cache_headers(response)
-    return response
 
 
 def _max_mb():
@@ -70,7 +66,7 @@ def _page(request, form, *, status=200, report=None, page_error=""):
     if report is not None:
         context["errors_shown"] = report.errors[:ERRORS_ON_PAGE]
         context["more_errors"] = report.error_count - len(context["errors_shown"])
-    return _no_store(render(request, "bargaining/import.html", context, status=status))
+    return no_store(render(request, "bargaining/import.html", context, status=status))
 
 
 @csrf_exempt
@@ -128,4 +124,4 @@ def import_errors(request):
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — closed by the response
     importing.write_error_report(handle, stored.get("errors", []), file_errors=stored.get("file_errors", []),
                                  truncated_at=stored.get("truncated_at"))
-    return _no_store(xlsx_response(handle, "wage-agreement-import-errors.xlsx"))
+    return xlsx_response(handle, "wage-agreement-import-errors.xlsx")

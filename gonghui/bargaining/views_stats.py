@@ -7,12 +7,9 @@ export.
 """
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -21,6 +18,7 @@ from gonghui.core.excel import xlsx_response
 from gonghui.core.forms import FastSelect
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
+from gonghui.core.responses import export_list
 from gonghui.core.selectors import reach_orgs
 from gonghui.members.forms import DateInput, StyledFormMixin, org_label, set_model_options
 from gonghui.orgs.models import Org
@@ -87,10 +85,6 @@ def stats(request):
     })
 
 
-def _no_store(response):
-    add_never_cache_headers(response)
-    return response
-
 
 @login_required
 @require_GET
@@ -98,21 +92,13 @@ def stats_export(request):
     require(request.user, EXPORT)
     _form, figures = _stats_for(request, EXPORT)
     handle = exporting.export_stats(actor=request.user, stats=figures)
-    return _no_store(xlsx_response(handle, exporting.stats_filename(figures)))
+    return xlsx_response(handle, exporting.stats_filename(figures))
 
 
 @login_required
 @require_GET
 def agreement_export(request):
     """The list page's filters as an .xlsx of the agreements the user may export."""
-    user = request.user
-    require(user, EXPORT)
-    if request.GET.get("org"):
-        # Out of scope answers like missing (the form alone would only call it an invalid choice).
-        get_visible_or_404(Org.objects.all(), user, parse_after(request.GET.get("org")), VIEW)
-    form = AgreementFilterForm(request.GET, user=user)
-    if not form.is_valid():
-        messages.error(request, _("The filters could not be read; check them and export again."))
-        return redirect(f"{reverse('bargaining:list')}?{request.GET.urlencode()}")
-    handle, _rows = exporting.export_agreements(actor=user, filters=form.filters())
-    return _no_store(xlsx_response(handle, exporting.agreements_filename()))
+    return export_list(request, action=EXPORT, view_action=VIEW, scoped=[("org", Org)],
+                       form=AgreementFilterForm(request.GET, user=request.user), list_url="bargaining:list",
+                       export=exporting.export_agreements, filename=exporting.agreements_filename)

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -235,6 +236,9 @@ class _StreamSheet:
 
 def xlsx_response(fileobj, filename: str) -> FileResponse:
     """Send a finished workbook (e.g. a TemporaryFile, rewound) as a download; the file is
-    closed (and a temporary one deleted) when the response is done."""
+    closed (and a temporary one deleted) when the response is done. Never cached: workbooks
+    hold personal data and figures as of the moment they were made."""
     fileobj.seek(0)
-    return FileResponse(fileobj, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    response = FileResponse(fileobj, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    add_never_cache_headers(response)
+    return response

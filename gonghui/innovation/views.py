@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gonghui.core.forms import run_service
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
+from gonghui.core.responses import export_list
 from gonghui.core.selectors import history_for, reach_orgs
 from gonghui.orgs.models import Org
 
@@ -311,23 +312,8 @@ def project_step(request, pk, step):
 @require_GET
 def suggestion_export(request):
     """The list page's filters as an .xlsx of the suggestions the user may export."""
-    from django.urls import reverse
-    from django.utils.cache import add_never_cache_headers
-
-    from gonghui.core.excel import xlsx_response
-
     from . import exporting
 
-    user = request.user
-    require(user, policies.EXPORT)
-    if request.GET.get("org"):
-        # Out of scope answers like missing (the form alone would only call it an invalid choice).
-        get_visible_or_404(Org.objects.all(), user, parse_after(request.GET.get("org")), policies.VIEW)
-    form = forms.SuggestionFilterForm(request.GET, user=user)
-    if not form.is_valid():
-        messages.error(request, _("The filters could not be read; check them and export again."))
-        return redirect(f"{reverse('innovation:list')}?{request.GET.urlencode()}")
-    handle, _rows = exporting.export_suggestions(actor=user, filters=form.filters())
-    response = xlsx_response(handle, exporting.filename())
-    add_never_cache_headers(response)
-    return response
+    return export_list(request, action=policies.EXPORT, view_action=policies.VIEW, scoped=[("org", Org)],
+                       form=forms.SuggestionFilterForm(request.GET, user=request.user), list_url="innovation:list",
+                       export=exporting.export_suggestions, filename=exporting.filename)

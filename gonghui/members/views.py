@@ -12,7 +12,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gonghui.core.forms import run_service
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
+from gonghui.core.responses import no_store
 from gonghui.core.selectors import history_for
 
 from . import policies, selectors, services
@@ -34,12 +34,6 @@ from .forms import (
 )
 from .models import Membership, Person, Transfer
 from .selectors import is_pii_query
-
-
-def _no_store(response):
-    add_never_cache_headers(response)  # includes no-store: nothing personal stays in a cache
-    return response
-
 
 # --- list ---------------------------------------------------------------------------------------
 
@@ -77,7 +71,7 @@ def member_list(request):
         "can_register": policies.can_register(request.user),
     }
     response = render(request, "members/list.html", context)
-    return _no_store(response) if posted else response
+    return no_store(response) if posted else response
 
 
 # --- person -------------------------------------------------------------------------------------
@@ -123,12 +117,12 @@ def reveal_pii(request, pk):
         if not request.htmx:
             html = render_to_string("members/reveal_page.html", {"person": person, "fragment": html},
                                     request=request)
-        return _no_store(HttpResponse(html, status=403))
+        return no_store(HttpResponse(html, status=403))
     context = {"person": person, "revealed": values}
     template = "members/_pii_revealed.html" if request.htmx else "members/reveal_page.html"
     if not request.htmx:
         context["fragment"] = render_to_string("members/_pii_revealed.html", context, request=request)
-    return _no_store(render(request, template, context))
+    return no_store(render(request, template, context))
 
 
 @login_required
@@ -151,7 +145,7 @@ def member_create(request):
     _fill_register_options(request, form, union_q)
     response = render(request, "members/member_form.html",
                       {"form": form, "mode": "create", "union_q": union_q})
-    return _no_store(response) if request.method == "POST" else response
+    return no_store(response) if request.method == "POST" else response
 
 
 def _fill_register_options(request, form, union_q=""):
@@ -184,7 +178,7 @@ def person_edit(request, pk):
     else:
         form = EditPersonForm(person=person)
     response = render(request, "members/member_form.html", {"form": form, "mode": "edit", "person": person})
-    return _no_store(response) if request.method == "POST" else response
+    return no_store(response) if request.method == "POST" else response
 
 
 # --- membership periods -------------------------------------------------------------------------

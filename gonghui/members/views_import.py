@@ -14,19 +14,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from gonghui.core.excel import XLSX_CONTENT_TYPE, SpreadsheetError, check_xlsx, xlsx_response
+from gonghui.core.excel import SpreadsheetError, check_xlsx, xlsx_response
 from gonghui.core.pagination import keyset_page, parse_after
 from gonghui.core.policies import get_visible_or_404, require
+from gonghui.core.responses import no_store
 from gonghui.core.uploads import limit_upload, too_large_import_message
 from gonghui.orgs.models import Org, OrgLevel
 
@@ -36,10 +36,6 @@ from .models import ImportStatus, MemberImport
 IMPORT = "members.import"
 ERRORS_PER_PAGE = 50
 
-
-def _no_store(response):
-    add_never_cache_headers(response)
-    return response
 
 
 # --- template -------------------------------------------------------------------------------------
@@ -181,7 +177,7 @@ def _detail_context(request, member_import):
 def import_detail(request, pk):
     member_import = _get_import(request, pk)
     response = render(request, "members/import_detail.html", _detail_context(request, member_import))
-    return _no_store(response)
+    return no_store(response)
 
 
 @login_required
@@ -193,7 +189,7 @@ def import_status(request, pk):
         if request.htmx:
             return HttpResponseClientRefresh()
         return redirect("members:import_detail", pk=pk)
-    return _no_store(render(request, "members/_import_progress.html", _detail_context(request, member_import)))
+    return no_store(render(request, "members/_import_progress.html", _detail_context(request, member_import)))
 
 
 @login_required
@@ -202,7 +198,7 @@ def import_errors(request, pk):
     member_import = _get_import(request, pk)
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — closed by the response
     importing.write_error_report(handle, member_import)
-    return _no_store(xlsx_response(handle, f"member-import-{member_import.pk}-errors.xlsx"))
+    return xlsx_response(handle, f"member-import-{member_import.pk}-errors.xlsx")
 
 
 # --- confirm, cancel, check again ---------------------------------------------------------------------
@@ -220,7 +216,7 @@ def import_confirm(request, pk):
     require(request.user, IMPORT, member_import.org)
     if member_import.status != ImportStatus.VALIDATED:
         return redirect("members:import_detail", pk=pk)
-    return _no_store(render(request, "members/import_confirm.html", {"imp": member_import}))
+    return no_store(render(request, "members/import_confirm.html", {"imp": member_import}))
 
 
 @login_required
@@ -263,7 +259,7 @@ def export(request):
     started = exporting.export_members(actor=request.user, filters=filters, full=full)
     if started.job_id:
         return redirect("members:export_status", job_id=started.job_id)
-    return _no_store(xlsx_response(started.file, exporting.export_filename()))
+    return xlsx_response(started.file, exporting.export_filename())
 
 
 def _list_url():
@@ -280,12 +276,12 @@ def export_status(request, job_id):
     if job is None:
         raise Http404(_("Not found."))
     template = "members/_export_status.html" if request.htmx else "members/export_status.html"
-    return _no_store(render(request, template, {"job": job}))
+    return no_store(render(request, template, {"job": job}))
 
 
 @login_required
 @require_GET
 def export_download(request, job_id):
     handle, filename = exporting.open_export_file(request.user, job_id)
-    return _no_store(FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE))
+    return xlsx_response(handle, filename)
 

@@ -9,15 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.core.excel import xlsx_response
 from gonghui.core.forms import run_service
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
+from gonghui.core.responses import export_list
 from gonghui.core.selectors import history_for, reach_orgs
 from gonghui.orgs.models import Enterprise, Org
 
@@ -43,10 +42,6 @@ def _url_or_none(name, query=""):
         return None
 
 
-def _no_store(response):
-    add_never_cache_headers(response)
-    return response
-
 
 # --- congress terms -------------------------------------------------------------------------------
 
@@ -67,16 +62,10 @@ def body_list(request):
 @login_required
 @require_GET
 def body_export(request):
-    user = request.user
-    require(user, policies.EXPORT)
-    if request.GET.get("org"):
-        get_visible_or_404(Org.objects.all(), user, parse_after(request.GET.get("org")), policies.VIEW)
-    form = forms.BodyFilterForm(request.GET, user=user)
-    if not form.is_valid():
-        messages.error(request, _("The filters could not be read; check them and export again."))
-        return redirect(f"{reverse('congress:body_list')}?{request.GET.urlencode()}")
-    handle, _rows = services.export_bodies(actor=user, filters=form.filters())
-    return _no_store(xlsx_response(handle, f"congresses-{selectors.today():%Y%m%d}.xlsx"))
+    return export_list(request, action=policies.EXPORT, view_action=policies.VIEW, scoped=[("org", Org)],
+                       form=forms.BodyFilterForm(request.GET, user=request.user), list_url="congress:body_list",
+                       export=services.export_bodies,
+                       filename=lambda: f"congresses-{selectors.today():%Y%m%d}.xlsx")
 
 
 def _form_preview(headcount):
@@ -344,16 +333,10 @@ def session_list(request):
 @login_required
 @require_GET
 def session_export(request):
-    user = request.user
-    require(user, policies.EXPORT)
-    if request.GET.get("org"):
-        get_visible_or_404(Org.objects.all(), user, parse_after(request.GET.get("org")), policies.VIEW)
-    form = forms.SessionFilterForm(request.GET, user=user)
-    if not form.is_valid():
-        messages.error(request, _("The filters could not be read; check them and export again."))
-        return redirect(f"{reverse('congress:session_list')}?{request.GET.urlencode()}")
-    handle, _rows = services.export_sessions(actor=user, filters=form.filters())
-    return _no_store(xlsx_response(handle, f"congress-sessions-{selectors.today():%Y%m%d}.xlsx"))
+    return export_list(request, action=policies.EXPORT, view_action=policies.VIEW, scoped=[("org", Org)],
+                       form=forms.SessionFilterForm(request.GET, user=request.user),
+                       list_url="congress:session_list", export=services.export_sessions,
+                       filename=lambda: f"congress-sessions-{selectors.today():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -27,7 +27,7 @@ from ..policies import CHANGE, EXPORT, VIEW, can_change, can_export
 from ..selectors import disclosures as selectors
 from ..selectors.status import town_of, unionised_enterprises
 from ..services import disclosures as services
-from .status import filter_form, no_store
+from .status import filter_form
 
 
 @login_required
@@ -63,7 +63,7 @@ def disclosure_export(request):
         return redirect(f"{reverse('congress:disclosure_list')}?{request.GET.urlencode()}")
     filters = form.filters()
     handle = exporting.export_disclosures(actor=user, filters=filters)
-    return no_store(xlsx_response(handle, exporting.disclosures_filename(filters.year)))
+    return xlsx_response(handle, exporting.disclosures_filename(filters.year))
 
 
 def _enterprise_or_404(user, enterprise_id):

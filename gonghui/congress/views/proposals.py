@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from gonghui.core.excel import xlsx_response
 from gonghui.core.forms import run_service
 from gonghui.core.pagination import keyset_page, parse_after
 from gonghui.core.policies import get_visible_or_404, require
+from gonghui.core.responses import export_list
 from gonghui.core.selectors import history_for, reach_orgs
 from gonghui.orgs.models import Org
 
@@ -64,21 +64,11 @@ def proposal_list(request):
 @require_GET
 def proposal_export(request):
     """The list page's filters as an .xlsx of the proposals the user may export."""
-    user = request.user
-    require(user, policies.EXPORT)
-    # An organisation, congress or session out of scope answers like a missing one (the form
-    # alone would only call it an invalid choice and send the user back to the list).
-    for name, model in (("org", Org), ("body", CongressBody), ("session", Session)):
-        if request.GET.get(name):
-            get_visible_or_404(model.objects.all(), user, parse_after(request.GET.get(name)), policies.VIEW)
-    form = _filter_form(request)
-    if form.errors:
-        messages.error(request, _("The filters could not be read; check them and export again."))
-        return redirect(f"{reverse('congress:proposal_list')}?{request.GET.urlencode()}")
-    handle, _rows = services.export_proposals(actor=user, filters=form.filters())
-    response = xlsx_response(handle, f"proposals-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
-    response["Cache-Control"] = "no-store"
-    return response
+    return export_list(request, action=policies.EXPORT, view_action=policies.VIEW,
+                       scoped=[("org", Org), ("body", CongressBody), ("session", Session)],
+                       form=_filter_form(request), list_url="congress:proposal_list",
+                       export=services.export_proposals,
+                       filename=lambda: f"proposals-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
 
 # --- draft ------------------------------------------------------------------------------------------

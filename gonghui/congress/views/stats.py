@@ -20,7 +20,7 @@ from .. import exporting
 from ..forms.disclosures import YEAR_MAX, YEAR_MIN
 from ..policies import EXPORT, VIEW, can_export
 from ..stats import congress_stats, town_chart
-from .status import no_store, url_or_none
+from .status import url_or_none
 
 
 class YearForm(StyledFormMixin, forms.Form):
@@ -63,4 +63,4 @@ def stats_export(request):
     _form, year = _year(request)
     figures = congress_stats(request.user, year=year, action=EXPORT)
     handle = exporting.export_stats(actor=request.user, stats=figures)
-    return no_store(xlsx_response(handle, exporting.stats_filename(year)))
+    return xlsx_response(handle, exporting.stats_filename(year))

@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -67,10 +66,6 @@ def status_list(request):
     })
 
 
-def no_store(response):
-    add_never_cache_headers(response)
-    return response
-
 
 @login_required
 @require_GET
@@ -83,4 +78,4 @@ def status_export(request):
         return redirect(f"{reverse('congress:status')}?{request.GET.urlencode()}")
     filters = form.filters()
     handle = exporting.export_status(actor=user, filters=filters)
-    return no_store(xlsx_response(handle, exporting.status_filename(filters.year)))
+    return xlsx_response(handle, exporting.status_filename(filters.year))
