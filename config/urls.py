@@ -13,6 +13,7 @@ urlpatterns = [
     path("bargaining/", include("gonghui.bargaining.urls")),
     path("congress/", include("gonghui.congress.urls")),
     path("innovation/", include("gonghui.innovation.urls")),
+    path("grassroots/", include("gonghui.grassroots.urls")),
     path("api/v1/", include("gonghui.api_urls")),
     path("", include("gonghui.core.urls")),
 ]

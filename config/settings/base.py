@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "gonghui.bargaining",
     "gonghui.congress",
     "gonghui.innovation",
+    "gonghui.grassroots",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -24,6 +24,8 @@ ROLE_GRANTS: dict[str, tuple[str, ...]] = {
     Role.TOWN_CADRE: (
         "*.view", "*.change", "*.approve", "*.review", "*.transfer", "*.import", "*.export",
         "orgs.move", "members.reveal_pii", "audit.view", "accounts.manage",
+        # Liaison points (联系基层工作点) are the cadres' own work: chairs are visited, never log visits.
+        "grassroots.liaise",
     ),
     Role.UNION_CHAIR: (
         "*.view", "*.change", "*.transfer", "*.import", "*.export", "*.submit",

@@ -16,6 +16,7 @@ NAV_ITEMS = [
     ("congress:body_list", _("Workers' congresses"), "congress.view"),
     ("congress:proposal_list", _("Proposals"), "congress.view"),
     ("innovation:list", _("Worker innovation"), "innovation.view"),
+    ("grassroots:overview", _("Grassroots building"), "grassroots.view"),
     ("core:audit_list", _("Audit trail"), "audit.view"),
     ("accounts:role_list", _("Users and roles"), "accounts.manage"),
 ]

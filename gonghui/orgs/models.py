@@ -133,6 +133,8 @@ class Enterprise(models.Model):
     industry = models.CharField(_("industry"), max_length=16, choices=Industry.choices)
     headcount = models.PositiveIntegerField(_("headcount"), validators=[MinValueValidator(0)], default=0)
     above_scale = models.BooleanField(_("above designated size"), default=False)
+    # The district's list of key enterprises (the seed's "top-100"): cadres' liaison points.
+    top100 = models.BooleanField(_("district top-100 enterprise"), default=False)
     address = models.CharField(_("address"), max_length=200, blank=True)
     town = models.ForeignKey(Org, verbose_name=_("town"), on_delete=models.PROTECT,
                              related_name="town_enterprises")

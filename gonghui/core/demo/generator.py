@@ -96,6 +96,8 @@ SCALES = {
                              (0.003, 2000, 6000))),
 }
 FLAGSHIP_HEADCOUNT = {"small": 60, "district": 860}
+# The district's key-enterprise list (the seed's "top-100"): the largest firms, and union1's.
+TOP_ENTERPRISES = {"small": 6, "district": 100}
 
 
 @dataclass
@@ -131,6 +133,7 @@ class Firm:
     union: Node | None = None
     id: int = 0
     raw_members: int = 0
+    top100: bool = False
 
 
 @dataclass
@@ -384,17 +387,23 @@ class Generator:
                 for n in self.nodes]
         self.writer.write(Org, cols, rows)
 
+    def mark_top_enterprises(self):
+        largest = sorted(self.firms, key=lambda f: (-f.headcount, f.uscc))[:TOP_ENTERPRISES[self.scale.name] - 1]
+        for firm in (*largest, self.firms[0]):
+            firm.top100 = True
+
     def write_enterprises(self):
         next_id = (Enterprise.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
         now = self.now
+        self.mark_top_enterprises()
         rows = []
         for firm in self.firms:
             firm.id = next_id
             next_id += 1
             rows.append((firm.id, firm.name, firm.uscc, firm.industry, firm.headcount, firm.above_scale,
-                         firm.address, firm.town.id, firm.union.id if firm.union else None, now, now))
-        cols = ["id", "name", "uscc", "industry", "headcount", "above_scale", "address", "town_id", "union_id",
-                "created_at", "updated_at"]
+                         firm.top100, firm.address, firm.town.id, firm.union.id if firm.union else None, now, now))
+        cols = ["id", "name", "uscc", "industry", "headcount", "above_scale", "top100", "address", "town_id",
+                "union_id", "created_at", "updated_at"]
         self.writer.write(Enterprise, cols, rows)
 
     PERSON_COLS = ["id", "name", "name_initials", "id_number_enc", "id_number_hash", "id_number_masked",
@@ -568,6 +577,7 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
     from . import accounts as demo_accounts
     from . import bargaining as demo_bargaining
     from . import congress as demo_congress
+    from . import grassroots as demo_grassroots
     from . import innovation as demo_innovation
 
     started = time.monotonic()
@@ -590,6 +600,7 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
         wage_counts["seconds"] = round(time.monotonic() - bargaining_started, 1)
         congress_counts = demo_congress.seed_congress(gen)
         innovation_counts = demo_innovation.seed_innovation(gen)
+        grassroots_counts = demo_grassroots.seed_grassroots(gen)
         root = Org.objects.get(pk=gen.root.id)
         town1 = Org.objects.get(pk=gen.town_by_name[TOWN1].id)
         town2 = Org.objects.get(pk=gen.town_by_name[TOWN2].id)
@@ -612,6 +623,7 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
         counts["wage_agreements"] = wage_counts
         counts["congress"] = congress_counts
         counts["innovation"] = innovation_counts
+        counts["grassroots"] = grassroots_counts
         if accounts:
             counts["accounts"] = demo_accounts.create_demo_accounts(
                 root=root, town1=town1, town2=town2, union1=union1, member1_person=member1)
@@ -628,7 +640,8 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
         if connection.vendor == "postgresql":
             command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
             for model in (Org, Enterprise, Person, Membership, Transfer, *demo_bargaining.MODELS,
-                          *demo_congress.MODELS, *demo_innovation.MODELS):
+                          *demo_congress.MODELS, *demo_innovation.MODELS,
+                          *demo_grassroots.all_models()):
                 cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
         elif connection.vendor == "sqlite":
             cursor.execute("ANALYZE")

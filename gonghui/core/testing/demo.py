@@ -6,6 +6,7 @@ def wipe_demo_data():
     from gonghui.accounts.models import RoleAssignment, User
     from gonghui.bargaining.models import StaffRequest, WageAgreement
     from gonghui.congress.models import CongressBody, Disclosure, Proposal, Session
+    from gonghui.core.demo import grassroots as demo_grassroots
     from gonghui.core.models import AuditEvent
     from gonghui.innovation.models import Suggestion, TechProject
     from gonghui.members.models import Membership, Person, Transfer
@@ -18,6 +19,8 @@ def wipe_demo_data():
     # Innovation: suggestions and projects protect their orgs and enterprises (deleting them takes
     # their scores, team members and milestones).
     innovation = (Suggestion, TechProject)
+    # Grassroots building goes first: its rows point at orgs, enterprises, people and users.
+    demo_grassroots.wipe()
     for model in (StaffRequest, WageAgreement, *congress, *innovation, Transfer, Membership, Person, Enterprise,
                   RoleAssignment, AuditEvent, Org, User):
         model.objects.all().delete()

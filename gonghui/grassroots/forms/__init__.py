@@ -1,0 +1,1 @@
+"""Forms of grassroots building, one module per area (foundings, elections, liaison, homes, harmony)."""

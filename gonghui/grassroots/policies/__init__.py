@@ -1,0 +1,1 @@
+"""Who may do what in grassroots building, one module per area."""

@@ -1,0 +1,1 @@
+"""Selectors of grassroots building, one module per area (foundings, elections, liaison, homes, harmony)."""
