@@ -37,6 +37,7 @@ def _add_routers():
     from gonghui.bargaining.api import router as bargaining_router
     from gonghui.congress.api_congresses import router as congresses_router
     from gonghui.congress.api_proposals import router as proposals_router
+    from gonghui.grassroots.api_committees import router as committees_router
     from gonghui.grassroots.api_elections import router as elections_router
     from gonghui.grassroots.api_foundings import router as foundings_router
     from gonghui.grassroots.api_harmony import router as harmony_router
@@ -54,7 +55,8 @@ def _add_routers():
     api.add_router("", proposals_router)  # /proposals
     api.add_router("", innovation_router)  # /suggestions, /tech-projects
     api.add_router("", foundings_router)  # /foundings
-    api.add_router("", elections_router)  # /elections, /committees
+    api.add_router("", committees_router)  # /committees
+    api.add_router("", elections_router)  # /elections
     api.add_router("", liaison_router)  # /liaison-assignments, /liaison-visits
     api.add_router("", homes_router)  # /home-standards, /home-assessments
     api.add_router("", harmony_router)  # /harmony-assessments

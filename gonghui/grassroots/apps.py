@@ -9,8 +9,9 @@ class GrassrootsConfig(AppConfig):
 
     def ready(self):
         # Each area registers its own audit labels, due-soon sources and calendar hooks.
-        from .wiring import elections, foundings, harmony, homes, liaison
+        from .wiring import committees, elections, foundings, harmony, homes, liaison
 
+        committees.ready()
         foundings.ready()
         elections.ready()
         liaison.ready()

@@ -3,9 +3,9 @@ district, one module per area. Each area module has `MODELS` (the tables it writ
 first) and `seed(gen) -> dict` (the counts it wrote); areas run in the order below, so a later
 area may read what an earlier one wrote (committees before the elections that replace them)."""
 
-from . import elections, foundings, harmony, homes, liaison
+from . import committees, elections, foundings, harmony, homes, liaison
 
-AREAS = (elections, foundings, liaison, homes, harmony)
+AREAS = (committees, elections, foundings, liaison, homes, harmony)
 
 
 def all_models():
