@@ -1,0 +1,1 @@
+"""Configurable figures of grassroots building, one module per area."""
