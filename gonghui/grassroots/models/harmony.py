@@ -88,7 +88,8 @@ class Indicator(models.Model):
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["indicator_set", "code"], name="harmony_indicator_code_once"),
-            models.CheckConstraint(condition=Q(max_score__gte=1, max_score__lte=100), name="harmony_indicator_max_1_100"),
+            models.CheckConstraint(condition=Q(max_score__gte=1, max_score__lte=100),
+                                   name="harmony_indicator_max_1_100"),
         ]
 
     def __str__(self):
@@ -179,7 +180,8 @@ class HarmonyAssessment(ScopedModel):
             models.CheckConstraint(condition=Q(review_total__isnull=True) | Q(review_total__lte=100),
                                    name="harmony_review_total_0_100"),
             models.CheckConstraint(
-                condition=Q(status__in=OPEN_ASSESSMENT_STATUSES) | Q(submitted_on__isnull=False, self_total__isnull=False),
+                condition=Q(status__in=OPEN_ASSESSMENT_STATUSES)
+                | Q(submitted_on__isnull=False, self_total__isnull=False),
                 name="harmony_submitted_has_date"),
             models.CheckConstraint(
                 condition=~Q(status__in=(AssessmentStatus.FORWARDED, AssessmentStatus.RATED))
