@@ -189,3 +189,162 @@ def record_committee(*, actor, union, elected_on, term_years, members, members_a
                           field="members_at_election")
     return _seat(actor=actor, union=union, elected_on=elected_on, term_years=term_years, members=members,
                  source=CommitteeSource.RECORD, members_at_election=members_at_election, note=note)
+
+
+# --- term-expiry reminders ------------------------------------------------------------------------
+
+def reminder_points():
+    """[(code, months before the end)] from the most urgent: "EXPIRED" (0), then "MONTHS_1", …"""
+    r = rules()
+    points = [(f"MONTHS_{m}", m) for m in sorted(set(r.reminder_months))]
+    return ([("EXPIRED", 0)] if r.remind_expired else []) + points
+
+
+def due_point(committee, on):
+    """The most urgent reminder point the committee has reached on `on`, or None."""
+    from ..selectors.committees import add_months
+
+    for code, months in reminder_points():
+        if code == "EXPIRED":
+            if committee.term_ends_on < on:
+                return code
+        elif committee.term_ends_on <= add_months(on, months):
+            return code
+    return None
+
+
+def point_label(code):
+    if code == "EXPIRED":
+        return _("term expired")
+    months = code.removeprefix("MONTHS_")
+    return _("%(months)s months before the term ends") % {"months": months}
+
+
+def remind_committee_terms(on=None) -> int:
+    """Notify the union's chairs and its town's cadres when a current committee reaches a
+    reminder point (by default 6, 3 and 1 month before its term ends, and once expired). Once per
+    point per committee: a `CommitteeReminder` row records what was sent, so a second run, or
+    the next day's, sends nothing new. A committee that is already past several points (e.g. it
+    was entered two months before its end) gets only the most urgent one. Returns the number of
+    notifications created."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
+    from gonghui.accounts.selectors import chairs_and_town_cadres
+    from gonghui.core.notifications import notify
+
+    from ..models.committees import CommitteeReminder
+    from ..selectors.committees import add_months
+
+    on = on or today()
+    furthest = max([m for _c, m in reminder_points()] or [0])
+    candidates = list(Committee.objects.select_related("org")
+                      .filter(status=CommitteeStatus.CURRENT, org__is_active=True,
+                              term_ends_on__lte=add_months(on, furthest)).order_by("term_ends_on", "pk"))
+    sent = set(CommitteeReminder.objects.filter(committee__in=[c.pk for c in candidates])
+               .values_list("committee_id", "point"))
+    due = [(c, point) for c in candidates if (point := due_point(c, on)) and (c.pk, point) not in sent]
+    if not due:
+        return 0
+    recipients = chairs_and_town_cadres({c.org for c, _p in due})
+    created = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for c, point in due:
+            with transaction.atomic():
+                if point == "EXPIRED":
+                    title = _("Term expired: the committee of %(union)s") % {"union": c.org.name}
+                else:
+                    title = _("Term ends on %(date)s: the committee of %(union)s") % {
+                        "date": c.term_ends_on.isoformat(), "union": c.org.name}
+                body = _("Term %(number)s, elected on %(elected)s for %(years)s years, ends on %(ends)s. "
+                         "Plan the election of the next committee (换届选举) in time.") % {
+                    "number": c.term_number, "elected": c.elected_on.isoformat(), "years": c.term_years,
+                    "ends": c.term_ends_on.isoformat()}
+                people = recipients.get(c.org_id, [])
+                n = notify(recipients=people, org=c.org, title=title, body=body,
+                           key=f"grassroots:committee:{c.pk}:{point}",
+                           url=reverse("grassroots:committee_detail", args=[c.pk]))
+                CommitteeReminder.objects.get_or_create(committee=c, point=point,
+                                                        defaults={"sent_on": on, "recipients": n})
+                created += n
+    return created
+
+
+# --- Excel export ---------------------------------------------------------------------------------
+
+EXPORT_OBJECT_TYPE = "grassroots.CommitteeExport"
+
+
+class _ExportRef:
+    """What an export's audit row points at: the export itself (there is no model row)."""
+
+    def __init__(self, ref):
+        self.pk = ref
+
+    def __str__(self):
+        return _("Committee export")
+
+
+def export_committees(*, actor, filters):
+    """(rewound temporary file, rows): the list page's unions (its filters) that the actor may
+    export, one row per union with its current committee; audited once per top org covered."""
+    import tempfile
+    import uuid
+
+    from gonghui.core.excel import XlsxStream
+
+    from ..policies.committees import EXPORT
+    from ..selectors.committees import filtered_unions, term_state, union_rows, unions
+
+    require(actor, EXPORT, filters.org) if filters.org else require(actor, EXPORT)
+    on = today()
+    states = {"expired": _("Term expired"), "expiring": _("Term expires soon"), "ok": _("Term runs longer"),
+              "none": _("No committee on record")}
+    sources = dict(CommitteeSource.choices)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — the response closes it
+    try:
+        listed = filtered_unions(actor, filters, on=on).values("pk")
+        qs = unions(actor, EXPORT).filter(pk__in=listed).order_by("path")
+        headers = [_("Union"), _("Town"), _("Chair"), _("Term number"), _("Elected on"), _("Term (years)"),
+                   _("Term ends on"), _("Members at election"), _("Committee members"), _("Source"), _("Term")]
+        rows = 0
+        with XlsxStream(handle) as book:
+            sheet = book.sheet(_("Union committees"), headers=headers,
+                               widths=[32, 18, 10, 8, 12, 8, 12, 10, 10, 16, 14])
+            batch = []
+
+            def flush():
+                nonlocal rows
+                for r in union_rows(batch, on=on):
+                    c = r.committee
+                    sheet.append([r.union.name, r.town.name if r.town else "", (c.chair or "") if c else "",
+                                  c.term_number if c else "", c.elected_on if c else "", c.term_years if c else "",
+                                  c.term_ends_on if c else "", c.members_at_election if c else "",
+                                  c.seats if c else "", str(sources[c.source]) if c else "",
+                                  str(states[term_state(c, on)])])
+                    rows += 1
+                batch.clear()
+
+            for org in qs.iterator(chunk_size=500):
+                batch.append(org)
+                if len(batch) >= 500:
+                    flush()
+            flush()
+        ref = uuid.uuid4().hex
+        if filters.org is not None:
+            places = [filters.org]
+        elif actor.is_superuser:
+            places = list(Org.objects.filter(depth=1))
+        else:
+            places = list(Org.objects.filter(path__in=actor.scope_paths(EXPORT))) or [None]
+        details = {"q": filters.q, "org": filters.org.pk if filters.org else None, "term": filters.term,
+                   "source": filters.source, "year": filters.year}
+        for place in places:
+            audit.record(actor=actor, action="grassroots.committee.export", obj=_ExportRef(ref),
+                         object_type=EXPORT_OBJECT_TYPE, org=place, after={"filters": details, "rows": rows})
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    return handle, rows
