@@ -130,8 +130,9 @@ def _require_status(application, *statuses):
 
 
 def _lock(application):
-    return lock_one(FoundingApplication.objects.select_related("enterprise", "town", "joint_union", "union"),
-                    application.pk)
+    lock_one(FoundingApplication, application.pk)
+    return FoundingApplication.objects.select_related("enterprise__town", "enterprise__union", "town", "joint_union",
+                                                      "union").get(pk=application.pk)
 
 
 def _phone(value):
@@ -289,7 +290,8 @@ def create_application(*, actor, enterprise, data: FoundingInput, submit_on=None
     from gonghui.orgs.models import Enterprise
 
     require(actor, CHANGE, enterprise.town)
-    enterprise = lock_one(Enterprise.objects.select_related("town", "union"), enterprise.pk)
+    lock_one(Enterprise, enterprise.pk)
+    enterprise = Enterprise.objects.select_related("town", "union").get(pk=enterprise.pk)
     _check_enterprise(enterprise)
     application = FoundingApplication(enterprise=enterprise, town=enterprise.town, headcount=enterprise.headcount,
                                       **_clean(data, enterprise, actor))
