@@ -1,0 +1,246 @@
+"""Liaison services: visits (topics, dates, cadres), assignments (bulk, one live per cadre and
+enterprise, cadres whose area covers the enterprise), follow-ups (due dates, closure) and the
+daily reminder job — each rule at its edge, and nothing saved when a rule refuses."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from gonghui.core.errors import DomainError
+from gonghui.core.models import AuditEvent, Notification
+from gonghui.core.testing.factories import EnterpriseFactory
+from gonghui.grassroots.models.liaison import (
+    AssignmentStatus,
+    FollowUpStatus,
+    LiaisonAssignment,
+    LiaisonFollowUp,
+    LiaisonVisit,
+)
+from gonghui.grassroots.services import liaison as services
+from gonghui.grassroots.services.liaison import FollowUpInput, VisitInput
+from gonghui.grassroots.testing.liaison import assignment, follow_up, visit
+
+pytestmark = pytest.mark.django_db
+TODAY = services.today()
+DAY = datetime.timedelta(days=1)
+
+
+def _visit_input(**kw):
+    data = {"visited_on": TODAY, "topics": ["CONGRESS", "WAGES"], "notes": "了解职代会筹备"}
+    data.update(kw)
+    return VisitInput(**data)
+
+
+def _refused(code, field=None):
+    def check(exc):
+        assert exc.value.code == code
+        if field is not None:
+            assert exc.value.field == field
+    return check
+
+
+# --- visits ------------------------------------------------------------------------------------
+
+def test_record_visit_with_topics_and_a_follow_up(tree):
+    v = services.record_visit(actor=tree.town1_cadre, enterprise=tree.enterprise1, data=_visit_input(
+        problems="未签订工资集体协议",
+        follow_ups=[FollowUpInput(action="督促启动工资协商", due_on=TODAY + 30 * DAY, owner=tree.town1_cadre)]))
+    assert v.town == tree.town1 and v.cadre == tree.town1_cadre and v.cadre_name == "town1"
+    assert sorted(v.topic_codes) == ["CONGRESS", "WAGES"]
+    up = v.follow_ups.get()
+    assert up.owner == tree.town1_cadre and up.status == FollowUpStatus.OPEN and up.enterprise == tree.enterprise1
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"grassroots.liaison_visit", "grassroots.liaison_follow_up"} <= actions
+
+
+def test_visit_date_edges(tree):
+    services.record_visit(actor=tree.town1_cadre, enterprise=tree.enterprise1, data=_visit_input(visited_on=TODAY))
+    with pytest.raises(DomainError) as exc:
+        services.record_visit(actor=tree.town1_cadre, enterprise=tree.enterprise1,
+                              data=_visit_input(visited_on=TODAY + DAY))
+    _refused("date_in_future", "visited_on")(exc)
+    limit = services.rules().backdate_days
+    services.record_visit(actor=tree.town1_cadre, enterprise=tree.enterprise1,
+                          data=_visit_input(visited_on=TODAY - limit * DAY))
+    with pytest.raises(DomainError) as exc:
+        services.record_visit(actor=tree.town1_cadre, enterprise=tree.enterprise1,
+                              data=_visit_input(visited_on=TODAY - (limit + 1) * DAY))
+    _refused("too_old", "visited_on")(exc)
+    assert LiaisonVisit.objects.count() == 2
+
+
+@pytest.mark.parametrize(("kw", "code", "field"), [
+    ({"topics": []}, "required", "topics"),
+    ({"topics": ["NOPE"]}, "invalid_topic", "topics"),
+    ({"topics": ["OTHER"]}, "required", "topic_other"),
+    ({"notes": "", "problems": ""}, "required", "notes"),
+    ({"cadre_name": "x" * 65}, "too_long", "cadre_name"),
+])
+def test_bad_visits_save_nothing(tree, kw, code, field):
+    with pytest.raises(DomainError) as exc:
+        services.record_visit(actor=tree.district_staff, enterprise=tree.enterprise1, data=_visit_input(**kw))
+    _refused(code, field)(exc)
+    assert not LiaisonVisit.objects.exists()
+
+
+def test_other_topic_text_ticks_other(tree):
+    v = services.record_visit(actor=tree.town1_cadre, enterprise=tree.enterprise1,
+                              data=_visit_input(topics=["SAFETY"], topic_other="消防演练"))
+    assert sorted(v.topic_codes) == ["OTHER", "SAFETY"] and v.topic_other == "消防演练"
+
+
+def test_cadre_must_cover_the_enterprise(tree):
+    with pytest.raises(DomainError) as exc:
+        services.record_visit(actor=tree.district_staff, enterprise=tree.enterprise1,
+                              data=_visit_input(cadre=tree.town2_cadre))
+    _refused("not_a_cadre", "cadre")(exc)
+    with pytest.raises(DomainError):  # a chair is not a cadre either
+        services.record_visit(actor=tree.district_staff, enterprise=tree.enterprise1,
+                              data=_visit_input(cadre=tree.union1_chair))
+    v = services.record_visit(actor=tree.district_staff, enterprise=tree.enterprise1,
+                              data=_visit_input(cadre=tree.town1_cadre, companions="李四"))
+    assert v.cadre == tree.town1_cadre and v.created_by == tree.district_staff
+
+
+def test_cadre_without_account_by_name(tree):
+    v = services.record_visit(actor=tree.town1_cadre, enterprise=tree.enterprise1,
+                              data=_visit_input(cadre_name="王建国"))
+    assert v.cadre is None and v.cadre_name == "王建国"
+
+
+def test_follow_up_in_visit_due_before_visit_saves_nothing(tree):
+    with pytest.raises(DomainError) as exc:
+        services.record_visit(actor=tree.town1_cadre, enterprise=tree.enterprise1, data=_visit_input(
+            visited_on=TODAY - 3 * DAY, follow_ups=[FollowUpInput(action="a", due_on=TODAY - 4 * DAY,
+                                                                  owner_name="甲")]))
+    _refused("date_order", "follow_up_due_on")(exc)
+    assert not LiaisonVisit.objects.exists() and not LiaisonFollowUp.objects.exists()
+
+
+# --- follow-ups -------------------------------------------------------------------------------
+
+def test_add_and_close_follow_up(tree):
+    v = visit(tree.enterprise1, TODAY - 10 * DAY)
+    up = services.add_follow_up(actor=tree.town1_cadre, visit=v,
+                                data=FollowUpInput(action="复查", due_on=TODAY - 10 * DAY, owner_name="张三"))
+    assert up.owner is None and up.owner_name == "张三"
+    with pytest.raises(DomainError) as exc:
+        services.close_follow_up(actor=tree.town1_cadre, follow_up=up, closed_on=TODAY - 11 * DAY, note="已整改")
+    _refused("date_order", "closed_on")(exc)
+    with pytest.raises(DomainError) as exc:
+        services.close_follow_up(actor=tree.town1_cadre, follow_up=up, closed_on=TODAY + DAY, note="已整改")
+    _refused("date_in_future", "closed_on")(exc)
+    with pytest.raises(DomainError) as exc:
+        services.close_follow_up(actor=tree.town1_cadre, follow_up=up, closed_on=TODAY, note=" ")
+    _refused("required", "note")(exc)
+    done = services.close_follow_up(actor=tree.town1_cadre, follow_up=up, closed_on=TODAY - 10 * DAY, note="已整改")
+    assert done.status == FollowUpStatus.CLOSED and done.closed_on == TODAY - 10 * DAY
+    with pytest.raises(DomainError) as exc:
+        services.close_follow_up(actor=tree.town1_cadre, follow_up=up, note="again")
+    _refused("wrong_stage")(exc)
+
+
+def test_follow_up_owner_must_be_a_cadre_of_the_area(tree):
+    v = visit(tree.enterprise1, TODAY)
+    with pytest.raises(DomainError) as exc:
+        services.add_follow_up(actor=tree.town1_cadre, visit=v,
+                               data=FollowUpInput(action="复查", due_on=TODAY, owner=tree.town2_cadre))
+    _refused("not_a_cadre", "owner")(exc)
+
+
+def test_closed_follow_up_needs_a_date_db_constraint(tree):
+    v = visit(tree.enterprise1, TODAY)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        follow_up(v, TODAY, status=FollowUpStatus.CLOSED, closed_on=None)
+
+
+# --- assignments ------------------------------------------------------------------------------
+
+def test_bulk_assign_and_one_live_assignment(tree):
+    extra = EnterpriseFactory(town=tree.town1, union=None, top100=True)
+    created = services.assign_cadre(actor=tree.town1_cadre, cadre=tree.town1_cadre,
+                                    enterprises=[tree.enterprise1, extra], starts_on=TODAY)
+    assert len(created) == 2 and all(a.pk for a in created)
+    assert AuditEvent.objects.filter(action="grassroots.liaison_assign").count() == 2
+    with pytest.raises(DomainError) as exc:  # all or nothing: enterprise1 is taken, so extra2 is not assigned
+        extra2 = EnterpriseFactory(town=tree.town1)
+        services.assign_cadre(actor=tree.town1_cadre, cadre=tree.town1_cadre, enterprises=[extra2, tree.enterprise1],
+                              starts_on=TODAY)
+    _refused("already_open", "enterprises")(exc)
+    assert not LiaisonAssignment.objects.filter(enterprise=extra2).exists()
+    # the district's staff may be a town enterprise's liaison too
+    services.assign_cadre(actor=tree.town1_cadre, cadre=tree.district_staff, enterprises=[tree.enterprise1],
+                          starts_on=TODAY)
+    ended = services.end_assignment(actor=tree.town1_cadre, assignment=created[0], ends_on=TODAY)
+    assert ended.status == AssignmentStatus.ENDED
+    again = services.assign_cadre(actor=tree.town1_cadre, cadre=tree.town1_cadre, enterprises=[tree.enterprise1],
+                                  starts_on=TODAY)
+    assert len(again) == 1
+    with pytest.raises(DomainError) as exc:
+        services.end_assignment(actor=tree.town1_cadre, assignment=ended)
+    _refused("wrong_stage")(exc)
+
+
+def test_one_live_assignment_is_a_db_constraint(tree):
+    assignment(tree.enterprise1, cadre=tree.town1_cadre)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        assignment(tree.enterprise1, cadre=tree.town1_cadre)
+    assignment(tree.enterprise1, cadre=tree.town1_cadre, status=AssignmentStatus.ENDED, ends_on=TODAY)
+    assignment(tree.enterprise1, cadre_name="王建国")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        assignment(tree.enterprise1, cadre_name="王建国")
+
+
+@pytest.mark.parametrize(("kw", "code", "field"), [
+    ({"enterprises": []}, "required", "enterprises"),
+    ({"cadre": None}, "required", "cadre"),
+    ({"ends_on": TODAY - DAY}, "date_order", "ends_on"),
+    ({"note": "x" * 201}, "too_long", "note"),
+])
+def test_bad_assignments_save_nothing(tree, kw, code, field):
+    args = {"cadre": tree.town1_cadre, "enterprises": [tree.enterprise1], "starts_on": TODAY, **kw}
+    with pytest.raises(DomainError) as exc:
+        services.assign_cadre(actor=tree.town1_cadre, **args)
+    _refused(code, field)(exc)
+    assert not LiaisonAssignment.objects.exists()
+
+
+def test_cadre_of_another_town_cannot_be_assigned(tree):
+    with pytest.raises(DomainError) as exc:
+        services.assign_cadre(actor=tree.district_staff, cadre=tree.town2_cadre, enterprises=[tree.enterprise1],
+                              starts_on=TODAY)
+    _refused("not_a_cadre", "cadre")(exc)
+    tree.town2_cadre.is_active = False
+    tree.town2_cadre.save()
+    with pytest.raises(DomainError):
+        services.assign_cadre(actor=tree.district_staff, cadre=tree.town2_cadre, enterprises=[tree.enterprise2],
+                              starts_on=TODAY)
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+def test_reminders_to_owner_or_town_cadres_once_per_state(tree):
+    v = visit(tree.enterprise1, TODAY - 20 * DAY)
+    window = services.rules().remind_days
+    mine = follow_up(v, TODAY + window * DAY, owner=tree.town1_cadre)          # due soon: at the window's edge
+    follow_up(v, TODAY + (window + 1) * DAY, owner=tree.town1_cadre)           # not yet
+    nobody = follow_up(v, TODAY - DAY, owner_name="王建国")                       # overdue, no account
+    follow_up(v, TODAY - DAY, owner=tree.town1_cadre, status=FollowUpStatus.CLOSED, closed_on=TODAY)
+    assert services.remind_follow_ups(TODAY) == 2
+    assert Notification.objects.filter(recipient=tree.town1_cadre).count() == 2
+    keys = set(Notification.objects.values_list("key", flat=True))
+    assert f"grassroots:liaison_follow_up:{mine.pk}:{mine.due_on}:soon" in keys
+    assert f"grassroots:liaison_follow_up:{nobody.pk}:{nobody.due_on}:overdue" in keys
+    assert services.remind_follow_ups(TODAY) == 0  # idempotent
+    # the next day past its due date, the same follow-up is reminded again as overdue
+    assert services.remind_follow_ups(mine.due_on + DAY) >= 1
+    assert Notification.objects.filter(key=f"grassroots:liaison_follow_up:{mine.pk}:{mine.due_on}:overdue").exists()
+
+
+def test_reminder_task_runs(tree):
+    from gonghui.grassroots.tasks.liaison import remind_liaison_follow_ups_task
+
+    v = visit(tree.enterprise1, TODAY - 20 * DAY)
+    follow_up(v, TODAY - DAY, owner=tree.town1_cadre)
+    assert remind_liaison_follow_ups_task.delay().get() == 1
