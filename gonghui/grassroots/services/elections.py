@@ -649,3 +649,62 @@ def cancel_election(*, actor, election, cancelled_on, reason) -> Election:
     election.cancel_reason = _text(reason, "reason", _("The reason"))
     election.status = ElectionStatus.CANCELLED
     return _save(actor=actor, election=election, before=before, action="grassroots.election.cancel")
+
+
+# --- export -------------------------------------------------------------------------------------
+
+class _ExportRef:
+    def __init__(self, ref):
+        self.pk = ref
+
+    def __str__(self):
+        return _("Election export")
+
+
+def export_elections(*, actor, filters):
+    """(rewound temporary file, rows): the filtered elections the actor may export, audited once
+    per top org the export covered (object type `grassroots.ElectionExport`)."""
+    import tempfile
+    import uuid
+
+    from gonghui.core.excel import XlsxStream
+
+    from ..policies.elections import EXPORT
+    from ..selectors.elections import filtered, page_rows
+
+    require(actor, EXPORT, filters.org) if filters.org else require(actor, EXPORT)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — the response closes it
+    try:
+        listed = filtered(actor, filters).values("pk")
+        exportable = Election.objects.visible_to(actor, EXPORT).values("pk")
+        qs = page_rows().filter(pk__in=listed).filter(pk__in=exportable).order_by("-planned_meeting_on", "-id")
+        statuses, electorates = dict(ElectionStatus.choices), dict(Electorate.choices)
+        headers = [_("Union"), _("Electorate"), _("Members"), _("Entitled to vote"), _("Committee seats"),
+                   _("Candidates"), _("Term (years)"), _("Planned meeting date"), _("Status"),
+                   _("Plan approved on"), _("Election meeting held on"), _("Result approved on")]
+        rows = 0
+        with XlsxStream(handle) as book:
+            sheet = book.sheet(_("Committee elections"), headers=headers,
+                               widths=[30, 18, 10, 10, 10, 10, 8, 12, 16, 12, 12, 12])
+            for e in qs.iterator(chunk_size=1000):
+                sheet.append([e.org.name, str(electorates.get(e.electorate, e.electorate)), e.members_count,
+                              e.entitled_voters, e.seats, e.candidate_count, e.term_years, e.planned_meeting_on,
+                              str(statuses.get(e.status, e.status)), e.plan_approved_on, e.meeting_held_on,
+                              e.result_approved_on])
+                rows += 1
+        ref = uuid.uuid4().hex
+        if filters.org is not None:
+            places = [filters.org]
+        elif actor.is_superuser:
+            places = list(Org.objects.filter(depth=1))
+        else:
+            places = list(Org.objects.filter(path__in=actor.scope_paths(EXPORT))) or [None]
+        details = {k: (v.pk if hasattr(v, "pk") else v) for k, v in vars(filters).items() if v not in ("", None)}
+        for place in places:
+            audit.record(actor=actor, action="grassroots.election.export", obj=_ExportRef(ref),
+                         object_type="grassroots.ElectionExport", org=place, after={"filters": details, "rows": rows})
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    return handle, rows
