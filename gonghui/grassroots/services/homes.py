@@ -566,9 +566,14 @@ def district_review(*, actor, assessment, decision, scores=None, decided_on=None
     day = _date(decided_on or today(), "decided_on", _("Decided on"), not_before=a.town_reviewed_on,
                 not_before_label=_("the town's review"))
     items = refresh_auto(a, day)
+    scores = dict(scores or {})
     for item in items:  # the town's score stands where the district gives none
-        if not item.is_auto and item.final_score is None and (scores or {}).get(item.code) is None:
-            item.final_score = item.town_score
+        if item.is_auto:
+            continue
+        entry = scores.get(item.code)
+        entry = entry if isinstance(entry, dict) else {"score": entry}
+        if entry.get("score") is None:
+            scores[item.code] = {**entry, "score": item.town_score}
     _apply_scores(items, scores, score_attr="final_score", note_attr="final_note", required=True)
     a.total_score = total_of(items)
     a.decided_on = day
@@ -635,3 +640,62 @@ def mark_recheck_reminded(*, assessment, stage) -> bool:
     a.recheck_reminded = stage
     a.save(update_fields=["recheck_reminded", "updated_at"])
     return True
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+class _ExportRef:
+    def __init__(self, ref):
+        self.pk = ref
+
+    def __str__(self):
+        return _("Workers' home export")
+
+
+def export_assessments(*, actor, filters):
+    """(rewound temporary file, rows): the filtered list the actor may export, audited once per
+    top org of the export (object type `grassroots.HomeExport`)."""
+    import tempfile
+
+    from gonghui.core.excel import XlsxStream
+    from gonghui.orgs.models import Org
+
+    from ..policies.homes import EXPORT
+    from ..selectors.homes import filtered
+
+    require(actor, EXPORT, filters.org) if filters.org else require(actor, EXPORT)
+    listed = filtered(actor, filters).values("pk")
+    exportable = HomeAssessment.objects.visible_to(actor, EXPORT).values("pk")
+    qs = (HomeAssessment.objects.filter(pk__in=listed).filter(pk__in=exportable)
+          .order_by("-year", "-id").values_list("org__name", "level", "kind", "year", "status", "submitted_on",
+                                                 "town_reviewed_on", "decided_on", "total_score", "standard__pass_mark",
+                                                 "certificate_no", "recheck_due_on"))
+    levels, kinds, statuses = dict(HomeLevel.choices), dict(AssessmentKind.choices), dict(AssessmentStatus.choices)
+    headers = [_("Union"), _("Level"), _("Kind"), _("Year"), _("Status"), _("Submitted on"), _("Town reviewed on"),
+               _("Decided on"), _("Total score"), _("Pass mark"), _("Certificate number"), _("Re-check due on")]
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — the response closes it
+    rows = 0
+    try:
+        with XlsxStream(handle) as book:
+            sheet = book.sheet(_("Workers' homes"), headers=headers,
+                               widths=[30, 22, 10, 6, 18, 12, 12, 12, 8, 8, 18, 12])
+            for values in qs.iterator(chunk_size=1000):
+                row = list(values)
+                row[1], row[2], row[4] = str(levels.get(row[1], row[1])), str(kinds.get(row[2], row[2])), \
+                    str(statuses.get(row[4], row[4]))
+                sheet.append(row)
+                rows += 1
+        ref = uuid.uuid4().hex
+        places = [filters.org] if filters.org is not None else (
+            list(Org.objects.filter(depth=1)) if actor.is_superuser
+            else list(Org.objects.filter(path__in=actor.scope_paths(EXPORT))))
+        for place in places or [None]:
+            audit.record(actor=actor, action="grassroots.home_export", obj=_ExportRef(ref),
+                         object_type="grassroots.HomeExport", org=place,
+                         after={"filters": {"level": filters.level, "status": filters.status, "year": filters.year,
+                                            "due": filters.due, "q": filters.q}, "rows": rows})
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    return handle, rows

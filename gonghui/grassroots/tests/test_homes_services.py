@@ -64,7 +64,8 @@ def test_a_published_standard_is_frozen_and_copied_into_a_new_version(tree):
     assert err.value.code == "wrong_stage"
     copy = services.copy_standard(actor=tree.district_staff, standard=s, effective_year=2026)
     assert copy.copied_from == s and copy.is_draft and copy.criteria.count() == s.criteria.count()
-    services.update_standard(actor=tree.district_staff, standard=copy, title="区级模范职工之家标准（2026）", pass_mark=75)
+    services.update_standard(actor=tree.district_staff, standard=copy, title="区级模范职工之家标准（2026）",
+                             pass_mark=75)
     services.save_criterion(actor=tree.district_staff, standard=copy, data=CriterionInput(
         code="safety", text="安全生产无事故", max_score=5, method="REVIEWER"))
     assert copy.criteria.get(code="SAFETY").order == 10
