@@ -24,14 +24,14 @@ def committee(union, *, elected_on=datetime.date(2023, 6, 1), term_years=5, term
               members_at_election=50):
     if term_number is None:
         term_number = (Committee.objects.filter(org=union).count()) + 1
+    if status == CommitteeStatus.CURRENT:
+        ended_on = None
+    elif ended_on is None:
+        ended_on = term_end(elected_on, term_years)
     c = Committee.objects.create(
         org=union, term_number=term_number, term_years=term_years, elected_on=elected_on,
-        term_ends_on=term_end(elected_on, term_years), status=status,
-        ended_on=ended_on if status == CommitteeStatus.CURRENT or ended_on else term_end(elected_on, term_years),
+        term_ends_on=term_end(elected_on, term_years), status=status, ended_on=ended_on,
         source=source, members_at_election=members_at_election)
-    if status == CommitteeStatus.CURRENT:
-        c.ended_on = None
-        c.save(update_fields=["ended_on"])
     CommitteeMember.objects.bulk_create([
         CommitteeMember(committee=c, name=r["name"], position=r["position"], order=i)
         for i, r in enumerate(members_list(members))])
