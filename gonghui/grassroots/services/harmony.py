@@ -263,7 +263,8 @@ def start_assessment(*, actor, enterprise, year) -> HarmonyAssessment:
 
 
 def _locked(assessment):
-    return lock_one(HarmonyAssessment.objects.select_related("org", "enterprise", "enterprise__town"), assessment.pk)
+    return (HarmonyAssessment.objects.select_for_update(of=("self",)).select_related("org", "enterprise", "enterprise__town")
+            .get(pk=assessment.pk))
 
 
 def _scores_of(assessment):

@@ -32,7 +32,14 @@ from gonghui.core.uploads import extension_of, limit_upload, max_upload_bytes, p
 from gonghui.orgs.models import Org
 
 from ..forms import harmony as forms
-from ..models.harmony import HarmonyAssessment, HarmonyEvidence, IndicatorSet, IndicatorSource
+from ..models.harmony import (
+    AssessmentStatus,
+    HarmonyAssessment,
+    HarmonyEvidence,
+    HarmonyRating,
+    IndicatorSet,
+    IndicatorSource,
+)
 from ..policies import harmony as policies
 from ..rules.harmony import rules
 from ..selectors import harmony as selectors
@@ -41,6 +48,10 @@ from ..services import harmony as services
 
 def _search_text(value, limit=60):
     return (value or "").replace("\x00", "").strip()[:limit]
+
+
+def _cards_of(choices, counts):
+    return [(code, label, counts.get(code, 0)) for code, label in choices]
 
 
 # --- list -------------------------------------------------------------------------------------------------
@@ -56,7 +67,7 @@ def harmony_list(request):
     page = selectors.assessment_page(request.user, filters, after=parse_after(request.GET.get("after")))
     return render(request, "grassroots/harmony/list.html", {
         "form": form, "page": page, "query": form.query_string(), "today": selectors.today(),
-        "counts": selectors.status_counts(request.user, filters),
+        "cards": _cards_of(AssessmentStatus.choices, selectors.status_counts(request.user, filters)),
         "can_change": policies.can_change(request.user), "can_export": policies.can_export(request.user),
         "can_configure": policies.can_configure(request.user),
     })
@@ -395,7 +406,8 @@ def harmony_rated(request):
     f = form.filters()
     filters = selectors.RatedFilters(year=f.year, rating=f.rating, org=f.org, q=f.q)
     return render(request, "grassroots/harmony/rated.html", {
-        "form": form, "query": form.query_string(), "counts": selectors.rating_counts(request.user, filters),
+        "form": form, "query": form.query_string(),
+        "cards": _cards_of(HarmonyRating.choices, selectors.rating_counts(request.user, filters)),
         "page": selectors.rated_page(request.user, filters, after=parse_after(request.GET.get("after"))),
         "can_export": policies.can_export(request.user),
     })
