@@ -115,7 +115,8 @@ def test_walk_an_election_through_the_pages(client, tree):
     assert committee.members.get(position="CHAIR").name == "李强"
     detail = client.get(_url("election_detail", election.pk)).content.decode()
     assert "李强" in detail and "history" in detail.lower()
-    assert AuditEvent.objects.filter(object_id=str(election.pk), action__startswith="grassroots.election.").count() >= 10
+    trail = AuditEvent.objects.filter(object_id=str(election.pk), action__startswith="grassroots.election.")
+    assert trail.count() >= 10
 
 
 def test_wrong_stage_step_redirects_with_a_message(client, tree):
