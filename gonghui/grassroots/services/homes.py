@@ -699,3 +699,41 @@ def export_assessments(*, actor, filters):
         raise
     handle.seek(0)
     return handle, rows
+
+
+# --- reminders ------------------------------------------------------------------------------------------
+
+def remind_rechecks(*, on=None) -> int:
+    """The daily job: union chairs and the town's cadres are told once when an award's re-check
+    comes within `rules().recheck_soon_days` days, and once more when it is overdue (the stage
+    reached is stored on the award, and `notify` keys are unique per award and stage). Returns the
+    number of notifications created. Idempotent."""
+    from django.urls import reverse
+
+    from gonghui.accounts.selectors import chairs_and_town_cadres
+    from gonghui.core.notifications import notify
+
+    from ..selectors.homes import rechecks_to_remind
+
+    on = on or today()
+    due = list(rechecks_to_remind(on))
+    if not due:
+        return 0
+    recipients = chairs_and_town_cadres([a.org for a in due])
+    sent = 0
+    for award in due:
+        stage = "OVERDUE" if award.recheck_due_on < on else "SOON"
+        if award.recheck_reminded == stage:
+            continue
+        with transaction.atomic():
+            if not mark_recheck_reminded(assessment=award, stage=stage):
+                continue
+            title = (_("Workers' home re-check overdue: %(org)s") if stage == "OVERDUE"
+                     else _("Workers' home re-check due: %(org)s")) % {"org": award.org.name}
+            body = _("The %(level)s award (certificate %(no)s) is due for its re-check on %(day)s.") % {
+                "level": award.get_level_display(), "no": award.certificate_no,
+                "day": award.recheck_due_on.isoformat()}
+            sent += notify(recipients=recipients.get(award.org_id, []),
+                           key=f"grassroots.home_recheck:{award.pk}:{stage}", title=title, body=body, url=reverse("grassroots:home_detail", args=[award.pk]),
+                           org=award.org)
+    return sent
