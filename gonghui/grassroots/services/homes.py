@@ -734,6 +734,6 @@ def remind_rechecks(*, on=None) -> int:
                 "level": award.get_level_display(), "no": award.certificate_no,
                 "day": award.recheck_due_on.isoformat()}
             sent += notify(recipients=recipients.get(award.org_id, []),
-                           key=f"grassroots.home_recheck:{award.pk}:{stage}", title=title, body=body, url=reverse("grassroots:home_detail", args=[award.pk]),
-                           org=award.org)
+                           key=f"grassroots.home_recheck:{award.pk}:{stage}", title=title, body=body,
+                           url=reverse("grassroots:home_detail", args=[award.pk]), org=award.org)
     return sent
