@@ -1,0 +1,68 @@
+"""One open election per union under two concurrent requests (PostgreSQL, real concurrent
+transactions; SQLite serialises writers so the race cannot be staged there): two planners of the
+same union at the same moment → exactly one election, the other planner gets the friendly
+`already_open` error, never an IntegrityError. And the DB constraint alone holds when the
+service's check is bypassed."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import IntegrityError, connection, connections, transaction
+
+from gonghui.core.errors import DomainError
+from gonghui.grassroots.models import Election, ElectionStatus
+from gonghui.grassroots.services import elections as services
+from gonghui.grassroots.testing.elections import add_members
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers (PostgreSQL)")
+DAY = datetime.date(2026, 3, 2)
+
+
+def _race(calls):
+    barrier = threading.Barrier(len(calls))
+    outcomes = []
+
+    def run(call):
+        try:
+            barrier.wait(timeout=10)
+            call()
+            outcomes.append("won")
+        except DomainError as exc:
+            outcomes.append(exc.code)
+        except Exception as exc:  # an IntegrityError or a deadlock leaking out is a failure
+            outcomes.append(type(exc).__name__)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return sorted(outcomes)
+
+
+def _plan(actor, union):
+    return lambda: services.plan_election(actor=actor, union=union, electorate="MEMBERS", seats=3, term_years=5,
+                                          planned_meeting_on=DAY)
+
+
+@needs_postgres
+def test_two_planners_at_once_one_election(tree):
+    add_members(tree.union1, 20)
+    outcomes = _race([_plan(tree.union1_chair, tree.union1), _plan(tree.town1_cadre, tree.union1)])
+    assert outcomes == ["already_open", "won"]
+    assert Election.objects.filter(org=tree.union1).count() == 1
+
+
+@needs_postgres
+def test_the_constraint_alone_refuses_a_second_open_election(tree):
+    add_members(tree.union1, 20)
+    _plan(tree.union1_chair, tree.union1)()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Election.objects.create(org=tree.union1, electorate="MEMBERS", members_count=20, entitled_voters=20, seats=3,
+                                term_years=5, planned_meeting_on=DAY, status=ElectionStatus.VOTING)
+    Election.objects.create(org=tree.union1, electorate="MEMBERS", members_count=20, entitled_voters=20, seats=3,
+                            term_years=5, planned_meeting_on=DAY, status=ElectionStatus.CANCELLED)
