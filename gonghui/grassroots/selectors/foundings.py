@@ -132,7 +132,7 @@ def joint_unions_for(enterprise, user, limit=200):
 def enterprise_for_application(user, pk):
     """An enterprise without a union in a town where the user may record applications, or None."""
     paths = _paths(user, CHANGE)
-    qs = Enterprise.objects.select_related("town", "union").filter(pk=pk)
+    qs = Enterprise.objects.select_related("town", "union").filter(pk=pk, union__isnull=True)
     if paths is not None:
         if not paths:
             return None
