@@ -32,6 +32,8 @@ from ..policies.committees import APPROVE, CHANGE
 from ..rules.committees import rules
 
 EARLIEST_ELECTION = datetime.date(1950, 1, 1)
+AUDIT_FIELDS = ["org", "term_number", "term_years", "elected_on", "term_ends_on", "status", "source", "election",
+                "members_at_election", "note"]
 NAME_MAX = 64
 
 
@@ -160,9 +162,11 @@ def _seat(*, actor, union, elected_on, term_years, members, source, election=Non
         from gonghui.orgs.services import update_org
 
         update_org(actor=actor, org=union, chair_name=chair)
+    positions = dict(CommitteePosition.choices)
     audit.record(actor=actor, action=f"grassroots.committee.{'record' if source == CommitteeSource.RECORD else 'seat'}",
                  obj=committee, org=union,
-                 after={**audit.snapshot(committee), "members": [f"{r['name']} ({r['position']})" for r in rows]})
+                 after={**audit.snapshot(committee, AUDIT_FIELDS),
+                        "members": "; ".join(f"{r['name']}（{positions[r['position']]}）" for r in rows)})
     return committee
 
 

@@ -69,8 +69,7 @@ def committee_detail(request, pk):
         "reminder_labels": {code: services.point_label(code) for code, _m in services.reminder_points()},
         "can_record": policies.can_record(request.user, committee.org),
         "election_url": _election_url(committee),
-        "history": history_for(request.user, committee,
-                               related=[("grassroots.CommitteeMember", m.pk) for m in members]),
+        "history": history_for(request.user, committee),
     })
 
 
