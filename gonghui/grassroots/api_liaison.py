@@ -13,6 +13,7 @@
 import datetime
 
 from ninja import Field, Header, Query, Router, Schema
+from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
@@ -94,6 +95,8 @@ class VisitFiltersIn(PageParams):
 
 
 class FollowUpIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     action: Text(300)
     due_on: datetime.date
     owner: Id | None = Field(None, description="A cadre's user id (see the cadres the caller may pick).")
@@ -101,6 +104,8 @@ class FollowUpIn(Schema):
 
 
 class VisitIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     enterprise: Id
     visited_on: datetime.date
     topics: list[LiaisonTopic] = Field(min_length=1, max_length=len(LiaisonTopic.values))
@@ -114,6 +119,8 @@ class VisitIn(Schema):
 
 
 class CloseIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     closed_on: datetime.date | None = Field(None, description="Default: today.")
     note: Text(500)
 
@@ -148,6 +155,8 @@ class AssignmentFiltersIn(PageParams):
 
 
 class AssignIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     cadre: Id
     enterprises: list[Id] = Field(min_length=1, max_length=500)
     starts_on: datetime.date
@@ -156,6 +165,8 @@ class AssignIn(Schema):
 
 
 class EndIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     ends_on: datetime.date | None = Field(None, description="Default: today.")
     note: Text(200) = ""
 

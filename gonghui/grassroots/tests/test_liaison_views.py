@@ -80,8 +80,8 @@ def test_log_a_visit_guided(client, tree):
     assert tree.enterprise1.name in pick  # my liaison points
     found = client.get(reverse("grassroots:liaison_visit_create"), {"q": tree.enterprise2.name}).content.decode()
     assert "No enterprise in your area" in found  # town2's enterprise is not in town1's area
-    assert client.get(reverse("grassroots:liaison_visit_create"), {"enterprise": tree.enterprise2.pk}).status_code == 404
     url = reverse("grassroots:liaison_visit_create")
+    assert client.get(url, {"enterprise": tree.enterprise2.pk}).status_code == 404
     form = client.get(url, {"enterprise": tree.enterprise1.pk})
     assert form.status_code == 200 and "Topics" in form.content.decode()
     bad = client.post(url, {"enterprise": tree.enterprise1.pk, "visited_on": (TODAY + DAY).isoformat(),
