@@ -4,8 +4,8 @@ committee from paper records.
 - Reads go through the scope (the union's subtree); a committee outside it answers 404 like a
   missing one; a union named in a body that the caller cannot use is 400 `unknown_reference`.
 - `GET /committees`: keyset pagination, newest first (`?after=<next_after>&limit=1..200`);
-  filters `org` (a town's or union's subtree), `status`, `term` (expired / expiring / ok: current
-  committees only), `source`, `q` (union name), `year` (elected in).
+  filters `org` (a town's or union's subtree), `status`, `expiry` (EXPIRED / EXPIRING / LATER:
+  current committees only), `source`, `q` (union name), `year` (elected in).
 - `GET /committees/summary`: unions of the caller's reach per term state, with "none on record".
 - `POST /committees`: record a committee from paper (`grassroots.change` on the union); rules
   refused → 400 with code and field; honours `Idempotency-Key`.
@@ -42,7 +42,7 @@ from .services import committees as services
 
 router = Router(tags=["committees"])
 
-TermState = Literal["expired", "expiring", "ok"]
+Expiry = Literal["EXPIRED", "EXPIRING", "LATER"]
 
 
 class CommitteeRow(Schema):
@@ -59,7 +59,7 @@ class CommitteeRow(Schema):
     members_at_election: int
     chair: str | None
     seats: int = Field(description="People on the committee.")
-    term_state: str = Field(description="expired / expiring / ok for a current committee, replaced otherwise.")
+    term_state: str = Field(description="EXPIRED / EXPIRING / LATER for a current committee, REPLACED otherwise.")
 
 
 class CommitteePage(PageMeta):
@@ -89,8 +89,8 @@ class CommitteeDetail(CommitteeRow):
 class CommitteeFiltersIn(PageParams):
     org: Id | None = Field(None, description="Only committees of this town's or union's subtree.")
     status: CommitteeStatus | None = None
-    term: TermState | None = Field(None, description="Current committees whose term has expired, expires within "
-                                                     "the rules' months, or runs longer.")
+    expiry: Expiry | None = Field(None, description="Current committees whose term has expired, expires within "
+                                                   "the rules' months, or runs longer.")
     source: CommitteeSource | None = None
     q: Text(60) | None = Field(None, description="Part of the union's name.")
     year: int | None = Field(None, ge=1950, le=2100, description="Elected in this year.")
@@ -99,7 +99,7 @@ class CommitteeFiltersIn(PageParams):
 class SummaryOut(Schema):
     expired: int
     expiring: int
-    ok: int
+    later: int
     none: int = Field(description="Active grassroots unions with no current committee on record.")
     expiring_months: int
 
@@ -149,7 +149,7 @@ def list_committees(request, filters: Query[CommitteeFiltersIn]):
     org = None
     if filters.org is not None:
         org = Org.objects.visible_to(user, policies.VIEW).filter(pk=filters.org).first()
-    qs = selectors.filtered_committees(user, org=org, status=filters.status or "", term=filters.term or "",
+    qs = selectors.filtered_committees(user, org=org, status=filters.status or "", expiry=filters.expiry or "",
                                        source=filters.source or "", q=filters.q or "", year=filters.year)
     if filters.org is not None and org is None:
         qs = qs.none()

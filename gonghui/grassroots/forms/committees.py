@@ -14,9 +14,9 @@ from gonghui.orgs.models import Org
 from ..models.committees import CommitteePosition, CommitteeSource
 from ..rules.committees import rules
 
-TERM_CHOICES = [("", _("Any term state")), ("expired", _("Term expired")),
-                ("expiring", _("Term expires soon")), ("ok", _("Term runs longer")),
-                ("none", _("No committee on record"))]
+EXPIRY_CHOICES = [("", _("Any term state")), ("EXPIRED", _("Term expired")),
+                  ("EXPIRING", _("Term expires soon")), ("LATER", _("Term runs longer")),
+                  ("NONE", _("No committee on record"))]
 
 
 class CommitteeFilterForm(StyledFormMixin, forms.Form):
@@ -24,7 +24,7 @@ class CommitteeFilterForm(StyledFormMixin, forms.Form):
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Union name")}))
     org = forms.ModelChoiceField(label=_("Organisation"), required=False, queryset=Org.objects.none(),
                                  empty_label=_("All my organisations"), widget=FastSelect)
-    term = forms.ChoiceField(label=_("Term"), required=False, choices=TERM_CHOICES)
+    expiry = forms.ChoiceField(label=_("Term"), required=False, choices=EXPIRY_CHOICES)
     source = forms.ChoiceField(label=_("Source"), required=False,
                                choices=[("", _("Any source"))] + CommitteeSource.choices)
     year = forms.IntegerField(label=_("Elected in (year)"), required=False, min_value=1950, max_value=2100)
@@ -46,12 +46,12 @@ class CommitteeFilterForm(StyledFormMixin, forms.Form):
         from ..selectors.committees import CommitteeFilters
 
         return CommitteeFilters(q=(self.value("q", "") or "").replace("\x00", "").strip(), org=self.value("org"),
-                                term=self.value("term", "") or "", source=self.value("source", "") or "",
+                                expiry=self.value("expiry", "") or "", source=self.value("source", "") or "",
                                 year=self.value("year"))
 
     def query_string(self, **extra):
         f = self.filters()
-        params = {"q": f.q, "org": f.org.pk if f.org else "", "term": f.term, "source": f.source,
+        params = {"q": f.q, "org": f.org.pk if f.org else "", "expiry": f.expiry, "source": f.source,
                   "year": f.year or ""}
         params.update(extra)
         return urlencode({k: v for k, v in params.items() if v not in ("", None)})

@@ -2,10 +2,11 @@
 
 The committee list is a list of *unions* (active grassroots unions of the user's subtree), each
 with its current committee, so "no committee on record" is a row too. The term state of a union:
-- `expired`: the current committee's term ended before today;
-- `expiring`: it ends within `expiring_months` (rules, default 6) from today;
-- `ok`: it ends later;
-- `none`: no current committee on record.
+- `EXPIRED`: the current committee's term ended before today;
+- `EXPIRING`: it ends within `expiring_months` (rules, default 6) from today;
+- `LATER`: it ends later;
+- `NONE`: no current committee on record.
+(The list's `expiry` filter takes these codes; a replaced committee's state is `REPLACED`.)
 A page is a fixed number of queries: the capped count and keys, the unions, their current
 committees with the chair (one query), and their towns (one query).
 """
@@ -23,7 +24,7 @@ from ..models.committees import Committee, CommitteeMember, CommitteePosition, C
 from ..policies.committees import VIEW
 from ..rules.committees import rules
 
-TERM_STATES = ("expired", "expiring", "ok", "none")
+TERM_STATES = ("EXPIRED", "EXPIRING", "LATER", "NONE")
 
 
 def today():
@@ -46,15 +47,15 @@ def expiring_limit(on=None):
 
 def term_state(committee, on=None):
     if committee is None:
-        return "none"
+        return "NONE"
     on = on or today()
     if committee.status != CommitteeStatus.CURRENT:
-        return "replaced"
+        return "REPLACED"
     if committee.term_ends_on < on:
-        return "expired"
+        return "EXPIRED"
     if committee.term_ends_on <= expiring_limit(on):
-        return "expiring"
-    return "ok"
+        return "EXPIRING"
+    return "LATER"
 
 
 def committees(user, action=VIEW):
@@ -69,7 +70,7 @@ def unions(user, action=VIEW):
 class CommitteeFilters:
     q: str = ""                 # union name contains
     org: Org | None = None      # a town's or union's subtree
-    term: str = ""              # one of TERM_STATES
+    expiry: str = ""            # one of TERM_STATES
     source: str = ""            # how the current committee came on record
     year: int | None = None     # the current committee was elected in this year
 
@@ -87,14 +88,14 @@ def filtered_unions(user, filters: CommitteeFilters, *, on=None):
     if q:
         qs = qs.filter(name__icontains=q)
     current = Committee.objects.filter(org=OuterRef("pk"), status=CommitteeStatus.CURRENT)
-    if filters.term == "none":
+    if filters.expiry == "NONE":
         return qs.filter(~Exists(current))
     cond = {}
-    if filters.term == "expired":
+    if filters.expiry == "EXPIRED":
         cond["term_ends_on__lt"] = on
-    elif filters.term == "expiring":
+    elif filters.expiry == "EXPIRING":
         cond.update(term_ends_on__gte=on, term_ends_on__lte=expiring_limit(on))
-    elif filters.term == "ok":
+    elif filters.expiry == "LATER":
         cond["term_ends_on__gt"] = expiring_limit(on)
     if filters.source:
         cond["source"] = filters.source
@@ -172,7 +173,7 @@ def state_counts(user, *, on=None):
                                                         org__level=OrgLevel.GRASSROOTS)
     counts = current.aggregate(expired=Count("pk", filter=Q(term_ends_on__lt=on)),
                                expiring=Count("pk", filter=Q(term_ends_on__gte=on, term_ends_on__lte=limit)),
-                               ok=Count("pk", filter=Q(term_ends_on__gt=limit)), total=Count("pk"))
+                               later=Count("pk", filter=Q(term_ends_on__gt=limit)), total=Count("pk"))
     all_unions = unions(user).count()
     counts["none"] = max(all_unions - counts.pop("total"), 0)
     return counts
@@ -199,8 +200,8 @@ def due_summary(user):
               .aggregate(overdue=Count("pk", filter=Q(term_ends_on__lt=on)),
                          soon=Count("pk", filter=Q(term_ends_on__gte=on))))
     return DueSummary(label=_("Committee terms to renew (换届)"), overdue=counts["overdue"], soon=counts["soon"],
-                      url=reverse("grassroots:committee_list") + ("?term=expired" if counts["overdue"]
-                                                                  else "?term=expiring"))
+                      url=reverse("grassroots:committee_list") + ("?expiry=EXPIRED" if counts["overdue"]
+                                                                  else "?expiry=EXPIRING"))
 
 
 def recordable_unions(user, q="", limit=50):
@@ -213,22 +214,22 @@ def recordable_unions(user, q="", limit=50):
     return list(qs.order_by("name", "id")[:limit])
 
 
-def filtered_committees(user, *, org=None, status="", term="", source="", q="", year=None, on=None):
-    """Committees (every term, not unions) for the API list: `term` is expired / expiring / ok
-    and applies to current committees only."""
+def filtered_committees(user, *, org=None, status="", expiry="", source="", q="", year=None, on=None):
+    """Committees (every term, not unions) for the API list: `expiry` is EXPIRED / EXPIRING /
+    LATER and applies to current committees only."""
     on = on or today()
     qs = Committee.objects.visible_to(user)
     if org is not None:
         qs = qs.filter(org__path__startswith=org.path)
     if status:
         qs = qs.filter(status=status)
-    if term:
+    if expiry:
         qs = qs.filter(status=CommitteeStatus.CURRENT)
-        if term == "expired":
+        if expiry == "EXPIRED":
             qs = qs.filter(term_ends_on__lt=on)
-        elif term == "expiring":
+        elif expiry == "EXPIRING":
             qs = qs.filter(term_ends_on__gte=on, term_ends_on__lte=expiring_limit(on))
-        elif term == "ok":
+        elif expiry == "LATER":
             qs = qs.filter(term_ends_on__gt=expiring_limit(on))
     if source:
         qs = qs.filter(source=source)

@@ -303,8 +303,8 @@ def export_committees(*, actor, filters):
 
     require(actor, EXPORT, filters.org) if filters.org else require(actor, EXPORT)
     on = today()
-    states = {"expired": _("Term expired"), "expiring": _("Term expires soon"), "ok": _("Term runs longer"),
-              "none": _("No committee on record")}
+    states = {"EXPIRED": _("Term expired"), "EXPIRING": _("Term expires soon"), "LATER": _("Term runs longer"),
+              "NONE": _("No committee on record")}
     sources = dict(CommitteeSource.choices)
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — the response closes it
     try:
@@ -342,7 +342,7 @@ def export_committees(*, actor, filters):
             places = list(Org.objects.filter(depth=1))
         else:
             places = list(Org.objects.filter(path__in=actor.scope_paths(EXPORT))) or [None]
-        details = {"q": filters.q, "org": filters.org.pk if filters.org else None, "term": filters.term,
+        details = {"q": filters.q, "org": filters.org.pk if filters.org else None, "expiry": filters.expiry,
                    "source": filters.source, "year": filters.year}
         for place in places:
             audit.record(actor=actor, action="grassroots.committee.export", obj=_ExportRef(ref),

@@ -41,15 +41,15 @@ def _ids(response):
 def test_list_and_filters(world):
     api = api_as(world.district_staff)
     assert set(_ids(api.get("/committees"))) == {world.c1.pk, world.c1b.pk, world.c2.pk}
-    assert _ids(api.get("/committees", {"term": "expired"})) == [world.c1.pk]
-    assert _ids(api.get("/committees", {"term": "expiring"})) == [world.c1b.pk]
-    assert _ids(api.get("/committees", {"term": "ok"})) == [world.c2.pk]
+    assert _ids(api.get("/committees", {"expiry": "EXPIRED"})) == [world.c1.pk]
+    assert _ids(api.get("/committees", {"expiry": "EXPIRING"})) == [world.c1b.pk]
+    assert _ids(api.get("/committees", {"expiry": "LATER"})) == [world.c2.pk]
     assert set(_ids(api.get("/committees", {"org": world.town1.pk}))) == {world.c1.pk, world.c1b.pk}
     assert _ids(api.get("/committees", {"q": "丙企业"})) == [world.c2.pk]
     assert _ids(api.get("/committees", {"year": 2025})) == [world.c2.pk]
     assert _ids(api.get("/committees", {"status": "REPLACED"})) == []
     row = next(i for i in api.get("/committees").json()["items"] if i["id"] == world.c2.pk)
-    assert row["term_state"] == "ok" and row["seats"] == 5 and row["chair"] and row["org"]["id"] == world.union2.pk
+    assert row["term_state"] == "LATER" and row["seats"] == 5 and row["chair"] and row["org"]["id"] == world.union2.pk
 
 
 def test_list_org_out_of_scope_matches_nothing(world):
@@ -59,7 +59,7 @@ def test_list_org_out_of_scope_matches_nothing(world):
 
 def test_list_bad_query_is_422(world):
     api = api_as(world.district_staff)
-    for params in ({"term": "soon"}, {"year": 1800}, {"limit": 0}, {"org": 0}):
+    for params in ({"expiry": "soon"}, {"expiry": "expired"}, {"year": 1800}, {"limit": 0}, {"org": 0}):
         assert api.get("/committees", params).status_code == 422
 
 
@@ -92,7 +92,7 @@ def test_detail(world):
 
 def test_summary(world):
     data = api_as(world.town1_cadre).get("/committees/summary").json()
-    assert data == {"expired": 1, "expiring": 1, "ok": 0, "none": 0, "expiring_months": 6}
+    assert data == {"expired": 1, "expiring": 1, "later": 0, "none": 0, "expiring_months": 6}
 
 
 def _record(api, union, **over):

@@ -57,14 +57,14 @@ def test_demo_committees_are_what_the_services_write(seeded):
     assert not CommitteeMember.objects.filter(committee__in=current).values("committee", "name").annotate(
         n=Count("pk")).filter(n__gt=1).exists()
     states = Counter(term_state(c, ON) for c in current)
-    assert states["expired"] and states["expiring"] and states["ok"]
+    assert states["EXPIRED"] and states["EXPIRING"] and states["LATER"]
     assert any(c.status == CommitteeStatus.REPLACED for c in committees)
 
 
 def test_demo_accounts_see_committees(seeded, client):
     union1 = Org.objects.get(pk=seeded["union1"].role_assignments.first().org_id)
     c = Committee.objects.get(org=union1, status="CURRENT")
-    assert term_state(c, ON) == "expiring"
+    assert term_state(c, ON) == "EXPIRING"
     assert Committee.objects.filter(org=union1, status="REPLACED").exists()
     for name in ("town1", "town2"):
         client.force_login(seeded[name])

@@ -90,7 +90,7 @@ def test_due_source(tree):
     _ending(tree.union1b, add_months(today, 2))
     _ending(tree.union2, add_months(today, 7))
     summary = due_summary(tree.town1_cadre)
-    assert (summary.overdue, summary.soon) == (1, 1) and summary.url.endswith("?term=expired")
+    assert (summary.overdue, summary.soon) == (1, 1) and summary.url.endswith("?expiry=EXPIRED")
     summary = due_summary(tree.town2_cadre)
     assert (summary.overdue, summary.soon) == (0, 0)
     assert due_summary(tree.member_user) is None

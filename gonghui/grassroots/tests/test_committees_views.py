@@ -53,18 +53,19 @@ def test_list_shows_every_union_with_its_term_state(client, world):
     client.force_login(world.district_staff)
     response = client.get(reverse("grassroots:committee_list"))
     assert response.status_code == 200
-    assert dict(_unions(response)) == {world.union1.pk: "expired", world.union1b.pk: "expiring",
-                                       world.union2.pk: "ok"}
-    assert response.context["counts"] == {"expired": 1, "expiring": 1, "ok": 1, "none": 0}
+    assert dict(_unions(response)) == {world.union1.pk: "EXPIRED", world.union1b.pk: "EXPIRING",
+                                       world.union2.pk: "LATER"}
+    assert response.context["counts"] == {"expired": 1, "expiring": 1, "later": 1, "none": 0}
     html = response.content.decode()
     assert "Term expired" in html and world.c1.members.get(position="CHAIR").name in html
     assert reverse("grassroots:union_committees", args=[world.union1.pk]) in html
 
 
-@pytest.mark.parametrize(("term", "expected"), [("expired", "union1"), ("expiring", "union1b"), ("ok", "union2")])
-def test_list_term_filters(client, world, term, expected):
+@pytest.mark.parametrize(("expiry", "expected"), [("EXPIRED", "union1"), ("EXPIRING", "union1b"),
+                                                  ("LATER", "union2")])
+def test_list_expiry_filters(client, world, expiry, expected):
     client.force_login(world.district_staff)
-    response = client.get(reverse("grassroots:committee_list"), {"term": term})
+    response = client.get(reverse("grassroots:committee_list"), {"expiry": expiry})
     assert [pk for pk, _s in _unions(response)] == [getattr(world, expected).pk]
 
 
@@ -73,18 +74,18 @@ def test_expiring_edge_is_the_rules_months(client, tree, settings):
     committee(tree.union1b, elected_on=_elected_for_end(add_months(TODAY, 6) + datetime.timedelta(days=1)),
               term_years=3)
     client.force_login(tree.district_staff)
-    response = client.get(reverse("grassroots:committee_list"), {"term": "expiring"})
+    response = client.get(reverse("grassroots:committee_list"), {"expiry": "EXPIRING"})
     assert [pk for pk, _s in _unions(response)] == [tree.union1.pk]
     settings.GRASSROOTS_COMMITTEES_RULES = {"expiring_months": 7}
-    response = client.get(reverse("grassroots:committee_list"), {"term": "expiring"})
+    response = client.get(reverse("grassroots:committee_list"), {"expiry": "EXPIRING"})
     assert {pk for pk, _s in _unions(response)} == {tree.union1.pk, tree.union1b.pk}
 
 
 def test_no_committee_on_record_filter(client, world):
     Committee.objects.filter(org=world.union1b).delete()
     client.force_login(world.town1_cadre)
-    response = client.get(reverse("grassroots:committee_list"), {"term": "none"})
-    assert _unions(response) == [(world.union1b.pk, "none")]
+    response = client.get(reverse("grassroots:committee_list"), {"expiry": "NONE"})
+    assert _unions(response) == [(world.union1b.pk, "NONE")]
     assert response.context["counts"]["none"] == 1
     assert reverse("grassroots:committee_record", args=[world.union1b.pk]) in response.content.decode()
 
@@ -95,7 +96,7 @@ def test_list_scope_town_and_chair(client, world):
     assert {pk for pk, _s in _unions(response)} == {world.union1.pk, world.union1b.pk}
     client.force_login(world.union2_chair)
     response = client.get(reverse("grassroots:committee_list"))
-    assert _unions(response) == [(world.union2.pk, "ok")]
+    assert _unions(response) == [(world.union2.pk, "LATER")]
 
 
 def test_list_org_source_year_and_search_filters(client, world):
@@ -110,7 +111,7 @@ def test_list_org_source_year_and_search_filters(client, world):
 
 def test_list_bad_filters_never_500(client, world):
     client.force_login(world.district_staff)
-    for params in ({"year": "abc"}, {"term": "nonsense"}, {"org": "999999"}, {"after": "-4"}, {"q": "\x00x"},
+    for params in ({"year": "abc"}, {"expiry": "nonsense"}, {"org": "999999"}, {"after": "-4"}, {"q": "\x00x"},
                    {"year": "99999999999999999999"}):
         assert client.get(reverse("grassroots:committee_list"), params).status_code == 200
 
@@ -151,7 +152,7 @@ def test_detail_shows_members_deadline_and_history(client, world):
     assert "The term ended on" in html
     for m in world.c1.members.all():
         assert m.name in html
-    assert response.context["state"] == "expired"
+    assert response.context["state"] == "EXPIRED"
     assert reverse("grassroots:committee_record", args=[world.union1.pk]) in html
     assert 'id="history-title"' in html
 
@@ -244,7 +245,7 @@ def test_record_chooser_lists_only_unions_the_user_may_act_for(client, tree):
 
 def test_export(client, world):
     client.force_login(world.town1_cadre)
-    response = client.get(reverse("grassroots:committee_export"), {"term": "expired"})
+    response = client.get(reverse("grassroots:committee_export"), {"expiry": "EXPIRED"})
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)
                                     if hasattr(response, "streaming_content") else response.content))
