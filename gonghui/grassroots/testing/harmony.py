@@ -26,7 +26,9 @@ def published_set(*, actor, year=None):
 
 def assessment(*, actor, enterprise, status=AssessmentStatus.DRAFT, year=None, scores=None, chair=None,
                reviewer=None, rater=None, review_scores=None, rating=None, reason=""):
-    """The year's set must be published first (`published_set`). `actor` starts and scores; `chair` submits (default `actor`); `reviewer` (default `actor`)
+    """The year's set must be published first (`published_set`).
+
+    `actor` starts and scores; `chair` submits (default `actor`); `reviewer` (default `actor`)
     reviews; `rater` (default `actor`) rates."""
     year = year or services.today().year
     a = services.start_assessment(actor=actor, enterprise=enterprise, year=year)

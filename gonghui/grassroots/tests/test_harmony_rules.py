@@ -68,13 +68,15 @@ def test_weights_must_add_up_to_exactly_100(scores, ok):
 
 @pytest.mark.parametrize(("rows", "code", "text"), [
     ([], "no_indicators", ""),
-    ([{"code": "a", "name": "A", "max_score": 50}, {"code": "a", "name": "B", "max_score": 50}], "duplicate_code", "2"),
+    ([{"code": "a", "name": "A", "max_score": 50}, {"code": "a", "name": "B", "max_score": 50}],
+     "duplicate_code", "2"),
     ([{"code": "a b", "name": "A", "max_score": 100}], "invalid_code", "1"),
     ([{"code": "a", "name": "", "max_score": 100}], "invalid_name", "1"),
     ([{"code": "a", "name": "A", "max_score": "十"}], "invalid_max_score", "1"),
     ([{"code": "a", "name": "A", "max_score": 50, "source": "CONGRESS"},
       {"code": "b", "name": "B", "max_score": 50, "source": "CONGRESS"}], "duplicate_source", "2"),
-    ([{"code": "a", "name": "A", "max_score": 60}, {"code": "b", "name": "B", "max_score": 60}], "weights_total", "120"),
+    ([{"code": "a", "name": "A", "max_score": 60}, {"code": "b", "name": "B", "max_score": 60}],
+     "weights_total", "120"),
 ])
 def test_indicator_rows_are_refused_with_the_row_named(rows, code, text):
     """The code is stable; the message names the row (its number) in either language."""
