@@ -77,12 +77,10 @@ class FoundingActionsOut(Schema):
     submit: bool
     review: bool
     approve: bool
-    register_: bool = Field(alias="register")
-    return_: bool = Field(alias="return")
+    register_union: bool = Field(description="POST …/register (district only).")
+    return_to_applicant: bool = Field(description="POST …/return.")
     refuse: bool
     withdraw: bool
-
-    model_config = ConfigDict(populate_by_name=True)
 
 
 class FoundingDetail(FoundingRow):
@@ -236,8 +234,8 @@ def founding_out(user, application):
         "joined_on": a.joined_on, "refused_on": a.refused_on, "refuse_reason": a.refuse_reason,
         "withdrawn_on": a.withdrawn_on, "withdraw_reason": a.withdraw_reason, "committee": a.committee_id,
         "actions": {"submit": actions.submit, "review": actions.review, "approve": actions.approve,
-                    "register": actions.register, "return": actions.return_, "refuse": actions.refuse,
-                    "withdraw": actions.withdraw},
+                    "register_union": actions.register, "return_to_applicant": actions.return_,
+                    "refuse": actions.refuse, "withdraw": actions.withdraw},
     }
 
 
