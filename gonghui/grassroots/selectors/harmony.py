@@ -63,27 +63,39 @@ class RecordFigure:
 def congress_figure(enterprise, year) -> RecordFigure:
     """A workers' congress (or all-staff meeting) held in `year`: the congress module's own
     definition (`congress.selectors.status.held_in`)."""
-    from django.utils.translation import gettext as _
 
     from gonghui.congress.selectors.status import held_in, last_held_on
 
     row = (Enterprise.objects.filter(pk=enterprise.pk)
            .annotate(held=held_in(year), last=last_held_on(year)).values("held", "last").first())
-    if row and row["held"]:
-        return RecordFigure(True, _("Congress held on %(day)s") % {"day": f"{row['last']:%Y-%m-%d}"})
+    return congress_text(row["last"] if row and row["held"] else None, year)
+
+
+def congress_text(held_on, year) -> RecordFigure:
+    """The figure shown for a congress held on `held_on` (None: none in `year`)."""
+    from django.utils.translation import gettext as _
+
+    if held_on is not None:
+        return RecordFigure(True, _("Congress held on %(day)s") % {"day": f"{held_on:%Y-%m-%d}"})
     return RecordFigure(False, _("No congress session held in %(year)s on record") % {"year": year})
 
 
 def agreement_figure(enterprise, year, on=None) -> RecordFigure:
     """A collective wage agreement binding the enterprise in force on `on` (today, or the last day
     of a past year): bargaining's `in_force_on`."""
-    from django.utils.translation import gettext as _
 
     from gonghui.bargaining.models import WageAgreement
 
     on = min(on or today(), datetime.date(year, 12, 31))
     agreement = (WageAgreement.objects.in_force_on(on).filter(coverages__enterprise=enterprise)
                  .order_by("-ends_on").values("title", "ends_on").first())
+    return agreement_text(agreement, on)
+
+
+def agreement_text(agreement, on) -> RecordFigure:
+    """The figure shown for an agreement ({"title", "ends_on"}, or None) in force on `on`."""
+    from django.utils.translation import gettext as _
+
     if agreement:
         return RecordFigure(True, _("“%(title)s” in force until %(day)s")
                             % {"title": agreement["title"][:80], "day": f"{agreement['ends_on']:%Y-%m-%d}"})
