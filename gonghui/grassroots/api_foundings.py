@@ -113,7 +113,7 @@ class FoundingFiltersIn(PageParams):
     form: FoundingForm | None = None
     org: Id | None = Field(None, description="Only applications of this town's or union's subtree.")
     q: Text(64) | None = Field(None, description="Part of the enterprise's, the new union's or the contact's name.")
-    year: int | None = Field(None, ge=1990, le=2100, description="Recorded in this year.")
+    year: int | None = Field(None, ge=1990, le=2100, description="Submitted in this year.")
     due: Literal["overdue", "soon"] | None = Field(None, description="Waiting steps past or near their deadline.")
     open: bool = Field(False, description="Only applications still in progress.")
 

@@ -45,7 +45,7 @@ class FoundingFilterForm(_FilterMixin, StyledFormMixin, forms.Form):
                              choices=[("", _("All forms"))] + FoundingForm.choices)
     org = forms.ModelChoiceField(label=_("Town or union"), required=False, queryset=Org.objects.none(),
                                  empty_label=_("All my organisations"), widget=FastSelect)
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Year submitted"), required=False, min_value=2000, max_value=2100)
     due = forms.ChoiceField(label=_("Deadline"), required=False, choices=DUE_CHOICES)
     open = forms.BooleanField(label=_("In progress only"), required=False)
 

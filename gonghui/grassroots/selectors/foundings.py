@@ -34,7 +34,7 @@ class FoundingFilters:
     status: str = ""
     form: str = ""
     org: Org | None = None       # a town's (or union's) subtree
-    year: int | None = None      # made (created) in this year
+    year: int | None = None      # submitted in this year
     due: str = ""                # "overdue" or "soon": waiting steps past / near their deadline
     open: bool = False           # only applications still in progress
 
@@ -55,7 +55,7 @@ def filtered(user, filters: FoundingFilters, *, on=None):
         subtree = Org.objects.filter(path__startswith=filters.org.path).values("id")
         qs = qs.filter(Q(town_id__in=subtree) | Q(union_id__in=subtree))
     if filters.year:
-        qs = qs.filter(created_at__year=filters.year)
+        qs = qs.filter(submitted_on__year=filters.year)
     if filters.due:
         on = on or today()
         qs = qs.filter(status__in=WAITING_FOUNDING_STATUSES)
