@@ -14,7 +14,12 @@ def ready():
     from django.utils.translation import gettext_lazy as _
     from django.utils.translation import pgettext_lazy
 
-    from gonghui.core.audit_labels import register_action_labels, register_name_fields, register_object_labels
+    from gonghui.core.audit_labels import (
+        register_action_labels,
+        register_field_labels,
+        register_name_fields,
+        register_object_labels,
+    )
     from gonghui.core.dashboard import register_due_source
 
     register_action_labels({
@@ -45,6 +50,12 @@ def ready():
         "grassroots.home_export": pgettext_lazy("audit action", "Workers' home assessments exported"),
     }, group=_("Grassroots building"))
     register_object_labels({"grassroots.HomeExport": _("Workers' home export")})
+    fields = {"scores": _("scores"), "line": _("assessment line"), "file": _("file"), "size": _("size (bytes)"),
+              "reason": _("reason"), "by": _("by the assessment"), "recheck_of": _("re-check of"),
+              "standard": _("standard"), "level": _("level"), "year": _("year")}
+    register_field_labels("grassroots.HomeAssessment", fields)
+    register_field_labels("grassroots.HomeStandard", {"criteria": _("criteria"), "criterion": _("criterion"),
+                                                       "total": _("total points")})
     register_name_fields({"grassroots.HomeAssessment": "org__name", "grassroots.HomeStandard": "title"})
 
     from ..selectors.homes import due_rechecks_summary, due_reviews_summary
