@@ -102,14 +102,14 @@ class OrgAdmin(TreeAdmin):
 class EnterpriseAdminForm(forms.ModelForm):
     class Meta:
         model = Enterprise
-        fields = ("name", "uscc", "industry", "headcount", "above_scale", "address", "town", "union")
+        fields = ("name", "uscc", "industry", "headcount", "above_scale", "top100", "address", "town", "union")
 
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
     form = EnterpriseAdminForm
-    list_display = ("name", "uscc", "industry", "headcount", "above_scale", "town", "union")
-    list_filter = ("industry", "above_scale")
+    list_display = ("name", "uscc", "industry", "headcount", "above_scale", "top100", "town", "union")
+    list_filter = ("industry", "above_scale", "top100")
     search_fields = ("=uscc", "name")
     list_select_related = ("town", "union")
     raw_id_fields = ("town", "union")

@@ -189,6 +189,7 @@ class EnterpriseOut(Schema):
     industry: Industry
     headcount: int
     above_scale: bool
+    top100: bool = Field(description="On the district's top-100 list (liaison points).")
     address: str
     town: Ref
     union: Ref | None
@@ -203,6 +204,7 @@ class EnterpriseFilters(PageParams):
     industry: Industry | None = None
     above_scale: bool | None = None
     has_union: bool | None = None
+    top100: bool | None = Field(None, description="On (true) or off (false) the district's top-100 list.")
     q: Text(100) | None = Field(None, description="Part of the name, or an exact unified social credit code.")
 
 
@@ -219,6 +221,7 @@ class EnterpriseCreateIn(Schema):
     union: Id | None = None
     headcount: int = Field(0, ge=0, le=MAX_HEADCOUNT)
     above_scale: bool = False
+    top100: bool = Field(False, description="Only the district federation's staff may set it.")
     address: Text(200) = ""
 
 
@@ -234,12 +237,14 @@ class EnterpriseUpdateIn(Schema):
     union: Id | None = None
     headcount: int = Field(None, ge=0, le=MAX_HEADCOUNT)
     above_scale: bool = None
+    top100: bool = Field(None, description="Only the district federation's staff may change it.")
     address: Text(200) = None
 
 
 def enterprise_out(e):
     return {"id": e.pk, "name": e.name, "uscc": e.uscc, "industry": e.industry, "headcount": e.headcount,
-            "above_scale": e.above_scale, "address": e.address, "town": ref(e.town), "union": ref(e.union)}
+            "above_scale": e.above_scale, "top100": e.top100, "address": e.address, "town": ref(e.town),
+            "union": ref(e.union)}
 
 
 def _enterprise_towns(user):
@@ -252,7 +257,8 @@ def _enterprise_towns(user):
 def list_enterprises(request, filters: Query[EnterpriseFilters]):
     """Enterprises in the caller's subtree, ordered by id."""
     qs = selectors.search_enterprises(request.auth, q=filters.q or "", industry=filters.industry or "",
-                                      above_scale=filters.above_scale, has_union=filters.has_union)
+                                      above_scale=filters.above_scale, has_union=filters.has_union,
+                                      top100=filters.top100)
     if filters.town is not None:
         qs = qs.filter(town_id=filters.town)
     return paginate(qs, filters, row=enterprise_out, descending=False)
@@ -273,7 +279,8 @@ def create_enterprise(request, payload: EnterpriseCreateIn):
     union = resolve(selectors.visible_orgs(user), payload.union, field="union")
     enterprise = services.create_enterprise(
         actor=user, town=town, union=union, name=payload.name, uscc=payload.uscc, industry=payload.industry,
-        headcount=payload.headcount, above_scale=payload.above_scale, address=payload.address)
+        headcount=payload.headcount, above_scale=payload.above_scale, address=payload.address,
+        top100=payload.top100)
     return Status(201, enterprise_out(enterprise))
 
 

@@ -17,7 +17,7 @@ from .selectors import enterprise_export_rows
 
 def enterprise_headers():
     return [pgettext("org or enterprise", "Name"), _("Unified social credit code"), _("Industry"), _("Headcount"),
-            _("Above designated size"), _("Town"), _("Union"), _("Address")]
+            _("Above designated size"), _("Town"), _("Union"), _("Address"), _("District top-100")]
 
 
 def write_enterprises(queryset):
@@ -25,10 +25,11 @@ def write_enterprises(queryset):
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — the response closes it after sending
     yes, no = _("Yes"), _("No")
     with XlsxStream(out) as book:
-        sheet = book.sheet(_("Enterprises"), headers=enterprise_headers(), widths=[36, 22, 18, 10, 12, 20, 24, 36],
+        sheet = book.sheet(_("Enterprises"), headers=enterprise_headers(), widths=[36, 22, 18, 10, 12, 20, 24, 36, 12],
                            text_columns=(1,))
         for row in enterprise_export_rows(queryset):
             row[4] = yes if row[4] else no
+            row[8] = yes if row[8] else no
             sheet.append(row)
     out.seek(0)
     return out

@@ -14,7 +14,7 @@ from gonghui.core.validators import normalise_uscc, validate_uscc
 
 from . import selectors
 from .models import ALLOWED_CHILDREN, Enterprise, Industry, Org, OrgLevel, UnionKind
-from .policies import CHANGE
+from .policies import CHANGE, SET_TOP100
 
 
 class BootstrapFormMixin:
@@ -136,13 +136,14 @@ class MoveOrgForm(BootstrapFormMixin, forms.Form):
 class EnterpriseForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Enterprise
-        fields = ("name", "uscc", "industry", "headcount", "above_scale", "address", "town", "union")
+        fields = ("name", "uscc", "industry", "headcount", "above_scale", "top100", "address", "town", "union")
         error_messages = {
             "uscc": {"unique": _("This unified social credit code is already registered.")},
         }
         help_texts = {
             "uscc": _("18 characters: digits and capital letters, with a check character at the end."),
             "union": _("Leave empty while the enterprise has no union."),
+            "top100": _("The district's list of key enterprises (liaison points); set by the district federation."),
         }
 
     def __init__(self, *args, user, instance=None, **kwargs):
@@ -154,6 +155,8 @@ class EnterpriseForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["uscc"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false",
                                                  "class": "text-uppercase"})
         self.fields["industry"].choices = [("", _("— choose —")), *Industry.choices]
+        if not user.can(SET_TOP100):  # the district's list: shown, not editable, below the district
+            self.fields["top100"].disabled = True
         town = self.fields["town"]
         town.queryset = selectors.enterprise_towns(user)
         town.empty_label = _("— choose —")
@@ -234,6 +237,7 @@ class EnterpriseFilterForm(BootstrapFormMixin, forms.Form):
                                  choices=[("", _("All industries")), *Industry.choices])
     above_scale = forms.ChoiceField(label=_("Above designated size"), required=False, choices=YES_NO_ANY)
     has_union = forms.ChoiceField(label=_("Has a union"), required=False, choices=YES_NO_ANY)
+    top100 = forms.ChoiceField(label=_("District top-100"), required=False, choices=YES_NO_ANY)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -256,4 +260,5 @@ class EnterpriseFilterForm(BootstrapFormMixin, forms.Form):
             "industry": data.get("industry") or "",
             "above_scale": yes_no("above_scale"),
             "has_union": yes_no("has_union"),
+            "top100": yes_no("top100"),
         }

@@ -6,7 +6,9 @@ is assigned on):
 - `orgs.change` create children, edit an org, register and edit enterprises;
 - `orgs.move`   re-parent an org (district staff and town cadres): both the org and the new
                 parent must be inside the actor's `orgs.move` scope;
-- `orgs.export` export the enterprise list.
+- `orgs.export` export the enterprise list;
+- `orgs.set_top100` put an enterprise on (or off) the district's top-100 list: a district-only
+                verb (no town or union role pattern matches it).
 
 Views fetch a record with `core.policies.get_visible_or_404` (hidden = missing = 404) and then
 `require` the action (visible but not allowed = 403). These helpers answer the same questions
@@ -21,6 +23,7 @@ VIEW = "orgs.view"
 CHANGE = "orgs.change"
 MOVE = "orgs.move"
 EXPORT = "orgs.export"
+SET_TOP100 = "orgs.set_top100"
 
 
 @dataclass(frozen=True)

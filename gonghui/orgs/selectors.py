@@ -27,7 +27,8 @@ def children_of(parent):
     return list(Org.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).order_by("path"))
 
 
-def search_enterprises(user, *, q="", town=None, industry="", above_scale=None, has_union=None, match=""):
+def search_enterprises(user, *, q="", town=None, industry="", above_scale=None, has_union=None, match="",
+                       top100=None):
     """Enterprises in scope. `q` is an exact USCC (18 letters/digits) or part of the name:
     `match="prefix"` uses the name index (a range query), `"contains"` scans, "" accepts either."""
     qs = Enterprise.objects.visible_to(user).select_related("town", "union")
@@ -49,6 +50,8 @@ def search_enterprises(user, *, q="", town=None, industry="", above_scale=None, 
         qs = qs.filter(above_scale=above_scale)
     if has_union is not None:
         qs = qs.filter(union__isnull=not has_union)
+    if top100 is not None:
+        qs = qs.filter(top100=top100)
     return qs
 
 
@@ -320,5 +323,5 @@ def enterprise_export_rows(queryset):
     for e in queryset.order_by("pk").iterator(chunk_size=2000):
         yield [
             e.name, e.uscc, str(e.get_industry_display()), e.headcount, e.above_scale,
-            e.town.name if e.town_id else "", e.union.name if e.union_id else "", e.address,
+            e.town.name if e.town_id else "", e.union.name if e.union_id else "", e.address, e.top100,
         ]

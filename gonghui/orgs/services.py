@@ -10,10 +10,11 @@ from gonghui.core.policies import require
 from gonghui.core.validators import normalise_uscc
 
 from .models import ALLOWED_CHILDREN, Enterprise, Org, OrgLevel
+from .policies import SET_TOP100
 
 ORG_FIELDS = ("name", "short_name", "level", "union_kind", "code", "founded_on", "chair_name",
               "legal_cert_no", "address", "is_active")
-ENTERPRISE_FIELDS = ("name", "uscc", "industry", "headcount", "above_scale", "address", "town", "union")
+ENTERPRISE_FIELDS = ("name", "uscc", "industry", "headcount", "above_scale", "top100", "address", "town", "union")
 
 
 def _check_child_level(parent, level):
@@ -173,11 +174,13 @@ def _save_enterprise(enterprise):
 
 @transaction.atomic
 def create_enterprise(*, actor, town, name, uscc, industry, headcount=0, above_scale=False,
-                      address="", union=None):
+                      address="", union=None, top100=False):
     require(actor, "orgs.change", union or town)
+    if top100:
+        require(actor, SET_TOP100, town)
     _validate_enterprise_placement(town, union)
     enterprise = Enterprise(name=name, uscc=normalise_uscc(uscc), industry=industry, headcount=headcount,
-                            above_scale=above_scale, address=address, town=town, union=union)
+                            above_scale=above_scale, top100=bool(top100), address=address, town=town, union=union)
     _save_enterprise(enterprise)
     audit.record(actor=actor, action="orgs.enterprise.create", obj=enterprise, org=union or town,
                  after=audit.snapshot(enterprise))
@@ -192,6 +195,8 @@ def update_enterprise(*, actor, enterprise, **fields):
     for key, value in fields.items():
         if key not in ENTERPRISE_FIELDS:
             raise TypeError(f"update_enterprise does not accept {key}")
+        if key == "top100" and bool(value) != enterprise.top100:
+            require(actor, SET_TOP100, enterprise.town)
         setattr(enterprise, key, normalise_uscc(value) if key == "uscc" else value)
     _validate_enterprise_placement(enterprise.town, enterprise.union)
     # Moving an enterprise to another town or union needs rights there too.

@@ -27,7 +27,7 @@ def test_export_has_the_visible_filtered_rows_and_neutralised_formulas(tree, cli
 
     rows = _rows(client.get(reverse("orgs:enterprise_export")))
     header, body = rows[0], rows[1:]
-    assert len(header) == 8 and header[0]
+    assert len(header) == 9 and header[0]  # the last column: the district top-100 flag
     # In scope only: town1's four enterprises, never town2's.
     names = {r[0] for r in body}
     assert len(body) == 4 and tree.enterprise2.name not in names and tree.enterprise1.name in names
