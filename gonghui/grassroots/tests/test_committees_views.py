@@ -152,7 +152,7 @@ def test_detail_shows_members_deadline_and_history(client, world):
     assert "The term ended on" in html
     for m in world.c1.members.all():
         assert m.name in html
-    assert response.context["state"] == "EXPIRED"
+    assert response.context["state"] == "EXPIRED" and response.context["days_over"] == 1
     assert reverse("grassroots:committee_record", args=[world.union1.pk]) in html
     assert 'id="history-title"' in html
 

@@ -63,8 +63,10 @@ def committee_detail(request, pk):
     committee = get_visible_or_404(Committee.objects.select_related("org", "election"), request.user, pk)
     members, reminders = selectors.committee_detail(committee)
     town = selectors.towns_of([committee.org]).get(committee.org_id)
+    days_left = (committee.term_ends_on - selectors.today()).days
     return render(request, "grassroots/committees/detail.html", {
         "committee": committee, "members": members, "reminders": reminders, "town": town,
+        "days_left": days_left, "days_over": -days_left,
         "state": selectors.term_state(committee), "today": selectors.today(), "months": rules().expiring_months,
         "reminder_labels": {code: services.point_label(code) for code, _m in services.reminder_points()},
         "can_record": policies.can_record(request.user, committee.org),
