@@ -163,8 +163,9 @@ def _seat(*, actor, union, elected_on, term_years, members, source, election=Non
 
         update_org(actor=actor, org=union, chair_name=chair)
     positions = dict(CommitteePosition.choices)
-    audit.record(actor=actor, action=f"grassroots.committee.{'record' if source == CommitteeSource.RECORD else 'seat'}",
-                 obj=committee, org=union,
+    audit.record(actor=actor, obj=committee, org=union,
+                 action="grassroots.committee.record" if source == CommitteeSource.RECORD
+                 else "grassroots.committee.seat",
                  after={**audit.snapshot(committee, AUDIT_FIELDS),
                         "members": "; ".join(f"{r['name']}（{positions[r['position']]}）" for r in rows)})
     return committee
