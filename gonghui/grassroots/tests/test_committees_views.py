@@ -155,6 +155,7 @@ def test_detail_shows_members_deadline_and_history(client, world):
     assert response.context["state"] == "EXPIRED" and response.context["days_over"] == 1
     assert reverse("grassroots:committee_record", args=[world.union1.pk]) in html
     assert 'id="history-title"' in html
+    assert reverse("grassroots:election_create") + f"?union={world.union1.pk}" in html
 
 
 def test_detail_out_of_scope_is_404(client, world):

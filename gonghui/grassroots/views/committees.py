@@ -71,6 +71,7 @@ def committee_detail(request, pk):
         "reminder_labels": {code: services.point_label(code) for code, _m in services.reminder_points()},
         "can_record": policies.can_record(request.user, committee.org),
         "election_url": _election_url(committee),
+        "start_election_url": _url_or_none("grassroots:election_create", f"?union={committee.org_id}"),
         "history": history_for(request.user, committee),
     })
 
@@ -99,7 +100,7 @@ def union_committees(request, pk):
         "union": union, "committees": history, "current": current, "today": selectors.today(),
         "state": selectors.term_state(current), "town": selectors.towns_of([union]).get(union.pk),
         "can_record": policies.can_record(request.user, union) and union.is_active,
-        "election_create_url": _url_or_none("grassroots:election_list"),
+        "start_election_url": _url_or_none("grassroots:election_create", f"?union={union.pk}"),
     })
 
 
