@@ -12,7 +12,7 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Path, Query, Router, Schema
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
@@ -223,7 +223,7 @@ def list_indicator_sets(request):
 
 @router.get("/harmony-indicator-sets/{year}", response={200: IndicatorSetOut, **READ_ERRORS},
             summary="The indicator set of a year")
-def get_indicator_set(request, year: int):
+def get_indicator_set(request, year: int = Path(..., ge=2000, le=2100)):
     _require_view(request.auth)
     return _set_out(get_object_or_404(IndicatorSet.objects.prefetch_related("indicators"), year=year))
 
