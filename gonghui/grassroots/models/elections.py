@@ -205,7 +205,7 @@ class ElectionRound(models.Model):
     ballots_returned = models.PositiveIntegerField(_("ballots returned"), null=True, blank=True)
     ballots_valid = models.PositiveIntegerField(_("valid ballots"), null=True, blank=True)
     counted_on = models.DateField(_("counted on"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=400, blank=True)
+    outcome = models.CharField(pgettext_lazy("voting round", "outcome"), max_length=400, blank=True)
 
     class Meta:
         verbose_name = _("voting round")
@@ -233,7 +233,7 @@ class RoundVote(models.Model):
                               verbose_name=_("voting round"))
     candidate = models.ForeignKey(ElectionCandidate, on_delete=models.CASCADE, related_name="round_votes",
                                   verbose_name=_("candidate"))
-    votes = models.PositiveIntegerField(_("votes"), null=True, blank=True)
+    votes = models.PositiveIntegerField(pgettext_lazy("election", "votes"), null=True, blank=True)
     elected = models.BooleanField(_("elected"), default=False)
     tied = models.BooleanField(_("tied at the last seat"), default=False)
 

@@ -143,7 +143,7 @@ class ElectionDemo:
             meeting = {"held_on": held, "entitled": entitled, "present": present, "valid": True}
             rounds = [{"number": 1, "seats": seats, "status": RoundStatus.COUNTED, "issued": issued,
                        "returned": returned, "valid": valid, "votes": votes, "counted_on": held,
-                       "outcome": f"All {seats} seats filled."}]
+                       "outcome": f"全部{seats}个席位已选出。"}]
             for i, cand in enumerate(pool):
                 cand["elected"] = i < seats
             self.plans.append((election, pool, [meeting], rounds))
@@ -206,7 +206,7 @@ class ElectionDemo:
             return e, pool, meetings, rounds
         rounds.append({"number": 1, "seats": seats, "status": RoundStatus.COUNTED, "issued": issued,
                        "returned": returned, "valid": valid, "votes": votes, "counted_on": held,
-                       "outcome": f"All {seats} seats filled."})
+                       "outcome": f"全部{seats}个席位已选出。"})
         for i, cand in enumerate(pool):
             cand["elected"] = i < seats
         officers = status == ElectionStatus.RESULT_SUBMITTED or rng.random() < 0.5
