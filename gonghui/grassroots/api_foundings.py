@@ -118,10 +118,9 @@ class FoundingFiltersIn(PageParams):
     open: bool = Field(False, description="Only applications still in progress.")
 
 
-class FoundingIn(Schema):
+class FoundingContentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    enterprise: Id = Field(description="An enterprise without a union in the caller's towns.")
     applicant_kind: ApplicantKind
     contact_name: Name
     contact_phone: Text(20)
@@ -135,6 +134,10 @@ class FoundingIn(Schema):
     vice_chairs: list[Name] = Field([], max_length=10)
     committee_members: list[Name] = Field([], max_length=60)
     note: Text(4000) = ""
+
+
+class FoundingIn(FoundingContentIn):
+    enterprise: Id = Field(description="An enterprise without a union in the caller's towns.")
     submit_on: datetime.date | None = Field(None, description="Submit at once, on this date (else a draft).")
 
 
@@ -255,6 +258,16 @@ def _filter_org(user, org_id):
     return org, org is None
 
 
+def _content(user, payload):
+    joint = resolve(Org.objects.visible_to(user, policies.VIEW), payload.joint_union, field="joint_union")
+    return services.FoundingInput(
+        applicant_kind=payload.applicant_kind, contact_name=payload.contact_name,
+        contact_phone=payload.contact_phone, members_count=payload.members_count, form=payload.form,
+        joint_union=joint, proposed_name=payload.proposed_name, meeting_on=payload.meeting_on,
+        term_years=payload.term_years, chair_name=payload.chair_name, vice_chair_names="、".join(payload.vice_chairs),
+        committee_member_names="、".join(payload.committee_members), note=payload.note)
+
+
 # --- endpoints ----------------------------------------------------------------------------------
 
 @router.get("/foundings", response={200: FoundingPage, **READ_ERRORS}, summary="List union founding applications")
@@ -308,17 +321,8 @@ def create_founding(request, payload: FoundingIn,
         enterprise = selectors.enterprise_for_application(user, payload.enterprise)
         if enterprise is None:
             resolve(Enterprise.objects.none(), payload.enterprise, field="enterprise")
-        joint = resolve(Org.objects.visible_to(user, policies.VIEW), payload.joint_union, field="joint_union")
-        data = services.FoundingInput(
-            applicant_kind=payload.applicant_kind, contact_name=payload.contact_name,
-            contact_phone=payload.contact_phone, members_count=payload.members_count, form=payload.form,
-            joint_union=joint, proposed_name=payload.proposed_name, meeting_on=payload.meeting_on,
-            term_years=payload.term_years, chair_name=payload.chair_name,
-            vice_chair_names="、".join(payload.vice_chairs),
-            committee_member_names="、".join(payload.committee_members),
-            note=payload.note)
-        application = services.create_application(actor=user, enterprise=enterprise, data=data,
-                                                  submit_on=payload.submit_on)
+        application = services.create_application(actor=user, enterprise=enterprise,
+                                                  data=_content(user, payload), submit_on=payload.submit_on)
         return 201, founding_out(user, application)
 
     return idempotent(request, idempotency_key, payload, run, schema=FoundingDetail)
@@ -326,6 +330,12 @@ def create_founding(request, payload: FoundingIn,
 
 _action = workflow_actions(router, path="/foundings", id_param="application_id", load=_application,
                            render=founding_out, response=FoundingDetail, operation_prefix="founding")
+
+
+@_action("edit", "Change a draft or a returned application (the whole content)", FoundingContentIn)
+def edit(user, application, p):
+    """The same content as `POST /foundings` (the contact phone is typed again: it is never shown)."""
+    services.update_application(actor=user, application=application, data=_content(user, p))
 
 
 @_action("submit", "Submit to the upper union", SubmitIn)

@@ -99,3 +99,17 @@ def test_list_is_scoped_filtered_and_its_queries_do_not_grow(tree, rows, django_
 
 def test_no_token_is_401(tree):
     assert api_as(None).get("/foundings").status_code == 401
+
+
+def test_edit_a_returned_application(tree):
+    a = application(tree.town1_cadre, bare_enterprise(tree.town1), FoundingStatus.RETURNED)
+    body = _body(a.enterprise, members_count=55)
+    del body["enterprise"]
+    response = api_as(tree.town1_cadre).post(f"/foundings/{a.pk}/edit", body)
+    assert response.status_code == 200, response.content
+    assert response.json()["members_count"] == 55 and response.json()["status"] == "RETURNED"
+    refused = api_as(tree.town1_cadre).post(f"/foundings/{a.pk}/edit", {**body, "members_count": 5})
+    assert (refused.status_code, refused.json()["field"]) == (400, "form")
+    submitted = application(tree.town1_cadre, bare_enterprise(tree.town1), FoundingStatus.SUBMITTED)
+    response = api_as(tree.town1_cadre).post(f"/foundings/{submitted.pk}/edit", body)
+    assert (response.status_code, response.json()["code"]) == (409, "wrong_stage")
