@@ -123,8 +123,15 @@ class LiaisonDemo:
                 self.assign(firm, names[k % len(names)])
         # the demo accounts' towns always show an overdue and a due-soon follow-up on the dashboard
         for firm, days_ago, due_in in ((gen.firms[0], 20, 3), (gen.firms[2], 40, -5), (gen.firms[1], 35, -2)):
-            name = next(a.cadre_name for a in self.assignments if a.enterprise_id == firm.id)
-            self.visit(firm, name, self.on - days_ago * DAY, due=self.on + due_in * DAY)
+            if not self._live(firm):
+                self.assign(firm, cadres[firm.town.id][0])
+            day = self.on - days_ago * DAY
+            live = [a for a in self._live(firm) if a.starts_on <= day]
+            if live:
+                self.visit(firm, live[-1].cadre_name, day, due=self.on + due_in * DAY)
+
+    def _live(self, firm):
+        return [a for a in self.assignments if a.enterprise_id == firm.id and a.status == AssignmentStatus.ACTIVE]
 
     def assign(self, firm, cadre_name):
         rng = self.rng
