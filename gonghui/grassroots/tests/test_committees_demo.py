@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from gonghui.accounts.models import User
-from gonghui.core.demo.grassroots.committees import ON
+from gonghui.core.demo.grassroots.committees import ON, SIZE_TABLE
 from gonghui.grassroots.models import Committee, CommitteeMember, CommitteeStatus
 from gonghui.grassroots.selectors.committees import term_state
 from gonghui.grassroots.services.committees import term_end
@@ -51,6 +51,11 @@ def test_demo_committees_are_what_the_services_write(seeded):
             assert before.elected_on < after.elected_on
     members = Counter(CommitteeMember.objects.filter(position="CHAIR").values_list("committee_id", flat=True))
     assert all(members[c.pk] == 1 for c in committees)
+    sizes = Counter(CommitteeMember.objects.values_list("committee_id", flat=True))
+    for c in committees:
+        if c.source != "ELECTION":   # the legal table's range for the members at the election
+            low, high = next(((lo, hi) for top, lo, hi in SIZE_TABLE if c.members_at_election <= top), (37, 45))
+            assert low <= sizes[c.pk] <= high, (c.members_at_election, sizes[c.pk])
     for c in current:
         chair = CommitteeMember.objects.get(committee=c, position="CHAIR").name
         assert unions[c.org_id].chair_name == chair

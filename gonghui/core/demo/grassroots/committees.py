@@ -17,9 +17,9 @@ anniversary (`term_end`), a replaced committee ended the day its successor was e
 first committee of a union was elected on or after its founding (source FOUNDING when at the
 founding meeting, else entered from paper records, RECORD), the chair of the current committee
 is the union's `chair_name`, exactly one chair and no name twice per committee, and the size
-follows the union's membership. No election rows: committees seated by elections are the
-elections area's. No reminder rows either: the first daily run of the reminder job sends each
-due reminder once (as it would on the day the system goes live).
+is within the legal table's range for its members at the election. No election rows: committees
+seated by elections are the elections area's. No reminder rows either: the first daily run of
+the reminder job sends each due reminder once (as it would on the day the system goes live).
 """
 
 import bisect
@@ -52,21 +52,16 @@ PREVIOUS_SHARE = 0.35    # unions past their first term with the previous commit
 FIVE_YEAR_SHARE = 0.6
 
 
+# The legal committee-size table (DOMAIN.md §4; the elections area enforces it from its rules):
+# (most members, fewest seats, most seats).
+SIZE_TABLE = ((10, 1, 1), (25, 3, 3), (100, 3, 5), (200, 5, 7), (500, 7, 9), (1000, 9, 15), (5000, 15, 21),
+              (10000, 21, 29), (50000, 29, 37))
+
+
 def committee_size(members: int, rng) -> int:
-    """About the legal table's size for the membership (the elections area enforces it)."""
-    if members <= 10:
-        return 1
-    if members <= 25:
-        return 3
-    if members <= 100:
-        return rng.choice((3, 5))
-    if members <= 200:
-        return rng.choice((5, 7))
-    if members <= 1000:
-        return rng.randint(7, 15)
-    if members <= 5000:
-        return rng.randint(15, 21)
-    return rng.randint(21, 29)
+    """An odd size within the legal table's range for the membership."""
+    low, high = next(((lo, hi) for top, lo, hi in SIZE_TABLE if members <= top), (37, 45))
+    return rng.choice([n for n in range(low, high + 1) if n % 2] or [low])
 
 
 class CommitteeDemo:
@@ -135,9 +130,10 @@ class CommitteeDemo:
             return "expired"
         return "expiring" if ends_on <= add_months(self.on, self.expiring_months) else "ok"
 
-    def members(self, union, chair):
+    def members(self, members_then, chair):
+        """The committee's people: its size within the legal range for the members at its election."""
         rng = self.rng
-        size = committee_size(max(union.members, 1), rng)
+        size = committee_size(max(members_then, 1), rng)
         vices = 0 if size < 5 else 1 if size < 11 else 2
         names, rows = {chair}, [(chair, CommitteePosition.CHAIR, "")]
         while len(rows) < size:
@@ -187,8 +183,9 @@ class CommitteeDemo:
                         source=CommitteeSource.FOUNDING if term_number == 2 else CommitteeSource.RECORD,
                         members_at_election=max(1, round(members_then * rng.uniform(0.8, 1.0))))
             if previous is not None:
-                self.committees.append((previous, self.members(union, self.name(rng.choice("MF")))))
-            self.committees.append((current, self.members(union, union.chair_name or self.name("M"))))
+                chair = self.name(rng.choice("MF"))
+                self.committees.append((previous, self.members(previous.members_at_election, chair)))
+            self.committees.append((current, self.members(members_then, union.chair_name or self.name("M"))))
 
     # --- writing ----------------------------------------------------------------------------------
     def write(self):
