@@ -41,10 +41,14 @@ def test_list_shows_masked_contacts_deadlines_and_filters(tree):
 
 def test_bad_filters_never_fail(tree):
     client = _client(tree.district_staff)
-    for query in ("year=abc", "org=999999", "status=NOPE", "after=-3", "due=x", "org=%00"):
+    huge = "99999999999999999999"
+    for query in ("year=abc", "org=999999", "status=NOPE", "after=-3", "due=x", "org=%00", f"org={huge}",
+                  f"after={huge}"):
         assert client.get(f"/grassroots/foundings/?{query}").status_code == 200
-    for query in ("page=abc", "page=999999", "town=abc", "size=huge", "sort=evil"):
+    for query in ("page=abc", "page=999999", "town=abc", "size=huge", "sort=evil", f"town={huge}"):
         assert client.get(f"/grassroots/unorganised/?{query}").status_code == 200
+    assert client.get(f"/grassroots/foundings/new/?enterprise={huge}").status_code == 404
+    assert client.get(f"/grassroots/foundings/{huge}/").status_code == 404
 
 
 @pytest.mark.parametrize("rows", [2, 12])
