@@ -79,8 +79,8 @@ class VisitFilterForm(_FilterMixin, StyledFormMixin, forms.Form):
                             open_follow_ups=bool(self.value("open_follow_ups")))
 
 
-DUE_CHOICES = [("open", _("Open")), ("overdue", _("Overdue")), ("soon", _("Due soon")), ("closed", _("Closed")),
-               ("", _("All"))]
+DUE_CHOICES = [("open", pgettext_lazy("follow-up status", "Open")), ("overdue", _("Overdue")),
+               ("soon", _("Due soon")), ("closed", pgettext_lazy("follow-up status", "Closed")), ("", _("All"))]
 
 
 class FollowUpFilterForm(_FilterMixin, StyledFormMixin, forms.Form):
