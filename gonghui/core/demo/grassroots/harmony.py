@@ -18,6 +18,7 @@ import datetime
 import random
 
 from django.db.models import Max
+from django.utils import translation
 
 from gonghui.bargaining.models import WageAgreement
 from gonghui.congress.models import Session
@@ -40,8 +41,12 @@ MODELS = (IndicatorSet, Indicator, HarmonyAssessment, IndicatorScore, HarmonyEvi
 TARGETS = {"small": {2025: 8, 2026: 12}, "district": {2025: 900, 2026: 1100}}
 STATUS_2026 = [(AssessmentStatus.DRAFT, 12), (AssessmentStatus.RETURNED, 6), (AssessmentStatus.SUBMITTED, 15),
                (AssessmentStatus.FORWARDED, 12), (AssessmentStatus.RATED, 55)]
-SELF_NOTES = ["台账齐全，全员签订", "按月足额发放，无拖欠", "按规定足额缴纳", "全年无重大安全事故",
-              "开展技能培训和困难职工帮扶", "制度健全，执行到位"]
+SELF_NOTES = {"contracts": ["台账齐全，全员签订", "新入职员工均在一个月内签订"],
+              "wages": ["按月足额发放，无拖欠", "工资每月15日前发放到卡"],
+              "insurance": ["按规定足额缴纳", "五险全员参保"],
+              "safety": ["全年无重大安全事故", "安全培训全员覆盖，隐患整改到位"],
+              "responsibility": ["开展技能培训和困难职工帮扶", "设立职工关爱基金，劳动争议内部化解"]}
+DEFAULT_NOTES = ["制度健全，执行到位"]
 REVIEW_NOTES = ["抽查发现部分合同未续签，核减", "个别月份工资延迟发放，核减", "部分岗位社保基数偏低，核减",
                 "现场检查发现安全隐患整改不及时，核减"]
 RETURN_REASONS = ["社保缴纳证明材料不全，请补充", "自评分说明过于简单，请逐项说明依据"]
@@ -104,7 +109,7 @@ class HarmonyDemo:
         due = indicator_set.submit_due_on
         row = HarmonyAssessment(org_id=firm.union.id, enterprise_id=firm.id, indicator_set=indicator_set, year=year,
                                 status=status, due_on=due)
-        quality = rng.uniform(0.55, 1.0)
+        quality = rng.uniform(0.7, 1.0)
         scores = []
         agreement_day, agreements = self.agreements[year]
         for ind in indicators:
@@ -120,7 +125,7 @@ class HarmonyDemo:
                 score.record_figure = figure.text[:200]
             elif status != AssessmentStatus.DRAFT or rng.random() < 0.6:
                 score.self_score = max(0, min(ind.max_score, round(ind.max_score * rng.uniform(quality - 0.15, 1.0))))
-                score.self_note = rng.choice(SELF_NOTES)
+                score.self_note = rng.choice(SELF_NOTES.get(ind.code, DEFAULT_NOTES))
             scores.append(score)
         if status == AssessmentStatus.DRAFT:
             self.assessments.append((row, scores))
@@ -182,8 +187,9 @@ class HarmonyDemo:
                 add(firm, 2025, AssessmentStatus.RATED)
         floor = 10 if self.small else 50
         pool = [f for f in organised if f.headcount >= floor] or organised
-        weights = [f.headcount ** 0.5 for f in pool]
         for year in (2025, 2026):
+            # the enterprises taking part mostly hold their congress: they are the creation's targets
+            weights = [f.headcount ** 0.5 * (4 if f.id in self.held[year] else 1) for f in pool]
             want = min(targets[year], len(pool))
             for firm in rng.choices(pool, weights=weights, k=want * 2):
                 if len(taken[year]) >= want:
@@ -236,8 +242,11 @@ def _check(row, scores, on):
 
 
 def seed(gen, *, on=ON) -> dict:
-    demo = HarmonyDemo(gen, on=on)
-    demo.write_sets()
-    demo.read_records()
-    demo.plan()
-    return demo.write()
+    # Stored texts (indicator names, the figures from records) in the platform's language, as a
+    # district user's request would have written them.
+    with translation.override("zh-hans"):
+        demo = HarmonyDemo(gen, on=on)
+        demo.write_sets()
+        demo.read_records()
+        demo.plan()
+        return demo.write()
