@@ -138,7 +138,9 @@ class HomeAssessment(ScopedModel):
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(pgettext_lazy("home assessment", "kind"), max_length=8, choices=AssessmentKind.choices,
                             default=AssessmentKind.INITIAL)
-    recheck_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+    # CASCADE, not SET_NULL: a re-check without its award would break `home_assessment_recheck_linked`
+    # (awards are never deleted by the services; only the demo's wipe deletes them, re-checks first).
+    recheck_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
                                    related_name="rechecks", verbose_name=_("re-check of"))
     status = models.CharField(_("status"), max_length=10, choices=AssessmentStatus.choices,
                               default=AssessmentStatus.DRAFT)

@@ -74,11 +74,8 @@ def auto_source_choices():
     return [(s.code, str(s.label)) for s in AUTO_SOURCES.values()]
 
 
-def membership_rate(union, year, on) -> AutoResult:
-    from gonghui.members.selectors import live_member_counts_by_union
-
-    members = live_member_counts_by_union([union.pk]).get(union.pk, 0)
-    headcount = Enterprise.objects.filter(union=union).aggregate(n=Sum("headcount"))["n"] or 0
+def membership_result(members: int, headcount: int) -> AutoResult:
+    """The `membership_rate` result for the figures (shared with the demo, which counts in bulk)."""
     minimum = Decimal(str(rules().membership_rate_min))
     met = headcount > 0 and Decimal(members) >= minimum * headcount
     rate = round(Decimal(members) * 100 / headcount, 1) if headcount else Decimal(0)
@@ -86,6 +83,14 @@ def membership_rate(union, year, on) -> AutoResult:
                             "minimum": str(minimum * 100)},
                       _("%(members)s live members of %(headcount)s staff: %(rate)s%% (at least %(minimum)s%%)")
                       % {"members": members, "headcount": headcount, "rate": rate, "minimum": minimum * 100})
+
+
+def membership_rate(union, year, on) -> AutoResult:
+    from gonghui.members.selectors import live_member_counts_by_union
+
+    members = live_member_counts_by_union([union.pk]).get(union.pk, 0)
+    headcount = Enterprise.objects.filter(union=union).aggregate(n=Sum("headcount"))["n"] or 0
+    return membership_result(members, headcount)
 
 
 def _sessions_held(union, year):
@@ -106,9 +111,10 @@ def congress_held(union, year, on) -> AutoResult:
 def wage_agreement(union, year, on) -> AutoResult:
     from gonghui.bargaining.models import WageAgreement
 
-    agreement = (WageAgreement.objects.in_force_on(on)
-                 .filter(Q(org=union) | Q(coverages__enterprise__union=union))
-                 .order_by("-ends_on", "id").values("pk", "title", "ends_on").first())
+    # Two indexed look-ups (the union's own, then one covering its enterprises) rather than an OR
+    # across the coverage join, which scans every agreement in force.
+    in_force = WageAgreement.objects.in_force_on(on).order_by("-ends_on", "id").values("pk", "title", "ends_on")
+    agreement = in_force.filter(org=union).first() or in_force.filter(coverages__enterprise__union=union).first()
     if agreement:
         return AutoResult(True, {"agreement": agreement["pk"], "ends_on": agreement["ends_on"].isoformat()},
                           _("“%(title)s” in force until %(day)s")

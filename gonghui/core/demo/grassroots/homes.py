@@ -23,6 +23,8 @@ union in twelve across every town.
 import datetime
 import random
 
+from django.db.models import Sum
+
 from gonghui.core import workdays
 from gonghui.grassroots.models.homes import (
     AssessmentKind,
@@ -34,8 +36,9 @@ from gonghui.grassroots.models.homes import (
     StandardStatus,
 )
 from gonghui.grassroots.rules.homes import default_pass_mark, rules
-from gonghui.grassroots.selectors.homes import compute_auto
-from gonghui.orgs.models import Org
+from gonghui.grassroots.selectors.homes import AutoResult, compute_auto, membership_result
+from gonghui.members.selectors import live_member_counts_by_union
+from gonghui.orgs.models import Enterprise, Org
 
 ON = datetime.date(2026, 11, 30)
 MODELS = (HomeStandard, HomeCriterion, HomeAssessment, HomeAssessmentItem)
@@ -131,12 +134,12 @@ class HomesDemo:
 
     def _auto(self, union, year, on, *, need_met):
         """(results by source) for an assessment of `year` computed on `on`."""
-        sources = {c.auto_source for c in rules().template if c.auto_source}
+        sources = {c.auto_source for c in rules().template if c.auto_source} - {"membership_rate"}
+        # membership_rate from the figures counted in bulk for every union (`plan`): the same result
+        membership = membership_result(self.members.get(union.pk, 0), self.headcounts.get(union.pk, 0))
         if year >= self.on.year:
-            return {code: compute_auto(code, union, year, on) for code in sources}
-        from gonghui.grassroots.selectors.homes import AutoResult
-
-        results = {"membership_rate": compute_auto("membership_rate", union, year, on)}
+            return {"membership_rate": membership, **{code: compute_auto(code, union, year, on) for code in sources}}
+        results = {"membership_rate": membership}
         met = need_met or self.rng.random() < 0.7
         results["congress_held"] = AutoResult(met, {"sessions": 1 if met else 0},
                                               f"{year}年召开职代会1次" if met else f"{year}年未召开职代会")
@@ -259,7 +262,11 @@ class HomesDemo:
 
     def plan(self):
         nodes = self.unions()
-        orgs = Org.objects.in_bulk([n.id for n in nodes])
+        ids = [n.id for n in nodes]
+        orgs = Org.objects.in_bulk(ids)
+        self.members = live_member_counts_by_union(ids)
+        self.headcounts = dict(Enterprise.objects.filter(union_id__in=ids).values("union_id")
+                               .annotate(n=Sum("headcount")).values_list("union_id", "n"))
         rows = []  # (assessment, original or None)
         plans = []
         union1 = self.gen.union1
@@ -348,7 +355,7 @@ class HomesDemo:
         self.gen.writer.reset_sequences(list(MODELS))
         by_status = {}
         for a in rows:
-            by_status[a.status] = by_status.get(a.status, 0) + 1
+            by_status[str(a.status)] = by_status.get(str(a.status), 0) + 1
         return {"standards": standards, "criteria": criteria, "assessments": len(rows),
                 "assessments_by_status": dict(sorted(by_status.items())), "lines": len(items)}
 
