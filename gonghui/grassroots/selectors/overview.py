@@ -1,0 +1,73 @@
+"""The grassroots-building overview: each area's headline figures in the user's subtree, from
+the areas' own selectors (one or two aggregate queries each), plus the module's due-soon lines."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+
+from . import committees, elections, foundings, harmony, homes, liaison
+
+
+@dataclass
+class Overview:
+    foundings: foundings.Summary
+    unorganised: dict
+    committees: dict
+    elections: dict
+    coverage: liaison.Coverage
+    homes: dict
+    harmony: dict
+    year: int
+    due: list
+
+
+def _elections(user):
+    from ..models import OPEN_ELECTION_STATUSES, ElectionStatus
+
+    return elections.elections(user).order_by().aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_ELECTION_STATUSES)),
+        waiting=Count("pk", filter=Q(status__in=(ElectionStatus.PLAN_SUBMITTED, ElectionStatus.RESULT_SUBMITTED))),
+        approved_this_year=Count("pk", filter=Q(status=ElectionStatus.APPROVED,
+                                                result_approved_on__year=elections.today().year)),
+    )
+
+
+def _homes(user):
+    from ..models.homes import OPEN_ASSESSMENT_STATUSES, AssessmentStatus
+
+    return homes.assessments(user).order_by().aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_ASSESSMENT_STATUSES)),
+        awarded=Count("pk", filter=Q(status__in=(AssessmentStatus.AWARDED, AssessmentStatus.RENEWED))),
+    )
+
+
+def _harmony(user, year):
+    from ..models.harmony import AssessmentStatus, HarmonyRating
+
+    return harmony.assessments(user).filter(year=year).order_by().aggregate(
+        total=Count("pk"),
+        waiting=Count("pk", filter=Q(status__in=(AssessmentStatus.SUBMITTED, AssessmentStatus.FORWARDED))),
+        model=Count("pk", filter=Q(status=AssessmentStatus.RATED, rating=HarmonyRating.MODEL)),
+        passed=Count("pk", filter=Q(status=AssessmentStatus.RATED, rating=HarmonyRating.PASS)),
+    )
+
+
+def overview(user) -> Overview:
+    on = foundings.today()
+    unorganised = foundings.unorganised_base(user).order_by().aggregate(enterprises=Count("pk"),
+                                                                        headcount=Sum("headcount"))
+    due = [summary for source in (foundings.due_summary, committees.due_summary, elections.due_summary,
+                                  liaison.due_summary, homes.due_reviews_summary, homes.due_rechecks_summary,
+                                  harmony.due_summary, harmony.review_due_summary)
+           if (summary := source(user)) is not None and (summary.overdue or summary.soon)]
+    return Overview(
+        foundings=foundings.summary(foundings.applications(user), on=on),
+        unorganised=unorganised,
+        committees=committees.state_counts(user, on=on),
+        elections=_elections(user),
+        coverage=liaison.coverage(user, liaison.Quarter.of(on)),
+        homes=_homes(user),
+        harmony=_harmony(user, on.year),
+        year=on.year,
+        due=due,
+    )
