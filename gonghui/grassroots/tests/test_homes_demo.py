@@ -62,3 +62,12 @@ def test_demo_accounts_see_homes(seeded):
     assert r.status_code == 200
     a = HomeAssessment.objects.visible_to(seeded["town1"]).first()
     assert c.get(reverse("grassroots:home_detail", args=[a.pk])).status_code == 200
+
+
+def test_the_area_wipes_cleanly(seeded):
+    from gonghui.core.demo.grassroots import homes
+
+    assert HomeAssessment.objects.filter(kind="RECHECK").exists()
+    for model in reversed(homes.MODELS):  # how the demo package's wipe() deletes this area
+        model.objects.all().delete()
+    assert not HomeAssessment.objects.exists() and not HomeStandard.objects.exists()
