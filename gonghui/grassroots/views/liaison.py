@@ -123,7 +123,7 @@ def _render_visit(request, visit, *, follow_up_form=None, close_forms=None, stat
     return render(request, "grassroots/liaison/visit_detail.html", {
         "v": visit, "follow_ups": ups, "may_liaise": may, "tab": "liaison", "sub": "visits",
         "follow_up_form": follow_up_form or (forms.FollowUpForm(cadres=cadres, initial={
-            "due_on": visit.visited_on + datetime.timedelta(days=rules().follow_up_days)})
+            "due_on": max(visit.visited_on, services.today()) + datetime.timedelta(days=rules().follow_up_days)})
             if may else None),
         "others": [v for v in selectors.enterprise_visits(visit.enterprise, request.user, limit=6) if v.pk != visit.pk],
         "history": history_for(request.user, visit,
