@@ -263,8 +263,9 @@ def start_assessment(*, actor, enterprise, year) -> HarmonyAssessment:
 
 
 def _locked(assessment):
-    return (HarmonyAssessment.objects.select_for_update(of=("self",)).select_related("org", "enterprise", "enterprise__town")
-            .get(pk=assessment.pk))
+    """The assessment locked FOR UPDATE (its own row only: the town join may be an outer join)."""
+    return (HarmonyAssessment.objects.select_for_update(of=("self",))
+            .select_related("org", "enterprise", "enterprise__town").get(pk=assessment.pk))
 
 
 def _scores_of(assessment):
