@@ -202,3 +202,36 @@ def test_dashboard_due_lines(tree):
     line = due_rechecks_summary(tree.town2_cadre)
     assert (line.overdue, line.soon) == (0, 1)
     assert due_rechecks_summary(tree.town1_cadre).soon == 0
+
+
+def test_bad_input_never_500(tree):
+    a = assessment(tree)
+    c = client_for(tree.union1_chair)
+    r = c.post(reverse("grassroots:home_score", args=[a.pk, "self"]),
+               {"score_FINANCE": "abc", "note_FINANCE": "x" * 500})
+    assert r.status_code == 400 and "FINANCE" in r.content.decode()
+    assert c.get(reverse("grassroots:home_score", args=[a.pk, "nope"])).status_code == 404
+    assert c.post(reverse("grassroots:home_step", args=[a.pk, "nope"])).status_code == 404
+    r = c.post(reverse("grassroots:home_step", args=[a.pk, "submit"]), {"submit-submitted_on": "2026-13-45"})
+    assert r.status_code == 400
+    a.refresh_from_db()
+    assert a.status == AssessmentStatus.DRAFT
+    r = c.post(reverse("grassroots:home_evidence_add", args=[a.pk]), {"evidence-item": "NOPE"})
+    assert r.status_code == 400
+    r = c.post(reverse("grassroots:home_create") + f"?org={tree.union1.pk}", {"org": tree.union1.pk, "level": "X",
+                                                                              "year": "x"})
+    assert r.status_code == 400
+    assert client_for(tree.district_staff).post(reverse("grassroots:home_standard_create"),
+                                                {"new-level": "CITY", "new-effective_year": "1800"}).status_code == 400
+
+
+def test_evidence_removed_while_open_only(tree):
+    a = assessment(tree)
+    e = services.add_evidence(actor=tree.union1_chair, assessment=a, item_code="FINANCE",
+                              upload=SimpleUploadedFile("a.pdf", PDF))
+    assert client_for(tree.union2_chair).post(
+        reverse("grassroots:home_evidence_remove", args=[a.pk, e.pk])).status_code == 404
+    assert client_for(tree.member_user).post(
+        reverse("grassroots:home_evidence_remove", args=[a.pk, e.pk])).status_code == 404
+    r = client_for(tree.union1_chair).post(reverse("grassroots:home_evidence_remove", args=[a.pk, e.pk]))
+    assert r.status_code == 302 and not HomeEvidence.objects.exists()
