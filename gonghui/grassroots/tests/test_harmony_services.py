@@ -281,3 +281,30 @@ def test_reminders_go_once_per_point(ready):
     assert Notification.objects.filter(recipient=ready.union1_chair).count() == 3
     services.submit_assessment(actor=ready.union1_chair, assessment=a, submitted_on=days_ago(1))
     assert services.remind_harmony_submissions(on=due + datetime.timedelta(days=40)) == 0
+
+
+# --- due soon / overdue -----------------------------------------------------------------------------------------
+
+def test_due_summaries_count_what_each_user_must_do(ready, settings):
+    from gonghui.core.testing.factories import EnterpriseFactory
+    from gonghui.grassroots.selectors.harmony import due_summary, review_due_summary
+
+    late = assessment(actor=ready.union1_chair, enterprise=ready.enterprise1)
+    soon = assessment(actor=ready.union1_chair, enterprise=EnterpriseFactory(town=ready.town1, union=ready.union1))
+    later = assessment(actor=ready.union1_chair, enterprise=EnterpriseFactory(town=ready.town1, union=ready.union1))
+    HarmonyAssessment.objects.filter(pk=late.pk).update(due_on=TODAY - datetime.timedelta(days=1))
+    HarmonyAssessment.objects.filter(pk=soon.pk).update(due_on=TODAY)
+    HarmonyAssessment.objects.filter(pk=later.pk).update(due_on=TODAY + datetime.timedelta(days=31))
+    assessment(actor=ready.union2_chair, enterprise=ready.enterprise2, status=AssessmentStatus.SUBMITTED)
+    line = due_summary(ready.union1_chair)
+    assert (line.overdue, line.soon) == (1, 1) and line.url.endswith("?due=overdue")
+    assert due_summary(ready.town1_cadre).soon == 1
+    assert due_summary(ready.union2_chair).overdue + due_summary(ready.union2_chair).soon == 0
+    assert due_summary(ready.member_user) is None
+    # town2 reviews union2's; the submission is 20 days old: waiting, not yet overdue (30 days)
+    waiting = review_due_summary(ready.town2_cadre)
+    assert (waiting.overdue, waiting.soon) == (0, 1) and waiting.url.endswith("?due=review")
+    assert review_due_summary(ready.town1_cadre).soon == 0
+    assert review_due_summary(ready.union1_chair) is None
+    settings.GRASSROOTS_HARMONY_RULES = {"review_days": 10}
+    assert review_due_summary(ready.town2_cadre).overdue == 1
