@@ -37,6 +37,7 @@ def ready():
     register_field_labels("grassroots.HarmonyExport", {"filters": _("filters"), "rows": _("rows exported")})
 
     from ..selectors.harmony import due_summary, review_due_summary
+    from ..tasks import harmony as _tasks  # noqa: F401 — Celery's autodiscovery imports only the package
 
     register_due_source(due_summary)
     register_due_source(review_due_summary)
