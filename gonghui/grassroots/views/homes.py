@@ -286,11 +286,17 @@ def home_evidence_remove(request, pk, evidence_pk):
 
 # --- standards ----------------------------------------------------------------------------------------
 
+def _by_level(rows):
+    """District, city, province, national; the latest version first."""
+    rank = {code: n for n, code in enumerate(HomeLevel.values)}
+    return sorted(rows, key=lambda s: (rank.get(s.level, 9), -s.effective_year, -s.pk))
+
+
 @login_required
 @require_GET
 def home_standard_list(request):
     require(request.user, policies.VIEW)
-    rows = list(selectors.standards())
+    rows = _by_level(selectors.standards())
     return render(request, "grassroots/homes/standard_list.html", {
         "rows": rows, "can_configure": policies.can_configure(request.user),
         "create_form": forms.StandardCreateForm(initial={"effective_year": services.today().year}, prefix="new"),
@@ -311,7 +317,7 @@ def home_standard_create(request):
                                         "publish it."))
             return redirect("grassroots:home_standard_detail", pk=created.pk)
     return render(request, "grassroots/homes/standard_list.html", {
-        "rows": list(selectors.standards()), "can_configure": True, "create_form": form,
+        "rows": _by_level(selectors.standards()), "can_configure": True, "create_form": form,
         "today": services.today()}, status=400)
 
 
