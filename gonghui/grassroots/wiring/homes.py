@@ -59,6 +59,7 @@ def ready():
     register_name_fields({"grassroots.HomeAssessment": "org__name", "grassroots.HomeStandard": "title"})
 
     from ..selectors.homes import due_rechecks_summary, due_reviews_summary
+    from ..tasks import homes as _tasks  # noqa: F401 — registers remind_home_rechecks_task with Celery
 
     register_due_source(due_reviews_summary)
     register_due_source(due_rechecks_summary)
