@@ -308,3 +308,13 @@ def test_due_summaries_count_what_each_user_must_do(ready, settings):
     assert review_due_summary(ready.union1_chair) is None
     settings.GRASSROOTS_HARMONY_RULES = {"review_days": 10}
     assert review_due_summary(ready.town2_cadre).overdue == 1
+
+
+def test_the_daily_task_runs_the_reminders(ready):
+    from gonghui.grassroots.tasks.harmony import remind_harmony_submissions_task
+
+    a = assessment(actor=ready.union1_chair, enterprise=ready.enterprise1)
+    HarmonyAssessment.objects.filter(pk=a.pk).update(due_on=TODAY + datetime.timedelta(days=3))
+    assert remind_harmony_submissions_task.name == "gonghui.grassroots.tasks.harmony.remind_harmony_submissions_task"
+    assert remind_harmony_submissions_task.apply().get() >= 2
+    assert remind_harmony_submissions_task.apply().get() == 0
