@@ -224,6 +224,15 @@ def rating_counts(user, filters: RatedFilters) -> dict:
     return {r["rating"]: r["n"] for r in rows}
 
 
+def overview(user, year) -> dict:
+    """Counts for an overview card: the year's self-assessments in the user's reach by status and
+    by rating (two grouped queries)."""
+    base = assessments(user).filter(year=year).order_by()
+    by_status = dict(base.values_list("status").annotate(n=Count("pk")))
+    by_rating = dict(base.filter(status=AssessmentStatus.RATED).values_list("rating").annotate(n=Count("pk")))
+    return {"year": year, "by_status": by_status, "by_rating": by_rating, "total": sum(by_status.values())}
+
+
 # --- due --------------------------------------------------------------------------------------------
 
 def waiting_for(user) -> Q:

@@ -318,3 +318,15 @@ def test_the_daily_task_runs_the_reminders(ready):
     assert remind_harmony_submissions_task.name == "gonghui.grassroots.tasks.harmony.remind_harmony_submissions_task"
     assert remind_harmony_submissions_task.apply().get() >= 2
     assert remind_harmony_submissions_task.apply().get() == 0
+
+
+def test_overview_counts_by_status_and_rating(ready):
+    from gonghui.grassroots.selectors.harmony import overview
+
+    assessment(actor=ready.union1_chair, enterprise=ready.enterprise1, status=AssessmentStatus.RATED,
+               reviewer=ready.town1_cadre, rater=ready.district_staff)
+    assessment(actor=ready.union2_chair, enterprise=ready.enterprise2)
+    assert overview(ready.district_staff, YEAR)["by_status"] == {"RATED": 1, "DRAFT": 1}
+    town1 = overview(ready.town1_cadre, YEAR)
+    assert town1["total"] == 1 and sum(town1["by_rating"].values()) == 1
+    assert overview(ready.member_user, YEAR)["total"] == 0
