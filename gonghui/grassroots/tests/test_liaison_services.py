@@ -244,3 +244,23 @@ def test_reminder_task_runs(tree):
     v = visit(tree.enterprise1, TODAY - 20 * DAY)
     follow_up(v, TODAY - DAY, owner=tree.town1_cadre)
     assert remind_liaison_follow_ups_task.delay().get() == 1
+
+
+def test_due_summary_counts_the_users_scope(tree):
+    from gonghui.core.dashboard import due_for
+    from gonghui.grassroots.selectors.liaison import due_summary
+
+    v1, v2 = visit(tree.enterprise1, TODAY - 20 * DAY), visit(tree.enterprise2, TODAY - 20 * DAY)
+    window = services.rules().remind_days
+    follow_up(v1, TODAY - DAY)                       # overdue
+    follow_up(v1, TODAY)                             # due today: soon, not overdue
+    follow_up(v1, TODAY + window * DAY)              # soon, at the window's edge
+    follow_up(v1, TODAY + (window + 1) * DAY)        # later
+    follow_up(v1, TODAY - DAY, status=FollowUpStatus.CLOSED, closed_on=TODAY)
+    follow_up(v2, TODAY - DAY)
+    s = due_summary(tree.town1_cadre)
+    assert (s.overdue, s.soon) == (1, 2) and s.url.endswith("?due=overdue")
+    assert (due_summary(tree.district_staff).overdue, due_summary(tree.district_staff).soon) == (2, 2)
+    assert (due_summary(tree.union2_chair).overdue, due_summary(tree.union2_chair).soon) == (1, 0)
+    assert due_summary(tree.outsider) is None
+    assert any(str(line.label) == str(s.label) for line in due_for(tree.town1_cadre))
