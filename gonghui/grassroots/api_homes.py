@@ -8,13 +8,15 @@
   409 `wrong_stage`; a second open assessment 409 `already_open`.
 - Scores are `{"<line code>": {"score": 0..max, "note": "…"}}` for the REVIEWER lines; AUTO lines
   are computed from the records at each step and shown with their figures.
-- Evidence files are uploaded on the pages (multipart); the API lists them.
+- Evidence: `POST /home-assessments/{id}/evidence` (multipart: `item` = line code, `file`), download
+  `GET /home-assessments/{id}/evidence/{evidence_id}` after the same scope check as the record.
 - Lists: keyset pagination, newest first: `?after=<next_after>&limit=1..200`; counts are capped.
 """
 
 import datetime
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, File, Form, Header, Query, Router, Schema
+from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
@@ -33,6 +35,8 @@ from gonghui.core.api_support import (
     resolve,
     workflow_actions,
 )
+from gonghui.core.policies import require
+from gonghui.core.uploads import private_file_response
 from gonghui.orgs.models import Org
 
 from .models.homes import AssessmentKind, AssessmentStatus, HomeLevel, HomeStandard, ScoringMethod, StandardStatus
@@ -360,6 +364,29 @@ def recheck(request, assessment_id: Id, payload: RecheckIn):
     award = _assessment(user, assessment_id)
     new = services.start_recheck(actor=user, award=award, started_on=payload.started_on)
     return 201, assessment_out(user, new)
+
+
+# --- evidence ------------------------------------------------------------------------------------------
+
+@router.post("/home-assessments/{assessment_id}/evidence", response={200: AssessmentDetail, **WRITE_ERRORS},
+             summary="Upload evidence for one line (multipart; PDF, JPG or PNG)",
+             operation_id="home_assessment_evidence_add")
+def add_evidence(request, assessment_id: Id, item: Form[Text(32)], file: File[UploadedFile]):
+    """While the assessment is open. The type is read from the file's content, not its name."""
+    user = request.auth
+    a = _assessment(user, assessment_id)
+    require(user, policies.CHANGE, a.org)  # rights before reading the upload
+    services.add_evidence(actor=user, assessment=a, item_code=item, upload=file)
+    return assessment_out(user, a)
+
+
+@router.get("/home-assessments/{assessment_id}/evidence/{evidence_id}", response={200: None, **READ_ERRORS},
+            summary="Download an evidence file", operation_id="home_assessment_evidence_get")
+def get_evidence(request, assessment_id: Id, evidence_id: Id):
+    evidence = selectors.evidence_of(request.auth, assessment_id, evidence_id)
+    if evidence is None:
+        raise not_found()
+    return private_file_response(evidence.file, evidence.name)
 
 
 # --- standards (read) ------------------------------------------------------------------------------------

@@ -94,3 +94,26 @@ def test_standards_read(tree, django_assert_max_num_queries):
     assert detail["total"] == 100 and len(detail["criteria"]) == 9
     assert api.get("/home-standards/999999").status_code == 404
     assert api_as(tree.outsider).get("/home-standards").json()["count"] == 0
+
+
+def test_evidence_through_the_api(tree):
+    a = assessment(tree)
+    chair = api_as(tree.union1_chair)
+    client = chair.client
+    url = f"/api/v1/home-assessments/{a.pk}/evidence"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = client.post(url, {"item": "FINANCE", "file": SimpleUploadedFile("审计.pdf", b"%PDF-1.4 x")})
+    assert r.status_code == 200, r.content
+    evidence = next(i for i in r.json()["items"] if i["code"] == "FINANCE")["evidence"]
+    assert evidence[0]["name"] == "审计.pdf" and evidence[0]["kind"] == "pdf"
+    r = client.post(url, {"item": "FINANCE", "file": SimpleUploadedFile("x.pdf", b"GIF89a....")})
+    assert r.status_code == 400 and r.json()["field"] == "file"
+    r = client.post(url, {"item": "NOPE", "file": SimpleUploadedFile("x.pdf", b"%PDF-1.4 x")})
+    assert r.status_code == 400 and r.json()["code"] == "unknown_criterion"
+    download = f"/home-assessments/{a.pk}/evidence/{evidence[0]['id']}"
+    r = api_as(tree.town1_cadre).get(download)
+    assert r.status_code == 200 and b"".join(r.streaming_content) == b"%PDF-1.4 x"
+    assert api_as(tree.town2_cadre).get(download).status_code == 404
+    r = api_as(tree.town2_cadre).client.post(url, {"item": "FINANCE", "file": SimpleUploadedFile("a.pdf", b"%PDF-1")})
+    assert r.status_code == 404

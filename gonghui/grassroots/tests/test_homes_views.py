@@ -235,3 +235,25 @@ def test_evidence_removed_while_open_only(tree):
         reverse("grassroots:home_evidence_remove", args=[a.pk, e.pk])).status_code == 404
     r = client_for(tree.union1_chair).post(reverse("grassroots:home_evidence_remove", args=[a.pk, e.pk]))
     assert r.status_code == 302 and not HomeEvidence.objects.exists()
+
+
+def test_an_upload_over_the_limit_is_refused(tree, settings):
+    settings.UPLOAD_MAX_BYTES = 1000
+    a = assessment(tree)
+    r = client_for(tree.union1_chair).post(reverse("grassroots:home_evidence_add", args=[a.pk]), {
+        "evidence-item": "FINANCE", "evidence-file": SimpleUploadedFile("big.pdf", PDF + b"0" * 2000)})
+    assert r.status_code == 400 and not HomeEvidence.objects.exists()
+
+
+def test_detail_queries_do_not_grow_with_lines_and_evidence(tree, django_assert_max_num_queries):
+    a = assessment(tree)
+    c = client_for(tree.union1_chair)
+    url = reverse("grassroots:home_detail", args=[a.pk])
+    c.get(url)
+    with django_assert_max_num_queries(30) as few:
+        c.get(url)
+    for code in ("FINANCE", "FINANCE", "SATISFACTION"):
+        services.add_evidence(actor=tree.union1_chair, assessment=a, item_code=code,
+                              upload=SimpleUploadedFile("a.pdf", PDF))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert c.get(url).status_code == 200
