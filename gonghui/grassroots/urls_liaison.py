@@ -7,6 +7,7 @@ urlpatterns = [
     path("liaison/visits/export/", views.visit_export, name="liaison_visit_export"),
     path("liaison/visits/new/", views.visit_create, name="liaison_visit_create"),
     path("liaison/visits/<int:pk>/", views.visit_detail, name="liaison_visit_detail"),
+    path("liaison/visits/<int:pk>/edit/", views.visit_edit, name="liaison_visit_edit"),
     path("liaison/visits/<int:pk>/follow-ups/", views.follow_up_add, name="liaison_follow_up_add"),
     path("liaison/follow-ups/", views.follow_up_list, name="liaison_follow_up_list"),
     path("liaison/follow-ups/<int:pk>/close/", views.follow_up_close, name="liaison_follow_up_close"),

@@ -264,6 +264,42 @@ def record_visit(*, actor, enterprise, data: VisitInput) -> LiaisonVisit:
 
 
 @transaction.atomic
+def update_visit(*, actor, visit, data: VisitInput) -> LiaisonVisit:
+    """Correct a visit: the same rules as when it was logged; its topics are replaced. The
+    enterprise stays (a visit to another enterprise is another visit); follow-ups are separate."""
+    require(actor, LIAISE, visit.town)
+    visit = lock_one(LiaisonVisit, visit.pk)
+    before = {**audit.snapshot(visit), "topics": sorted(visit.topic_codes)}
+    visited_on = _day(data.visited_on, "visited_on", _("The visit date"))
+    _not_future(visited_on, "visited_on", _("The visit date"))
+    if visit.follow_ups.filter(due_on__lt=visited_on).exists():
+        raise DomainError(_("A follow-up action of this visit is due before %(date)s.")
+                          % {"date": visited_on.isoformat()}, code="date_order", field="visited_on")
+    codes, other = _topics(data.topics, data.topic_other)
+    if data.cadre is not None:
+        _check_cadre(data.cadre, visit.town, visit.enterprise)
+        visit.cadre, visit.cadre_name = data.cadre, user_name(data.cadre)
+    elif (data.cadre_name or "").strip():
+        visit.cadre, visit.cadre_name = None, _text(data.cadre_name, "cadre_name", _("The cadre's name"), limit=64)
+    visit.visited_on, visit.topic_other = visited_on, other
+    visit.companions = _text(data.companions, "companions", _("The other cadres"), required=False, limit=200)
+    visit.notes = _text(data.notes, "notes", _("What was discussed"), required=False, limit=5000)
+    visit.problems = _text(data.problems, "problems", _("The problems found"), required=False, limit=5000)
+    if not visit.notes and not visit.problems:
+        raise DomainError(_("Write what was discussed or the problems found."), code="required", field="notes")
+    visit.full_clean()
+    visit.save()
+    visit.topics.exclude(topic__in=codes).delete()
+    have = set(visit.topics.values_list("topic", flat=True))
+    LiaisonVisitTopic.objects.bulk_create([LiaisonVisitTopic(visit=visit, topic=c) for c in codes if c not in have])
+    old, new = audit.changed(before, {**audit.snapshot(visit), "topics": sorted(codes)})
+    if new:
+        audit.record(actor=actor, action="grassroots.liaison_visit_edit", obj=visit, org=visit.town, before=old,
+                     after=new)
+    return visit
+
+
+@transaction.atomic
 def add_follow_up(*, actor, visit, data: FollowUpInput) -> LiaisonFollowUp:
     require(actor, LIAISE, visit.town)
     visit = lock_one(LiaisonVisit, visit.pk)

@@ -264,3 +264,25 @@ def test_due_summary_counts_the_users_scope(tree):
     assert (due_summary(tree.union2_chair).overdue, due_summary(tree.union2_chair).soon) == (1, 0)
     assert due_summary(tree.outsider) is None
     assert any(str(line.label) == str(s.label) for line in due_for(tree.town1_cadre))
+
+
+def test_update_visit_replaces_topics_and_keeps_follow_ups_in_order(tree):
+    v = services.record_visit(actor=tree.town1_cadre, enterprise=tree.enterprise1, data=_visit_input(
+        visited_on=TODAY - 10 * DAY,
+        follow_ups=[FollowUpInput(action="复查", due_on=TODAY - 5 * DAY, owner_name="甲")]))
+    done = services.update_visit(actor=tree.town1_cadre, visit=v, data=_visit_input(
+        visited_on=TODAY - 6 * DAY, topics=["SAFETY", "WAGES"], cadre_name="王建国", problems="隐患"))
+    assert sorted(done.topic_codes) == ["SAFETY", "WAGES"] and done.cadre is None and done.cadre_name == "王建国"
+    event = AuditEvent.objects.get(action="grassroots.liaison_visit_edit")
+    assert event.before["topics"] == ["CONGRESS", "WAGES"] and event.after["topics"] == ["SAFETY", "WAGES"]
+    with pytest.raises(DomainError) as exc:  # its follow-up would be due before the visit
+        services.update_visit(actor=tree.town1_cadre, visit=v, data=_visit_input(visited_on=TODAY - 4 * DAY))
+    _refused("date_order", "visited_on")(exc)
+    with pytest.raises(DomainError):
+        services.update_visit(actor=tree.town1_cadre, visit=v, data=_visit_input(topics=[]))
+    v.refresh_from_db()
+    assert v.visited_on == TODAY - 6 * DAY and sorted(v.topic_codes) == ["SAFETY", "WAGES"]
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.update_visit(actor=tree.union1_chair, visit=v, data=_visit_input())

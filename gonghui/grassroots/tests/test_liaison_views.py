@@ -241,3 +241,23 @@ def test_member_and_outsider_see_nothing(client, tree):
         _login(client, user)
         for name in ("liaison_visit_list", "liaison_follow_up_list", "liaison_assignment_list", "liaison_coverage"):
             assert client.get(reverse(f"grassroots:{name}")).status_code == 403
+
+
+def test_correct_a_visit(client, tree):
+    v = visit(tree.enterprise1, TODAY - 3 * DAY, topics=("WAGES",), notes="初次")
+    url = reverse("grassroots:liaison_visit_edit", args=[v.pk])
+    client.force_login(tree.union1_chair)
+    assert client.get(url).status_code == 403
+    client.force_login(tree.town2_cadre)
+    assert client.get(url).status_code == 404
+    client.force_login(tree.town1_cadre)
+    page = client.get(url).content.decode()
+    assert "Correct the visit" in page and "初次" in page and "follow_up_action" not in page
+    bad = client.post(url, {"visited_on": TODAY.isoformat(), "notes": "x"})
+    assert bad.status_code == 400 and "Tick at least one topic" in bad.content.decode()
+    ok = client.post(url, {"visited_on": (TODAY - 2 * DAY).isoformat(), "notes": "更正", "topics": ["SAFETY"]})
+    assert ok.status_code == 302
+    v.refresh_from_db()
+    assert v.notes == "更正" and v.topic_codes == ["SAFETY"] and v.visited_on == TODAY - 2 * DAY
+    detail = client.get(reverse("grassroots:liaison_visit_detail", args=[v.pk])).content.decode()
+    assert "Liaison visit corrected" in detail

@@ -110,6 +110,40 @@ def visit_create(request):
     return render(request, "grassroots/liaison/visit_form.html", context, status=400 if form.errors else 200)
 
 
+FOLLOW_UP_FIELDS = ("follow_up_action", "follow_up_owner", "follow_up_owner_name", "follow_up_due_on")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_edit(request, pk):
+    """Correct a visit (date, cadre, topics, notes, problems); follow-ups are kept apart."""
+    visit = get_visible_or_404(LiaisonVisit.objects.select_related("town", "enterprise", "enterprise__union"),
+                               request.user, pk)
+    require(request.user, policies.LIAISE, visit.town)
+    cadres = selectors.cadre_choices(request.user)
+    if visit.cadre_id and visit.cadre_id not in {u.pk for u, _org in cadres}:
+        cadres = [(visit.cadre, visit.town.name), *cadres]
+    initial = {"visited_on": visit.visited_on, "cadre": visit.cadre_id,
+               "cadre_name": "" if visit.cadre_id else visit.cadre_name, "companions": visit.companions,
+               "topics": visit.topic_codes, "topic_other": visit.topic_other, "notes": visit.notes,
+               "problems": visit.problems}
+    form = forms.VisitForm(request.POST if request.method == "POST" else None, cadres=cadres, initial=initial)
+    for name in FOLLOW_UP_FIELDS:
+        del form.fields[name]
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        done = run_service(form, services.update_visit, actor=request.user, visit=visit, data=services.VisitInput(
+            visited_on=d["visited_on"], topics=d["topics"], cadre={u.pk: u for u, _org in cadres}.get(d["cadre"]),
+            cadre_name=d["cadre_name"], companions=d["companions"], topic_other=d["topic_other"], notes=d["notes"],
+            problems=d["problems"]))
+        if done is not None:
+            messages.success(request, _("The visit was corrected."))
+            return redirect("grassroots:liaison_visit_detail", pk=visit.pk)
+    return render(request, "grassroots/liaison/visit_form.html", {
+        "form": form, "enterprise": visit.enterprise, "visit": visit, "tab": "liaison", "sub": "visits",
+        **_common(request)}, status=400 if form.errors else 200)
+
+
 def _render_visit(request, visit, *, follow_up_form=None, close_forms=None, status=200):
     visit = selectors.visit_detail(visit)
     may = policies.may_liaise(request.user, visit)

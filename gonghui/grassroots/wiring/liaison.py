@@ -12,6 +12,7 @@ def ready():
         "grassroots.liaison_assign": pgettext_lazy("audit action", "Liaison cadre assigned to an enterprise"),
         "grassroots.liaison_end": pgettext_lazy("audit action", "Liaison assignment ended"),
         "grassroots.liaison_visit": pgettext_lazy("audit action", "Liaison visit recorded"),
+        "grassroots.liaison_visit_edit": pgettext_lazy("audit action", "Liaison visit corrected"),
         "grassroots.liaison_follow_up": pgettext_lazy("audit action", "Follow-up action added"),
         "grassroots.liaison_follow_up_close": pgettext_lazy("audit action", "Follow-up action closed"),
         "grassroots.liaison_export": pgettext_lazy("audit action", "Liaison records exported"),
