@@ -25,6 +25,9 @@ step order and none after `ON`. Its own `random.Random`, so the rest of the demo
 import datetime
 import random
 
+from django.db import connection
+from django.utils import timezone
+
 from gonghui.grassroots.models.committees import Committee, CommitteeMember, CommitteeSource, CommitteeStatus
 from gonghui.grassroots.models.elections import (
     CandidatePosition,
@@ -41,6 +44,7 @@ from gonghui.grassroots.rules import elections as election_rules
 from gonghui.grassroots.services.elections import count_round
 
 from .. import vocab
+from ..bulk import RowWriter
 
 ON = datetime.date(2026, 11, 30)
 DAY = datetime.timedelta(days=1)
@@ -266,9 +270,19 @@ class ElectionDemo:
             self.plans.append((e, pool, meetings, rounds))
 
     # --- writing -----------------------------------------------------------------------------
-    def write(self, committees):
-        elections = [e for e, *_rest in self.plans]
-        Election.objects.bulk_create(elections, batch_size=2000)
+    def write(self):
+        """Rows with ids assigned here, written by the generator's writer (COPY on PostgreSQL,
+        batched inserts on SQLite): Django's bulk_create took seconds at district scale."""
+        now = getattr(self.gen, "now", None) or timezone.now()
+        ids = {model: _next_id(model) for model in MODELS}
+
+        def numbered(model, objs):
+            for obj in objs:
+                obj.pk = ids[model]
+                ids[model] += 1
+            return objs
+
+        elections = numbered(Election, [e for e, *_rest in self.plans])
         candidates, meeting_objs = [], []
         for e, pool, meetings, _rounds in self.plans:
             for order, c in enumerate(pool, start=1):
@@ -280,8 +294,8 @@ class ElectionDemo:
             for m in meetings:
                 meeting_objs.append(ElectionMeeting(election_id=e.pk, held_on=m["held_on"], entitled=m["entitled"],
                                                     present=m["present"], valid=m["valid"]))
-        ElectionCandidate.objects.bulk_create(candidates, batch_size=5000)
-        ElectionMeeting.objects.bulk_create(meeting_objs, batch_size=5000)
+        numbered(ElectionCandidate, candidates)
+        numbered(ElectionMeeting, meeting_objs)
         by_election = {}
         for c in candidates:
             by_election.setdefault(c.election_id, []).append(c)
@@ -295,28 +309,40 @@ class ElectionDemo:
                                     counted_on=r.get("counted_on"), outcome=r.get("outcome", ""))
                 round_objs.append(obj)
                 vote_rows.append((obj, r))
-        ElectionRound.objects.bulk_create(round_objs, batch_size=5000)
+        numbered(ElectionRound, round_objs)
         votes = []
         for obj, r in vote_rows:
             for i, cand in enumerate(by_election[obj.election_id]):
                 counted = r["votes"].get(i) if r["status"] == RoundStatus.COUNTED else None
                 votes.append(RoundVote(round_id=obj.pk, candidate_id=cand.pk, votes=counted,
                                        elected=counted is not None and cand.elected))
-        RoundVote.objects.bulk_create(votes, batch_size=5000)
-        by_pk = {c.pk: c for c in committees}
-        seated = []
-        for committee_id, election in self.seated:
-            committee = by_pk[committee_id]
-            committee.source, committee.election_id = CommitteeSource.ELECTION, election.pk
-            seated.append(committee)
-        Committee.objects.bulk_update(seated, ["source", "election"], batch_size=500)
-        linked = len(seated)
+        numbered(RoundVote, votes)
+        writer = getattr(self.gen, "writer", None) or RowWriter(connection)
+        for model, objs in ((Election, elections), (ElectionCandidate, candidates), (ElectionMeeting, meeting_objs),
+                            (ElectionRound, round_objs), (RoundVote, votes)):
+            columns = [f.attname for f in model._meta.concrete_fields]
+            for obj in objs:
+                for stamp in ("created_at", "updated_at"):
+                    if stamp in columns and getattr(obj, stamp) is None:
+                        setattr(obj, stamp, now)
+            writer.write(model, columns, [tuple(getattr(obj, c) for c in columns) for obj in objs])
+        writer.reset_sequences(list(MODELS))
+        # The committees these approved elections seated: source ELECTION and the link.
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {Committee._meta.db_table} SET source = %s, election_id = %s WHERE id = %s",
+                [(CommitteeSource.ELECTION, election.pk, committee_id) for committee_id, election in self.seated])
+        linked = len(self.seated)
         by_status = {}
         for e in elections:
             by_status[e.status] = by_status.get(e.status, 0) + 1
         return {"elections": len(elections), "candidates": len(candidates), "meetings": len(meeting_objs),
                 "rounds": len(round_objs), "votes": len(votes), "committees_seated": linked,
                 **{f"status_{k.lower()}": v for k, v in sorted(by_status.items())}}
+
+
+def _next_id(model):
+    return (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
 
 
 def seed(gen, *, on=ON) -> dict:
@@ -338,4 +364,4 @@ def seed(gen, *, on=ON) -> dict:
             members_of.setdefault(cid, []).append((name, position, gender))
     demo.approved(candidates, members_of)
     demo.open_ones(current, gen.unions)
-    return demo.write(current)
+    return demo.write()
