@@ -57,6 +57,7 @@ __all__ = [
 ]
 
 NAME_MAX = 64
+EARLIEST = datetime.date(1950, 1, 1)  # the district federation's founding: no union step is older
 REASON_MAX = 400
 
 
@@ -101,6 +102,8 @@ def _date(day, field, label):
     if day > today():
         raise _error(_("%(label)s is in the future; record it on or after that day.") % {"label": label},
                      "date_in_future", field)
+    if day < EARLIEST:
+        raise _error(_("%(label)s is not plausible: check the year.") % {"label": label}, "date_implausible", field)
     return day
 
 

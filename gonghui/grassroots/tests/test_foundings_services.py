@@ -150,6 +150,7 @@ def test_the_joint_union_must_be_a_joint_union_of_the_same_town(tree):
     ({"contact_phone": "10012345678"}, "phone_format", "contact_phone"),
     ({"contact_name": "  "}, "required", "contact_name"),
     ({"meeting_on": TODAY + DAY}, "date_in_future", "meeting_on"),
+    ({"meeting_on": datetime.date(1, 1, 1)}, "date_implausible", "meeting_on"),
     ({"chair_name": ""}, "required", "chair_name"),
     ({"term_years": 4}, "term_years", "term_years"),
     ({"committee_member_names": "钱一、赵副"}, "duplicate_name", "committee_member_names"),
