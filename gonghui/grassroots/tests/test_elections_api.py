@@ -122,3 +122,23 @@ def test_list_filters_scope_and_queries(tree, django_assert_max_num_queries):
     district = api_as(tree.district_staff).get("/elections", {"org": tree.town2.pk}).json()
     assert district["count"] == 1
     assert cadre.get("/elections", {"status": "NOPE"}).status_code == 422
+
+
+@pytest.mark.parametrize(("suffix", "body"), [
+    ("/meeting", {"held_on": "0001-01-01", "present": 5}),
+    ("/meeting", {"held_on": "9999-12-31", "present": 5}),
+    ("/meeting", {"held_on": D, "present": -1}),
+    ("/ballots", {"ballots_issued": 1, "ballots_returned": 1, "ballots_valid": 1, "votes": {"x": 1}}),
+    ("/ballots", {"ballots_issued": 1, "ballots_returned": 1, "ballots_valid": 1, "votes": {"99999999999": 1}}),
+    ("/officers", {"first_meeting_on": D, "chair": 2**62}),
+    ("/submit-plan", {"submitted_on": "2026-02-30"}),
+    ("/return-plan", {"returned_on": D, "reason": "\x00"}),
+    ("/cancel", {"cancelled_on": D, "reason": "x" * 401}),
+    ("/candidates", {"name": "", "person": None}),
+    ("/plan", {"electorate": "DELEGATES", "seats": 3, "term_years": 5, "planned_meeting_on": D}),
+])
+def test_odd_input_never_500(tree, suffix, body):
+    election = election_at(S.DRAFT, actor=tree.union1_chair, approver=tree.town1_cadre, union=tree.union1)
+    response = api_as(tree.union1_chair).post(f"/elections/{election.pk}{suffix}", body)
+    assert 400 <= response.status_code < 500, (suffix, response.content)
+    assert response.json()["code"]
