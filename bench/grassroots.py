@@ -40,7 +40,7 @@ def run(engine, *, quick=False):
     from django.apps import apps
 
     counts = {name: apps.get_model("grassroots", name).objects.count()
-              for name in ("Committee", "Election", "Founding", "LiaisonVisit", "HomeAssessment",
+              for name in ("Committee", "Election", "FoundingApplication", "LiaisonVisit", "HomeAssessment",
                            "HarmonyAssessment") if _has_model(name)}
     dataset = ", ".join(f"{n:,} {name}" for name, n in counts.items()) + " in the dataset"
     return congress.run_lists(

@@ -227,6 +227,16 @@ CELERY_BEAT_SCHEDULE = {
                                  "schedule": crontab(hour=7, minute=10)},
     "congress-proposal-replies": {"task": "gonghui.congress.tasks.proposals.remind_proposal_replies_task",
                                   "schedule": crontab(hour=7, minute=20)},
+    # Grassroots building: committee terms ending, 职工之家 re-checks, 和谐 self-assessments due,
+    # liaison follow-ups due.
+    "grassroots-committee-terms": {"task": "gonghui.grassroots.tasks.committees.remind_committee_terms_task",
+                                   "schedule": crontab(hour=7, minute=30)},
+    "grassroots-home-rechecks": {"task": "gonghui.grassroots.tasks.homes.remind_home_rechecks_task",
+                                 "schedule": crontab(hour=7, minute=35)},
+    "grassroots-harmony-submissions": {"task": "gonghui.grassroots.tasks.harmony.remind_harmony_submissions_task",
+                                       "schedule": crontab(hour=7, minute=40)},
+    "grassroots-liaison-follow-ups": {"task": "gonghui.grassroots.tasks.liaison.remind_liaison_follow_ups_task",
+                                      "schedule": crontab(hour=7, minute=45)},
     "purge-old-notifications": {"task": "gonghui.core.tasks.purge_old_notifications_task", "schedule": 24 * 3600},
 }
 
