@@ -10,6 +10,7 @@ urlpatterns = [
     path("liaison/visits/<int:pk>/edit/", views.visit_edit, name="liaison_visit_edit"),
     path("liaison/visits/<int:pk>/follow-ups/", views.follow_up_add, name="liaison_follow_up_add"),
     path("liaison/follow-ups/", views.follow_up_list, name="liaison_follow_up_list"),
+    path("liaison/follow-ups/export/", views.follow_up_export, name="liaison_follow_up_export"),
     path("liaison/follow-ups/<int:pk>/close/", views.follow_up_close, name="liaison_follow_up_close"),
     path("liaison/assignments/", views.assignment_list, name="liaison_assignment_list"),
     path("liaison/assignments/export/", views.assignment_export, name="liaison_assignment_export"),

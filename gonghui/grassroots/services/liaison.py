@@ -459,6 +459,31 @@ def export_assignments(*, actor, filters):
                    filters={"q": filters.q, "status": filters.status, "org": filters.org.pk if filters.org else None})
 
 
+def export_follow_ups(*, actor, filters):
+    from ..policies.liaison import EXPORT
+    from ..selectors import liaison as selectors
+
+    listed = selectors.filtered_follow_ups(actor, filters).values("pk")
+    qs = (selectors.follow_up_rows().filter(pk__in=listed)
+          .filter(pk__in=selectors.follow_ups(actor, EXPORT).values("pk")).order_by("due_on", "pk"))
+    headers = [_("Due on"), _("Town"), _("Enterprise"), _("Visited on"), _("Action to take"), _("Owner"), _("Status"),
+               _("Closed on"), _("What was done")]
+
+    def write(book):
+        sheet = book.sheet(_("Follow-up actions"), headers=headers, widths=[12, 16, 30, 12, 40, 12, 10, 12, 30])
+        on, rows = today(), 0
+        for f in qs.iterator(chunk_size=500):
+            status = _("Overdue") if f.is_overdue(on) else str(f.get_status_display())
+            sheet.append([f.due_on, f.town.name, f.enterprise.name, f.visit.visited_on, f.action, f.owner_name, status,
+                          f.closed_on, f.closure_note])
+            rows += 1
+        return rows
+
+    return _export(actor=actor, org=filters.org, report="follow_ups", write=write,
+                   filters={"q": filters.q, "due": filters.due, "mine": filters.mine,
+                            "org": filters.org.pk if filters.org else None})
+
+
 def export_coverage(*, actor, quarter, org=None):
     """The coverage report of a quarter: per town, per cadre, and the enterprises not visited."""
     from ..selectors import liaison as selectors

@@ -151,6 +151,10 @@ def test_follow_up_list_due_filters(client, tree):
     assert "逾期人" not in page and "将到期人" in page
     page = client.get(url, {"due": "closed"}).content.decode()
     assert "已办结人" in page and "逾期人" not in page
+    rows = _xlsx(client.get(reverse("grassroots:liaison_follow_up_export"), {"due": "overdue"}))
+    assert len(rows) == 2 and rows[1][5] == "逾期人" and rows[1][6] == "Overdue"
+    rows = _xlsx(client.get(reverse("grassroots:liaison_follow_up_export")))  # default: the open ones
+    assert {r[5] for r in rows[1:]} == {"逾期人", "将到期人"}
 
 
 def test_bulk_assign_page(client, tree):

@@ -221,6 +221,15 @@ def follow_up_list(request):
         **_common(request)})
 
 
+@login_required
+@require_GET
+def follow_up_export(request):
+    return export_list(request, action=policies.EXPORT, view_action=policies.VIEW, scoped=[("org", Org)],
+                       form=forms.FollowUpFilterForm(request.GET, user=request.user),
+                       list_url="grassroots:liaison_follow_up_list", export=services.export_follow_ups,
+                       filename=lambda: f"liaison-follow-ups-{_stamp()}.xlsx")
+
+
 # --- assignments ------------------------------------------------------------------------------------
 
 @login_required
