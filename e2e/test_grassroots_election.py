@@ -54,6 +54,7 @@ def test_plan_to_approved_result(page_for, screenshot_dir, width):
     chair.click(f"a[href='?union={tree.union1.pk}']")
     chair.wait_for_load_state("networkidle")
     assert chair.locator("tr.table-primary").count() == 1  # the union's row of the size table
+    chair.screenshot(path=str(screenshot_dir / f"grassroots-election-plan-{width}.png"), full_page=True)
     chair.fill("input[name=seats]", "5")
     chair.fill("input[name=planned_meeting_on]", DAY)
     save(chair)
@@ -106,6 +107,7 @@ def test_plan_to_approved_result(page_for, screenshot_dir, width):
     # Round 1: a tie at the last seat (12 and 12) → a further round between the two.
     ids = dict(election.candidates.values_list("name", "pk"))
     step(chair, "/ballots/")
+    chair.screenshot(path=str(screenshot_dir / f"grassroots-election-ballots-{width}.png"), full_page=True)
     for field, value in (("ballots_issued", 18), ("ballots_returned", 18), ("ballots_valid", 18)):
         chair.fill(f"input[name={field}]", str(value))
     for name, votes in (("李强", 16), ("王芳", 14), ("赵敏", 12), ("陈刚", 12)):

@@ -372,7 +372,8 @@ def election_ballots(request, pk):
                     messages.warning(request, f"{counted.outcome} {_('Enter the ballots of the further round.')}")
                 return redirect("grassroots:election_detail", pk=election.pk)
     else:
-        form = forms.BallotsForm(rows=rows, initial={"counted_on": voting_round.meeting.held_on})
+        form = forms.BallotsForm(rows=rows, initial={"counted_on": voting_round.meeting.held_on,
+                                                     "ballots_issued": voting_round.meeting.present})
     return render(request, "grassroots/elections/ballots.html", {
         "election": election, "round": voting_round, "form": form, "meeting": voting_round.meeting,
         "majority_needed": election_rules.majority_needed(voting_round.meeting.entitled),
