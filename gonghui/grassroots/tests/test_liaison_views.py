@@ -265,3 +265,23 @@ def test_correct_a_visit(client, tree):
     assert v.notes == "更正" and v.topic_codes == ["SAFETY"] and v.visited_on == TODAY - 2 * DAY
     detail = client.get(reverse("grassroots:liaison_visit_detail", args=[v.pk])).content.decode()
     assert "Liaison visit corrected" in detail
+
+
+def test_bad_input_never_500(client, tree):
+    big = "9" * 30
+    _login(client, tree.town1_cadre)
+    for url in (f"/grassroots/liaison/visits/new/?enterprise={big}", f"/grassroots/liaison/visits/{big}/",
+                f"/grassroots/liaison/?after={big}&org={big}&topic=NOPE",
+                f"/grassroots/liaison/coverage/?year={big}&quarter=7&org={big}",
+                f"/grassroots/liaison/assignments/assign/?org={big}&after={big}",
+                "/grassroots/liaison/follow-ups/?due=zz",
+                f"/grassroots/liaison/visits/export/?org={big}"):
+        assert client.get(url).status_code < 500, url
+    assign = reverse("grassroots:liaison_assign")
+    assert client.post(assign, {"cadre": big, "starts_on": "2026-01-01", "enterprises": [big, "x"]}).status_code == 400
+    assert client.post(assign, {"cadre": tree.town1_cadre.pk, "starts_on": "2026-13-01",
+                                "enterprises": [big]}).status_code == 400
+    r = client.post(reverse("grassroots:liaison_visit_create"), {"enterprise": tree.enterprise1.pk, "visited_on": "x",
+                                                                "topics": ["WAGES", "NOPE"], "cadre": big})
+    assert r.status_code == 400
+    assert not LiaisonVisit.objects.exists() and not LiaisonAssignment.objects.exists()

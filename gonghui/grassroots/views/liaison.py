@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gonghui.core.api_support import MAX_ID
 from gonghui.core.excel import xlsx_response
 from gonghui.core.forms import run_service
 from gonghui.core.pagination import parse_after
@@ -285,7 +286,7 @@ def assign(request):
                                            after=parse_after(request.GET.get("after")))
     cadres = selectors.cadre_choices(request.user)
     posted_ids = [parse_after(v) for v in request.POST.getlist("enterprises")] if request.method == "POST" else []
-    posted_ids = [pk for pk in posted_ids if pk]
+    posted_ids = [pk for pk in posted_ids if pk and pk <= MAX_ID]  # larger ids fit no column: invalid
     form = forms.AssignForm(request.POST if request.method == "POST" else None, cadres=cadres,
                             enterprise_ids=posted_ids, initial={"starts_on": services.today()})
     status = 200
