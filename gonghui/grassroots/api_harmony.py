@@ -32,7 +32,7 @@ from gonghui.core.api_support import (
 )
 from gonghui.orgs.models import Enterprise, Org
 
-from .models.harmony import AssessmentStatus, HarmonyAssessment, HarmonyRating, IndicatorSet, IndicatorSource
+from .models.harmony import HarmonyAssessment, HarmonyRating, HarmonyStatus, IndicatorSet, IndicatorSource
 from .policies import harmony as policies
 from .selectors import harmony as selectors
 from .services import harmony as services
@@ -65,7 +65,7 @@ class AssessmentRow(Schema):
     year: int
     org: Ref = Field(description="The enterprise's union.")
     enterprise: Ref
-    status: AssessmentStatus
+    status: HarmonyStatus
     due_on: datetime.date
     self_total: int | None
     submitted_on: datetime.date | None
@@ -112,7 +112,7 @@ class AssessmentDetail(AssessmentRow):
 
 class AssessmentFiltersIn(PageParams):
     year: int | None = Field(None, ge=2000, le=2100)
-    status: AssessmentStatus | None = None
+    status: HarmonyStatus | None = None
     rating: HarmonyRating | None = None
     org: Id | None = Field(None, description="Only assessments of this town's or union's subtree.")
     q: Text(64) | None = Field(None, description="Part of the enterprise's name.")

@@ -39,7 +39,7 @@ from gonghui.core.policies import require
 from gonghui.core.uploads import private_file_response
 from gonghui.orgs.models import Org
 
-from .models.homes import AssessmentKind, AssessmentStatus, HomeLevel, HomeStandard, ScoringMethod, StandardStatus
+from .models.homes import AssessmentKind, HomeAssessmentStatus, HomeLevel, HomeStandard, ScoringMethod, StandardStatus
 from .policies import homes as policies
 from .selectors import homes as selectors
 from .services import homes as services
@@ -55,7 +55,7 @@ class AssessmentRow(Schema):
     level: HomeLevel
     year: int
     kind: AssessmentKind
-    status: AssessmentStatus
+    status: HomeAssessmentStatus
     standard: int = Field(description="The standard version it is scored under (GET /home-standards/{id}).")
     total_score: int
     pass_mark: int
@@ -127,7 +127,7 @@ class AssessmentDetail(AssessmentRow):
 
 class FiltersIn(PageParams):
     level: HomeLevel | None = None
-    status: AssessmentStatus | None = None
+    status: HomeAssessmentStatus | None = None
     kind: AssessmentKind | None = None
     org: Id | None = Field(None, description="Only assessments of this town's or union's subtree.")
     year: int | None = Field(None, ge=2000, le=2100)

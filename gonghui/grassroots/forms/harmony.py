@@ -13,7 +13,7 @@ from gonghui.core.uploads import DocumentField
 from gonghui.members.forms import DateInput, StyledFormMixin, org_label, set_model_options
 from gonghui.orgs.models import Org
 
-from ..models.harmony import AssessmentStatus, HarmonyRating, IndicatorSource
+from ..models.harmony import HarmonyRating, HarmonyStatus, IndicatorSource
 from ..policies.harmony import VIEW
 
 DUE_CHOICES = [("", _("Any")), ("soon", _("Due soon, not submitted")), ("overdue", _("Overdue, not submitted")),
@@ -36,7 +36,7 @@ class AssessmentFilterForm(_FilterMixin, StyledFormMixin, forms.Form):
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Enterprise name")}))
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All statuses"))] + AssessmentStatus.choices)
+                               choices=[("", _("All statuses"))] + HarmonyStatus.choices)
     rating = forms.ChoiceField(label=_("Rating"), required=False,
                                choices=[("", _("All ratings"))] + HarmonyRating.choices)
     org = forms.ModelChoiceField(label=_("Town or union"), required=False, queryset=Org.objects.none(),

@@ -12,7 +12,7 @@ from gonghui.core.uploads import DocumentField
 from gonghui.members.forms import DateInput, StyledFormMixin, org_label, set_model_options
 from gonghui.orgs.models import Org
 
-from ..models.homes import AssessmentKind, AssessmentStatus, HomeLevel, ScoringMethod
+from ..models.homes import AssessmentKind, HomeAssessmentStatus, HomeLevel, ScoringMethod
 from ..policies.homes import VIEW
 from ..selectors.homes import DUE_CHOICES, auto_source_choices
 
@@ -27,7 +27,7 @@ class AssessmentFilterForm(StyledFormMixin, forms.Form):
                                  empty_label=_("All my organisations"), widget=FastSelect)
     level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("All levels"))] + HomeLevel.choices)
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All statuses"))] + AssessmentStatus.choices)
+                               choices=[("", _("All statuses"))] + HomeAssessmentStatus.choices)
     kind = forms.ChoiceField(label=pgettext_lazy("home assessment", "Kind"), required=False,
                              choices=[("", _("Applications and re-checks"))] + AssessmentKind.choices)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)

@@ -24,8 +24,8 @@ from django.utils.translation import pgettext_lazy
 from gonghui.core.scoping import ScopedModel, ScopedQuerySet, user_scope
 
 __all__ = [
-    "AssessmentStatus", "HarmonyAssessment", "HarmonyEvidence", "HarmonyRating", "Indicator", "IndicatorScore",
-    "IndicatorSet", "IndicatorSetStatus", "IndicatorSource", "OPEN_ASSESSMENT_STATUSES",
+    "HarmonyStatus", "HarmonyAssessment", "HarmonyEvidence", "HarmonyRating", "Indicator", "IndicatorScore",
+    "IndicatorSet", "IndicatorSetStatus", "IndicatorSource", "OPEN_HARMONY_STATUSES",
 ]
 
 
@@ -100,7 +100,7 @@ class Indicator(models.Model):
         return self.source != IndicatorSource.SELF
 
 
-class AssessmentStatus(models.TextChoices):
+class HarmonyStatus(models.TextChoices):
     DRAFT = "DRAFT", pgettext_lazy("harmony assessment status", "Draft")
     SUBMITTED = "SUBMITTED", pgettext_lazy("harmony assessment status", "Submitted, awaiting town review")
     RETURNED = "RETURNED", pgettext_lazy("harmony assessment status", "Returned for changes")
@@ -108,7 +108,7 @@ class AssessmentStatus(models.TextChoices):
     RATED = "RATED", pgettext_lazy("harmony assessment status", "Rated")
 
 
-OPEN_ASSESSMENT_STATUSES = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+OPEN_HARMONY_STATUSES = (HarmonyStatus.DRAFT, HarmonyStatus.RETURNED)
 
 
 class HarmonyRating(models.TextChoices):
@@ -143,8 +143,8 @@ class HarmonyAssessment(ScopedModel):
     indicator_set = models.ForeignKey(IndicatorSet, on_delete=models.PROTECT, related_name="assessments",
                                       verbose_name=_("harmony indicator set"))
     year = models.PositiveSmallIntegerField(_("year"))
-    status = models.CharField(_("status"), max_length=12, choices=AssessmentStatus.choices,
-                              default=AssessmentStatus.DRAFT)
+    status = models.CharField(_("status"), max_length=12, choices=HarmonyStatus.choices,
+                              default=HarmonyStatus.DRAFT)
     due_on = models.DateField(_("self-assessment due on"))
     self_note = models.TextField(_("notes of the self-assessment"), blank=True)
     self_total = models.PositiveSmallIntegerField(_("self-assessed score"), null=True, blank=True)
@@ -180,21 +180,21 @@ class HarmonyAssessment(ScopedModel):
             models.CheckConstraint(condition=Q(review_total__isnull=True) | Q(review_total__lte=100),
                                    name="harmony_review_total_0_100"),
             models.CheckConstraint(
-                condition=Q(status__in=OPEN_ASSESSMENT_STATUSES)
+                condition=Q(status__in=OPEN_HARMONY_STATUSES)
                 | Q(submitted_on__isnull=False, self_total__isnull=False),
                 name="harmony_submitted_has_date"),
             models.CheckConstraint(
-                condition=~Q(status__in=(AssessmentStatus.FORWARDED, AssessmentStatus.RATED))
+                condition=~Q(status__in=(HarmonyStatus.FORWARDED, HarmonyStatus.RATED))
                 | Q(reviewed_on__gte=F("submitted_on"), review_total__isnull=False),
                 name="harmony_forwarded_was_reviewed"),
             models.CheckConstraint(
-                condition=~Q(status=AssessmentStatus.RATED)
+                condition=~Q(status=HarmonyStatus.RATED)
                 | (Q(rated_on__gte=F("reviewed_on")) & ~Q(rating="") & ~Q(threshold_rating="")),
                 name="harmony_rated_has_rating"),
             # A rating other than the thresholds' is decided with a reason.
             models.CheckConstraint(condition=Q(rating=F("threshold_rating")) | ~Q(rating_reason=""),
                                    name="harmony_override_has_reason"),
-            models.CheckConstraint(condition=~Q(status=AssessmentStatus.RETURNED) | ~Q(return_reason=""),
+            models.CheckConstraint(condition=~Q(status=HarmonyStatus.RETURNED) | ~Q(return_reason=""),
                                    name="harmony_returned_has_reason"),
         ]
 
@@ -210,7 +210,7 @@ class HarmonyAssessment(ScopedModel):
 
     @property
     def is_open(self):
-        return self.status in OPEN_ASSESSMENT_STATUSES
+        return self.status in OPEN_HARMONY_STATUSES
 
 
 class IndicatorScore(models.Model):

@@ -22,7 +22,7 @@ from gonghui.core.scoping import ScopedModel
 
 __all__ = [
     "HomeLevel", "StandardStatus", "ScoringMethod", "HomeStandard", "HomeCriterion", "AssessmentKind",
-    "AssessmentStatus", "OPEN_ASSESSMENT_STATUSES", "HomeAssessment", "HomeAssessmentItem", "HomeEvidence",
+    "HomeAssessmentStatus", "OPEN_HOME_STATUSES", "HomeAssessment", "HomeAssessmentItem", "HomeEvidence",
 ]
 
 
@@ -109,7 +109,7 @@ class AssessmentKind(models.TextChoices):
     RECHECK = "RECHECK", pgettext_lazy("home assessment kind", "Re-check")
 
 
-class AssessmentStatus(models.TextChoices):
+class HomeAssessmentStatus(models.TextChoices):
     DRAFT = "DRAFT", pgettext_lazy("home assessment status", "Being prepared")
     SUBMITTED = "SUBMITTED", pgettext_lazy("home assessment status", "Waiting for the town's review")
     RETURNED = "RETURNED", pgettext_lazy("home assessment status", "Returned to the union")
@@ -121,8 +121,8 @@ class AssessmentStatus(models.TextChoices):
     WITHDRAWN = "WITHDRAWN", pgettext_lazy("home assessment status", "Withdrawn")
 
 
-OPEN_ASSESSMENT_STATUSES = (AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED, AssessmentStatus.RETURNED,
-                            AssessmentStatus.FORWARDED)
+OPEN_HOME_STATUSES = (HomeAssessmentStatus.DRAFT, HomeAssessmentStatus.SUBMITTED, HomeAssessmentStatus.RETURNED,
+                            HomeAssessmentStatus.FORWARDED)
 
 
 class HomeAssessment(ScopedModel):
@@ -142,8 +142,8 @@ class HomeAssessment(ScopedModel):
     # (awards are never deleted by the services; only the demo's wipe deletes them, re-checks first).
     recheck_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
                                    related_name="rechecks", verbose_name=_("re-check of"))
-    status = models.CharField(_("status"), max_length=10, choices=AssessmentStatus.choices,
-                              default=AssessmentStatus.DRAFT)
+    status = models.CharField(_("status"), max_length=10, choices=HomeAssessmentStatus.choices,
+                              default=HomeAssessmentStatus.DRAFT)
     started_on = models.DateField(_("started on"))
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
     review_due_on = models.DateField(_("review due on"), null=True, blank=True)
@@ -177,7 +177,7 @@ class HomeAssessment(ScopedModel):
         ]
         constraints = [
             # One open assessment per union and level; one standing award per union and level.
-            models.UniqueConstraint(fields=["org", "level"], condition=Q(status__in=OPEN_ASSESSMENT_STATUSES),
+            models.UniqueConstraint(fields=["org", "level"], condition=Q(status__in=OPEN_HOME_STATUSES),
                                     name="home_assessment_one_open"),
             models.UniqueConstraint(fields=["org", "level"], condition=Q(status="AWARDED"),
                                     name="home_assessment_one_award"),
@@ -199,7 +199,7 @@ class HomeAssessment(ScopedModel):
 
     @property
     def is_open(self):
-        return self.status in OPEN_ASSESSMENT_STATUSES
+        return self.status in OPEN_HOME_STATUSES
 
 
 class HomeAssessmentItem(models.Model):

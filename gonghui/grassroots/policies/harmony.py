@@ -16,7 +16,7 @@ These helpers decide which buttons a page shows; the services check again (`requ
 
 from dataclasses import dataclass
 
-from ..models.harmony import AssessmentStatus, IndicatorSetStatus
+from ..models.harmony import HarmonyStatus, IndicatorSetStatus
 
 VIEW = "grassroots.view"
 CHANGE = "grassroots.change"
@@ -68,10 +68,10 @@ class AssessmentActions:
 def assessment_actions(user, assessment) -> AssessmentActions:
     orgs = assessment.scope_orgs()
     status = assessment.status
-    is_open = status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+    is_open = status in (HarmonyStatus.DRAFT, HarmonyStatus.RETURNED)
     return AssessmentActions(
         edit=is_open and _can(user, CHANGE, orgs),
         submit=is_open and _can(user, SUBMIT, orgs),
-        review=status == AssessmentStatus.SUBMITTED and _can(user, REVIEW, orgs),
-        rate=status == AssessmentStatus.FORWARDED and _can(user, RATE, orgs),
+        review=status == HarmonyStatus.SUBMITTED and _can(user, REVIEW, orgs),
+        rate=status == HarmonyStatus.FORWARDED and _can(user, RATE, orgs),
     )

@@ -14,7 +14,7 @@ These helpers decide which buttons a page shows; the services check again (`requ
 
 from dataclasses import dataclass
 
-from ..models.homes import AssessmentStatus
+from ..models.homes import HomeAssessmentStatus
 
 VIEW = "grassroots.view"
 CHANGE = "grassroots.change"
@@ -51,15 +51,16 @@ class AssessmentActions:
 def assessment_actions(user, assessment) -> AssessmentActions:
     org = assessment.org
     status = assessment.status
-    preparing = status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+    preparing = status in (HomeAssessmentStatus.DRAFT, HomeAssessmentStatus.RETURNED)
     change = can(user, CHANGE, org)
     return AssessmentActions(
         self_score=preparing and change,
         evidence=assessment.is_open and change,
         submit=preparing and can(user, SUBMIT, org),
-        town_review=status == AssessmentStatus.SUBMITTED and can(user, REVIEW, org),
-        district_review=status == AssessmentStatus.FORWARDED and can(user, AWARD, org),
-        withdraw=status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED, AssessmentStatus.SUBMITTED)
+        town_review=status == HomeAssessmentStatus.SUBMITTED and can(user, REVIEW, org),
+        district_review=status == HomeAssessmentStatus.FORWARDED and can(user, AWARD, org),
+        withdraw=status in (HomeAssessmentStatus.DRAFT, HomeAssessmentStatus.RETURNED, HomeAssessmentStatus.SUBMITTED)
         and change,
-        recheck=status == AssessmentStatus.AWARDED and change and not getattr(assessment, "has_open_recheck", False),
+        recheck=status == HomeAssessmentStatus.AWARDED and change
+        and not getattr(assessment, "has_open_recheck", False),
     )

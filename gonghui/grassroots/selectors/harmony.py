@@ -13,9 +13,9 @@ from gonghui.core.pagination import keyset_page
 from gonghui.orgs.models import Enterprise, Org
 
 from ..models.harmony import (
-    AssessmentStatus,
     HarmonyAssessment,
     HarmonyEvidence,
+    HarmonyStatus,
     IndicatorScore,
     IndicatorSet,
     IndicatorSetStatus,
@@ -142,9 +142,9 @@ def filtered(user, filters: AssessmentFilters, *, on=None):
         qs = qs.filter(enterprise__name__icontains=q)
     on = on or today()
     if filters.due == "overdue":
-        qs = qs.filter(status__in=(AssessmentStatus.DRAFT, AssessmentStatus.RETURNED), due_on__lt=on)
+        qs = qs.filter(status__in=(HarmonyStatus.DRAFT, HarmonyStatus.RETURNED), due_on__lt=on)
     elif filters.due == "soon":
-        qs = qs.filter(status__in=(AssessmentStatus.DRAFT, AssessmentStatus.RETURNED), due_on__gte=on,
+        qs = qs.filter(status__in=(HarmonyStatus.DRAFT, HarmonyStatus.RETURNED), due_on__gte=on,
                        due_on__lte=on + datetime.timedelta(days=rules().remind_days))
     elif filters.due == "review":
         qs = qs.filter(waiting_for(user))
@@ -163,7 +163,7 @@ def status_counts(user, filters: AssessmentFilters) -> dict:
     """{status: count} of the filtered list (one grouped query)."""
     rows = (filtered(user, AssessmentFilters(q=filters.q, year=filters.year, org=filters.org, rating=filters.rating))
             .order_by().values("status").annotate(n=Count("pk")))
-    counts = dict.fromkeys(AssessmentStatus.values, 0)
+    counts = dict.fromkeys(HarmonyStatus.values, 0)
     counts.update({r["status"]: r["n"] for r in rows})
     return counts
 
@@ -211,7 +211,7 @@ class RatedFilters:
 
 def rated(user, filters: RatedFilters):
     return filtered(user, AssessmentFilters(q=filters.q, year=filters.year, rating=filters.rating, org=filters.org,
-                                            status=AssessmentStatus.RATED))
+                                            status=HarmonyStatus.RATED))
 
 
 def rated_page(user, filters: RatedFilters, *, after=None, size=None):
@@ -229,7 +229,7 @@ def overview(user, year) -> dict:
     by rating (two grouped queries)."""
     base = assessments(user).filter(year=year).order_by()
     by_status = dict(base.values_list("status").annotate(n=Count("pk")))
-    by_rating = dict(base.filter(status=AssessmentStatus.RATED).values_list("rating").annotate(n=Count("pk")))
+    by_rating = dict(base.filter(status=HarmonyStatus.RATED).values_list("rating").annotate(n=Count("pk")))
     return {"year": year, "by_status": by_status, "by_rating": by_rating, "total": sum(by_status.values())}
 
 
@@ -239,9 +239,9 @@ def waiting_for(user) -> Q:
     """Q: the assessments waiting for a step this user takes (town review, district rating)."""
     cond = Q(pk__in=[])
     if user.can(REVIEW):
-        cond |= Q(pk__in=assessments(user, REVIEW).filter(status=AssessmentStatus.SUBMITTED).values("pk"))
+        cond |= Q(pk__in=assessments(user, REVIEW).filter(status=HarmonyStatus.SUBMITTED).values("pk"))
     if user.can(RATE):
-        cond |= Q(pk__in=assessments(user, RATE).filter(status=AssessmentStatus.FORWARDED).values("pk"))
+        cond |= Q(pk__in=assessments(user, RATE).filter(status=HarmonyStatus.FORWARDED).values("pk"))
     return cond
 
 
@@ -256,7 +256,7 @@ def due_summary(user):
     if not user.is_authenticated or not (user.can(SUBMIT) or user.can(CHANGE)):
         return None
     on = today()
-    counts = (assessments(user, CHANGE).filter(status__in=(AssessmentStatus.DRAFT, AssessmentStatus.RETURNED),
+    counts = (assessments(user, CHANGE).filter(status__in=(HarmonyStatus.DRAFT, HarmonyStatus.RETURNED),
                                                due_on__lte=on + datetime.timedelta(days=rules().remind_days))
               .order_by().aggregate(overdue=Count("pk", filter=Q(due_on__lt=on)),
                                     soon=Count("pk", filter=Q(due_on__gte=on))))
@@ -278,8 +278,8 @@ def review_due_summary(user):
     limit = on - datetime.timedelta(days=rules().review_days)
     qs = assessments(user).filter(waiting_for(user))
     counts = qs.order_by().aggregate(
-        overdue=Count("pk", filter=Q(status=AssessmentStatus.SUBMITTED, submitted_on__lt=limit)
-                      | Q(status=AssessmentStatus.FORWARDED, reviewed_on__lt=limit)),
+        overdue=Count("pk", filter=Q(status=HarmonyStatus.SUBMITTED, submitted_on__lt=limit)
+                      | Q(status=HarmonyStatus.FORWARDED, reviewed_on__lt=limit)),
         total=Count("pk"))
     return DueSummary(label=_("Harmony self-assessments to review or rate"), overdue=counts["overdue"],
                       soon=counts["total"] - counts["overdue"], url=reverse("grassroots:harmony_list") + "?due=review")

@@ -30,10 +30,10 @@ from gonghui.core.pagination import keyset_page
 from gonghui.orgs.models import Enterprise, Org, OrgLevel
 
 from ..models.homes import (
-    OPEN_ASSESSMENT_STATUSES,
-    AssessmentStatus,
+    OPEN_HOME_STATUSES,
     HomeAssessment,
     HomeAssessmentItem,
+    HomeAssessmentStatus,
     HomeCriterion,
     HomeEvidence,
     HomeStandard,
@@ -212,13 +212,14 @@ def filtered(user, filters: AssessmentFilters, *, on=None):
     if q:
         qs = qs.filter(Q(org__name__icontains=q) | Q(certificate_no__icontains=q))
     if filters.due == "review":
-        qs = qs.filter(status__in=(AssessmentStatus.SUBMITTED, AssessmentStatus.FORWARDED))
+        qs = qs.filter(status__in=(HomeAssessmentStatus.SUBMITTED, HomeAssessmentStatus.FORWARDED))
     elif filters.due == "review_overdue":
-        qs = qs.filter(status__in=(AssessmentStatus.SUBMITTED, AssessmentStatus.FORWARDED), review_due_on__lt=on)
+        qs = qs.filter(status__in=(HomeAssessmentStatus.SUBMITTED, HomeAssessmentStatus.FORWARDED),
+                       review_due_on__lt=on)
     elif filters.due == "recheck":
-        qs = qs.filter(status=AssessmentStatus.AWARDED, recheck_due_on__lte=recheck_limit(on))
+        qs = qs.filter(status=HomeAssessmentStatus.AWARDED, recheck_due_on__lte=recheck_limit(on))
     elif filters.due == "recheck_overdue":
-        qs = qs.filter(status=AssessmentStatus.AWARDED, recheck_due_on__lt=on)
+        qs = qs.filter(status=HomeAssessmentStatus.AWARDED, recheck_due_on__lt=on)
     return qs
 
 
@@ -231,7 +232,7 @@ def assessment_page(user, filters: AssessmentFilters, *, after=None, size=None, 
 
 
 def assessment_detail(assessment):
-    open_recheck = HomeAssessment.objects.filter(recheck_of=OuterRef("pk"), status__in=OPEN_ASSESSMENT_STATUSES)
+    open_recheck = HomeAssessment.objects.filter(recheck_of=OuterRef("pk"), status__in=OPEN_HOME_STATUSES)
     items = HomeAssessmentItem.objects.order_by("order", "id").prefetch_related(
         Prefetch("evidence", queryset=HomeEvidence.objects.order_by("id")))
     return (HomeAssessment.objects.filter(pk=assessment.pk).select_related("org", "standard", "recheck_of")
@@ -269,9 +270,9 @@ def due_reviews_summary(user):
         return None
     statuses = []
     if user.can(REVIEW):
-        statuses.append(AssessmentStatus.SUBMITTED)
+        statuses.append(HomeAssessmentStatus.SUBMITTED)
     if user.can(AWARD):
-        statuses.append(AssessmentStatus.FORWARDED)
+        statuses.append(HomeAssessmentStatus.FORWARDED)
     if not statuses:
         return None
     on = today()
@@ -293,7 +294,7 @@ def due_rechecks_summary(user):
     if not user.is_authenticated or not user.can(VIEW):
         return None
     on = today()
-    counts = (assessments(user).filter(status=AssessmentStatus.AWARDED, recheck_due_on__lte=recheck_limit(on))
+    counts = (assessments(user).filter(status=HomeAssessmentStatus.AWARDED, recheck_due_on__lte=recheck_limit(on))
               .order_by().aggregate(overdue=Count("pk", filter=Q(recheck_due_on__lt=on)),
                                     soon=Count("pk", filter=Q(recheck_due_on__gte=on))))
     return DueSummary(label=_("Workers' home re-checks"), overdue=counts["overdue"], soon=counts["soon"],
@@ -304,8 +305,8 @@ def due_rechecks_summary(user):
 def rechecks_to_remind(on):
     """Awards (all of the district) whose re-check is due within the warning period or overdue,
     without an open re-check, with the union: what the daily job reminds."""
-    open_recheck = HomeAssessment.objects.filter(recheck_of=OuterRef("pk"), status__in=OPEN_ASSESSMENT_STATUSES)
-    return (HomeAssessment.objects.filter(status=AssessmentStatus.AWARDED, recheck_due_on__lte=recheck_limit(on))
+    open_recheck = HomeAssessment.objects.filter(recheck_of=OuterRef("pk"), status__in=OPEN_HOME_STATUSES)
+    return (HomeAssessment.objects.filter(status=HomeAssessmentStatus.AWARDED, recheck_due_on__lte=recheck_limit(on))
             .exclude(Exists(open_recheck)).select_related("org").order_by("recheck_due_on", "id"))
 
 

@@ -33,22 +33,22 @@ def _elections(user):
 
 
 def _homes(user):
-    from ..models.homes import OPEN_ASSESSMENT_STATUSES, AssessmentStatus
+    from ..models.homes import OPEN_HOME_STATUSES, HomeAssessmentStatus
 
     return homes.assessments(user).order_by().aggregate(
-        open=Count("pk", filter=Q(status__in=OPEN_ASSESSMENT_STATUSES)),
-        awarded=Count("pk", filter=Q(status__in=(AssessmentStatus.AWARDED, AssessmentStatus.RENEWED))),
+        open=Count("pk", filter=Q(status__in=OPEN_HOME_STATUSES)),
+        awarded=Count("pk", filter=Q(status__in=(HomeAssessmentStatus.AWARDED, HomeAssessmentStatus.RENEWED))),
     )
 
 
 def _harmony(user, year):
-    from ..models.harmony import AssessmentStatus, HarmonyRating
+    from ..models.harmony import HarmonyRating, HarmonyStatus
 
     return harmony.assessments(user).filter(year=year).order_by().aggregate(
         total=Count("pk"),
-        waiting=Count("pk", filter=Q(status__in=(AssessmentStatus.SUBMITTED, AssessmentStatus.FORWARDED))),
-        model=Count("pk", filter=Q(status=AssessmentStatus.RATED, rating=HarmonyRating.MODEL)),
-        passed=Count("pk", filter=Q(status=AssessmentStatus.RATED, rating=HarmonyRating.PASS)),
+        waiting=Count("pk", filter=Q(status__in=(HarmonyStatus.SUBMITTED, HarmonyStatus.FORWARDED))),
+        model=Count("pk", filter=Q(status=HarmonyStatus.RATED, rating=HarmonyRating.MODEL)),
+        passed=Count("pk", filter=Q(status=HarmonyStatus.RATED, rating=HarmonyRating.PASS)),
     )
 
 

@@ -23,10 +23,10 @@ from gonghui.core.policies import require
 from gonghui.orgs.models import OrgLevel
 
 from ..models.harmony import (
-    AssessmentStatus,
     HarmonyAssessment,
     HarmonyEvidence,
     HarmonyRating,
+    HarmonyStatus,
     Indicator,
     IndicatorScore,
     IndicatorSet,
@@ -348,7 +348,7 @@ def submit_assessment(*, actor, assessment, submitted_on) -> HarmonyAssessment:
     before = audit.snapshot(assessment)
     assessment.self_total = sum(s.self_score for s in rows)
     assessment.submitted_on = submitted_on
-    assessment.status = AssessmentStatus.SUBMITTED
+    assessment.status = HarmonyStatus.SUBMITTED
     return _saved(actor=actor, record=assessment, before=before, action="grassroots.harmony_submit",
                   extra={"scores": {s.indicator.code: s.self_score for s in rows}})
 
@@ -360,13 +360,13 @@ def return_assessment(*, actor, assessment, reason, returned_on) -> HarmonyAsses
     """The town sends the self-assessment back to the union with a reason."""
     assessment = _locked(assessment)
     require(actor, REVIEW, *assessment.scope_orgs())
-    if assessment.status != AssessmentStatus.SUBMITTED:
+    if assessment.status != HarmonyStatus.SUBMITTED:
         raise _wrong_stage(assessment)
     before = audit.snapshot(assessment)
     assessment.return_reason = _text(reason, "reason", _("The reason for returning"))
     assessment.returned_on = _day(returned_on, "returned_on", _("The return date"), not_before=assessment.submitted_on,
                                   before_label=_("the submission date"))
-    assessment.status = AssessmentStatus.RETURNED
+    assessment.status = HarmonyStatus.RETURNED
     return _saved(actor=actor, record=assessment, before=before, action="grassroots.harmony_return")
 
 
@@ -376,7 +376,7 @@ def forward_assessment(*, actor, assessment, scores: dict, reviewed_on, note="")
     needs a note); an indicator left out keeps the union's score. Forwarded to the district."""
     assessment = _locked(assessment)
     require(actor, REVIEW, *assessment.scope_orgs())
-    if assessment.status != AssessmentStatus.SUBMITTED:
+    if assessment.status != HarmonyStatus.SUBMITTED:
         raise _wrong_stage(assessment)
     _day(reviewed_on, "reviewed_on", _("The review date"), not_before=assessment.submitted_on,
          before_label=_("the submission date"))
@@ -398,7 +398,7 @@ def forward_assessment(*, actor, assessment, scores: dict, reviewed_on, note="")
     assessment.review_total = sum(s.review_score for s in rows)
     assessment.reviewed_on = reviewed_on
     assessment.review_note = _text(note, "note", _("The review opinion"), required=False, limit=4000)
-    assessment.status = AssessmentStatus.FORWARDED
+    assessment.status = HarmonyStatus.FORWARDED
     return _saved(actor=actor, record=assessment, before=before, action="grassroots.harmony_forward",
                   extra={"scores": {s.indicator.code: s.review_score for s in rows if s.review_score != s.self_score}})
 
@@ -411,7 +411,7 @@ def rate_assessment(*, actor, assessment, rated_on, rating=None, reason="") -> H
     rating decided with a reason."""
     assessment = _locked(assessment)
     require(actor, RATE, *assessment.scope_orgs())
-    if assessment.status != AssessmentStatus.FORWARDED:
+    if assessment.status != HarmonyStatus.FORWARDED:
         raise _wrong_stage(assessment)
     _day(rated_on, "rated_on", _("The rating date"), not_before=assessment.reviewed_on,
          before_label=_("the review date"))
@@ -428,7 +428,7 @@ def rate_assessment(*, actor, assessment, rated_on, rating=None, reason="") -> H
     assessment.rating = rating
     assessment.rating_reason = reason
     assessment.rated_on = rated_on
-    assessment.status = AssessmentStatus.RATED
+    assessment.status = HarmonyStatus.RATED
     return _saved(actor=actor, record=assessment, before=before, action="grassroots.harmony_rate")
 
 
@@ -483,7 +483,7 @@ def remind_harmony_submissions(*, on=None) -> int:
     from gonghui.core.notifications import notify
 
     on = on or today()
-    pending = list(HarmonyAssessment.objects.filter(status__in=(AssessmentStatus.DRAFT, AssessmentStatus.RETURNED),
+    pending = list(HarmonyAssessment.objects.filter(status__in=(HarmonyStatus.DRAFT, HarmonyStatus.RETURNED),
                                                     due_on__lte=on + datetime.timedelta(days=max(REMIND_POINTS)))
                    .select_related("org", "enterprise").order_by("pk"))
     if not pending:
@@ -532,12 +532,12 @@ def export_assessments(*, actor, filters, rated_only=False):
     require(actor, EXPORT, filters.org) if filters.org else require(actor, EXPORT)
     if rated_only:
         filters = AssessmentFilters(q=filters.q, year=filters.year, rating=filters.rating, org=filters.org,
-                                    status=AssessmentStatus.RATED)
+                                    status=HarmonyStatus.RATED)
     exportable = HarmonyAssessment.objects.visible_to(actor, EXPORT).values("pk")
     qs = (filtered(actor, filters).filter(pk__in=exportable).order_by("year", "enterprise__name", "id")
           .values_list("year", "enterprise__name", "enterprise__town__name", "org__name", "status", "self_total",
                        "submitted_on", "review_total", "reviewed_on", "rating", "rated_on", "rating_reason"))
-    statuses = dict(AssessmentStatus.choices)
+    statuses = dict(HarmonyStatus.choices)
     ratings = dict(HarmonyRating.choices)
 
     def label(name):

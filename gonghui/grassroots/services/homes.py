@@ -32,11 +32,11 @@ from gonghui.core.uploads import extension_of, validate_document
 from gonghui.orgs.models import OrgLevel
 
 from ..models.homes import (
-    OPEN_ASSESSMENT_STATUSES,
+    OPEN_HOME_STATUSES,
     AssessmentKind,
-    AssessmentStatus,
     HomeAssessment,
     HomeAssessmentItem,
+    HomeAssessmentStatus,
     HomeCriterion,
     HomeEvidence,
     HomeLevel,
@@ -360,7 +360,7 @@ def _apply_scores(items, scores, *, score_attr, note_attr, required):
 
 def _new_assessment(*, org, standard, level, year, started_on, kind, recheck_of=None):
     assessment = HomeAssessment(org=org, standard=standard, level=level, year=year, kind=kind,
-                                recheck_of=recheck_of, started_on=started_on, status=AssessmentStatus.DRAFT)
+                                recheck_of=recheck_of, started_on=started_on, status=HomeAssessmentStatus.DRAFT)
     assessment.full_clean(exclude=["org", "standard", "recheck_of"])
     try:
         with transaction.atomic():
@@ -393,9 +393,9 @@ def start_assessment(*, actor, org, level, year=None, started_on=None) -> HomeAs
     if org.level != OrgLevel.GRASSROOTS or not org.is_active:
         raise DomainError(_("%(org)s is not an active grassroots union.") % {"org": org}, code="wrong_union",
                           field="org")
-    if HomeAssessment.objects.filter(org=org, level=level, status__in=OPEN_ASSESSMENT_STATUSES).exists():
+    if HomeAssessment.objects.filter(org=org, level=level, status__in=OPEN_HOME_STATUSES).exists():
         raise _already_open(org, level)
-    if HomeAssessment.objects.filter(org=org, level=level, status=AssessmentStatus.AWARDED).exists():
+    if HomeAssessment.objects.filter(org=org, level=level, status=HomeAssessmentStatus.AWARDED).exists():
         raise DomainError(_("%(org)s already holds the %(level)s award; start its re-check instead.")
                           % {"org": org.name, "level": HomeLevel(level).label}, code="already_awarded",
                           field="level")
@@ -416,10 +416,10 @@ def start_recheck(*, actor, award, started_on=None) -> HomeAssessment:
     """The re-check of a standing award: a new assessment under the standard in force now."""
     award = _lock(award)
     require(actor, CHANGE, award.org)
-    _require_status(award, AssessmentStatus.AWARDED)
+    _require_status(award, HomeAssessmentStatus.AWARDED)
     started_on = _date(started_on or today(), "started_on", _("Started on"),
                        not_before=award.decided_on, not_before_label=_("the award"))
-    if award.rechecks.filter(status__in=OPEN_ASSESSMENT_STATUSES).exists():
+    if award.rechecks.filter(status__in=OPEN_HOME_STATUSES).exists():
         raise _already_open(award.org, award.level)
     standard = current_standard(award.level, started_on.year)
     if standard is None:
@@ -439,7 +439,7 @@ def save_self_scores(*, actor, assessment, scores) -> HomeAssessment:
     """The union's own scores and notes on the REVIEWER lines while it prepares the application."""
     a = _lock(assessment)
     require(actor, CHANGE, a.org)
-    _require_status(a, AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+    _require_status(a, HomeAssessmentStatus.DRAFT, HomeAssessmentStatus.RETURNED)
     items = list(a.items.all())
     before = _scores_snapshot(items, "self_score")
     _apply_scores(items, scores, score_attr="self_score", note_attr="self_note", required=False)
@@ -495,12 +495,12 @@ def submit_assessment(*, actor, assessment, submitted_on=None) -> HomeAssessment
     """The union applies to the town (`submit`). AUTO lines are computed again as of that day."""
     a = _lock(assessment)
     require(actor, SUBMIT, a.org)
-    _require_status(a, AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+    _require_status(a, HomeAssessmentStatus.DRAFT, HomeAssessmentStatus.RETURNED)
     before = _snapshot(a)
     a.submitted_on = _date(submitted_on or today(), "submitted_on", _("Submitted on"),
                            not_before=a.returned_on or a.started_on, not_before_label=_("the last step"))
     refresh_auto(a, a.submitted_on)
-    a.status = AssessmentStatus.SUBMITTED
+    a.status = HomeAssessmentStatus.SUBMITTED
     a.review_due_on = workdays.add_working_days(a.submitted_on, rules().review_working_days)
     a.save()
     b, after = audit.changed(before, _snapshot(a))
@@ -519,7 +519,7 @@ def town_review(*, actor, assessment, decision, scores=None, reviewed_on=None, r
     returns the application to the union with the reason."""
     a = _lock(assessment)
     require(actor, REVIEW, a.org)
-    _require_status(a, AssessmentStatus.SUBMITTED)
+    _require_status(a, HomeAssessmentStatus.SUBMITTED)
     if decision not in (FORWARD, RETURN):
         raise DomainError(_("Choose whether to forward the application or return it."), code="invalid_decision",
                           field="decision")
@@ -534,13 +534,13 @@ def town_review(*, actor, assessment, decision, scores=None, reviewed_on=None, r
                             _("Reviewer"), limit=64)
     a.town_comments = _text(comments, "comments", _("Comments"), required=False, limit=2000)
     if decision == FORWARD:
-        a.status = AssessmentStatus.FORWARDED
+        a.status = HomeAssessmentStatus.FORWARDED
         a.review_due_on = workdays.add_working_days(day, rules().review_working_days)
         action = "grassroots.home_town_forward"
     else:
         a.return_reason = _text(reason, "reason", _("Reason for returning"))
         a.returned_on = day
-        a.status = AssessmentStatus.RETURNED
+        a.status = HomeAssessmentStatus.RETURNED
         a.review_due_on = None
         action = "grassroots.home_town_return"
     a.save()
@@ -559,7 +559,7 @@ def district_review(*, actor, assessment, decision, scores=None, decided_on=None
     revokes it."""
     a = _lock(assessment)
     require(actor, AWARD, a.org)
-    _require_status(a, AssessmentStatus.FORWARDED)
+    _require_status(a, HomeAssessmentStatus.FORWARDED)
     if decision not in (AWARD_DECISION, REFUSE):
         raise DomainError(_("Choose whether to award or refuse."), code="invalid_decision", field="decision")
     before = _snapshot(a)
@@ -589,23 +589,23 @@ def district_review(*, actor, assessment, decision, scores=None, decided_on=None
         a.certificate_no = _text(number, "certificate_no", _("Certificate number"), limit=64)
         a.recheck_due_on = add_years(day, rules().recheck_years)
         if old is not None:
-            old.status = AssessmentStatus.RENEWED
+            old.status = HomeAssessmentStatus.RENEWED
             old.save(update_fields=["status", "updated_at"])
             audit.record(actor=actor, action="grassroots.home_renew", obj=old, org=old.org,
-                         before={"status": AssessmentStatus.AWARDED}, after={"status": old.status, "by": a.pk})
-        a.status = AssessmentStatus.AWARDED
+                         before={"status": HomeAssessmentStatus.AWARDED}, after={"status": old.status, "by": a.pk})
+        a.status = HomeAssessmentStatus.AWARDED
         action = "grassroots.home_award"
     else:
         a.refuse_reason = _text(reason, "reason", _("Reason for not awarding"))
-        a.status = AssessmentStatus.REFUSED
+        a.status = HomeAssessmentStatus.REFUSED
         action = "grassroots.home_refuse"
-        if old is not None and old.status == AssessmentStatus.AWARDED:
-            old.status = AssessmentStatus.REVOKED
+        if old is not None and old.status == HomeAssessmentStatus.AWARDED:
+            old.status = HomeAssessmentStatus.REVOKED
             old.revoked_on = day
             old.revoke_reason = _("Re-check failed: %(reason)s") % {"reason": a.refuse_reason}
             old.save(update_fields=["status", "revoked_on", "revoke_reason", "updated_at"])
             audit.record(actor=actor, action="grassroots.home_revoke", obj=old, org=old.org,
-                         before={"status": AssessmentStatus.AWARDED},
+                         before={"status": HomeAssessmentStatus.AWARDED},
                          after={"status": old.status, "revoked_on": day.isoformat(), "by": a.pk})
     a.save()
     b, after = audit.changed(before, _snapshot(a))
@@ -618,11 +618,11 @@ def district_review(*, actor, assessment, decision, scores=None, decided_on=None
 def withdraw_assessment(*, actor, assessment, withdrawn_on=None, reason="") -> HomeAssessment:
     a = _lock(assessment)
     require(actor, CHANGE, a.org)
-    _require_status(a, AssessmentStatus.DRAFT, AssessmentStatus.RETURNED, AssessmentStatus.SUBMITTED)
+    _require_status(a, HomeAssessmentStatus.DRAFT, HomeAssessmentStatus.RETURNED, HomeAssessmentStatus.SUBMITTED)
     before = _snapshot(a)
     a.withdrawn_on = _date(withdrawn_on or today(), "withdrawn_on", _("Withdrawn on"), not_before=a.started_on,
                            not_before_label=_("the start"))
-    a.status = AssessmentStatus.WITHDRAWN
+    a.status = HomeAssessmentStatus.WITHDRAWN
     a.review_due_on = None
     a.save()
     b, after = audit.changed(before, _snapshot(a))
@@ -635,7 +635,7 @@ def withdraw_assessment(*, actor, assessment, withdrawn_on=None, reason="") -> H
 def mark_recheck_reminded(*, assessment, stage) -> bool:
     """The daily job's bookkeeping: True the first time a reminder stage is reached."""
     a = HomeAssessment.objects.select_for_update().get(pk=assessment.pk)
-    if a.recheck_reminded == stage or a.status != AssessmentStatus.AWARDED:
+    if a.recheck_reminded == stage or a.status != HomeAssessmentStatus.AWARDED:
         return False
     a.recheck_reminded = stage
     a.save(update_fields=["recheck_reminded", "updated_at"])
@@ -670,7 +670,7 @@ def export_assessments(*, actor, filters):
           .order_by("-year", "-id").values_list("org__name", "level", "kind", "year", "status", "submitted_on",
                                                  "town_reviewed_on", "decided_on", "total_score", "standard__pass_mark",
                                                  "certificate_no", "recheck_due_on"))
-    levels, kinds, statuses = dict(HomeLevel.choices), dict(AssessmentKind.choices), dict(AssessmentStatus.choices)
+    levels, kinds, statuses = dict(HomeLevel.choices), dict(AssessmentKind.choices), dict(HomeAssessmentStatus.choices)
     headers = [_("Union"), _("Level"), _("Kind"), _("Year"), _("Status"), _("Submitted on"), _("Town reviewed on"),
                _("Decided on"), _("Total score"), _("Pass mark"), _("Certificate number"), _("Re-check due on")]
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — the response closes it

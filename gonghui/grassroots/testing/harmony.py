@@ -3,7 +3,7 @@ brought to a status through the real services (every row one the services could 
 
 import datetime
 
-from ..models.harmony import AssessmentStatus, IndicatorSet, IndicatorSetStatus
+from ..models.harmony import HarmonyStatus, IndicatorSet, IndicatorSetStatus
 from ..services import harmony as services
 
 # Self-scores of the built-in self-scored indicators (the congress and agreement ones come from
@@ -24,7 +24,7 @@ def published_set(*, actor, year=None):
     return indicator_set
 
 
-def assessment(*, actor, enterprise, status=AssessmentStatus.DRAFT, year=None, scores=None, chair=None,
+def assessment(*, actor, enterprise, status=HarmonyStatus.DRAFT, year=None, scores=None, chair=None,
                reviewer=None, rater=None, review_scores=None, rating=None, reason=""):
     """The year's set must be published first (`published_set`).
 
@@ -35,17 +35,17 @@ def assessment(*, actor, enterprise, status=AssessmentStatus.DRAFT, year=None, s
     given = SELF_SCORES if scores is None else scores
     a = services.save_self_scores(actor=actor, assessment=a, scores={k: {"score": v, "note": "台账齐全"}
                                                                     for k, v in given.items()})
-    if status == AssessmentStatus.DRAFT:
+    if status == HarmonyStatus.DRAFT:
         return a
     a = services.submit_assessment(actor=chair or actor, assessment=a, submitted_on=days_ago(20))
-    if status == AssessmentStatus.SUBMITTED:
+    if status == HarmonyStatus.SUBMITTED:
         return a
-    if status == AssessmentStatus.RETURNED:
+    if status == HarmonyStatus.RETURNED:
         return services.return_assessment(actor=reviewer or actor, assessment=a, reason="证明材料不全",
                                           returned_on=days_ago(15))
     a = services.forward_assessment(actor=reviewer or actor, assessment=a, reviewed_on=days_ago(10),
                                     scores=review_scores or {}, note="基本属实")
-    if status == AssessmentStatus.FORWARDED:
+    if status == HarmonyStatus.FORWARDED:
         return a
     return services.rate_assessment(actor=rater or actor, assessment=a, rated_on=days_ago(5), rating=rating,
                                     reason=reason)

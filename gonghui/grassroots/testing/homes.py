@@ -3,7 +3,7 @@ assessment walked through the services to the status wanted."""
 
 import datetime
 
-from gonghui.grassroots.models.homes import AssessmentStatus, HomeStandard
+from gonghui.grassroots.models.homes import HomeAssessmentStatus, HomeStandard
 from gonghui.grassroots.services import homes as services
 
 YEAR = 2026
@@ -26,7 +26,7 @@ def full_scores(assessment, points=None):
             for i in assessment.items.all() if not i.is_auto}
 
 
-def assessment(tree, status=AssessmentStatus.DRAFT, *, org=None, level="DISTRICT", scores_points=None,
+def assessment(tree, status=HomeAssessmentStatus.DRAFT, *, org=None, level="DISTRICT", scores_points=None,
                standard=None, on=None):
     """An assessment of union1 (or `org`) walked to `status` by the right people."""
     org = org or tree.union1
@@ -37,20 +37,20 @@ def assessment(tree, status=AssessmentStatus.DRAFT, *, org=None, level="DISTRICT
         published_standard(district, level=level, pass_mark=30)
     on = on or services.today()
     a = services.start_assessment(actor=chair, org=org, level=level, started_on=on)
-    if status == AssessmentStatus.DRAFT:
+    if status == HomeAssessmentStatus.DRAFT:
         return a
-    if status == AssessmentStatus.WITHDRAWN:
+    if status == HomeAssessmentStatus.WITHDRAWN:
         return services.withdraw_assessment(actor=chair, assessment=a, withdrawn_on=on)
     services.submit_assessment(actor=chair, assessment=a, submitted_on=on)
-    if status == AssessmentStatus.SUBMITTED:
+    if status == HomeAssessmentStatus.SUBMITTED:
         return _fresh(a)
-    if status == AssessmentStatus.RETURNED:
+    if status == HomeAssessmentStatus.RETURNED:
         return services.town_review(actor=town, assessment=a, decision="return", reason="材料不全", reviewed_on=on)
     services.town_review(actor=town, assessment=a, decision="forward", reviewed_on=on,
                          scores=full_scores(a, scores_points))
-    if status == AssessmentStatus.FORWARDED:
+    if status == HomeAssessmentStatus.FORWARDED:
         return _fresh(a)
-    if status == AssessmentStatus.REFUSED:
+    if status == HomeAssessmentStatus.REFUSED:
         return services.district_review(actor=district, assessment=a, decision="refuse", reason="未达标",
                                         decided_on=on)
     return services.district_review(actor=district, assessment=a, decision="award", decided_on=on,

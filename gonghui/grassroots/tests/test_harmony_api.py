@@ -6,7 +6,7 @@ import pytest
 
 from gonghui.core.testing.api import api_as
 from gonghui.core.testing.factories import EnterpriseFactory
-from gonghui.grassroots.models.harmony import AssessmentStatus, HarmonyAssessment
+from gonghui.grassroots.models.harmony import HarmonyAssessment, HarmonyStatus
 from gonghui.grassroots.services import harmony as services
 from gonghui.grassroots.testing.harmony import SELF_SCORES, assessment, published_set
 
@@ -98,7 +98,7 @@ def test_list_is_scoped_filtered_and_its_queries_do_not_grow(ready, django_asser
 
 
 def test_detail_shows_actions_for_the_caller(ready):
-    a = assessment(actor=ready.union1_chair, enterprise=ready.enterprise1, status=AssessmentStatus.SUBMITTED)
+    a = assessment(actor=ready.union1_chair, enterprise=ready.enterprise1, status=HarmonyStatus.SUBMITTED)
     assert api_as(ready.town1_cadre).get(f"/harmony-assessments/{a.pk}").json()["actions"] == {
         "edit": False, "submit": False, "review": True, "rate": False}
     assert api_as(ready.union1_chair).get(f"/harmony-assessments/{a.pk}").json()["actions"]["review"] is False

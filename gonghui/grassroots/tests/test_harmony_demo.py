@@ -12,8 +12,8 @@ from gonghui.accounts.models import User
 from gonghui.congress.selectors.status import held_ids
 from gonghui.core.demo.grassroots.harmony import ON
 from gonghui.grassroots.models.harmony import (
-    AssessmentStatus,
     HarmonyAssessment,
+    HarmonyStatus,
     IndicatorScore,
     IndicatorSet,
     IndicatorSetStatus,
@@ -34,7 +34,7 @@ def test_demo_rows_follow_the_workflow(seeded):
     assert sets[2026].status == IndicatorSetStatus.PUBLISHED and sets[2027].status == IndicatorSetStatus.DRAFT
     rows = list(HarmonyAssessment.objects.select_related("enterprise").prefetch_related("scores__indicator"))
     assert 12 <= len(rows) <= 40
-    assert set(Counter(a.status for a in rows if a.year == 2026)) == set(AssessmentStatus.values)
+    assert set(Counter(a.status for a in rows if a.year == 2026)) == set(HarmonyStatus.values)
     held_2026 = {r["body__enterprise_id"] for r in held_ids(2026)}
     for a in rows:
         assert a.enterprise.union_id == a.org_id
@@ -44,11 +44,11 @@ def test_demo_rows_follow_the_workflow(seeded):
         congress = next(s for s in scores if s.indicator.code == "congress")
         if a.year == 2026:
             assert congress.self_score == (15 if a.enterprise_id in held_2026 else 0)
-        if a.status != AssessmentStatus.DRAFT:
+        if a.status != HarmonyStatus.DRAFT:
             assert a.self_total == sum(s.self_score for s in scores)
         if a.review_total is not None:
             assert a.review_total == sum(s.review_score for s in scores)
-        if a.status == AssessmentStatus.RATED:
+        if a.status == HarmonyStatus.RATED:
             assert a.threshold_rating == rules().rating_for(a.review_total)
             assert a.rating == a.threshold_rating or a.rating_reason
     assert IndicatorScore.objects.count() == 7 * len(rows)
@@ -69,4 +69,4 @@ def test_demo_accounts_see_harmony_data(seeded):
     client.force_login(seeded["district"])
     rated = client.get("/grassroots/harmony/rated/?year=2025")
     assert rated.status_code == 200
-    assert HarmonyAssessment.objects.filter(year=2025, status=AssessmentStatus.RATED).exists()
+    assert HarmonyAssessment.objects.filter(year=2025, status=HarmonyStatus.RATED).exists()

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
-from gonghui.grassroots.models.harmony import AssessmentStatus, HarmonyAssessment, IndicatorSet
+from gonghui.grassroots.models.harmony import HarmonyAssessment, HarmonyStatus, IndicatorSet
 from gonghui.grassroots.services import harmony as services
 from gonghui.grassroots.testing.harmony import SELF_SCORES, assessment, published_set
 
@@ -19,21 +19,21 @@ PREPARE = {"district_staff", "town1_cadre", "union1_chair", "union1_staff"}
 # action: (status to build first, call, who may on union1's record)
 ACTIONS = {
     "start": (None, lambda u, a, t: services.start_assessment(actor=u, enterprise=t.enterprise1, year=YEAR), PREPARE),
-    "scores": (AssessmentStatus.DRAFT, lambda u, a, t: services.save_self_scores(
+    "scores": (HarmonyStatus.DRAFT, lambda u, a, t: services.save_self_scores(
         actor=u, assessment=a, scores={"contracts": {"score": 1}}), PREPARE),
-    "submit": (AssessmentStatus.DRAFT, lambda u, a, t: services.submit_assessment(
+    "submit": (HarmonyStatus.DRAFT, lambda u, a, t: services.submit_assessment(
         actor=u, assessment=a, submitted_on=TODAY), {"district_staff", "union1_chair", "union1_staff"}),
-    "return": (AssessmentStatus.SUBMITTED, lambda u, a, t: services.return_assessment(
+    "return": (HarmonyStatus.SUBMITTED, lambda u, a, t: services.return_assessment(
         actor=u, assessment=a, reason="补充材料", returned_on=TODAY), {"district_staff", "town1_cadre"}),
-    "forward": (AssessmentStatus.SUBMITTED, lambda u, a, t: services.forward_assessment(
+    "forward": (HarmonyStatus.SUBMITTED, lambda u, a, t: services.forward_assessment(
         actor=u, assessment=a, reviewed_on=TODAY, scores={}), {"district_staff", "town1_cadre"}),
-    "rate": (AssessmentStatus.FORWARDED, lambda u, a, t: services.rate_assessment(
+    "rate": (HarmonyStatus.FORWARDED, lambda u, a, t: services.rate_assessment(
         actor=u, assessment=a, rated_on=TODAY), {"district_staff"}),
     "configure": (None, lambda u, a, t: services.create_indicator_set(actor=u, year=YEAR + 1), {"district_staff"}),
 }
-EXPECTED_STATUS = {"scores": AssessmentStatus.DRAFT, "submit": AssessmentStatus.SUBMITTED,
-                   "return": AssessmentStatus.RETURNED, "forward": AssessmentStatus.FORWARDED,
-                   "rate": AssessmentStatus.RATED}
+EXPECTED_STATUS = {"scores": HarmonyStatus.DRAFT, "submit": HarmonyStatus.SUBMITTED,
+                   "return": HarmonyStatus.RETURNED, "forward": HarmonyStatus.FORWARDED,
+                   "rate": HarmonyStatus.RATED}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -78,15 +78,15 @@ def test_visibility_of_union1s_assessment(tree, role):
 
 # (role, step, expected) for POSTed steps on pages: 404 out of scope, 403 visible but not allowed.
 @pytest.mark.parametrize(("role", "url", "status", "expected"), [
-    ("town2_cadre", "review/", AssessmentStatus.SUBMITTED, 404),
-    ("union2_chair", "submit/", AssessmentStatus.DRAFT, 404),
-    ("union1_chair", "review/", AssessmentStatus.SUBMITTED, 403),
-    ("union1_chair", "rate/", AssessmentStatus.FORWARDED, 403),
-    ("town1_cadre", "rate/", AssessmentStatus.FORWARDED, 403),
-    ("town1_cadre", "submit/", AssessmentStatus.DRAFT, 403),
-    ("town2_cadre", "self-assessment/", AssessmentStatus.DRAFT, 404),
-    ("union1_chair", "self-assessment/", AssessmentStatus.DRAFT, 400),  # score_contracts 99 > 15
-    ("town1_cadre", "return/", AssessmentStatus.SUBMITTED, 400),
+    ("town2_cadre", "review/", HarmonyStatus.SUBMITTED, 404),
+    ("union2_chair", "submit/", HarmonyStatus.DRAFT, 404),
+    ("union1_chair", "review/", HarmonyStatus.SUBMITTED, 403),
+    ("union1_chair", "rate/", HarmonyStatus.FORWARDED, 403),
+    ("town1_cadre", "rate/", HarmonyStatus.FORWARDED, 403),
+    ("town1_cadre", "submit/", HarmonyStatus.DRAFT, 403),
+    ("town2_cadre", "self-assessment/", HarmonyStatus.DRAFT, 404),
+    ("union1_chair", "self-assessment/", HarmonyStatus.DRAFT, 400),  # score_contracts 99 > 15
+    ("town1_cadre", "return/", HarmonyStatus.SUBMITTED, 400),
 ])
 def test_pages_answer_404_out_of_scope_and_403_when_not_allowed(tree, role, url, status, expected):
     published_set(actor=tree.district_staff)

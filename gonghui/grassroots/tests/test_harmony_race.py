@@ -13,7 +13,7 @@ from django.db import connection, connections
 from gonghui.core.errors import DomainError
 from gonghui.core.models import AuditEvent
 from gonghui.core.testing.factories import Tree
-from gonghui.grassroots.models.harmony import AssessmentStatus, HarmonyAssessment
+from gonghui.grassroots.models.harmony import HarmonyAssessment, HarmonyStatus
 from gonghui.grassroots.services import harmony as services
 from gonghui.grassroots.testing.harmony import assessment, published_set
 
@@ -24,7 +24,7 @@ TODAY = services.today()
 @pytest.mark.django_db
 def test_a_stale_copy_cannot_rate_twice(tree):
     published_set(actor=tree.district_staff)
-    a = assessment(actor=tree.union1_chair, enterprise=tree.enterprise1, status=AssessmentStatus.FORWARDED,
+    a = assessment(actor=tree.union1_chair, enterprise=tree.enterprise1, status=HarmonyStatus.FORWARDED,
                    reviewer=tree.town1_cadre)
     mine, theirs = HarmonyAssessment.objects.get(pk=a.pk), HarmonyAssessment.objects.get(pk=a.pk)
     services.rate_assessment(actor=tree.district_staff, assessment=mine, rated_on=TODAY)
@@ -38,13 +38,13 @@ def test_a_stale_copy_cannot_rate_twice(tree):
 @pytest.mark.django_db
 def test_a_stale_copy_cannot_forward_a_returned_assessment(tree):
     published_set(actor=tree.district_staff)
-    a = assessment(actor=tree.union1_chair, enterprise=tree.enterprise1, status=AssessmentStatus.SUBMITTED)
+    a = assessment(actor=tree.union1_chair, enterprise=tree.enterprise1, status=HarmonyStatus.SUBMITTED)
     mine, theirs = HarmonyAssessment.objects.get(pk=a.pk), HarmonyAssessment.objects.get(pk=a.pk)
     services.return_assessment(actor=tree.town1_cadre, assessment=mine, reason="补充材料", returned_on=TODAY)
     with pytest.raises(DomainError) as refused:
         services.forward_assessment(actor=tree.district_staff, assessment=theirs, reviewed_on=TODAY, scores={})
     assert refused.value.code == "wrong_stage"
-    assert HarmonyAssessment.objects.get(pk=a.pk).status == AssessmentStatus.RETURNED
+    assert HarmonyAssessment.objects.get(pk=a.pk).status == HarmonyStatus.RETURNED
 
 
 def _race(actors, action):
@@ -89,7 +89,7 @@ def test_two_starts_at_once_leave_one_self_assessment():
 def test_two_ratings_at_once_exactly_one_wins():
     tree = Tree()
     published_set(actor=tree.district_staff)
-    a = assessment(actor=tree.union1_chair, enterprise=tree.enterprise1, status=AssessmentStatus.FORWARDED,
+    a = assessment(actor=tree.union1_chair, enterprise=tree.enterprise1, status=HarmonyStatus.FORWARDED,
                    reviewer=tree.town1_cadre)
     outcome = _race([tree.district_staff, tree.district_staff], lambda u: services.rate_assessment(
         actor=u, assessment=HarmonyAssessment.objects.get(pk=a.pk), rated_on=TODAY))

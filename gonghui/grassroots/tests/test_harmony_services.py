@@ -13,9 +13,9 @@ from gonghui.congress.models import SessionStatus
 from gonghui.core.errors import DomainError
 from gonghui.core.models import AuditEvent, Notification
 from gonghui.grassroots.models.harmony import (
-    AssessmentStatus,
     HarmonyAssessment,
     HarmonyEvidence,
+    HarmonyStatus,
     IndicatorScore,
     IndicatorSetStatus,
 )
@@ -171,7 +171,7 @@ def test_submit_needs_every_score_and_totals_them(ready):
     services.save_self_scores(actor=ready.union1_chair, assessment=a,
                               scores={k: {"score": v} for k, v in SELF_SCORES.items()})
     a = services.submit_assessment(actor=ready.union1_chair, assessment=a, submitted_on=TODAY)
-    assert a.status == AssessmentStatus.SUBMITTED and a.self_total == sum(SELF_SCORES.values())
+    assert a.status == HarmonyStatus.SUBMITTED and a.self_total == sum(SELF_SCORES.values())
     with pytest.raises(DomainError) as err:
         services.save_self_scores(actor=ready.union1_chair, assessment=a, scores={"contracts": {"score": 1}})
     assert err.value.code == "wrong_stage"
@@ -188,26 +188,26 @@ def test_a_future_submission_date_is_refused(ready):
 # --- review ------------------------------------------------------------------------------------------------
 
 def test_return_needs_a_reason_and_reopens_the_draft(ready):
-    a = assessment(actor=ready.union1_chair, enterprise=ready.enterprise1, status=AssessmentStatus.SUBMITTED)
+    a = assessment(actor=ready.union1_chair, enterprise=ready.enterprise1, status=HarmonyStatus.SUBMITTED)
     with pytest.raises(DomainError) as err:
         services.return_assessment(actor=ready.town1_cadre, assessment=a, reason=" ", returned_on=TODAY)
     assert err.value.field == "reason"
     a = services.return_assessment(actor=ready.town1_cadre, assessment=a, reason="缺少社保证明", returned_on=TODAY)
-    assert a.status == AssessmentStatus.RETURNED
+    assert a.status == HarmonyStatus.RETURNED
     services.save_self_scores(actor=ready.union1_chair, assessment=a, scores={"insurance": {"score": 15}})
     a = services.submit_assessment(actor=ready.union1_chair, assessment=a, submitted_on=TODAY)
     assert a.self_total == sum(SELF_SCORES.values()) + 2
 
 
 def test_a_changed_review_score_needs_a_note(ready):
-    a = assessment(actor=ready.union1_chair, enterprise=ready.enterprise1, status=AssessmentStatus.SUBMITTED)
+    a = assessment(actor=ready.union1_chair, enterprise=ready.enterprise1, status=HarmonyStatus.SUBMITTED)
     with pytest.raises(DomainError) as err:
         services.forward_assessment(actor=ready.town1_cadre, assessment=a, reviewed_on=TODAY,
                                     scores={"wages": {"score": 10}})
     assert err.value.code == "note_required" and err.value.field == "note_wages"
     a = services.forward_assessment(actor=ready.town1_cadre, assessment=a, reviewed_on=TODAY,
                                     scores={"wages": {"score": 10, "note": "有两个月延迟发放"}})
-    assert a.status == AssessmentStatus.FORWARDED and a.review_total == a.self_total - 5
+    assert a.status == HarmonyStatus.FORWARDED and a.review_total == a.self_total - 5
     assert _scores(a)["contracts"].review_score == SELF_SCORES["contracts"]
 
 
@@ -215,7 +215,7 @@ def test_a_changed_review_score_needs_a_note(ready):
 
 def _forwarded_with_total(tree, total):
     """A forwarded assessment whose reviewed total is exactly `total` (records give 0 here)."""
-    a = assessment(actor=tree.union1_chair, enterprise=tree.enterprise1, status=AssessmentStatus.SUBMITTED,
+    a = assessment(actor=tree.union1_chair, enterprise=tree.enterprise1, status=HarmonyStatus.SUBMITTED,
                    scores={"contracts": 15, "wages": 15, "insurance": 15, "safety": 15, "responsibility": 15})
     scores = {"congress": {"score": 15, "note": "会议记录已核实"}, "agreement": {"score": 10, "note": "已核实"}}
     remove = 100 - total
@@ -232,7 +232,7 @@ def test_the_district_rates_by_the_thresholds(ready, total, rating):
     a = _forwarded_with_total(ready, total)
     assert a.review_total == total
     a = services.rate_assessment(actor=ready.district_staff, assessment=a, rated_on=TODAY)
-    assert (a.status, a.rating, a.threshold_rating) == (AssessmentStatus.RATED, rating, rating)
+    assert (a.status, a.rating, a.threshold_rating) == (HarmonyStatus.RATED, rating, rating)
 
 
 def test_another_rating_needs_a_reason(ready):
@@ -295,7 +295,7 @@ def test_due_summaries_count_what_each_user_must_do(ready, settings):
     HarmonyAssessment.objects.filter(pk=late.pk).update(due_on=TODAY - datetime.timedelta(days=1))
     HarmonyAssessment.objects.filter(pk=soon.pk).update(due_on=TODAY)
     HarmonyAssessment.objects.filter(pk=later.pk).update(due_on=TODAY + datetime.timedelta(days=31))
-    assessment(actor=ready.union2_chair, enterprise=ready.enterprise2, status=AssessmentStatus.SUBMITTED)
+    assessment(actor=ready.union2_chair, enterprise=ready.enterprise2, status=HarmonyStatus.SUBMITTED)
     line = due_summary(ready.union1_chair)
     assert (line.overdue, line.soon) == (1, 1) and line.url.endswith("?due=overdue")
     assert due_summary(ready.town1_cadre).soon == 1
@@ -323,7 +323,7 @@ def test_the_daily_task_runs_the_reminders(ready):
 def test_overview_counts_by_status_and_rating(ready):
     from gonghui.grassroots.selectors.harmony import overview
 
-    assessment(actor=ready.union1_chair, enterprise=ready.enterprise1, status=AssessmentStatus.RATED,
+    assessment(actor=ready.union1_chair, enterprise=ready.enterprise1, status=HarmonyStatus.RATED,
                reviewer=ready.town1_cadre, rater=ready.district_staff)
     assessment(actor=ready.union2_chair, enterprise=ready.enterprise2)
     assert overview(ready.district_staff, YEAR)["by_status"] == {"RATED": 1, "DRAFT": 1}

@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 
 from gonghui.core.testing.factories import EnterpriseFactory
 from gonghui.grassroots.models.harmony import (
-    AssessmentStatus,
     HarmonyAssessment,
     HarmonyEvidence,
+    HarmonyStatus,
     IndicatorScore,
     IndicatorSet,
     IndicatorSetStatus,
@@ -42,7 +42,7 @@ def ready(tree):
 def _many(tree, n):
     for _ in range(n):
         enterprise = EnterpriseFactory(town=tree.town1, union=tree.union1)
-        assessment(actor=tree.union1_chair, enterprise=enterprise, status=AssessmentStatus.FORWARDED,
+        assessment(actor=tree.union1_chair, enterprise=enterprise, status=HarmonyStatus.FORWARDED,
                    reviewer=tree.town1_cadre)
 
 
@@ -87,18 +87,18 @@ def test_start_fill_in_and_submit_through_the_pages(ready):
     submit = chair.post(f"/grassroots/harmony/{a.pk}/submit/", {"submit-submitted_on": TODAY.isoformat()})
     assert submit.status_code == 302
     a.refresh_from_db()
-    assert a.status == AssessmentStatus.SUBMITTED and a.self_total == 60
+    assert a.status == HarmonyStatus.SUBMITTED and a.self_total == 60
 
 
 def test_review_and_rate_through_the_pages(ready):
-    a = assessment(actor=ready.union1_chair, enterprise=ready.enterprise1, status=AssessmentStatus.SUBMITTED)
+    a = assessment(actor=ready.union1_chair, enterprise=ready.enterprise1, status=HarmonyStatus.SUBMITTED)
     cadre = _client(ready.town1_cadre)
     page = cadre.get(f"/grassroots/harmony/{a.pk}/review/")
     assert page.status_code == 200
     refused = cadre.post(f"/grassroots/harmony/{a.pk}/review/", {"reviewed_on": TODAY.isoformat(),
                                                                  "score_wages": "3"})
     assert refused.status_code == 400  # a changed score needs a note
-    assert HarmonyAssessment.objects.get(pk=a.pk).status == AssessmentStatus.SUBMITTED
+    assert HarmonyAssessment.objects.get(pk=a.pk).status == HarmonyStatus.SUBMITTED
     ok = cadre.post(f"/grassroots/harmony/{a.pk}/review/", {"reviewed_on": TODAY.isoformat(), "score_wages": "3",
                                                             "note_wages": "欠薪两个月"})
     assert ok.status_code == 302
@@ -111,7 +111,7 @@ def test_review_and_rate_through_the_pages(ready):
     assert missing_reason.status_code == 400
     assert district.post(f"/grassroots/harmony/{a.pk}/rate/", {"rate-rated_on": TODAY.isoformat()}).status_code == 302
     a.refresh_from_db()
-    assert a.status == AssessmentStatus.RATED and a.rating == "FAIL"
+    assert a.status == HarmonyStatus.RATED and a.rating == "FAIL"
     rated = district.get(f"/grassroots/harmony/rated/?year={YEAR}")
     assert rated.status_code == 200 and ready.enterprise1.name in rated.content.decode()
 
@@ -165,7 +165,7 @@ def test_evidence_is_checked_and_served_only_in_scope(ready):
 
 
 def test_export_lists_what_the_user_may_export(ready):
-    assessment(actor=ready.union1_chair, enterprise=ready.enterprise1, status=AssessmentStatus.RATED,
+    assessment(actor=ready.union1_chair, enterprise=ready.enterprise1, status=HarmonyStatus.RATED,
                reviewer=ready.town1_cadre, rater=ready.district_staff)
     response = _client(ready.town1_cadre).get(f"/grassroots/harmony/export/?year={YEAR}")
     assert response.status_code == 200

@@ -4,7 +4,7 @@ figures, create with specific errors, the workflow end to end, and the standards
 import pytest
 
 from gonghui.core.testing.api import api_as
-from gonghui.grassroots.models.homes import AssessmentStatus, HomeAssessment
+from gonghui.grassroots.models.homes import HomeAssessment, HomeAssessmentStatus
 from gonghui.grassroots.services import homes as services
 from gonghui.grassroots.testing.homes import assessment, full_scores, published_standard
 
@@ -17,15 +17,15 @@ def _scores(a, points=None):
 
 def test_list_is_scoped_filtered_and_its_queries_do_not_grow(tree, django_assert_max_num_queries):
     published_standard(tree.district_staff, pass_mark=30)
-    assessment(tree, AssessmentStatus.AWARDED)
-    assessment(tree, AssessmentStatus.SUBMITTED, org=tree.union2)
+    assessment(tree, HomeAssessmentStatus.AWARDED)
+    assessment(tree, HomeAssessmentStatus.SUBMITTED, org=tree.union2)
     api = api_as(tree.district_staff)
     api.get("/home-assessments")  # warm the token
     with django_assert_max_num_queries(8) as few:
         body = api.get("/home-assessments").json()
     assert body["count"] == 2
-    assessment(tree, AssessmentStatus.DRAFT, org=tree.union1b)
-    assessment(tree, AssessmentStatus.DRAFT, org=tree.union1, level="CITY")
+    assessment(tree, HomeAssessmentStatus.DRAFT, org=tree.union1b)
+    assessment(tree, HomeAssessmentStatus.DRAFT, org=tree.union1, level="CITY")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert api.get("/home-assessments").json()["count"] == 4
     assert api.get("/home-assessments", {"status": "AWARDED"}).json()["items"][0]["certificate_no"]

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from gonghui.accounts.models import User
 from gonghui.core.demo.grassroots.homes import ON
-from gonghui.grassroots.models.homes import AssessmentStatus, HomeAssessment, HomeStandard
+from gonghui.grassroots.models.homes import HomeAssessment, HomeAssessmentStatus, HomeStandard
 from gonghui.grassroots.selectors.homes import due_rechecks_summary, due_reviews_summary
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_demo_rows_follow_the_workflow(seeded):
     rows = list(HomeAssessment.objects.select_related("standard", "recheck_of").prefetch_related("items"))
     assert 10 <= len(rows) <= 60
     statuses = Counter(a.status for a in rows)
-    assert set(statuses) == set(AssessmentStatus.values)
+    assert set(statuses) == set(HomeAssessmentStatus.values)
     for a in rows:
         for d in (a.started_on, a.submitted_on, a.town_reviewed_on, a.decided_on, a.revoked_on, a.withdrawn_on):
             assert d is None or d <= ON

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from gonghui.core.testing.api import api_as
-from gonghui.grassroots.models.homes import AssessmentStatus, HomeAssessment
+from gonghui.grassroots.models.homes import HomeAssessment, HomeAssessmentStatus
 from gonghui.grassroots.services import homes as services
 from gonghui.grassroots.testing.homes import assessment, full_scores, published_standard
 
@@ -33,17 +33,17 @@ ALLOWED = {
 # action: (status to build first, call, the status after success)
 ACTIONS = {
     "start": (None, lambda u, a, t: services.start_assessment(actor=u, org=t.union1, level="DISTRICT"), None),
-    "self_score": (AssessmentStatus.DRAFT, lambda u, a, t: services.save_self_scores(
-        actor=u, assessment=a, scores={"FINANCE": {"score": 3}}), AssessmentStatus.DRAFT),
-    "withdraw": (AssessmentStatus.DRAFT, lambda u, a, t: services.withdraw_assessment(actor=u, assessment=a),
-                 AssessmentStatus.WITHDRAWN),
-    "submit": (AssessmentStatus.DRAFT, lambda u, a, t: services.submit_assessment(actor=u, assessment=a),
-               AssessmentStatus.SUBMITTED),
-    "town_review": (AssessmentStatus.SUBMITTED, lambda u, a, t: services.town_review(
-        actor=u, assessment=a, decision="forward", scores=full_scores(a)), AssessmentStatus.FORWARDED),
-    "district_review": (AssessmentStatus.FORWARDED, lambda u, a, t: services.district_review(
-        actor=u, assessment=a, decision="award", certificate_no="C-1"), AssessmentStatus.AWARDED),
-    "recheck": (AssessmentStatus.AWARDED, lambda u, a, t: services.start_recheck(actor=u, award=a), None),
+    "self_score": (HomeAssessmentStatus.DRAFT, lambda u, a, t: services.save_self_scores(
+        actor=u, assessment=a, scores={"FINANCE": {"score": 3}}), HomeAssessmentStatus.DRAFT),
+    "withdraw": (HomeAssessmentStatus.DRAFT, lambda u, a, t: services.withdraw_assessment(actor=u, assessment=a),
+                 HomeAssessmentStatus.WITHDRAWN),
+    "submit": (HomeAssessmentStatus.DRAFT, lambda u, a, t: services.submit_assessment(actor=u, assessment=a),
+               HomeAssessmentStatus.SUBMITTED),
+    "town_review": (HomeAssessmentStatus.SUBMITTED, lambda u, a, t: services.town_review(
+        actor=u, assessment=a, decision="forward", scores=full_scores(a)), HomeAssessmentStatus.FORWARDED),
+    "district_review": (HomeAssessmentStatus.FORWARDED, lambda u, a, t: services.district_review(
+        actor=u, assessment=a, decision="award", certificate_no="C-1"), HomeAssessmentStatus.AWARDED),
+    "recheck": (HomeAssessmentStatus.AWARDED, lambda u, a, t: services.start_recheck(actor=u, award=a), None),
     "configure": (None, lambda u, a, t: services.create_standard(actor=u, level="CITY", effective_year=2026), None),
 }
 
@@ -74,7 +74,7 @@ VIEWERS = {"district_staff", "town1_cadre", "union1_chair", "union1_staff"}
 
 @pytest.mark.parametrize("role", ROLES)
 def test_pages_404_out_of_scope_403_when_visible(tree, role):
-    a = assessment(tree, AssessmentStatus.FORWARDED)
+    a = assessment(tree, HomeAssessmentStatus.FORWARDED)
     c = Client()
     c.force_login(getattr(tree, role))
     detail = c.get(reverse("grassroots:home_detail", args=[a.pk]))
@@ -85,13 +85,13 @@ def test_pages_404_out_of_scope_403_when_visible(tree, role):
         assert award.status_code == (302 if role == "district_staff" else 403)
     else:
         assert detail.status_code == 404 and award.status_code == 404
-    expected = AssessmentStatus.AWARDED if role == "district_staff" else AssessmentStatus.FORWARDED
+    expected = HomeAssessmentStatus.AWARDED if role == "district_staff" else HomeAssessmentStatus.FORWARDED
     assert HomeAssessment.objects.get(pk=a.pk).status == expected
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_api_404_out_of_scope_403_when_visible(tree, role):
-    a = assessment(tree, AssessmentStatus.SUBMITTED)
+    a = assessment(tree, HomeAssessmentStatus.SUBMITTED)
     api = api_as(getattr(tree, role))
     get = api.get(f"/home-assessments/{a.pk}")
     review = api.post(f"/home-assessments/{a.pk}/town-review", {"decision": "forward", "scores": {

@@ -10,7 +10,7 @@ from django.db import connection, connections
 from gonghui.core.errors import DomainError
 from gonghui.core.models import AuditEvent
 from gonghui.core.testing.factories import Tree
-from gonghui.grassroots.models.homes import AssessmentStatus, HomeAssessment
+from gonghui.grassroots.models.homes import HomeAssessment, HomeAssessmentStatus
 from gonghui.grassroots.services import homes as services
 from gonghui.grassroots.testing.homes import assessment, full_scores, published_standard
 
@@ -19,7 +19,7 @@ needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="n
 
 @pytest.mark.django_db
 def test_a_stale_copy_cannot_award_twice(tree):
-    a = assessment(tree, AssessmentStatus.FORWARDED)
+    a = assessment(tree, HomeAssessmentStatus.FORWARDED)
     mine, theirs = HomeAssessment.objects.get(pk=a.pk), HomeAssessment.objects.get(pk=a.pk)
     services.district_review(actor=tree.district_staff, assessment=mine, decision="award", certificate_no="A-1")
     with pytest.raises(DomainError) as refused:
@@ -30,7 +30,7 @@ def test_a_stale_copy_cannot_award_twice(tree):
 
 @pytest.mark.django_db
 def test_a_stale_copy_cannot_review_twice(tree):
-    a = assessment(tree, AssessmentStatus.SUBMITTED)
+    a = assessment(tree, HomeAssessmentStatus.SUBMITTED)
     mine, theirs = HomeAssessment.objects.get(pk=a.pk), HomeAssessment.objects.get(pk=a.pk)
     services.town_review(actor=tree.town1_cadre, assessment=mine, decision="return", reason="补材料")
     with pytest.raises(DomainError) as refused:
@@ -81,7 +81,7 @@ def test_two_applications_at_once_leave_one_open():
 def test_two_district_decisions_at_once_exactly_one_wins():
     tree = Tree()
     published_standard(tree.district_staff, pass_mark=30)
-    a = assessment(tree, AssessmentStatus.FORWARDED)
+    a = assessment(tree, HomeAssessmentStatus.FORWARDED)
     outcome = _race([tree.district_staff, tree.district_staff], lambda u: services.district_review(
         actor=u, assessment=HomeAssessment.objects.get(pk=a.pk), decision="award", certificate_no="A-1"))
     assert outcome == ["won", "wrong_stage"]

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from gonghui.core.models import Notification
-from gonghui.grassroots.models.homes import AssessmentStatus, HomeAssessment
+from gonghui.grassroots.models.homes import HomeAssessment, HomeAssessmentStatus
 from gonghui.grassroots.services import homes as services
 from gonghui.grassroots.tasks.homes import remind_home_rechecks_task
 from gonghui.grassroots.testing.homes import assessment
@@ -16,7 +16,7 @@ TODAY = services.today()
 
 
 def test_reminders_once_per_stage(tree):
-    award = assessment(tree, AssessmentStatus.AWARDED)
+    award = assessment(tree, HomeAssessmentStatus.AWARDED)
     HomeAssessment.objects.filter(pk=award.pk).update(recheck_due_on=TODAY + datetime.timedelta(days=91))
     assert remind_home_rechecks_task() == 0  # outside the 90-day warning period
     HomeAssessment.objects.filter(pk=award.pk).update(recheck_due_on=TODAY + datetime.timedelta(days=90))
@@ -30,7 +30,7 @@ def test_reminders_once_per_stage(tree):
 
 
 def test_no_reminder_once_the_recheck_is_open(tree):
-    award = assessment(tree, AssessmentStatus.AWARDED)
+    award = assessment(tree, HomeAssessmentStatus.AWARDED)
     HomeAssessment.objects.filter(pk=award.pk).update(recheck_due_on=TODAY - datetime.timedelta(days=1))
     services.start_recheck(actor=tree.union1_chair, award=award)
     assert remind_home_rechecks_task() == 0

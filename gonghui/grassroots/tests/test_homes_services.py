@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from gonghui.core.errors import DomainError
 from gonghui.core.models import AuditEvent
 from gonghui.grassroots.models.homes import (
-    AssessmentStatus,
     HomeAssessment,
+    HomeAssessmentStatus,
     HomeCriterion,
     HomeEvidence,
     HomeStandard,
@@ -210,61 +210,61 @@ def test_self_scores_within_zero_and_the_maximum(tree):
 
 
 def test_forwarding_needs_every_reviewer_line_scored(tree):
-    a = assessment(tree, AssessmentStatus.SUBMITTED)
+    a = assessment(tree, HomeAssessmentStatus.SUBMITTED)
     scores = full_scores(a)
     scores.pop("FINANCE")
     with pytest.raises(DomainError) as err:
         services.town_review(actor=tree.town1_cadre, assessment=a, decision="forward", scores=scores)
     assert err.value.code == "score_missing" and "FINANCE" in err.value.text
-    assert HomeAssessment.objects.get(pk=a.pk).status == AssessmentStatus.SUBMITTED
+    assert HomeAssessment.objects.get(pk=a.pk).status == HomeAssessmentStatus.SUBMITTED
     assert _item(a, "SATISFACTION").town_score is None  # nothing half-saved
 
 
 def test_return_needs_a_reason_and_the_union_resubmits(tree):
-    a = assessment(tree, AssessmentStatus.SUBMITTED)
+    a = assessment(tree, HomeAssessmentStatus.SUBMITTED)
     with pytest.raises(DomainError) as err:
         services.town_review(actor=tree.town1_cadre, assessment=a, decision="return", reason=" ")
     assert err.value.field == "reason"
     services.town_review(actor=tree.town1_cadre, assessment=a, decision="return", reason="缺少审计报告")
     a.refresh_from_db()
-    assert a.status == AssessmentStatus.RETURNED and a.review_due_on is None
+    assert a.status == HomeAssessmentStatus.RETURNED and a.review_due_on is None
     services.submit_assessment(actor=tree.union1_chair, assessment=a)
     a.refresh_from_db()
-    assert a.status == AssessmentStatus.SUBMITTED and a.review_due_on > a.submitted_on
+    assert a.status == HomeAssessmentStatus.SUBMITTED and a.review_due_on > a.submitted_on
 
 
 @pytest.mark.parametrize("finance, awarded", [(4, False), (5, True)])
 def test_award_at_the_pass_mark_and_one_below(tree, finance, awarded):
     # No AUTO line is met (no records): the total is the five REVIEWER lines; pass mark 45.
     published_standard(tree.district_staff, pass_mark=45)
-    a = assessment(tree, AssessmentStatus.FORWARDED)
+    a = assessment(tree, HomeAssessmentStatus.FORWARDED)
     scores = full_scores(a)                      # 5 × 10 = 50
     scores["FINANCE"]["score"] = finance         # 45 (the pass mark) or 44
     if awarded:
         a = services.district_review(actor=tree.district_staff, assessment=a, decision="award", scores=scores,
                                      certificate_no="区职家-1")
-        assert a.status == AssessmentStatus.AWARDED and a.total_score == 45
+        assert a.status == HomeAssessmentStatus.AWARDED and a.total_score == 45
         assert a.recheck_due_on == services.add_years(a.decided_on, 3)
     else:
         with pytest.raises(DomainError) as err:
             services.district_review(actor=tree.district_staff, assessment=a, decision="award", scores=scores,
                                      certificate_no="区职家-1")
         assert err.value.code == "below_pass_mark"
-        assert HomeAssessment.objects.get(pk=a.pk).status == AssessmentStatus.FORWARDED
+        assert HomeAssessment.objects.get(pk=a.pk).status == HomeAssessmentStatus.FORWARDED
         a = services.district_review(actor=tree.district_staff, assessment=a, decision="refuse", scores=scores,
                                      reason="总分未达到合格分")
-        assert a.status == AssessmentStatus.REFUSED and a.total_score == 44
+        assert a.status == HomeAssessmentStatus.REFUSED and a.total_score == 44
 
 
 def test_the_district_keeps_the_towns_scores_when_it_gives_none(tree):
-    a = assessment(tree, AssessmentStatus.FORWARDED, scores_points=7)
+    a = assessment(tree, HomeAssessmentStatus.FORWARDED, scores_points=7)
     a = services.district_review(actor=tree.district_staff, assessment=a, decision="award", certificate_no="X-1")
     assert {i.final_score for i in a.items.all() if not i.is_auto} == {7}
     assert a.total_score == 35
 
 
 def test_award_needs_a_certificate_number(tree):
-    a = assessment(tree, AssessmentStatus.FORWARDED)
+    a = assessment(tree, HomeAssessmentStatus.FORWARDED)
     with pytest.raises(DomainError) as err:
         services.district_review(actor=tree.district_staff, assessment=a, decision="award")
     assert err.value.field == "certificate_no"
@@ -304,28 +304,28 @@ def _recheck(tree, award, decision):
 
 
 def test_a_passed_recheck_renews_the_award(tree):
-    award = assessment(tree, AssessmentStatus.AWARDED)
+    award = assessment(tree, HomeAssessmentStatus.AWARDED)
     with pytest.raises(DomainError) as err:
         services.start_assessment(actor=tree.union1_chair, org=tree.union1, level="DISTRICT")
     assert err.value.code == "already_awarded"
     r = _recheck(tree, award, "award")
     award.refresh_from_db()
-    assert award.status == AssessmentStatus.RENEWED
-    assert r.status == AssessmentStatus.AWARDED and r.certificate_no == award.certificate_no
+    assert award.status == HomeAssessmentStatus.RENEWED
+    assert r.status == HomeAssessmentStatus.AWARDED and r.certificate_no == award.certificate_no
 
 
 def test_a_failed_recheck_revokes_the_award(tree):
-    award = assessment(tree, AssessmentStatus.AWARDED)
+    award = assessment(tree, HomeAssessmentStatus.AWARDED)
     r = _recheck(tree, award, "refuse")
     award.refresh_from_db()
-    assert r.status == AssessmentStatus.REFUSED
-    assert award.status == AssessmentStatus.REVOKED and award.revoked_on == r.decided_on
+    assert r.status == HomeAssessmentStatus.REFUSED
+    assert award.status == HomeAssessmentStatus.REVOKED and award.revoked_on == r.decided_on
     assert "复查不合格" in award.revoke_reason
     assert AuditEvent.objects.filter(action="grassroots.home_revoke", object_id=str(award.pk)).exists()
 
 
 def test_only_one_open_recheck(tree):
-    award = assessment(tree, AssessmentStatus.AWARDED)
+    award = assessment(tree, HomeAssessmentStatus.AWARDED)
     services.start_recheck(actor=tree.union1_chair, award=award)
     with pytest.raises(DomainError) as err:
         services.start_recheck(actor=tree.union1_chair, award=award)

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from gonghui.grassroots.models.homes import AssessmentStatus, HomeAssessment, HomeEvidence, HomeStandard
+from gonghui.grassroots.models.homes import HomeAssessment, HomeAssessmentStatus, HomeEvidence, HomeStandard
 from gonghui.grassroots.services import homes as services
 from gonghui.grassroots.testing.homes import assessment, published_standard
 
@@ -26,8 +26,8 @@ def client_for(user):
 
 def test_list_page_filters_and_queries_do_not_grow(tree, django_assert_max_num_queries):
     published_standard(tree.district_staff, pass_mark=30)
-    assessment(tree, AssessmentStatus.AWARDED)
-    a2 = assessment(tree, AssessmentStatus.SUBMITTED, org=tree.union2)
+    assessment(tree, HomeAssessmentStatus.AWARDED)
+    a2 = assessment(tree, HomeAssessmentStatus.SUBMITTED, org=tree.union2)
     c = client_for(tree.district_staff)
     url = reverse("grassroots:home_list")
     with django_assert_max_num_queries(14) as few:
@@ -36,8 +36,8 @@ def test_list_page_filters_and_queries_do_not_grow(tree, django_assert_max_num_q
     html = r.content.decode()
     assert tree.union1.name in html and tree.union2.name in html
     # more rows, same queries
-    assessment(tree, AssessmentStatus.DRAFT, org=tree.union1b)
-    assessment(tree, AssessmentStatus.DRAFT, org=tree.union1, level="CITY")
+    assessment(tree, HomeAssessmentStatus.DRAFT, org=tree.union1b)
+    assessment(tree, HomeAssessmentStatus.DRAFT, org=tree.union1, level="CITY")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert c.get(url).status_code == 200
     r = c.get(url, {"status": "SUBMITTED"})
@@ -49,7 +49,7 @@ def test_list_page_filters_and_queries_do_not_grow(tree, django_assert_max_num_q
 
 
 def test_detail_shows_figures_scores_and_history(tree):
-    a = assessment(tree, AssessmentStatus.FORWARDED)
+    a = assessment(tree, HomeAssessmentStatus.FORWARDED)
     r = client_for(tree.town1_cadre).get(reverse("grassroots:home_detail", args=[a.pk]))
     html = r.content.decode()
     assert r.status_code == 200
@@ -60,7 +60,7 @@ def test_detail_shows_figures_scores_and_history(tree):
 
 
 def test_district_only_sees_the_district_review_button(tree):
-    a = assessment(tree, AssessmentStatus.FORWARDED)
+    a = assessment(tree, HomeAssessmentStatus.FORWARDED)
     url = reverse("grassroots:home_detail", args=[a.pk])
     score_url = reverse("grassroots:home_score", args=[a.pk, "district"])
     assert score_url in client_for(tree.district_staff).get(url).content.decode()
@@ -97,7 +97,7 @@ def test_a_chair_applies_scores_and_submits_through_the_pages(tree):
     r = c.post(reverse("grassroots:home_step", args=[a.pk, "submit"]), {"submit-submitted_on": TODAY.isoformat()})
     assert r.status_code == 302
     a.refresh_from_db()
-    assert a.status == AssessmentStatus.SUBMITTED
+    assert a.status == HomeAssessmentStatus.SUBMITTED
     # the evidence: in scope downloads, out of scope 404
     download = reverse("grassroots:home_evidence", args=[a.pk, e.pk])
     r = client_for(tree.town1_cadre).get(download)
@@ -108,7 +108,7 @@ def test_a_chair_applies_scores_and_submits_through_the_pages(tree):
 
 
 def test_town_review_page_names_the_missing_line(tree):
-    a = assessment(tree, AssessmentStatus.SUBMITTED)
+    a = assessment(tree, HomeAssessmentStatus.SUBMITTED)
     c = client_for(tree.town1_cadre)
     url = reverse("grassroots:home_score", args=[a.pk, "town"])
     data = {f"score_{code}": "8" for code in ("ORGANISATION", "SATISFACTION", "FACILITIES", "DISCLOSURE")}
@@ -119,13 +119,13 @@ def test_town_review_page_names_the_missing_line(tree):
     r = c.post(url, data)
     assert r.status_code == 302
     a.refresh_from_db()
-    assert a.status == AssessmentStatus.FORWARDED and a.total_score == 39
+    assert a.status == HomeAssessmentStatus.FORWARDED and a.total_score == 39
     r = c.post(url, data)  # again: the status no longer allows it
     assert r.status_code == 302
 
 
 def test_district_awards_through_the_page(tree):
-    a = assessment(tree, AssessmentStatus.FORWARDED)
+    a = assessment(tree, HomeAssessmentStatus.FORWARDED)
     c = client_for(tree.district_staff)
     url = reverse("grassroots:home_score", args=[a.pk, "district"])
     r = c.get(url)
@@ -135,7 +135,7 @@ def test_district_awards_through_the_page(tree):
     r = c.post(url, {"decision": "award", "decided_on": TODAY.isoformat(), "certificate_no": "区职家2026-9"})
     assert r.status_code == 302
     a.refresh_from_db()
-    assert a.status == AssessmentStatus.AWARDED and a.certificate_no == "区职家2026-9"
+    assert a.status == HomeAssessmentStatus.AWARDED and a.certificate_no == "区职家2026-9"
     r = c.post(reverse("grassroots:home_step", args=[a.pk, "recheck"]), {"recheck-started_on": TODAY.isoformat()})
     recheck = HomeAssessment.objects.get(recheck_of=a)
     assert r.status_code == 302 and r["Location"] == reverse("grassroots:home_detail", args=[recheck.pk])
@@ -181,7 +181,7 @@ def test_standards_editor(tree):
 
 
 def test_export(tree):
-    assessment(tree, AssessmentStatus.AWARDED)
+    assessment(tree, HomeAssessmentStatus.AWARDED)
     r = client_for(tree.town1_cadre).get(reverse("grassroots:home_export"))
     assert r.status_code == 200
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -191,13 +191,13 @@ def test_export(tree):
 def test_dashboard_due_lines(tree):
     from gonghui.grassroots.selectors.homes import due_rechecks_summary, due_reviews_summary
 
-    a = assessment(tree, AssessmentStatus.SUBMITTED)
+    a = assessment(tree, HomeAssessmentStatus.SUBMITTED)
     HomeAssessment.objects.filter(pk=a.pk).update(review_due_on=TODAY - datetime.timedelta(days=1))
     line = due_reviews_summary(tree.town1_cadre)
     assert (line.overdue, line.soon) == (1, 0) and "due=review_overdue" in line.url
     assert due_reviews_summary(tree.union1_chair) is None  # no review step of theirs
     assert due_reviews_summary(tree.town2_cadre).overdue == 0
-    b = assessment(tree, AssessmentStatus.AWARDED, org=tree.union2)
+    b = assessment(tree, HomeAssessmentStatus.AWARDED, org=tree.union2)
     HomeAssessment.objects.filter(pk=b.pk).update(recheck_due_on=TODAY + datetime.timedelta(days=30))
     line = due_rechecks_summary(tree.town2_cadre)
     assert (line.overdue, line.soon) == (0, 1)
@@ -215,7 +215,7 @@ def test_bad_input_never_500(tree):
     r = c.post(reverse("grassroots:home_step", args=[a.pk, "submit"]), {"submit-submitted_on": "2026-13-45"})
     assert r.status_code == 400
     a.refresh_from_db()
-    assert a.status == AssessmentStatus.DRAFT
+    assert a.status == HomeAssessmentStatus.DRAFT
     r = c.post(reverse("grassroots:home_evidence_add", args=[a.pk]), {"evidence-item": "NOPE"})
     assert r.status_code == 400
     r = c.post(reverse("grassroots:home_create") + f"?org={tree.union1.pk}", {"org": tree.union1.pk, "level": "X",

@@ -33,10 +33,10 @@ from gonghui.orgs.models import Org
 
 from ..forms import harmony as forms
 from ..models.harmony import (
-    AssessmentStatus,
     HarmonyAssessment,
     HarmonyEvidence,
     HarmonyRating,
+    HarmonyStatus,
     IndicatorSet,
     IndicatorSource,
 )
@@ -67,7 +67,7 @@ def harmony_list(request):
     page = selectors.assessment_page(request.user, filters, after=parse_after(request.GET.get("after")))
     return render(request, "grassroots/harmony/list.html", {
         "form": form, "page": page, "query": form.query_string(), "today": selectors.today(),
-        "cards": _cards_of(AssessmentStatus.choices, selectors.status_counts(request.user, filters)),
+        "cards": _cards_of(HarmonyStatus.choices, selectors.status_counts(request.user, filters)),
         "can_change": policies.can_change(request.user), "can_export": policies.can_export(request.user),
         "can_configure": policies.can_configure(request.user),
     })

@@ -27,7 +27,7 @@ from gonghui.core.uploads import limit_upload, max_upload_bytes, private_file_re
 from gonghui.orgs.models import Org
 
 from ..forms import homes as forms
-from ..models.homes import AssessmentStatus, HomeAssessment, HomeCriterion, HomeLevel, HomeStandard
+from ..models.homes import HomeAssessment, HomeAssessmentStatus, HomeCriterion, HomeLevel, HomeStandard
 from ..policies import homes as policies
 from ..selectors import homes as selectors
 from ..services import homes as services
@@ -49,7 +49,7 @@ def home_list(request):
     return render(request, "grassroots/homes/list.html", {
         "form": form, "page": page, "query": form.query_string(), "today": on,
         "soon": selectors.recheck_limit(on),
-        "counts": [(label, counts.get(code, 0), code) for code, label in AssessmentStatus.choices
+        "counts": [(label, counts.get(code, 0), code) for code, label in HomeAssessmentStatus.choices
                    if counts.get(code)],
         "can_start": policies.can(request.user, policies.CHANGE),
         "can_export": policies.can(request.user, policies.EXPORT),
@@ -129,7 +129,7 @@ def _render_detail(request, a, *, bound=None, status=200):
     return render(request, "grassroots/homes/detail.html", {
         "a": a, "items": items, "actions": actions, "step_forms": step_forms, "evidence_form": evidence_form,
         "history": history_for(request.user, a), "today": today, "max_total": reviewer_max + auto_max,
-        "recheck_overdue": a.status == AssessmentStatus.AWARDED and a.recheck_due_on and a.recheck_due_on < today,
+        "recheck_overdue": a.status == HomeAssessmentStatus.AWARDED and a.recheck_due_on and a.recheck_due_on < today,
         "review_overdue": a.review_due_on and a.review_due_on < today,
         "rechecks": list(a.rechecks.all()), "upload_mb": max_upload_bytes() // (1024 * 1024),
     }, status=status)

@@ -24,9 +24,9 @@ from gonghui.bargaining.models import WageAgreement
 from gonghui.congress.models import Session
 from gonghui.congress.selectors.status import HELD_STATUSES
 from gonghui.grassroots.models.harmony import (
-    AssessmentStatus,
     HarmonyAssessment,
     HarmonyEvidence,
+    HarmonyStatus,
     Indicator,
     IndicatorScore,
     IndicatorSet,
@@ -39,8 +39,8 @@ from gonghui.grassroots.selectors.harmony import agreement_text, congress_text
 ON = datetime.date(2026, 11, 30)
 MODELS = (IndicatorSet, Indicator, HarmonyAssessment, IndicatorScore, HarmonyEvidence)
 TARGETS = {"small": {2025: 8, 2026: 12}, "district": {2025: 900, 2026: 1100}}
-STATUS_2026 = [(AssessmentStatus.DRAFT, 12), (AssessmentStatus.RETURNED, 6), (AssessmentStatus.SUBMITTED, 15),
-               (AssessmentStatus.FORWARDED, 12), (AssessmentStatus.RATED, 55)]
+STATUS_2026 = [(HarmonyStatus.DRAFT, 12), (HarmonyStatus.RETURNED, 6), (HarmonyStatus.SUBMITTED, 15),
+               (HarmonyStatus.FORWARDED, 12), (HarmonyStatus.RATED, 55)]
 SELF_NOTES = {"contracts": ["台账齐全，全员签订", "新入职员工均在一个月内签订"],
               "wages": ["按月足额发放，无拖欠", "工资每月15日前发放到卡"],
               "insurance": ["按规定足额缴纳", "五险全员参保"],
@@ -123,28 +123,28 @@ class HarmonyDemo:
             if figure is not None:
                 score.self_score = ind.max_score if figure.met else 0
                 score.record_figure = figure.text[:200]
-            elif status != AssessmentStatus.DRAFT or rng.random() < 0.6:
+            elif status != HarmonyStatus.DRAFT or rng.random() < 0.6:
                 score.self_score = max(0, min(ind.max_score, round(ind.max_score * rng.uniform(quality - 0.15, 1.0))))
                 score.self_note = rng.choice(SELF_NOTES.get(ind.code, DEFAULT_NOTES))
             scores.append(score)
-        if status == AssessmentStatus.DRAFT:
+        if status == HarmonyStatus.DRAFT:
             self.assessments.append((row, scores))
             return
         # submitted: before the deadline mostly; the open 2026 ones recently
-        if status in (AssessmentStatus.SUBMITTED, AssessmentStatus.RETURNED) and year == 2026:
+        if status in (HarmonyStatus.SUBMITTED, HarmonyStatus.RETURNED) and year == 2026:
             submitted = self.on - datetime.timedelta(days=rng.randint(3, 60))
-        elif status == AssessmentStatus.FORWARDED:
+        elif status == HarmonyStatus.FORWARDED:
             submitted = self.on - datetime.timedelta(days=rng.randint(30, 90))
         else:
             submitted = due - datetime.timedelta(days=rng.randint(0, 100))
         row.submitted_on = submitted
         row.self_total = sum(s.self_score for s in scores)
-        if status == AssessmentStatus.RETURNED:
+        if status == HarmonyStatus.RETURNED:
             row.returned_on = min(submitted + datetime.timedelta(days=rng.randint(2, 15)), self.on)
             row.return_reason = rng.choice(RETURN_REASONS)
             self.assessments.append((row, scores))
             return
-        if status == AssessmentStatus.SUBMITTED:
+        if status == HarmonyStatus.SUBMITTED:
             self.assessments.append((row, scores))
             return
         for s in scores:
@@ -155,7 +155,7 @@ class HarmonyDemo:
         row.reviewed_on = min(submitted + datetime.timedelta(days=rng.randint(5, 40)), self.on)
         row.review_total = sum(s.review_score for s in scores)
         row.review_note = "经实地核查，自评基本属实"
-        if status == AssessmentStatus.RATED:
+        if status == HarmonyStatus.RATED:
             row.rated_on = min(row.reviewed_on + datetime.timedelta(days=rng.randint(5, 30)), self.on)
             row.threshold_rating = row.rating = self.rules.rating_for(row.review_total)
             if rng.random() < 0.03:
@@ -177,14 +177,14 @@ class HarmonyDemo:
                 taken[year].add(firm.id)
                 self.assessment(firm, year, status)
 
-        add(flagship, 2025, AssessmentStatus.RATED)
-        add(flagship, 2026, AssessmentStatus.SUBMITTED)
-        cycle = [AssessmentStatus.FORWARDED, AssessmentStatus.RATED, AssessmentStatus.DRAFT,
-                 AssessmentStatus.RETURNED, AssessmentStatus.SUBMITTED, AssessmentStatus.RATED]
+        add(flagship, 2025, HarmonyStatus.RATED)
+        add(flagship, 2026, HarmonyStatus.SUBMITTED)
+        cycle = [HarmonyStatus.FORWARDED, HarmonyStatus.RATED, HarmonyStatus.DRAFT,
+                 HarmonyStatus.RETURNED, HarmonyStatus.SUBMITTED, HarmonyStatus.RATED]
         for k, firm in enumerate(demo):
             add(firm, 2026, cycle[k % len(cycle)])
             if k % 2 == 0:
-                add(firm, 2025, AssessmentStatus.RATED)
+                add(firm, 2025, HarmonyStatus.RATED)
         floor = 10 if self.small else 50
         pool = [f for f in organised if f.headcount >= floor] or organised
         for year in (2025, 2026):
@@ -194,7 +194,7 @@ class HarmonyDemo:
             for firm in rng.choices(pool, weights=weights, k=want * 2):
                 if len(taken[year]) >= want:
                     break
-                add(firm, year, AssessmentStatus.RATED if year == 2025 else self._weighted(STATUS_2026))
+                add(firm, year, HarmonyStatus.RATED if year == 2025 else self._weighted(STATUS_2026))
 
     # --- writing -------------------------------------------------------------------------------------------
     def write(self):
@@ -227,7 +227,7 @@ def _check(row, scores, on):
     days = [row.submitted_on, row.returned_on, row.reviewed_on, row.rated_on]
     assert all(d is None or d <= on for d in days)
     assert all(s.self_score is None or 0 <= s.self_score <= s.max_score for s in scores)
-    if row.status != AssessmentStatus.DRAFT:
+    if row.status != HarmonyStatus.DRAFT:
         assert all(s.self_score is not None for s in scores)
         assert row.self_total == sum(s.self_score for s in scores) and row.submitted_on
     if row.returned_on:
@@ -236,7 +236,7 @@ def _check(row, scores, on):
         assert row.reviewed_on >= row.submitted_on
         assert row.review_total == sum(s.review_score for s in scores)
         assert all(s.review_score == s.self_score or s.review_note for s in scores)
-    if row.status == AssessmentStatus.RATED:
+    if row.status == HarmonyStatus.RATED:
         assert row.rated_on >= row.reviewed_on and row.rating and row.threshold_rating
         assert row.rating == row.threshold_rating or row.rating_reason
 

@@ -28,9 +28,9 @@ from django.db.models import Sum
 from gonghui.core import workdays
 from gonghui.grassroots.models.homes import (
     AssessmentKind,
-    AssessmentStatus,
     HomeAssessment,
     HomeAssessmentItem,
+    HomeAssessmentStatus,
     HomeCriterion,
     HomeStandard,
     StandardStatus,
@@ -153,7 +153,7 @@ class HomesDemo:
     def _build(self, union, level, year, started_on, *, kind="INITIAL", recheck_of=None):
         standard = self.standard_for(level, year)
         a = HomeAssessment(org_id=union.pk, standard=standard, level=level, year=year, kind=kind,
-                           recheck_of=recheck_of, started_on=started_on, status=AssessmentStatus.DRAFT)
+                           recheck_of=recheck_of, started_on=started_on, status=HomeAssessmentStatus.DRAFT)
         a._items = [HomeAssessmentItem(code=c.code, text=c.text, max_score=c.max_score, method=c.method,
                                        auto_source=c.auto_source, evidence_hint=c.evidence_hint, order=c.order)
                     for c in self.criteria[standard.pk]]
@@ -194,23 +194,23 @@ class HomesDemo:
             return done(a.started_on)
         if target == "WITHDRAWN":
             a.withdrawn_on = self._after(a.started_on, 5, 40)
-            a.status = AssessmentStatus.WITHDRAWN
+            a.status = HomeAssessmentStatus.WITHDRAWN
             return done(a.started_on)
         a.submitted_on = self._after(a.started_on, 7, 30)
         a.review_due_on = workdays.add_working_days(a.submitted_on, rules().review_working_days)
-        a.status = AssessmentStatus.SUBMITTED
+        a.status = HomeAssessmentStatus.SUBMITTED
         if target == "SUBMITTED":
             return done(a.submitted_on)
         day = self._after(a.submitted_on, 3, 14)
         a.town_reviewed_on, a.town_reviewer = day, rng.choice(REVIEWERS)
         if target == "RETURNED":
             a.returned_on, a.return_reason = day, rng.choice(RETURN_REASONS)
-            a.review_due_on, a.status = None, AssessmentStatus.RETURNED
+            a.review_due_on, a.status = None, HomeAssessmentStatus.RETURNED
             return done(day)
         self._score(a, "town_score", "town_note", low=0.75 if need_met else 0.4, high=1.0)
         a.town_comments = "同意推荐" if need_met else "基本符合条件，报区总工会审核"
         a.review_due_on = workdays.add_working_days(day, rules().review_working_days)
-        a.status = AssessmentStatus.FORWARDED
+        a.status = HomeAssessmentStatus.FORWARDED
         if target == "FORWARDED":
             return done(day)
         day = self._after(a.town_reviewed_on, 5, 30)
@@ -229,7 +229,7 @@ class HomesDemo:
                 self._total(a)
             if a.total_score < pass_mark:
                 return None
-            a.status = AssessmentStatus.AWARDED
+            a.status = HomeAssessmentStatus.AWARDED
             a.certificate_no = (a.recheck_of.certificate_no if a.recheck_of is not None
                                 else f"萧职家{day.year}-{self._next_cert():04d}")
             a.recheck_due_on = _add_years(day, self.recheck_years)
@@ -239,7 +239,7 @@ class HomesDemo:
                 if item.method != "AUTO" and a.total_score >= pass_mark:
                     item.final_score -= min(item.final_score, a.total_score - pass_mark + 1)
                     self._total(a)
-            a.status = AssessmentStatus.REFUSED
+            a.status = HomeAssessmentStatus.REFUSED
             a.refuse_reason = rng.choice(REFUSE_REASONS)
         return a
 
@@ -321,10 +321,10 @@ class HomesDemo:
             done = self._walk(recheck, "AWARDED", start=start)
             if done is None:
                 return [award]
-            award.status = AssessmentStatus.RENEWED
+            award.status = HomeAssessmentStatus.RENEWED
             return [award, done]
         done = self._walk(recheck, "REFUSED", start=start)
-        award.status, award.revoked_on = AssessmentStatus.REVOKED, done.decided_on
+        award.status, award.revoked_on = HomeAssessmentStatus.REVOKED, done.decided_on
         award.revoke_reason = f"复查未通过：{done.refuse_reason}"
         done.refuse_reason = done.refuse_reason or "复查不合格"
         return [award, done]
@@ -383,9 +383,8 @@ def _check(a, on):
     for item in a._items:
         for v in (item.self_score, item.town_score, item.final_score):
             assert v is None or 0 <= v <= item.max_score
-    if a.status in (AssessmentStatus.AWARDED, AssessmentStatus.RENEWED, AssessmentStatus.REVOKED):
+    if a.status in (HomeAssessmentStatus.AWARDED, HomeAssessmentStatus.RENEWED, HomeAssessmentStatus.REVOKED):
         assert a.certificate_no and a.recheck_due_on and a.decided_on
-    if a.status == AssessmentStatus.AWARDED or (a.status in (AssessmentStatus.RENEWED, AssessmentStatus.REVOKED)):
         assert a.total_score >= a.standard.pass_mark
 
 
