@@ -15,7 +15,8 @@ from ..models.elections import CandidatePosition, ElectionStatus, Electorate
 from ..policies.elections import VIEW
 from ..rules.elections import rules
 
-STATUS_CHOICES = [("", _("Any status")), ("open", _("In progress")), ("awaiting", _("Awaiting approval")),
+STATUS_CHOICES = [("", _("Any status")), ("open", pgettext_lazy("election filter", "In progress")),
+                  ("awaiting", _("Awaiting approval")),
                   ("closed", _("Finished or cancelled")), *ElectionStatus.choices]
 DUE_CHOICES = [("", _("Any")), ("overdue", _("Approval overdue"))]
 
