@@ -66,3 +66,19 @@ def test_the_constraint_alone_refuses_a_second_open_election(tree):
                                 term_years=5, planned_meeting_on=DAY, status=ElectionStatus.VOTING)
     Election.objects.create(org=tree.union1, electorate="MEMBERS", members_count=20, entitled_voters=20, seats=3,
                             term_years=5, planned_meeting_on=DAY, status=ElectionStatus.CANCELLED)
+
+
+@needs_postgres
+def test_two_approvals_of_the_result_at_once_seat_one_committee(tree):
+    from gonghui.grassroots.models import Committee
+    from gonghui.grassroots.testing.elections import election_at
+
+    election = election_at(ElectionStatus.RESULT_SUBMITTED, actor=tree.union1_chair, approver=tree.town1_cadre,
+                           union=tree.union1)
+    outcomes = _race([
+        lambda: services.approve_result(actor=tree.town1_cadre, election=election, approved_on=DAY),
+        lambda: services.approve_result(actor=tree.district_staff, election=election, approved_on=DAY),
+    ])
+    assert outcomes == ["won", "wrong_stage"]
+    assert Committee.objects.filter(org=tree.union1).count() == 1
+    assert Election.objects.get(pk=election.pk).status == ElectionStatus.APPROVED
