@@ -145,3 +145,22 @@ def test_export(client, tree):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert AuditEvent.objects.filter(action="grassroots.election.export").exists()
     assert _login(client, tree.town2_cadre).get(_url("election_export"), {"org": tree.union1.pk}).status_code == 404
+
+
+def test_due_summary_counts_approvals_waiting_and_overdue(client, tree):
+    import datetime
+
+    from gonghui.core.dashboard import due_for
+    from gonghui.grassroots.selectors.elections import approval_cutoff, due_summary
+    from gonghui.grassroots.testing.elections import election_at
+
+    late = election_at(S.PLAN_SUBMITTED, actor=tree.union1_chair, approver=tree.town1_cadre, union=tree.union1)
+    Election.objects.filter(pk=late.pk).update(plan_submitted_on=approval_cutoff() - datetime.timedelta(days=1))
+    fresh = election_at(S.PLAN_SUBMITTED, actor=tree.town1_cadre, approver=tree.town1_cadre, union=tree.union1b)
+    Election.objects.filter(pk=fresh.pk).update(plan_submitted_on=approval_cutoff())  # the last day in time
+    summary = due_summary(tree.town1_cadre)
+    assert (summary.overdue, summary.soon) == (1, 1) and "due=overdue" in summary.url
+    assert due_summary(tree.town2_cadre).overdue == 0
+    assert any(s.url == summary.url for s in due_for(tree.town1_cadre))
+    response = _login(client, tree.town1_cadre).get(_url("election_list"), {"due": "overdue"})
+    assert len(DETAIL_LINK.findall(response.content.decode())) == 1
