@@ -133,7 +133,6 @@ class FoundingApplication(ScopedModel):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = FoundingQuerySet.as_manager()
-    audit_exclude = ("contact_phone_masked",)
 
     class Meta:
         verbose_name = _("union founding application")
@@ -192,7 +191,11 @@ class FoundingApplication(ScopedModel):
 
 
 def split_names(text: str) -> list[str]:
-    """Names typed with commas (Chinese or Latin), 、, semicolons or new lines between them."""
-    for sep in ("，", "、", "\n", ";", "；", " ", "\u3000"):
+    """Names typed with commas (Chinese or Latin), 、, semicolons or new lines between them.
+    Spaces are not separators: lists on paper pad two-character names to the width of three
+    ("王　五"), which is one person; runs of spaces inside a name become one (as on the
+    committee form)."""
+    for sep in ("，", "、", "\r", "\n", ";", "；"):
         text = (text or "").replace(sep, ",")
-    return [name.strip() for name in text.split(",") if name.strip()]
+    names = (" ".join(name.split()) for name in text.split(","))
+    return [name for name in names if name]

@@ -350,9 +350,11 @@ def withdraw_application(*, actor, application, withdrawn_on, reason="") -> Foun
     _require_status(application, FoundingStatus.DRAFT, FoundingStatus.SUBMITTED, FoundingStatus.RETURNED,
                     FoundingStatus.REVIEWED)
     _date(withdrawn_on, "withdrawn_on", _("The withdrawal date"))
-    _not_before(withdrawn_on, application.submitted_on, "withdrawn_on",
-                _("The application cannot be withdrawn before it was submitted (%(day)s).")
-                % {"day": application.submitted_on})
+    # Not before the last step recorded: the submission, the review, or the return to the applicant.
+    last = max((d for d in (application.submitted_on, application.reviewed_on, application.returned_on) if d),
+               default=None)
+    _not_before(withdrawn_on, last, "withdrawn_on",
+                _("The withdrawal date cannot be before the last step (%(day)s).") % {"day": last})
     before = audit.snapshot(application)
     application.status = FoundingStatus.WITHDRAWN
     application.withdrawn_on = withdrawn_on
