@@ -20,7 +20,7 @@ class Criterion:
 
 # The built-in checklist (100 points). Texts are translated when a standard is created from it.
 DEFAULT_TEMPLATE = (
-    Criterion("MEMBERSHIP", _("Membership rate of at least 90% of the enterprise's staff"), 15, "AUTO",
+    Criterion("MEMBERSHIP", _("Membership rate (members / staff) of at least 90%"), 15, "AUTO",
               "membership_rate"),
     Criterion("CONGRESS", _("A workers' congress (or all-staff meeting) held this year"), 15, "AUTO",
               "congress_held"),
