@@ -13,6 +13,7 @@ from gonghui.orgs.models import Industry, Org
 
 from ..models.foundings import ApplicantKind, FoundingForm, FoundingStatus
 from ..policies.foundings import VIEW
+from ..rules.committees import rules as committee_rules
 from ..rules.foundings import rules
 from ..services.foundings import FoundingInput
 
@@ -109,6 +110,12 @@ class UnorganisedFilterForm(_FilterMixin, StyledFormMixin, forms.Form):
         return urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
 
+def _term_choices():
+    """The terms the committees area seats (its rules; 3 or 5 years by default)."""
+    labels = {3: _("3 years"), 5: _("5 years")}
+    return [("", "—")] + [(n, labels[n]) for n in committee_rules().term_years]
+
+
 class ApplicationForm(StyledFormMixin, forms.Form):
     """The application, guided: who applies, how many wish to join, the form that follows from
     that number, and (when it was held) the founding meeting and the committee it elected."""
@@ -128,7 +135,7 @@ class ApplicationForm(StyledFormMixin, forms.Form):
     meeting_on = forms.DateField(label=_("Founding meeting held on"), required=False, widget=DateInput(),
                                  help_text=_("Leave empty if the meeting has not been held yet."))
     term_years = forms.TypedChoiceField(label=_("Term"), required=False, coerce=int, empty_value=None,
-                                        choices=[("", "—"), (3, _("3 years")), (5, _("5 years"))])
+                                        choices=_term_choices)
     chair_name = forms.CharField(label=_("Chair (or organiser)"), max_length=64, required=False)
     vice_chair_names = forms.CharField(label=_("Vice-chairs"), max_length=400, required=False,
                                        help_text=_("Names separated by commas or 、."))

@@ -37,6 +37,7 @@ from ..models.foundings import (
     split_names,
 )
 from ..policies.foundings import APPROVE, CHANGE, REGISTER, REVIEW
+from ..rules.committees import rules as committee_rules
 from ..rules.foundings import rules
 
 __all__ = [
@@ -246,8 +247,13 @@ def _clean(data: FoundingInput, enterprise, actor):
             if not chair:
                 raise _error(_("Name the chair (or organiser) elected at the founding meeting."), "required",
                              "chair_name")
-            if term not in (3, 5):
-                raise _error(_("Choose the committee's term: 3 or 5 years."), "term_years", "term_years")
+            # The terms the committees area will seat (its rules may narrow 3 or 5): checked here, or
+            # the district's registration would fail on an approved application that cannot be returned.
+            allowed = committee_rules().term_years
+            if term not in allowed:
+                raise _error(_("Choose the committee's term: 3 or 5 years.") if set(allowed) == {3, 5}
+                             else _("A committee's term is %(allowed)s years.")
+                             % {"allowed": _(" or ").join(str(y) for y in allowed)}, "term_years", "term_years")
         elif vices or others or term:
             raise _error(_("Enter the founding meeting's date for the committee it elected."), "required",
                          "meeting_on")

@@ -102,3 +102,19 @@ def test_detail_queries_do_not_grow_with_the_committee(tree, django_assert_max_n
     client.get(f"/grassroots/foundings/{small.pk}/")
     few = _queries(client, f"/grassroots/foundings/{small.pk}/", django_assert_max_num_queries)
     assert _queries(client, f"/grassroots/foundings/{large.pk}/", django_assert_max_num_queries) <= few
+
+
+def test_a_term_the_committees_rules_do_not_seat_is_refused_on_the_application(tree, settings):
+    """Otherwise the district's registration fails on an approved application that can no longer
+    be returned to the applicant."""
+    from gonghui.grassroots.forms.foundings import ApplicationForm
+
+    settings.GRASSROOTS_COMMITTEES_RULES = {"term_years": [5]}
+    ent = bare_enterprise(tree.town1)
+    with pytest.raises(DomainError) as exc:
+        services.create_application(actor=tree.town1_cadre, enterprise=ent, data=founding_input(term_years=3))
+    assert (exc.value.code, exc.value.field) == ("term_years", "term_years")
+    assert "5" in str(exc.value) and not FoundingApplication.objects.filter(enterprise=ent).exists()
+    assert [value for value, _label in ApplicationForm().fields["term_years"].choices] == ["", 5]
+    a = services.create_application(actor=tree.town1_cadre, enterprise=ent, data=founding_input(term_years=5))
+    assert a.term_years == 5
