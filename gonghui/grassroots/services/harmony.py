@@ -336,8 +336,13 @@ def submit_assessment(*, actor, assessment, submitted_on) -> HarmonyAssessment:
     require(actor, SUBMIT, *assessment.scope_orgs())
     if not assessment.is_open:
         raise _wrong_stage(assessment)
-    _day(submitted_on, "submitted_on", _("The submission date"), not_before=datetime.date(assessment.year, 1, 1),
-         before_label=_("the start of the year"))
+    # A returned self-assessment is submitted again on or after the day it came back.
+    if assessment.returned_on:
+        _day(submitted_on, "submitted_on", _("The submission date"), not_before=assessment.returned_on,
+             before_label=_("the return date"))
+    else:
+        _day(submitted_on, "submitted_on", _("The submission date"), not_before=datetime.date(assessment.year, 1, 1),
+             before_label=_("the start of the year"))
     rows = _scores_of(assessment)
     _refresh_auto(assessment, rows)
     missing = [s.indicator.name for s in rows if s.self_score is None]

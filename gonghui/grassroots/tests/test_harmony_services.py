@@ -199,6 +199,18 @@ def test_return_needs_a_reason_and_reopens_the_draft(ready):
     assert a.self_total == sum(SELF_SCORES.values()) + 2
 
 
+def test_a_returned_self_assessment_is_not_submitted_again_before_it_came_back(ready):
+    a = assessment(actor=ready.union1_chair, enterprise=ready.enterprise1, status=HarmonyStatus.RETURNED,
+                   reviewer=ready.town1_cadre)
+    with pytest.raises(DomainError) as err:
+        services.submit_assessment(actor=ready.union1_chair, assessment=a,
+                                   submitted_on=a.returned_on - datetime.timedelta(days=1))
+    assert (err.value.code, err.value.field) == ("date_order", "submitted_on")
+    assert HarmonyAssessment.objects.get(pk=a.pk).status == HarmonyStatus.RETURNED
+    a = services.submit_assessment(actor=ready.union1_chair, assessment=a, submitted_on=a.returned_on)
+    assert a.status == HarmonyStatus.SUBMITTED and a.submitted_on == a.returned_on
+
+
 def test_a_changed_review_score_needs_a_note(ready):
     a = assessment(actor=ready.union1_chair, enterprise=ready.enterprise1, status=HarmonyStatus.SUBMITTED)
     with pytest.raises(DomainError) as err:
