@@ -231,6 +231,9 @@ class BallotsIn(Schema):
     ballots_valid: int = Field(ge=0, le=10_000_000)
     votes: dict[int, int] = Field(description="Votes per candidate id standing in the open round.")
     counted_on: datetime.date | None = None
+    round: int | None = Field(None, ge=1, le=1000, description="The round these ballots are for (see `rounds`); "
+                              "when given and no longer the open round, 400 `stale_round` (a retried request is "
+                              "not counted as the further round).")
 
 
 class CloseIn(Schema):
@@ -444,7 +447,7 @@ def ballots(user, election, p):
     seats open a further round (see `rounds`)."""
     services.record_ballots(actor=user, election=election, ballots_issued=p.ballots_issued,
                             ballots_returned=p.ballots_returned, ballots_valid=p.ballots_valid, votes=p.votes,
-                            counted_on=p.counted_on)
+                            counted_on=p.counted_on, round_number=p.round)
 
 
 @_action("close-voting", "End the voting with seats vacant (two thirds filled)", CloseIn)

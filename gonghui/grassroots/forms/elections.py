@@ -133,6 +133,9 @@ class BallotsForm(StyledFormMixin, forms.Form):
     ballots_returned = forms.IntegerField(label=_("Ballots returned"), min_value=0, max_value=10_000_000)
     ballots_valid = forms.IntegerField(label=_("Valid ballots"), min_value=0, max_value=10_000_000)
     counted_on = forms.DateField(label=_("Counted on"), widget=DateInput)
+    # The round the page showed: a second submission after it was counted is refused, not
+    # recorded as the further round (the refusal names no field of the form: shown at the top).
+    ballot_round = forms.IntegerField(required=False, min_value=1, max_value=1000, widget=forms.HiddenInput)
 
     def __init__(self, *args, rows=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -416,16 +416,24 @@ def count_round(votes: dict, *, seats: int, entitled: int):
 
 @transaction.atomic
 def record_ballots(*, actor, election, ballots_issued, ballots_returned, ballots_valid, votes: dict,
-                   counted_on=None) -> ElectionRound:
+                   counted_on=None, round_number=None) -> ElectionRound:
     """The count of the open round: ballots issued/returned/valid and the votes of every
     candidate standing in it (`votes`: {candidate id: votes}). Seats still empty after it (a tie
-    at the last seat, or too few with a majority) open a further round."""
+    at the last seat, or too few with a majority) open a further round.
+
+    `round_number`, when given, is the round the counter was entering: a form sent twice (or a
+    retried request) after its round was counted would otherwise be recorded as the further
+    round's votes whenever every candidate stands again (nobody elected in the first round)."""
     require(actor, CHANGE, election.org)
     election = _locked(election)
     _at(election, ElectionStatus.VOTING)
     voting_round = open_round(election)
     if voting_round is None:  # pragma: no cover — VOTING always has an open round
         raise _wrong_stage(election)
+    if round_number is not None and str(round_number) != str(voting_round.number):
+        raise DomainError(_("These ballots are for round %(given)s, which is not the open round: round %(open)s is "
+                            "open now. Reload the page and enter the ballots of round %(open)s.")
+                          % {"given": round_number, "open": voting_round.number}, code="stale_round", field="round")
     meeting = voting_round.meeting
     counted_on = _day(counted_on or meeting.held_on, "counted_on", _("The count date"), not_before=meeting.held_on,
                       before_label=_("the meeting"))
@@ -509,8 +517,11 @@ def elected_count(election) -> int:
 
 
 def close_threshold(election) -> int:
-    """Seats that must be filled before the voting may end with the rest left vacant: two thirds."""
-    return -(-election.seats * 2 // 3)
+    """Seats that must be filled before the voting may end with the rest left vacant: two thirds,
+    and never fewer than the legal size table's smallest committee for the union's members (a
+    union of 11–25 members elects 3: ending with 2 would seat a committee below the legal size)."""
+    legal_minimum = election_rules.seat_range(election.members_count)[0]
+    return min(election.seats, max(-(-election.seats * 2 // 3), legal_minimum))
 
 
 @transaction.atomic
@@ -522,7 +533,8 @@ def close_voting(*, actor, election, reason) -> Election:
     filled, needed = elected_count(election), close_threshold(election)
     if filled < needed:
         raise DomainError(_("Only %(filled)s of %(seats)s seats are filled; at least %(needed)s must be before the "
-                            "voting may end with seats vacant. Hold the further round.")
+                            "voting may end with seats vacant (two thirds of the seats, and no fewer than the "
+                            "smallest committee the size table allows). Hold the further round.")
                           % {"filled": filled, "seats": election.seats, "needed": needed}, code="too_few_elected")
     reason = _text(reason, "reason", _("The reason"))
     election.rounds.filter(status=RoundStatus.OPEN).delete()

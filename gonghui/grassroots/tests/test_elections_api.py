@@ -142,3 +142,16 @@ def test_odd_input_never_500(tree, suffix, body):
     response = api_as(tree.union1_chair).post(f"/elections/{election.pk}{suffix}", body)
     assert 400 <= response.status_code < 500, (suffix, response.content)
     assert response.json()["code"]
+
+
+def test_ballots_retried_for_a_counted_round_are_refused(tree):
+    add_members(tree.union1, 20)
+    election = election_at(S.VOTING, actor=tree.union1_chair, approver=tree.town1_cadre, union=tree.union1, seats=3)
+    chair = api_as(tree.union1_chair)
+    ids = list(election.candidates.values_list("pk", flat=True))
+    body = {"ballots_issued": 20, "ballots_returned": 20, "ballots_valid": 20, "votes": {pk: 5 for pk in ids},
+            "round": 1}
+    assert chair.post(f"/elections/{election.pk}/ballots", body).status_code == 200
+    r = chair.post(f"/elections/{election.pk}/ballots", body)
+    assert r.status_code == 400 and r.json()["code"] == "stale_round"
+    assert election.rounds.count() == 2 and election.rounds.get(number=2).status == "OPEN"

@@ -330,3 +330,47 @@ def test_future_dates_refused(tree):
         services.submit_plan(actor=tree.union1_chair, election=election,
                              submitted_on=services.today() + datetime.timedelta(days=1))
     assert err.value.code == "date_in_future"
+
+
+def test_ending_with_vacancies_never_below_the_legal_minimum_committee(tree):
+    """11–25 members elect exactly 3: two thirds of 3 is 2, but a committee of 2 is below the
+    size table, so the voting cannot end with one seat vacant; with 26–100 members and 5 seats,
+    4 filled (two thirds) is at or above the table's minimum of 3 and may end."""
+    add_members(tree.union1, 20)
+    election = election_at(S.VOTING, actor=tree.union1_chair, approver=tree.town1_cadre, union=tree.union1, seats=3)
+    c = list(election.candidates.order_by("order"))
+    services.record_ballots(actor=tree.union1_chair, election=election, ballots_issued=20, ballots_returned=20,
+                            ballots_valid=20, votes={c[0].pk: 20, c[1].pk: 20, c[2].pk: 5, c[3].pk: 5})
+    assert services.close_threshold(election) == 3
+    with pytest.raises(DomainError) as err:
+        services.close_voting(actor=tree.union1_chair, election=election, reason="无人过半")
+    assert err.value.code == "too_few_elected" and "3" in err.value.text
+    election.refresh_from_db()
+    assert election.status == S.VOTING and election.rounds.filter(status="OPEN").exists()
+
+
+def test_close_threshold_is_two_thirds_when_above_the_legal_minimum(tree):
+    election, _c = _voting(tree)  # 60 members (3–5 seats), 5 seats
+    assert services.close_threshold(election) == 4
+
+
+def test_ballots_sent_twice_are_not_counted_as_the_further_round(tree):
+    """Nobody reaches a majority in round 1, so every candidate stands again in round 2: the same
+    form sent a second time (round 1) is refused instead of being recorded as round 2."""
+    election, c = _voting(tree)
+    votes = {x.pk: 20 for x in c}
+    services.record_ballots(actor=tree.union1_chair, election=election, ballots_issued=55, ballots_returned=55,
+                            ballots_valid=55, votes=votes, round_number=1)
+    second = election.rounds.get(number=2)
+    assert second.votes.count() == len(c)
+    with pytest.raises(DomainError) as err:
+        services.record_ballots(actor=tree.union1_chair, election=election, ballots_issued=55, ballots_returned=55,
+                                ballots_valid=55, votes=votes, round_number=1)
+    assert err.value.code == "stale_round" and err.value.field == "round"
+    second.refresh_from_db()
+    assert second.status == "OPEN" and not election.rounds.filter(number=3).exists()
+    services.record_ballots(actor=tree.union1_chair, election=election, ballots_issued=55, ballots_returned=55,
+                            ballots_valid=55, votes={x.pk: 40 if i < 5 else 1 for i, x in enumerate(c)},
+                            round_number=2)
+    election.refresh_from_db()
+    assert election.status == S.ELECTED

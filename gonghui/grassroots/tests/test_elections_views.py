@@ -164,3 +164,19 @@ def test_due_summary_counts_approvals_waiting_and_overdue(client, tree):
     assert any(s.url == summary.url for s in due_for(tree.town1_cadre))
     response = _login(client, tree.town1_cadre).get(_url("election_list"), {"due": "overdue"})
     assert len(DETAIL_LINK.findall(response.content.decode())) == 1
+
+
+def test_ballots_page_sent_twice_is_refused_not_counted_as_round_two(client, tree):
+    add_members(tree.union1, 20)
+    election = election_at(S.VOTING, actor=tree.union1_chair, approver=tree.town1_cadre, union=tree.union1, seats=3)
+    _login(client, tree.union1_chair)
+    page = client.get(_url("election_ballots", election.pk)).content.decode()
+    assert 'name="ballot_round"' in page and 'value="1"' in page
+    ids = list(election.candidates.order_by("order").values_list("pk", flat=True))
+    ballots = {"ballots_issued": 20, "ballots_returned": 20, "ballots_valid": 20, "counted_on": DAY.isoformat(),
+               "ballot_round": 1, **{f"votes_{pk}": 5 for pk in ids}}  # nobody over 10: all stand again
+    assert client.post(_url("election_ballots", election.pk), ballots).status_code == 302
+    again = client.post(_url("election_ballots", election.pk), ballots)
+    assert again.status_code == 200
+    assert "第 2 轮" in again.content.decode() or "round 2" in again.content.decode()
+    assert election.rounds.count() == 2 and election.rounds.get(number=2).status == "OPEN"

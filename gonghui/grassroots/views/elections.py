@@ -362,7 +362,8 @@ def election_ballots(request, pk):
             d = form.cleaned_data
             counted = run_service(form, services.record_ballots, actor=request.user, election=election,
                                   ballots_issued=d["ballots_issued"], ballots_returned=d["ballots_returned"],
-                                  ballots_valid=d["ballots_valid"], votes=form.votes(), counted_on=d["counted_on"])
+                                  ballots_valid=d["ballots_valid"], votes=form.votes(), counted_on=d["counted_on"],
+                                  round_number=d["ballot_round"])
             if counted is not None:
                 election.refresh_from_db()
                 if election.status == ElectionStatus.ELECTED:
@@ -373,7 +374,8 @@ def election_ballots(request, pk):
                 return redirect("grassroots:election_detail", pk=election.pk)
     else:
         form = forms.BallotsForm(rows=rows, initial={"counted_on": voting_round.meeting.held_on,
-                                                     "ballots_issued": voting_round.meeting.present})
+                                                     "ballots_issued": voting_round.meeting.present,
+                                                     "ballot_round": voting_round.number})
     return render(request, "grassroots/elections/ballots.html", {
         "election": election, "round": voting_round, "form": form, "meeting": voting_round.meeting,
         "majority_needed": election_rules.majority_needed(voting_round.meeting.entitled),
