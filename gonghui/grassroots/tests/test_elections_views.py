@@ -180,3 +180,20 @@ def test_ballots_page_sent_twice_is_refused_not_counted_as_round_two(client, tre
     assert again.status_code == 200
     assert "第 2 轮" in again.content.decode() or "round 2" in again.content.decode()
     assert election.rounds.count() == 2 and election.rounds.get(number=2).status == "OPEN"
+
+
+def test_close_voting_page_says_how_many_seats_must_be_filled(client, tree):
+    add_members(tree.union1, 20)  # 11–25 members: exactly 3 seats
+    election = election_at(S.VOTING, actor=tree.union1_chair, approver=tree.town1_cadre, union=tree.union1, seats=3)
+    c = list(election.candidates.order_by("order").values_list("pk", flat=True))
+    from gonghui.grassroots.services import elections as services
+
+    services.record_ballots(actor=tree.union1_chair, election=election, ballots_issued=20, ballots_returned=20,
+                            ballots_valid=20, votes={c[0]: 20, c[1]: 20, c[2]: 1, c[3]: 1})
+    _login(client, tree.union1_chair)
+    html = client.get(_url("election_step", election.pk, "close-voting")).content.decode()
+    assert "alert-warning" in html and ("已选出 2 名" in html or "2 of 3 seats are filled" in html)
+    refused = client.post(_url("election_step", election.pk, "close-voting"), {"reason": "无人过半"})
+    assert refused.status_code == 200
+    election.refresh_from_db()
+    assert election.status == S.VOTING

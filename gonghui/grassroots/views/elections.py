@@ -343,6 +343,8 @@ def election_step(request, pk, step):
     if step == "meeting":
         context.update({"quorum_needed": election_rules.quorum_needed(election.entitled_voters),
                         "meetings": list(election.meetings.all())})
+    elif step == "close-voting":
+        context.update({"filled": services.elected_count(election), "needed": services.close_threshold(election)})
     return render(request, "grassroots/elections/step.html", context)
 
 
