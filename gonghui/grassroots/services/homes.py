@@ -620,8 +620,10 @@ def withdraw_assessment(*, actor, assessment, withdrawn_on=None, reason="") -> H
     require(actor, CHANGE, a.org)
     _require_status(a, HomeAssessmentStatus.DRAFT, HomeAssessmentStatus.RETURNED, HomeAssessmentStatus.SUBMITTED)
     before = _snapshot(a)
-    a.withdrawn_on = _date(withdrawn_on or today(), "withdrawn_on", _("Withdrawn on"), not_before=a.started_on,
-                           not_before_label=_("the start"))
+    # Not before the last step taken on it (a submitted application is withdrawn after it was sent).
+    last = max(d for d in (a.started_on, a.submitted_on, a.returned_on) if d is not None)
+    a.withdrawn_on = _date(withdrawn_on or today(), "withdrawn_on", _("Withdrawn on"), not_before=last,
+                           not_before_label=_("the last step"))
     a.status = HomeAssessmentStatus.WITHDRAWN
     a.review_due_on = None
     a.save()

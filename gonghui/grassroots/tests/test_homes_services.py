@@ -352,3 +352,16 @@ def test_evidence_is_type_checked_and_only_while_open(tree):
         services.add_evidence(actor=tree.union1_chair, assessment=a, item_code="FINANCE",
                               upload=SimpleUploadedFile("a.pdf", PDF))
     assert HomeEvidence.objects.count() == 1
+
+
+def test_a_submitted_application_is_not_withdrawn_before_it_was_submitted(tree):
+    started = TODAY - datetime.timedelta(days=10)
+    a = assessment(tree, HomeAssessmentStatus.DRAFT, on=started)
+    services.submit_assessment(actor=tree.union1_chair, assessment=a, submitted_on=TODAY - datetime.timedelta(days=3))
+    with pytest.raises(DomainError) as err:
+        services.withdraw_assessment(actor=tree.union1_chair, assessment=a,
+                                     withdrawn_on=TODAY - datetime.timedelta(days=5))
+    assert (err.value.code, err.value.field) == ("date_order", "withdrawn_on")
+    assert HomeAssessment.objects.get(pk=a.pk).status == HomeAssessmentStatus.SUBMITTED
+    a = services.withdraw_assessment(actor=tree.union1_chair, assessment=a, withdrawn_on=TODAY)
+    assert a.status == HomeAssessmentStatus.WITHDRAWN
