@@ -659,6 +659,9 @@ def cancel_election(*, actor, election, cancelled_on, reason) -> Election:
     before = audit.snapshot(election)
     election.cancelled_on = _day(cancelled_on, "cancelled_on", _("The date"))
     election.cancel_reason = _text(reason, "reason", _("The reason"))
+    # A round nobody counted is not held any more (as when the voting is closed): it would
+    # otherwise show as open on a cancelled election, here and in the API.
+    election.rounds.filter(status=RoundStatus.OPEN).delete()
     election.status = ElectionStatus.CANCELLED
     return _save(actor=actor, election=election, before=before, action="grassroots.election.cancel")
 

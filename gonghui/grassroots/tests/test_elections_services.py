@@ -374,3 +374,13 @@ def test_ballots_sent_twice_are_not_counted_as_the_further_round(tree):
                             round_number=2)
     election.refresh_from_db()
     assert election.status == S.ELECTED
+
+
+def test_cancelling_during_the_voting_leaves_no_open_round(tree):
+    election, c = _voting(tree)
+    _ballots(tree, election, {x.pk: 20 for x in c})  # nobody elected: round 2 opens
+    assert election.rounds.filter(status="OPEN").count() == 1
+    services.cancel_election(actor=tree.union1_chair, election=election, cancelled_on=DAY, reason="企业改制")
+    election.refresh_from_db()
+    assert election.status == S.CANCELLED
+    assert list(election.rounds.values_list("number", "status")) == [(1, "COUNTED")]
