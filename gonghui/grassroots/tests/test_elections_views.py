@@ -197,3 +197,23 @@ def test_close_voting_page_says_how_many_seats_must_be_filled(client, tree):
     assert refused.status_code == 200
     election.refresh_from_db()
     assert election.status == S.VOTING
+
+
+def test_detail_queries_do_not_grow_with_rounds_and_candidates(client, tree, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gonghui.grassroots.services import elections as services
+
+    add_members(tree.union1, 60)
+    election = election_at(S.VOTING, actor=tree.union1_chair, approver=tree.town1_cadre, union=tree.union1, seats=5)
+    _login(client, tree.union1_chair)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(_url("election_detail", election.pk)).status_code == 200
+    for _round in range(3):  # nobody over half: every candidate stands again, round after round
+        ids = list(services.open_round(election).votes.values_list("candidate_id", flat=True))
+        services.record_ballots(actor=tree.union1_chair, election=election, ballots_issued=60, ballots_returned=60,
+                                ballots_valid=60, votes={pk: 10 for pk in ids})
+    assert election.rounds.count() == 4
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        assert client.get(_url("election_detail", election.pk)).status_code == 200
