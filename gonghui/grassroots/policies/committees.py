@@ -20,8 +20,9 @@ def can_view(user, org=None) -> bool:
 
 
 def can_record(user, org=None) -> bool:
-    """May enter a committee from paper records for `org` (or anywhere, without one)."""
-    return user.is_authenticated and user.can(CHANGE, org)
+    """May enter a committee from paper records for `org` (or anywhere, without one); a union
+    that is no longer active takes no new committee (the service refuses it too)."""
+    return user.is_authenticated and (org is None or org.is_active) and user.can(CHANGE, org)
 
 
 def can_export(user) -> bool:

@@ -24,7 +24,11 @@ DAYS_3 = datetime.timedelta(days=3)
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(client):
+    # A request's language is the browser's (LocaleMiddleware), not translation.override's: the
+    # pages are asked in English so the assertions read the source strings whatever the
+    # compiled catalogue holds.
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     with translation.override("en"):
         yield
 
@@ -213,6 +217,7 @@ def test_record_from_paper_through_the_form(client, tree):
     ({"elected_on": (TODAY + DAYS_3).isoformat()}, "elected_on", (TODAY + DAYS_3).isoformat()),
 ])
 def test_record_form_errors_are_specific_and_save_nothing(client, tree, data, field, text):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"  # the messages a chair reads, in Chinese
     client.force_login(tree.union1_chair)
     response = _post(client, tree.union1, **data)
     assert response.status_code == 200
@@ -260,3 +265,16 @@ def test_export_refused_and_scoped(client, world):
     assert client.get(reverse("grassroots:committee_export")).status_code == 403
     client.force_login(world.town1_cadre)
     assert client.get(reverse("grassroots:committee_export"), {"org": world.town2.pk}).status_code == 404
+
+
+def test_an_inactive_union_offers_no_recording(client, world):
+    """The detail page and the API offered "record a newer committee" for a union that was
+    closed, a form the service then always refused."""
+    from gonghui.core.testing.api import api_as
+
+    Org.objects.filter(pk=world.union1.pk).update(is_active=False)
+    client.force_login(world.town1_cadre)
+    html = client.get(reverse("grassroots:committee_detail", args=[world.c1.pk])).content.decode()
+    assert reverse("grassroots:committee_record", args=[world.union1.pk]) not in html
+    assert api_as(world.town1_cadre).get(f"/committees/{world.c1.pk}").json()["can_record"] is False
+    assert api_as(world.town1_cadre).get(f"/committees/{world.c1b.pk}").json()["can_record"] is True
