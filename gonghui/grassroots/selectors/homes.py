@@ -217,10 +217,17 @@ def filtered(user, filters: AssessmentFilters, *, on=None):
         qs = qs.filter(status__in=(HomeAssessmentStatus.SUBMITTED, HomeAssessmentStatus.FORWARDED),
                        review_due_on__lt=on)
     elif filters.due == "recheck":
-        qs = qs.filter(status=HomeAssessmentStatus.AWARDED, recheck_due_on__lte=recheck_limit(on))
+        qs = awaiting_recheck(qs.filter(recheck_due_on__lte=recheck_limit(on)))
     elif filters.due == "recheck_overdue":
-        qs = qs.filter(status=HomeAssessmentStatus.AWARDED, recheck_due_on__lt=on)
+        qs = awaiting_recheck(qs.filter(recheck_due_on__lt=on))
     return qs
+
+
+def awaiting_recheck(qs):
+    """Standing awards whose re-check has not been started: an award whose re-check is under way
+    is no longer due (the list, the dashboard and the daily job agree on this)."""
+    open_recheck = HomeAssessment.objects.filter(recheck_of=OuterRef("pk"), status__in=OPEN_HOME_STATUSES)
+    return qs.filter(status=HomeAssessmentStatus.AWARDED).exclude(Exists(open_recheck))
 
 
 def page_rows():
@@ -294,7 +301,7 @@ def due_rechecks_summary(user):
     if not user.is_authenticated or not user.can(VIEW):
         return None
     on = today()
-    counts = (assessments(user).filter(status=HomeAssessmentStatus.AWARDED, recheck_due_on__lte=recheck_limit(on))
+    counts = (awaiting_recheck(assessments(user).filter(recheck_due_on__lte=recheck_limit(on)))
               .order_by().aggregate(overdue=Count("pk", filter=Q(recheck_due_on__lt=on)),
                                     soon=Count("pk", filter=Q(recheck_due_on__gte=on))))
     return DueSummary(label=_("Workers' home re-checks"), overdue=counts["overdue"], soon=counts["soon"],
@@ -305,9 +312,8 @@ def due_rechecks_summary(user):
 def rechecks_to_remind(on):
     """Awards (all of the district) whose re-check is due within the warning period or overdue,
     without an open re-check, with the union: what the daily job reminds."""
-    open_recheck = HomeAssessment.objects.filter(recheck_of=OuterRef("pk"), status__in=OPEN_HOME_STATUSES)
-    return (HomeAssessment.objects.filter(status=HomeAssessmentStatus.AWARDED, recheck_due_on__lte=recheck_limit(on))
-            .exclude(Exists(open_recheck)).select_related("org").order_by("recheck_due_on", "id"))
+    return (awaiting_recheck(HomeAssessment.objects.filter(recheck_due_on__lte=recheck_limit(on)))
+            .select_related("org").order_by("recheck_due_on", "id"))
 
 
 def summary(user, filters: AssessmentFilters, *, on=None):

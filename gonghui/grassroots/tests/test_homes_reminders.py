@@ -34,3 +34,28 @@ def test_no_reminder_once_the_recheck_is_open(tree):
     HomeAssessment.objects.filter(pk=award.pk).update(recheck_due_on=TODAY - datetime.timedelta(days=1))
     services.start_recheck(actor=tree.union1_chair, award=award)
     assert remind_home_rechecks_task() == 0
+
+
+def test_an_award_whose_recheck_is_under_way_is_not_counted_as_due(tree):
+    from django.test import Client
+    from django.urls import reverse
+
+    from gonghui.grassroots.selectors.homes import due_rechecks_summary
+
+    award = assessment(tree, HomeAssessmentStatus.AWARDED)
+    HomeAssessment.objects.filter(pk=award.pk).update(recheck_due_on=TODAY - datetime.timedelta(days=1))
+    client = Client()
+    client.force_login(tree.town1_cadre)
+    link = f'href="{reverse("grassroots:home_detail", args=[award.pk])}"'
+
+    def listed(due):
+        return link in client.get(reverse("grassroots:home_list"), {"due": due}).content.decode()
+
+    assert due_rechecks_summary(tree.town1_cadre).overdue == 1
+    assert listed("recheck") and listed("recheck_overdue")
+    recheck = services.start_recheck(actor=tree.union1_chair, award=award)
+    line = due_rechecks_summary(tree.town1_cadre)
+    assert (line.overdue, line.soon) == (0, 0)
+    assert not listed("recheck") and not listed("recheck_overdue")
+    services.withdraw_assessment(actor=tree.union1_chair, assessment=recheck)
+    assert due_rechecks_summary(tree.town1_cadre).overdue == 1
