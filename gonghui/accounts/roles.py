@@ -39,7 +39,9 @@ ROLE_GRANTS: dict[str, tuple[str, ...]] = {
 # Actions a role pattern must never grant implicitly (only an explicit grant or "*" does).
 # "audit.view" is here because "*.view" would otherwise hand the whole trail (IPs, before/after
 # values) to union staff; chairs and cadres are granted it by name.
-EXPLICIT_ONLY = ("members.export_full", "audit.view")
+# "orgs.set_top100" (the district's top-100 list) is the district's alone: no future town or
+# union pattern may hand it out by accident.
+EXPLICIT_ONLY = ("members.export_full", "audit.view", "orgs.set_top100")
 
 # Roles that make a user an administrator (second factor required when enabled).
 ADMIN_ROLES = (Role.DISTRICT_STAFF,)

@@ -86,3 +86,17 @@ def test_api_read_write_and_filter(tree):
 def test_admin_lists_and_filters_the_flag():
     admin = site._registry[Enterprise]
     assert "top100" in admin.list_display and "top100" in admin.list_filter
+
+
+def test_set_top100_is_explicit_only():
+    """No role pattern grants the district-only verb, not even one a later change might add."""
+    from gonghui.accounts import roles
+
+    assert roles.role_grants(roles.Role.DISTRICT_STAFF, "orgs.set_top100")
+    for role in (roles.Role.TOWN_CADRE, roles.Role.UNION_CHAIR, roles.Role.UNION_STAFF, roles.Role.MEMBER):
+        assert not roles.role_grants(role, "orgs.set_top100")
+    patched = {**roles.ROLE_GRANTS, roles.Role.TOWN_CADRE: ("*.set_*", "orgs.*")}
+    from unittest import mock
+
+    with mock.patch.object(roles, "ROLE_GRANTS", patched):
+        assert not roles.role_grants(roles.Role.TOWN_CADRE, "orgs.set_top100")
