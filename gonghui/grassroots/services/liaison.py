@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,6 +82,14 @@ def _check_cadre(cadre, town, enterprise, field="cadre"):
                           code="not_a_cadre", field=field)
 
 
+def _names(names, limit=10):
+    """Enterprise names for a message: the first `limit`, then how many more."""
+    shown = "、".join(names[:limit])
+    if len(names) > limit:
+        shown += _(" and %(n)s more") % {"n": len(names) - limit}
+    return shown
+
+
 def _town_of(enterprise):
     town = enterprise.town
     if town is None:
@@ -106,17 +115,31 @@ def assign_cadre(*, actor, cadre, enterprises, starts_on, ends_on=None, note="")
     note = _text(note, "note", _("The note"), required=False, limit=200)
     if cadre is None:
         raise DomainError(_("Choose the cadre."), code="required", field="cadre")
-    for enterprise in enterprises:
-        _check_cadre(cadre, enterprise.town, enterprise)
+    # every refused row is named at once, so one correction fixes the whole selection
+    outside = [e.name for e in enterprises if not is_cadre_for(cadre, e.town)]
+    if len(outside) == 1 and len(enterprises) == 1:
+        _check_cadre(cadre, enterprises[0].town, enterprises[0])
+    if outside:
+        raise DomainError(_("%(cadre)s is not a district or town cadre whose area covers: %(names)s.")
+                          % {"cadre": user_name(cadre), "names": _names(outside)}, code="not_a_cadre", field="cadre")
     # lock the cadre's live assignments of these enterprises: two bulk assigns at once cannot both win
-    taken = set(LiaisonAssignment.objects.select_for_update()
-                .filter(cadre=cadre, enterprise__in=enterprises, status=AssignmentStatus.ACTIVE)
-                .values_list("enterprise_id", flat=True))
+    live = list(LiaisonAssignment.objects.select_for_update()
+                .filter(cadre=cadre, enterprise__in=enterprises, status=AssignmentStatus.ACTIVE))
+    # a live assignment whose period ended before the new one starts is over: it is ended here
+    # (nothing else ends it), so the cadre can be assigned the enterprise again
+    expired = [a for a in live if a.ends_on is not None and a.ends_on < starts_on]
+    taken = {a.enterprise_id for a in live if a not in expired}
     clash = [e.name for e in enterprises if e.pk in taken]
     if clash:
         raise DomainError(_("%(cadre)s is already the liaison cadre of: %(names)s.")
-                          % {"cadre": user_name(cadre), "names": "、".join(clash[:10])},
+                          % {"cadre": user_name(cadre), "names": _names(clash)},
                           code="already_open", field="enterprises")
+    for old in expired:
+        before = audit.snapshot(old)
+        old.status = AssignmentStatus.ENDED
+        old.save(update_fields=["status"])
+        was, now = audit.changed(before, audit.snapshot(old))
+        audit.record(actor=actor, action="grassroots.liaison_end", obj=old, org=old.town, before=was, after=now)
     created = []
     for enterprise in enterprises:
         assignment = LiaisonAssignment(town=enterprise.town, enterprise=enterprise, cadre=cadre,
@@ -146,7 +169,10 @@ def end_assignment(*, actor, assignment, ends_on=None, note="") -> LiaisonAssign
     assignment = lock_one(LiaisonAssignment, assignment.pk)
     if assignment.status != AssignmentStatus.ACTIVE:
         raise DomainError(_("This assignment has already ended."), code="wrong_stage")
-    ends_on = ends_on or today()
+    ends_on = _day(ends_on or today(), "ends_on", _("The end date"))
+    # ENDED takes effect now: an end date still to come would leave a running period marked
+    # ended (and let the same cadre be assigned the enterprise twice over the same days)
+    _not_future(ends_on, "ends_on", _("The end date"))
     if ends_on < assignment.starts_on:
         raise DomainError(_("The end date is before the start date (%(date)s).")
                           % {"date": assignment.starts_on.isoformat()}, code="date_order", field="ends_on")
@@ -254,7 +280,16 @@ def record_visit(*, actor, enterprise, data: VisitInput) -> LiaisonVisit:
     visit.full_clean()
     visit.save()
     LiaisonVisitTopic.objects.bulk_create([LiaisonVisitTopic(visit=visit, topic=code) for code in codes])
-    follow_ups = [_follow_up(visit=visit, data=item, prefix="follow_up_") for item in data.follow_ups]
+    follow_ups = []
+    for number, item in enumerate(data.follow_ups, 1):
+        try:
+            follow_ups.append(_follow_up(visit=visit, data=item, prefix="follow_up_"))
+        except DomainError as exc:
+            if len(data.follow_ups) == 1:  # the page's single follow-up: its fields say which
+                raise
+            # several (API): say which one, so the caller knows what to correct
+            raise DomainError(_("Follow-up action %(n)s: %(error)s") % {"n": number, "error": exc.text},
+                              code=exc.code, field=exc.field) from exc
     audit.record(actor=actor, action="grassroots.liaison_visit", obj=visit, org=town,
                  after={**audit.snapshot(visit), "topics": codes})
     for follow_up in follow_ups:
@@ -272,8 +307,9 @@ def update_visit(*, actor, visit, data: VisitInput) -> LiaisonVisit:
     before = {**audit.snapshot(visit), "topics": sorted(visit.topic_codes)}
     visited_on = _day(data.visited_on, "visited_on", _("The visit date"))
     _not_future(visited_on, "visited_on", _("The visit date"))
-    if visit.follow_ups.filter(due_on__lt=visited_on).exists():
-        raise DomainError(_("A follow-up action of this visit is due before %(date)s.")
+    if visit.follow_ups.filter(Q(due_on__lt=visited_on) | Q(closed_on__lt=visited_on)).exists():
+        # a follow-up cannot be due, nor closed, before the visit that agreed it
+        raise DomainError(_("A follow-up action of this visit is due or closed before %(date)s.")
                           % {"date": visited_on.isoformat()}, code="date_order", field="visited_on")
     codes, other = _topics(data.topics, data.topic_other)
     if data.cadre is not None:

@@ -286,3 +286,74 @@ def test_update_visit_replaces_topics_and_keeps_follow_ups_in_order(tree):
 
     with pytest.raises(PermissionDenied):
         services.update_visit(actor=tree.union1_chair, visit=v, data=_visit_input())
+
+
+def test_bulk_assign_names_every_enterprise_outside_the_cadres_area(tree):
+    """A bulk assign refused for the cadre's area names every refused row, and saves nothing."""
+    inside = EnterpriseFactory(town=tree.town1, name="一镇甲公司")
+    outside = [EnterpriseFactory(town=tree.town2, name=f"二镇{i}号公司") for i in range(12)]
+    with pytest.raises(DomainError) as exc:
+        services.assign_cadre(actor=tree.district_staff, cadre=tree.town1_cadre, enterprises=[inside, *outside],
+                              starts_on=TODAY)
+    _refused("not_a_cadre", "cadre")(exc)
+    text = exc.value.text
+    assert all(e.name in text for e in outside[:10]) and outside[10].name not in text and "2" in text
+    assert inside.name not in text
+    assert not LiaisonAssignment.objects.exists() and not AuditEvent.objects.filter(
+        action="grassroots.liaison_assign").exists()
+
+
+def test_an_assignment_whose_period_is_over_does_not_block_a_new_one(tree):
+    """An ACTIVE assignment with an end date before the new start is over: assigning the same
+    cadre again ends it (audited) instead of refusing; one still running is refused."""
+    over = assignment(tree.enterprise1, cadre=tree.town1_cadre, starts_on=TODAY - 100 * DAY, ends_on=TODAY - DAY)
+    running = assignment(tree.enterprise2, cadre=tree.district_staff, starts_on=TODAY - 100 * DAY, ends_on=TODAY)
+    created = services.assign_cadre(actor=tree.town1_cadre, cadre=tree.town1_cadre, enterprises=[tree.enterprise1],
+                                    starts_on=TODAY)
+    over.refresh_from_db()
+    assert over.status == AssignmentStatus.ENDED and over.ends_on == TODAY - DAY
+    assert created[0].status == AssignmentStatus.ACTIVE
+    event = AuditEvent.objects.get(action="grassroots.liaison_end")
+    assert event.before == {"status": "ACTIVE"} and event.after == {"status": "ENDED"}
+    with pytest.raises(DomainError) as exc:
+        services.assign_cadre(actor=tree.district_staff, cadre=tree.district_staff, enterprises=[tree.enterprise2],
+                              starts_on=TODAY)
+    _refused("already_open", "enterprises")(exc)
+    running.refresh_from_db()
+    assert running.status == AssignmentStatus.ACTIVE
+
+
+def test_a_visit_cannot_move_after_a_follow_up_was_closed(tree):
+    v = services.record_visit(actor=tree.town1_cadre, enterprise=tree.enterprise1, data=_visit_input(
+        visited_on=TODAY - 10 * DAY, follow_ups=[FollowUpInput(action="复查", due_on=TODAY, owner_name="甲")]))
+    services.close_follow_up(actor=tree.town1_cadre, follow_up=v.follow_ups.get(), closed_on=TODAY - 8 * DAY,
+                             note="已整改")
+    with pytest.raises(DomainError) as exc:  # the closure (day −8) would come before the visit (day −7)
+        services.update_visit(actor=tree.town1_cadre, visit=v, data=_visit_input(visited_on=TODAY - 7 * DAY))
+    _refused("date_order", "visited_on")(exc)
+    v.refresh_from_db()
+    assert v.visited_on == TODAY - 10 * DAY
+    services.update_visit(actor=tree.town1_cadre, visit=v, data=_visit_input(visited_on=TODAY - 8 * DAY))
+
+
+def test_several_follow_ups_a_refused_one_is_named_by_its_number(tree):
+    from django.utils import translation
+
+    with pytest.raises(DomainError) as exc, translation.override("en"):
+        services.record_visit(actor=tree.town1_cadre, enterprise=tree.enterprise1, data=_visit_input(
+            visited_on=TODAY - 2 * DAY,
+            follow_ups=[FollowUpInput(action="复查", due_on=TODAY, owner_name="甲"),
+                        FollowUpInput(action="整改", due_on=TODAY - 3 * DAY, owner_name="乙")]))
+    _refused("date_order", "follow_up_due_on")(exc)
+    assert exc.value.text.startswith("Follow-up action 2: The due date is before the visit")
+    assert not LiaisonVisit.objects.exists() and not LiaisonFollowUp.objects.exists()
+
+
+def test_an_assignment_cannot_end_on_a_day_to_come(tree):
+    a = assignment(tree.enterprise1, cadre=tree.town1_cadre, starts_on=TODAY - 10 * DAY)
+    with pytest.raises(DomainError) as exc:
+        services.end_assignment(actor=tree.town1_cadre, assignment=a, ends_on=TODAY + DAY)
+    _refused("date_in_future", "ends_on")(exc)
+    a.refresh_from_db()
+    assert a.status == AssignmentStatus.ACTIVE and a.ends_on is None
+    assert services.end_assignment(actor=tree.town1_cadre, assignment=a, ends_on=TODAY).ends_on == TODAY
