@@ -375,6 +375,13 @@ def record_meeting(*, actor, election, held_on, present, note="") -> ElectionMee
     if present > entitled:
         raise DomainError(_("%(present)s present is more than the %(entitled)s entitled to vote.")
                           % {"present": present, "entitled": entitled}, code="present_over_entitled", field="present")
+    if election.meetings.filter(held_on=held_on, present=present).exists():
+        # Only invalid meetings stay at this step: the same form sent twice would record the
+        # same failed meeting twice.
+        raise DomainError(_("A meeting on %(day)s with %(present)s present is already recorded as invalid; another "
+                            "meeting has a different date or attendance.")
+                          % {"day": held_on.isoformat(), "present": present}, code="duplicate_meeting",
+                          field="present")
     valid = election_rules.quorum_met(present, entitled)
     meeting = ElectionMeeting.objects.create(
         election=election, held_on=held_on, entitled=entitled, present=present, valid=valid,

@@ -384,3 +384,16 @@ def test_cancelling_during_the_voting_leaves_no_open_round(tree):
     election.refresh_from_db()
     assert election.status == S.CANCELLED
     assert list(election.rounds.values_list("number", "status")) == [(1, "COUNTED")]
+
+
+def test_invalid_meeting_sent_twice_is_recorded_once(tree):
+    election = _approved(tree)
+    services.record_meeting(actor=tree.union1_chair, election=election, held_on=DAY, present=39)
+    with pytest.raises(DomainError) as err:
+        services.record_meeting(actor=tree.union1_chair, election=election, held_on=DAY, present=39)
+    assert err.value.code == "duplicate_meeting" and err.value.field == "present"
+    assert election.meetings.count() == 1
+    later = DAY + datetime.timedelta(days=7)
+    assert services.record_meeting(actor=tree.union1_chair, election=election, held_on=later, present=39).valid is False
+    assert services.record_meeting(actor=tree.union1_chair, election=election, held_on=later, present=45).valid is True
+    assert election.meetings.count() == 3
