@@ -285,3 +285,15 @@ def test_bad_input_never_500(client, tree):
                                                                 "topics": ["WAGES", "NOPE"], "cadre": big})
     assert r.status_code == 400
     assert not LiaisonVisit.objects.exists() and not LiaisonAssignment.objects.exists()
+
+
+def test_a_live_assignment_whose_period_is_over_is_marked_and_ends_on_its_own_date(client, tree):
+    over = assignment(tree.enterprise1, cadre=tree.town1_cadre, starts_on=TODAY - 90 * DAY, ends_on=TODAY - 5 * DAY)
+    running = assignment(tree.enterprise1, cadre_name="王建国", starts_on=TODAY - 90 * DAY)
+    _login(client, tree.town1_cadre)
+    page = client.get(reverse("grassroots:liaison_assignment_list")).content.decode()
+    assert page.count("Period over") == 1
+    assert f'id="end-{over.pk}" class="form-control form-control-sm" type="date" name="ends_on" ' \
+           f'value="{(TODAY - 5 * DAY).isoformat()}"' in page
+    assert f'id="end-{running.pk}" class="form-control form-control-sm" type="date" name="ends_on" ' \
+           f'value="{TODAY.isoformat()}"' in page
