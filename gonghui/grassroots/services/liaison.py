@@ -307,6 +307,10 @@ def update_visit(*, actor, visit, data: VisitInput) -> LiaisonVisit:
     before = {**audit.snapshot(visit), "topics": sorted(visit.topic_codes)}
     visited_on = _day(data.visited_on, "visited_on", _("The visit date"))
     _not_future(visited_on, "visited_on", _("The visit date"))
+    # a new date obeys the logging rule; an old visit corrected in other fields keeps its date
+    if visited_on != visit.visited_on and visited_on < today() - datetime.timedelta(days=rules().backdate_days):
+        raise DomainError(_("The visit date is more than %(n)s days ago.") % {"n": rules().backdate_days},
+                          code="too_old", field="visited_on")
     if visit.follow_ups.filter(Q(due_on__lt=visited_on) | Q(closed_on__lt=visited_on)).exists():
         # a follow-up cannot be due, nor closed, before the visit that agreed it
         raise DomainError(_("A follow-up action of this visit is due or closed before %(date)s.")

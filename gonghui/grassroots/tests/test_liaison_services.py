@@ -357,3 +357,18 @@ def test_an_assignment_cannot_end_on_a_day_to_come(tree):
     a.refresh_from_db()
     assert a.status == AssignmentStatus.ACTIVE and a.ends_on is None
     assert services.end_assignment(actor=tree.town1_cadre, assignment=a, ends_on=TODAY).ends_on == TODAY
+
+
+def test_a_corrected_visit_date_obeys_the_backdating_rule(tree):
+    limit = services.rules().backdate_days
+    v = services.record_visit(actor=tree.town1_cadre, enterprise=tree.enterprise1,
+                              data=_visit_input(visited_on=TODAY - 10 * DAY))
+    with pytest.raises(DomainError) as exc:
+        services.update_visit(actor=tree.town1_cadre, visit=v,
+                              data=_visit_input(visited_on=TODAY - (limit + 1) * DAY))
+    _refused("too_old", "visited_on")(exc)
+    services.update_visit(actor=tree.town1_cadre, visit=v, data=_visit_input(visited_on=TODAY - limit * DAY))
+    old = visit(tree.enterprise1, TODAY - (limit + 50) * DAY)  # logged long ago: other fields still correctable
+    done = services.update_visit(actor=tree.town1_cadre, visit=old,
+                                 data=_visit_input(visited_on=old.visited_on, problems="补记"))
+    assert done.problems == "补记"
