@@ -133,6 +133,7 @@ def test_second_election_is_refused_with_a_message(client, tree):
     _login(client, tree.union1_chair)
     page = client.get(_url("election_create"), {"union": tree.union1.pk})
     assert _url("election_detail", first.pk) in page.content.decode()
+    assert 'name="seats"' not in page.content.decode()  # no form that could only be refused
     response = client.post(_url("election_create"), {"union": tree.union1.pk, "electorate": "MEMBERS", "seats": 3,
                                                      "term_years": 5, "planned_meeting_on": DAY.isoformat()})
     assert response.status_code == 200 and Election.objects.count() == 1
