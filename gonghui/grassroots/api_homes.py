@@ -100,6 +100,7 @@ class ItemOut(Schema):
 class ActionsOut(Schema):
     self_score: bool
     evidence: bool
+    remove_evidence: bool
     submit: bool
     town_review: bool
     district_review: bool

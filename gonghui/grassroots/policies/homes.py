@@ -36,7 +36,8 @@ def can_configure(user) -> bool:
 @dataclass(frozen=True)
 class AssessmentActions:
     self_score: bool = False
-    evidence: bool = False
+    evidence: bool = False         # upload: while open (reviewers may add what they asked for)
+    remove_evidence: bool = False  # remove: only while the union prepares, never under review
     submit: bool = False
     town_review: bool = False
     district_review: bool = False
@@ -56,6 +57,7 @@ def assessment_actions(user, assessment) -> AssessmentActions:
     return AssessmentActions(
         self_score=preparing and change,
         evidence=assessment.is_open and change,
+        remove_evidence=preparing and change,
         submit=preparing and can(user, SUBMIT, org),
         town_review=status == HomeAssessmentStatus.SUBMITTED and can(user, REVIEW, org),
         district_review=status == HomeAssessmentStatus.FORWARDED and can(user, AWARD, org),

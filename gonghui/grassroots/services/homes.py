@@ -479,10 +479,11 @@ def add_evidence(*, actor, assessment, item_code, upload) -> HomeEvidence:
 
 @transaction.atomic
 def remove_evidence(*, actor, evidence) -> None:
+    """Only while the union prepares (DRAFT/RETURNED): once submitted, the files the reviewers
+    scored stay with the record."""
     a = _lock(evidence.item.assessment)
     require(actor, CHANGE, a.org)
-    if not a.is_open:
-        raise _wrong_stage(a)
+    _require_status(a, HomeAssessmentStatus.DRAFT, HomeAssessmentStatus.RETURNED)
     before = {"line": evidence.item.code, "file": evidence.name}
     stored = evidence.file
     evidence.delete()

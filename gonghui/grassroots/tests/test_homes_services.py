@@ -365,3 +365,19 @@ def test_a_submitted_application_is_not_withdrawn_before_it_was_submitted(tree):
     assert HomeAssessment.objects.get(pk=a.pk).status == HomeAssessmentStatus.SUBMITTED
     a = services.withdraw_assessment(actor=tree.union1_chair, assessment=a, withdrawn_on=TODAY)
     assert a.status == HomeAssessmentStatus.WITHDRAWN
+
+
+def test_evidence_is_not_removed_once_submitted(tree):
+    a = assessment(tree, HomeAssessmentStatus.DRAFT)
+    e = services.add_evidence(actor=tree.union1_chair, assessment=a, item_code="FINANCE",
+                              upload=SimpleUploadedFile("账目.pdf", PDF))
+    services.submit_assessment(actor=tree.union1_chair, assessment=a)
+    with pytest.raises(DomainError) as err:
+        services.remove_evidence(actor=tree.union1_chair, evidence=e)
+    assert err.value.code == "wrong_stage" and HomeEvidence.objects.filter(pk=e.pk).exists()
+    # the town reviewer may still add a file it asked for
+    services.add_evidence(actor=tree.town1_cadre, assessment=a, item_code="FINANCE",
+                          upload=SimpleUploadedFile("补充.pdf", PDF))
+    services.town_review(actor=tree.town1_cadre, assessment=a, decision="return", reason="补充材料")
+    services.remove_evidence(actor=tree.union1_chair, evidence=e)
+    assert not HomeEvidence.objects.filter(pk=e.pk).exists()
