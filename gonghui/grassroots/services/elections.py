@@ -559,8 +559,16 @@ def record_officers(*, actor, election, first_meeting_on, chair, vice_chairs=())
     require(actor, CHANGE, election.org)
     election = _locked(election)
     _at(election, ElectionStatus.ELECTED)
-    first_meeting_on = _day(first_meeting_on, "first_meeting_on", _("The first meeting's date"),
-                            not_before=election.meeting_held_on, before_label=_("the election meeting"))
+    # The committee meets once it is known: after the last count (a further round may have
+    # been counted days after the election meeting).
+    last_count = election.rounds.filter(status=RoundStatus.COUNTED).order_by("-counted_on").values_list(
+        "counted_on", flat=True).first()
+    if last_count and (election.meeting_held_on is None or last_count > election.meeting_held_on):
+        first_meeting_on = _day(first_meeting_on, "first_meeting_on", _("The first meeting's date"),
+                                not_before=last_count, before_label=_("the last count of the votes"))
+    else:
+        first_meeting_on = _day(first_meeting_on, "first_meeting_on", _("The first meeting's date"),
+                                not_before=election.meeting_held_on, before_label=_("the election meeting"))
     elected = {c.pk: c for c in election.candidates.filter(elected=True)}
     try:
         chair_id = int(chair)

@@ -397,3 +397,23 @@ def test_invalid_meeting_sent_twice_is_recorded_once(tree):
     assert services.record_meeting(actor=tree.union1_chair, election=election, held_on=later, present=39).valid is False
     assert services.record_meeting(actor=tree.union1_chair, election=election, held_on=later, present=45).valid is True
     assert election.meetings.count() == 3
+
+
+def test_first_meeting_not_before_the_last_count(tree):
+    election, c = _voting(tree)
+    services.record_ballots(actor=tree.union1_chair, election=election, ballots_issued=55, ballots_returned=55,
+                            ballots_valid=55, votes={x.pk: 40 if i < 4 else 1 for i, x in enumerate(c)})
+    later = DAY + datetime.timedelta(days=3)  # the further round counted three days after the meeting
+    rest = list(services.open_round(election).votes.values_list("candidate_id", flat=True))
+    services.record_ballots(actor=tree.union1_chair, election=election, ballots_issued=55, ballots_returned=55,
+                            ballots_valid=55, votes={rest[0]: 40, rest[1]: 2}, counted_on=later)
+    election.refresh_from_db()
+    assert election.status == S.ELECTED
+    chair = election.candidates.filter(elected=True).first()
+    with pytest.raises(DomainError) as err:
+        services.record_officers(actor=tree.union1_chair, election=election,
+                                 first_meeting_on=DAY + datetime.timedelta(days=1), chair=chair.pk)
+    assert err.value.code == "date_order" and err.value.field == "first_meeting_on"
+    services.record_officers(actor=tree.union1_chair, election=election, first_meeting_on=later, chair=chair.pk)
+    election.refresh_from_db()
+    assert election.first_meeting_on == later
