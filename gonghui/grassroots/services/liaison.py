@@ -21,6 +21,7 @@ from gonghui.core import audit
 from gonghui.core.errors import DomainError
 from gonghui.core.locking import lock_one
 from gonghui.core.policies import require
+from gonghui.orgs.models import Enterprise
 
 from ..models.liaison import (
     AssignmentStatus,
@@ -272,6 +273,13 @@ def record_visit(*, actor, enterprise, data: VisitInput) -> LiaisonVisit:
     problems = _text(data.problems, "problems", _("The problems found"), required=False, limit=5000)
     if not notes and not problems:
         raise DomainError(_("Write what was discussed or the problems found."), code="required", field="notes")
+    # a second submission of the same form (double click, resent page) is not a second visit:
+    # the enterprise's row serialises two at once, the look-up refuses the later one
+    lock_one(Enterprise, enterprise.pk)
+    if LiaisonVisit.objects.filter(enterprise=enterprise, visited_on=visited_on, cadre_name=cadre_name, notes=notes,
+                                   problems=problems).exists():
+        raise DomainError(_("This visit is already recorded: the same enterprise, day, cadre and notes."),
+                          code="duplicate", field="visited_on")
     visit = LiaisonVisit(town=town, enterprise=enterprise, visited_on=visited_on, cadre=cadre, cadre_name=cadre_name,
                          companions=_text(data.companions, "companions", _("The other cadres"), required=False,
                                           limit=200),

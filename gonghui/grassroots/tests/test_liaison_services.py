@@ -372,3 +372,17 @@ def test_a_corrected_visit_date_obeys_the_backdating_rule(tree):
     done = services.update_visit(actor=tree.town1_cadre, visit=old,
                                  data=_visit_input(visited_on=old.visited_on, problems="补记"))
     assert done.problems == "补记"
+
+
+def test_the_same_visit_submitted_twice_is_recorded_once(tree):
+    data = _visit_input(visited_on=TODAY - DAY, problems="隐患", follow_ups=[
+        FollowUpInput(action="复查", due_on=TODAY, owner_name="甲")])
+    services.record_visit(actor=tree.town1_cadre, enterprise=tree.enterprise1, data=data)
+    with pytest.raises(DomainError) as exc:
+        services.record_visit(actor=tree.town1_cadre, enterprise=tree.enterprise1, data=data)
+    _refused("duplicate", "visited_on")(exc)
+    assert LiaisonVisit.objects.count() == 1 and LiaisonFollowUp.objects.count() == 1
+    # another visit the same day (other notes) is a visit of its own
+    services.record_visit(actor=tree.town1_cadre, enterprise=tree.enterprise1,
+                          data=_visit_input(visited_on=TODAY - DAY, notes="下午再访"))
+    assert LiaisonVisit.objects.count() == 2
