@@ -303,6 +303,13 @@ def cadre_by_id(user, pk):
     return None
 
 
+def _running(on=None):
+    """Live assignments still in their period: an ACTIVE one whose end date has passed is over
+    (nothing ends it by itself), so its enterprise counts as without a liaison cadre."""
+    on = on or today()
+    return Q(status=AssignmentStatus.ACTIVE) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+
 @dataclass
 class AssignFilters:
     q: str = ""
@@ -318,8 +325,7 @@ def assign_candidates(user, filters: AssignFilters):
     if filters.top100:
         qs = qs.filter(top100=True)
     if filters.unassigned:
-        qs = qs.exclude(Exists(LiaisonAssignment.objects.filter(enterprise=OuterRef("pk"),
-                                                                status=AssignmentStatus.ACTIVE)))
+        qs = qs.exclude(Exists(LiaisonAssignment.objects.filter(_running(), enterprise=OuterRef("pk"))))
     q = (filters.q or "").strip()
     if q:
         qs = qs.filter(name__icontains=q)
@@ -327,8 +333,11 @@ def assign_candidates(user, filters: AssignFilters):
 
 
 def assign_candidate_page(user, filters: AssignFilters, *, after=None, size=50):
+    on = today()
     rows = Enterprise.objects.select_related("town", "union").annotate(
-        live_assignments=Count("liaison_assignments", filter=Q(liaison_assignments__status=AssignmentStatus.ACTIVE)))
+        live_assignments=Count("liaison_assignments", filter=Q(
+            Q(liaison_assignments__ends_on__isnull=True) | Q(liaison_assignments__ends_on__gte=on),
+            liaison_assignments__status=AssignmentStatus.ACTIVE)))
     return keyset_page(assign_candidates(user, filters), after=after, size=size, load=rows, descending=False)
 
 

@@ -297,3 +297,13 @@ def test_a_live_assignment_whose_period_is_over_is_marked_and_ends_on_its_own_da
            f'value="{(TODAY - 5 * DAY).isoformat()}"' in page
     assert f'id="end-{running.pk}" class="form-control form-control-sm" type="date" name="ends_on" ' \
            f'value="{TODAY.isoformat()}"' in page
+
+
+def test_bulk_assign_counts_an_enterprise_whose_assignment_is_over_as_unassigned(client, tree):
+    over = EnterpriseFactory(town=tree.town1, name="期满企业有限公司")
+    covered = EnterpriseFactory(town=tree.town1, name="在联企业有限公司")
+    assignment(over, cadre_name="王建国", starts_on=TODAY - 90 * DAY, ends_on=TODAY - DAY)
+    assignment(covered, cadre_name="王建国", starts_on=TODAY - 90 * DAY, ends_on=TODAY)
+    _login(client, tree.town1_cadre)
+    page = client.get(reverse("grassroots:liaison_assign"), {"unassigned": "on"}).content.decode()
+    assert over.name in page and covered.name not in page
