@@ -13,6 +13,7 @@ from operator import or_
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from gonghui.core.pagination import keyset_page
 from gonghui.core.scoping import user_scope
@@ -57,7 +58,7 @@ class Quarter:
 
     @property
     def label(self):
-        return f"{self.year} Q{self.number}"
+        return pgettext("quarter", "%(year)s Q%(number)s") % {"year": self.year, "number": self.number}
 
     def previous(self):
         return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
