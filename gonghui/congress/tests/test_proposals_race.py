@@ -11,8 +11,8 @@ from django.db import connection, connections, transaction
 
 from gonghui.congress.models import CongressBody, Proposal, ProposalStatus
 from gonghui.congress.services import proposals as services
-from gonghui.core.errors import DomainError
 from gonghui.core.testing.factories import Tree
+from gonghui.core.testing.race import race
 
 from .test_proposals_builders import body_with_delegates, proposal_at
 
@@ -20,29 +20,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers (PostgreSQL)")
 
 
-def _race(calls):
-    """Run each call in its own thread, released together; return the sorted outcomes."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = []
-
-    def run(call):
-        try:
-            barrier.wait(timeout=10)
-            call()
-            outcomes.append("won")
-        except DomainError as exc:
-            outcomes.append(exc.code)
-        except Exception as exc:  # an IntegrityError or a deadlock leaking out is a failure
-            outcomes.append(type(exc).__name__)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(outcomes)
 
 
 @needs_postgres
@@ -52,7 +29,7 @@ def test_two_acceptances_at_once_get_consecutive_numbers():
     first = proposal_at(ProposalStatus.SUBMITTED, actor=tree.union1_chair, body=body, roll=roll, title="甲")
     second = proposal_at(ProposalStatus.SUBMITTED, actor=tree.union1_chair, body=body, roll=roll, title="乙")
     day = datetime.date(2026, 3, 5)
-    outcomes = _race([
+    outcomes = race([
         lambda: services.accept_proposal(actor=tree.union1_chair, proposal=first, reviewed_on=day),
         lambda: services.accept_proposal(actor=tree.union1_staff, proposal=second, reviewed_on=day),
     ])
@@ -67,7 +44,7 @@ def test_the_same_proposal_accepted_twice_at_once():
     body, roll = body_with_delegates(tree.union1, tree.enterprise1, count=6, substitutes=0)
     proposal = proposal_at(ProposalStatus.SUBMITTED, actor=tree.union1_chair, body=body, roll=roll)
     day = datetime.date(2026, 3, 5)
-    outcomes = _race([
+    outcomes = race([
         lambda: services.accept_proposal(actor=tree.union1_chair, proposal=proposal, reviewed_on=day),
         lambda: services.accept_proposal(actor=tree.town1_cadre, proposal=proposal, reviewed_on=day),
     ])

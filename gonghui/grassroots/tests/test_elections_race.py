@@ -5,12 +5,11 @@ same union at the same moment → exactly one election, the other planner gets t
 service's check is bypassed."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 
-from gonghui.core.errors import DomainError
+from gonghui.core.testing.race import race
 from gonghui.grassroots.models import Election, ElectionStatus
 from gonghui.grassroots.services import elections as services
 from gonghui.grassroots.testing.elections import add_members
@@ -20,28 +19,6 @@ needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="n
 DAY = datetime.date(2026, 3, 2)
 
 
-def _race(calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = []
-
-    def run(call):
-        try:
-            barrier.wait(timeout=10)
-            call()
-            outcomes.append("won")
-        except DomainError as exc:
-            outcomes.append(exc.code)
-        except Exception as exc:  # an IntegrityError or a deadlock leaking out is a failure
-            outcomes.append(type(exc).__name__)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(outcomes)
 
 
 def _plan(actor, union):
@@ -52,7 +29,7 @@ def _plan(actor, union):
 @needs_postgres
 def test_two_planners_at_once_one_election(tree):
     add_members(tree.union1, 20)
-    outcomes = _race([_plan(tree.union1_chair, tree.union1), _plan(tree.town1_cadre, tree.union1)])
+    outcomes = race([_plan(tree.union1_chair, tree.union1), _plan(tree.town1_cadre, tree.union1)])
     assert outcomes == ["already_open", "won"]
     assert Election.objects.filter(org=tree.union1).count() == 1
 
@@ -75,7 +52,7 @@ def test_two_approvals_of_the_result_at_once_seat_one_committee(tree):
 
     election = election_at(ElectionStatus.RESULT_SUBMITTED, actor=tree.union1_chair, approver=tree.town1_cadre,
                            union=tree.union1)
-    outcomes = _race([
+    outcomes = race([
         lambda: services.approve_result(actor=tree.town1_cadre, election=election, approved_on=DAY),
         lambda: services.approve_result(actor=tree.district_staff, election=election, approved_on=DAY),
     ])

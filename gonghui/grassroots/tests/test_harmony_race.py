@@ -5,14 +5,14 @@ committed, so the service must re-read it under its lock. The threaded tests sta
 on PostgreSQL (SQLite serialises writers): two starts of the same enterprise and year (one row,
 the other gets the friendly `already_open`), two ratings at once."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from gonghui.core.errors import DomainError
 from gonghui.core.models import AuditEvent
 from gonghui.core.testing.factories import Tree
+from gonghui.core.testing.race import race_actors
 from gonghui.grassroots.models.harmony import HarmonyAssessment, HarmonyStatus
 from gonghui.grassroots.services import harmony as services
 from gonghui.grassroots.testing.harmony import assessment, published_set
@@ -47,28 +47,6 @@ def test_a_stale_copy_cannot_forward_a_returned_assessment(tree):
     assert HarmonyAssessment.objects.get(pk=a.pk).status == HarmonyStatus.RETURNED
 
 
-def _race(actors, action):
-    barrier = threading.Barrier(len(actors))
-    outcomes = []
-
-    def run(actor):
-        try:
-            barrier.wait(timeout=10)
-            action(actor)
-            outcomes.append("won")
-        except DomainError as exc:
-            outcomes.append(exc.code)
-        except Exception as exc:  # an IntegrityError or a deadlock leaking out is a failure
-            outcomes.append(type(exc).__name__)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in actors]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return sorted(outcomes)
 
 
 @pytest.mark.postgres
@@ -77,7 +55,7 @@ def _race(actors, action):
 def test_two_starts_at_once_leave_one_self_assessment():
     tree = Tree()
     published_set(actor=tree.district_staff)
-    outcome = _race([tree.union1_chair, tree.town1_cadre],
+    outcome = race_actors([tree.union1_chair, tree.town1_cadre],
                     lambda u: services.start_assessment(actor=u, enterprise=tree.enterprise1, year=TODAY.year))
     assert outcome == ["already_open", "won"]
     assert HarmonyAssessment.objects.filter(enterprise=tree.enterprise1).count() == 1
@@ -91,6 +69,6 @@ def test_two_ratings_at_once_exactly_one_wins():
     published_set(actor=tree.district_staff)
     a = assessment(actor=tree.union1_chair, enterprise=tree.enterprise1, status=HarmonyStatus.FORWARDED,
                    reviewer=tree.town1_cadre)
-    outcome = _race([tree.district_staff, tree.district_staff], lambda u: services.rate_assessment(
+    outcome = race_actors([tree.district_staff, tree.district_staff], lambda u: services.rate_assessment(
         actor=u, assessment=HarmonyAssessment.objects.get(pk=a.pk), rated_on=TODAY))
     assert outcome == ["won", "wrong_stage"]

@@ -2,14 +2,14 @@
 the same union and level started at once leave one open assessment (the partial unique
 constraint; the loser gets `already_open`). The threaded tests stage the real race on PostgreSQL."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from gonghui.core.errors import DomainError
 from gonghui.core.models import AuditEvent
 from gonghui.core.testing.factories import Tree
+from gonghui.core.testing.race import race_actors
 from gonghui.grassroots.models.homes import HomeAssessment, HomeAssessmentStatus
 from gonghui.grassroots.services import homes as services
 from gonghui.grassroots.testing.homes import assessment, full_scores, published_standard
@@ -39,28 +39,6 @@ def test_a_stale_copy_cannot_review_twice(tree):
     assert refused.value.code == "wrong_stage"
 
 
-def _race(actors, action):
-    barrier = threading.Barrier(len(actors))
-    outcomes = []
-
-    def run(actor):
-        try:
-            barrier.wait(timeout=10)
-            action(actor)
-            outcomes.append("won")
-        except DomainError as exc:
-            outcomes.append(exc.code)
-        except Exception as exc:  # an IntegrityError or a deadlock leaking out is a failure
-            outcomes.append(type(exc).__name__)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in actors]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return sorted(outcomes)
 
 
 @pytest.mark.postgres
@@ -69,7 +47,7 @@ def _race(actors, action):
 def test_two_applications_at_once_leave_one_open():
     tree = Tree()
     published_standard(tree.district_staff, pass_mark=30)
-    outcome = _race([tree.union1_chair, tree.town1_cadre],
+    outcome = race_actors([tree.union1_chair, tree.town1_cadre],
                     lambda u: services.start_assessment(actor=u, org=tree.union1, level="DISTRICT"))
     assert outcome == ["already_open", "won"]
     assert HomeAssessment.objects.filter(org=tree.union1, level="DISTRICT").count() == 1
@@ -82,6 +60,6 @@ def test_two_district_decisions_at_once_exactly_one_wins():
     tree = Tree()
     published_standard(tree.district_staff, pass_mark=30)
     a = assessment(tree, HomeAssessmentStatus.FORWARDED)
-    outcome = _race([tree.district_staff, tree.district_staff], lambda u: services.district_review(
+    outcome = race_actors([tree.district_staff, tree.district_staff], lambda u: services.district_review(
         actor=u, assessment=HomeAssessment.objects.get(pk=a.pk), decision="award", certificate_no="A-1"))
     assert outcome == ["won", "wrong_stage"]

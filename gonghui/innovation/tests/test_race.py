@@ -4,15 +4,15 @@ The stale-copy tests run everywhere: each request loaded the record before the o
 committed, so the service must re-read it under its lock rather than trust the copy it was given.
 The threaded tests stage the real race on PostgreSQL (SQLite serialises writers)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from gonghui.core.errors import DomainError
 from gonghui.core.models import AuditEvent
 from gonghui.core.testing.factories import Tree
+from gonghui.core.testing.race import race_actors
 from gonghui.innovation import services
 from gonghui.innovation.models import Suggestion, SuggestionStatus
 from gonghui.innovation.testing import days_ago, suggestion
@@ -48,28 +48,6 @@ def test_a_stale_copy_cannot_record_the_step_twice(tree, status, first, second, 
     assert AuditEvent.objects.filter(action=action).count() == 1
 
 
-def _race(actors, action):
-    barrier = threading.Barrier(len(actors))
-    outcomes = []
-
-    def run(actor):
-        try:
-            barrier.wait(timeout=10)
-            action(actor)
-            outcomes.append("won")
-        except DomainError as exc:
-            outcomes.append(exc.code)
-        except Exception as exc:  # an IntegrityError or a deadlock leaking out is a failure
-            outcomes.append(type(exc).__name__)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in actors]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return sorted(outcomes)
 
 
 @needs_postgres
@@ -79,6 +57,6 @@ def test_concurrent_adoptions_and_rewards_exactly_one_wins():
     s = suggestion(actor=tree.union1_chair, org=tree.union1, enterprise=tree.enterprise1,
                    status=SuggestionStatus.EVALUATED)
     actors = [tree.union1_chair, tree.union1_staff]
-    assert _race(actors, lambda a: _adopt(a, Suggestion.objects.get(pk=s.pk))) == ["won", "wrong_stage"]
-    assert _race(actors, lambda a: _reward(a, Suggestion.objects.get(pk=s.pk))) == ["won", "wrong_stage"]
+    assert race_actors(actors, lambda a: _adopt(a, Suggestion.objects.get(pk=s.pk))) == ["won", "wrong_stage"]
+    assert race_actors(actors, lambda a: _reward(a, Suggestion.objects.get(pk=s.pk))) == ["won", "wrong_stage"]
     assert AuditEvent.objects.filter(action__in=["innovation.adopt", "innovation.reward"]).count() == 2
