@@ -144,7 +144,7 @@ def change_rows(event, names=None):
     model = audit_labels.get_model(event.object_type)
     rows = []
     for key in _key_order(model, set(before) | set(after)):
-        field = audit_labels.model_field(model, key)
+        field = audit_labels.model_field(model, key) or audit_labels.value_field(event.object_type, key)
         rows.append(ChangeRow(
             key=key,
             label=audit_labels.field_label(event.object_type, key, model),

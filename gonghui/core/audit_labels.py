@@ -22,6 +22,8 @@ _EXTRA_FIELDS: dict[str, dict] = {}
 # model label -> the one column that names a row: foreign-key ids pointing at these models are
 # shown as names. Only cheap, non-sensitive columns (an org's name, a username) belong here.
 _NAME_FIELDS: dict[str, str] = {}
+# object type -> {snapshot key: "app_label.Model.field"} formatted like that field (choice labels).
+_VALUE_FIELDS: dict[str, dict[str, str]] = {}
 
 # The last segment of a code -> a verb, for codes nobody registered (a new service, an old row).
 _VERBS = {
@@ -50,6 +52,22 @@ def register_object_labels(labels):
 def register_field_labels(object_type, labels):
     """Name snapshot keys of `object_type` that are not fields of its model."""
     _EXTRA_FIELDS.setdefault(object_type, {}).update(labels)
+
+
+def register_value_fields(object_type, fields):
+    """Snapshot keys of `object_type` that are not fields of its model but hold another model's
+    field values, e.g. {"proposed_position": "grassroots.ElectionCandidate.proposed_position"}:
+    the trail shows them as that field shows them (a choice by its label, not its code)."""
+    _VALUE_FIELDS.setdefault(object_type, {}).update(fields)
+
+
+def value_field(object_type, key):
+    """The field registered for a snapshot key of `object_type` by `register_value_fields`, or None."""
+    dotted = _VALUE_FIELDS.get(object_type, {}).get(key)
+    if dotted is None:
+        return None
+    model_label, field_name = dotted.rsplit(".", 1)
+    return apps.get_model(model_label)._meta.get_field(field_name)
 
 
 def register_name_fields(fields):

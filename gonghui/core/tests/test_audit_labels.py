@@ -231,3 +231,18 @@ def test_odd_stored_values_never_break_a_page(client, tree, value):
     client.force_login(tree.district_staff)
     assert client.get(reverse("core:audit_detail", args=[event.pk])).status_code == 200
     assert client.get(reverse("orgs:detail", args=[tree.town1.pk]), {"tab": "history"}).status_code == 200
+
+
+def test_registered_value_fields_show_choice_labels_for_keys_outside_the_model(client, tree):
+    """An election's trail stores a candidate's position as its code; the page shows the label."""
+    from gonghui.grassroots.models.elections import CandidatePosition
+
+    event = audit.record(actor=tree.union1_chair, action="grassroots.election.candidate_add", obj=tree.union1,
+                         org=tree.union1, object_type="grassroots.Election",
+                         after={"candidate": "王五", "proposed_position": CandidatePosition.CHAIR})
+    client.force_login(tree.union1_chair)
+    rows = {row.key: row for row in client.get(reverse("core:audit_detail", args=[event.pk])).context["changes"]}
+    with translation.override("zh-hans"):
+        chair = str(CandidatePosition.CHAIR.label)
+    assert rows["proposed_position"].after == chair != "CHAIR"
+    assert rows["candidate"].after == "王五"  # an unregistered key stays as stored

@@ -11,6 +11,7 @@ def ready():
         register_field_labels,
         register_name_fields,
         register_object_labels,
+        register_value_fields,
     )
     from gonghui.core.dashboard import register_due_source
 
@@ -44,6 +45,9 @@ def ready():
         "vice_chairs": _("vice-chairs"), "reason": _("reason"), "filled": _("seats filled"),
         "seats": _("committee seats"),
     })
+    # A candidate's position is stored as its code; the trail shows the label (主席, 委员).
+    register_value_fields("grassroots.Election",
+                          {"proposed_position": "grassroots.ElectionCandidate.proposed_position"})
     register_object_labels({"grassroots.ElectionExport": _("Election export")})
     register_field_labels("grassroots.ElectionExport", {"filters": _("filters"), "rows": _("rows exported")})
     register_name_fields({"grassroots.Election": "org__name"})
