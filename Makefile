@@ -17,18 +17,18 @@ $(STAMP): requirements.lock.txt
 install: $(STAMP)
 
 ## make run: set up, migrate the SQLite default, load the small demo district once, serve.
-run: install
+run: install browser-deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --scale small --if-empty
 	$(BIN)/python manage.py demo_accounts
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## Chromium (Debian's) and CJK fonts for the browser tests; best effort when not root.
+## Chromium (Debian's) for the browser tests and CJK fonts for PDFs; best effort when not root.
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	  else echo "chromium missing and cannot be installed here: browser tests will be skipped"; fi; }
+	  else echo "chromium or a CJK font missing and cannot be installed here: browser and PDF tests will be skipped"; fi; fi
 
 lint: install
 	$(BIN)/ruff check .
@@ -45,7 +45,7 @@ test-fast: install
 
 ## Regenerate the per-app zh_Hans catalogues after adding strings (needs GNU gettext);
 ## translate the new entries, then run it again to compile the .mo files (committed).
-APPS := core accounts orgs members bargaining congress innovation grassroots
+APPS := core accounts orgs members bargaining congress innovation grassroots competitions honours
 messages: install
 	for app in $(APPS); do (cd gonghui/$$app && ../../$(BIN)/python ../../manage.py makemessages -l zh_Hans --no-obsolete --no-location); done
 	for app in $(APPS); do msgfmt --check-format -o gonghui/$$app/locale/zh_Hans/LC_MESSAGES/django.mo gonghui/$$app/locale/zh_Hans/LC_MESSAGES/django.po; done

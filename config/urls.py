@@ -14,6 +14,8 @@ urlpatterns = [
     path("congress/", include("gonghui.congress.urls")),
     path("innovation/", include("gonghui.innovation.urls")),
     path("grassroots/", include("gonghui.grassroots.urls")),
+    path("competitions/", include("gonghui.competitions.urls")),
+    path("honours/", include("gonghui.honours.urls")),
     path("api/v1/", include("gonghui.api_urls")),
     path("", include("gonghui.core.urls")),
 ]

@@ -35,6 +35,9 @@ install_error_handlers(api)
 def _add_routers():
     from gonghui.accounts.api import router as accounts_router
     from gonghui.bargaining.api import router as bargaining_router
+    from gonghui.competitions.api_activities import router as activities_router
+    from gonghui.competitions.api_contests import router as contests_router
+    from gonghui.competitions.api_labour import router as labour_router
     from gonghui.congress.api_congresses import router as congresses_router
     from gonghui.congress.api_proposals import router as proposals_router
     from gonghui.grassroots.api_committees import router as committees_router
@@ -43,6 +46,10 @@ def _add_routers():
     from gonghui.grassroots.api_harmony import router as harmony_router
     from gonghui.grassroots.api_homes import router as homes_router
     from gonghui.grassroots.api_liaison import router as liaison_router
+    from gonghui.honours.api_awards import router as awards_router
+    from gonghui.honours.api_leaders import router as leaders_router
+    from gonghui.honours.api_modelworkers import router as modelworkers_router
+    from gonghui.honours.api_rewards import router as rewards_router
     from gonghui.innovation.api import router as innovation_router
     from gonghui.members.api import router as members_router
     from gonghui.orgs.api import router as orgs_router
@@ -60,6 +67,13 @@ def _add_routers():
     api.add_router("", liaison_router)  # /liaison-assignments, /liaison-visits
     api.add_router("", homes_router)  # /home-standards, /home-assessments
     api.add_router("", harmony_router)  # /harmony-assessments
+    api.add_router("", labour_router)  # /competitions
+    api.add_router("", activities_router)  # /competition-activities
+    api.add_router("", contests_router)  # /skill-contests
+    api.add_router("", awards_router)  # /honours, /honour-types, /honour-records
+    api.add_router("", modelworkers_router)  # /model-workers
+    api.add_router("", leaders_router)  # /skill-leaders, /allowances
+    api.add_router("", rewards_router)  # /skill-rewards
 
 
 _add_routers()

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "gonghui.congress",
     "gonghui.innovation",
     "gonghui.grassroots",
+    "gonghui.competitions",
+    "gonghui.honours",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -17,6 +17,8 @@ NAV_ITEMS = [
     ("congress:proposal_list", _("Proposals"), "congress.view"),
     ("innovation:list", _("Worker innovation"), "innovation.view"),
     ("grassroots:overview", _("Grassroots building"), "grassroots.view"),
+    ("competitions:overview", _("Competitions and skills"), "competitions.view"),
+    ("honours:overview", _("Honours"), "honours.view"),
     ("core:audit_list", _("Audit trail"), "audit.view"),
     ("accounts:role_list", _("Users and roles"), "accounts.manage"),
 ]

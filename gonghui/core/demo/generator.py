@@ -576,8 +576,10 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
     a tqdm-like progress bar (or None). Returns the counts and the demo accounts' anchors."""
     from . import accounts as demo_accounts
     from . import bargaining as demo_bargaining
+    from . import competitions as demo_competitions
     from . import congress as demo_congress
     from . import grassroots as demo_grassroots
+    from . import honours as demo_honours
     from . import innovation as demo_innovation
 
     started = time.monotonic()
@@ -601,6 +603,9 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
         congress_counts = demo_congress.seed_congress(gen)
         innovation_counts = demo_innovation.seed_innovation(gen)
         grassroots_counts = demo_grassroots.seed_grassroots(gen)
+        # Contest results and competition awards end in the honour records: competitions first.
+        competitions_counts = demo_competitions.seed_all(gen)
+        honours_counts = demo_honours.seed_all(gen)
         root = Org.objects.get(pk=gen.root.id)
         town1 = Org.objects.get(pk=gen.town_by_name[TOWN1].id)
         town2 = Org.objects.get(pk=gen.town_by_name[TOWN2].id)
@@ -624,6 +629,8 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
         counts["congress"] = congress_counts
         counts["innovation"] = innovation_counts
         counts["grassroots"] = grassroots_counts
+        counts["competitions"] = competitions_counts
+        counts["honours"] = honours_counts
         if accounts:
             counts["accounts"] = demo_accounts.create_demo_accounts(
                 root=root, town1=town1, town2=town2, union1=union1, member1_person=member1)
@@ -641,7 +648,8 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
             command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
             for model in (Org, Enterprise, Person, Membership, Transfer, *demo_bargaining.MODELS,
                           *demo_congress.MODELS, *demo_innovation.MODELS,
-                          *demo_grassroots.all_models()):
+                          *demo_grassroots.all_models(), *demo_competitions.all_models(),
+                          *demo_honours.all_models()):
                 cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
         elif connection.vendor == "sqlite":
             cursor.execute("ANALYZE")

@@ -6,7 +6,9 @@ def wipe_demo_data():
     from gonghui.accounts.models import RoleAssignment, User
     from gonghui.bargaining.models import StaffRequest, WageAgreement
     from gonghui.congress.models import CongressBody, Disclosure, Proposal, Session
+    from gonghui.core.demo import competitions as demo_competitions
     from gonghui.core.demo import grassroots as demo_grassroots
+    from gonghui.core.demo import honours as demo_honours
     from gonghui.core.models import AuditEvent
     from gonghui.innovation.models import Suggestion, TechProject
     from gonghui.members.models import Membership, Person, Transfer
@@ -19,7 +21,9 @@ def wipe_demo_data():
     # Innovation: suggestions and projects protect their orgs and enterprises (deleting them takes
     # their scores, team members and milestones).
     innovation = (Suggestion, TechProject)
-    # Grassroots building goes first: its rows point at orgs, enterprises, people and users.
+    # Honours, competitions and grassroots building go first: its rows point at orgs, enterprises, people and users.
+    demo_honours.wipe()
+    demo_competitions.wipe()
     demo_grassroots.wipe()
     for model in (StaffRequest, WageAgreement, *congress, *innovation, Transfer, Membership, Person, Enterprise,
                   RoleAssignment, AuditEvent, Org, User):

@@ -1,0 +1,1 @@
+"""Forms of competitions and skills, one module per area (labour, activities, contests)."""

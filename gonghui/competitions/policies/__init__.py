@@ -1,0 +1,1 @@
+"""Who may do what of competitions and skills, one module per area (labour, activities, contests)."""

@@ -1,0 +1,1 @@
+"""Configurable figures of competitions and skills, one module per area (labour, activities, contests)."""

@@ -1,0 +1,1 @@
+"""Selectors of competitions and skills, one module per area (labour, activities, contests)."""

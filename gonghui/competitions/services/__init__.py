@@ -1,0 +1,1 @@
+"""Services of competitions and skills, one module per area (labour, activities, contests)."""

@@ -1,0 +1,1 @@
+"""Test builders of competitions and skills, one module per area (labour, activities, contests)."""

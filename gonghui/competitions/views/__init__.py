@@ -1,0 +1,1 @@
+"""Views of competitions and skills, one module per area (labour, activities, contests)."""

@@ -1,0 +1,7 @@
+"""Demo activities (competitions app)."""
+
+MODELS: tuple = ()
+
+
+def seed(gen) -> dict:
+    return {}

@@ -1,0 +1,7 @@
+"""Demo contests (competitions app)."""
+
+MODELS: tuple = ()
+
+
+def seed(gen) -> dict:
+    return {}

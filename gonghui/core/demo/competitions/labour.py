@@ -1,0 +1,7 @@
+"""Demo labour (competitions app)."""
+
+MODELS: tuple = ()
+
+
+def seed(gen) -> dict:
+    return {}

@@ -1,0 +1,7 @@
+"""Demo awards (honours app)."""
+
+MODELS: tuple = ()
+
+
+def seed(gen) -> dict:
+    return {}

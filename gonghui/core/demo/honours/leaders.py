@@ -1,0 +1,7 @@
+"""Demo leaders (honours app)."""
+
+MODELS: tuple = ()
+
+
+def seed(gen) -> dict:
+    return {}

@@ -1,0 +1,7 @@
+"""Demo modelworkers (honours app)."""
+
+MODELS: tuple = ()
+
+
+def seed(gen) -> dict:
+    return {}

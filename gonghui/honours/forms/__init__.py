@@ -1,0 +1,1 @@
+"""Forms of honours and model workers, one module per area (awards, modelworkers, leaders, rewards)."""

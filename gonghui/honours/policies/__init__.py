@@ -1,0 +1,1 @@
+"""Who may do what of honours and model workers, one module per area (awards, modelworkers, leaders, rewards)."""

@@ -1,0 +1,1 @@
+"""Configurable figures of honours and model workers, one module per area (awards, modelworkers, leaders, rewards)."""

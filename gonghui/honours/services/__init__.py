@@ -1,0 +1,1 @@
+"""Services of honours and model workers, one module per area (awards, modelworkers, leaders, rewards)."""

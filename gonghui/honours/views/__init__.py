@@ -1,0 +1,1 @@
+"""Views of honours and model workers, one module per area (awards, modelworkers, leaders, rewards)."""

@@ -1,0 +1,2 @@
+"""Wiring (audit labels, due-soon sources, tasks) of honours and model workers, one module per area:
+awards, modelworkers, leaders, rewards."""

@@ -1,0 +1,2 @@
+def ready():
+    """Registrations of this area: audit labels, due-soon sources."""
