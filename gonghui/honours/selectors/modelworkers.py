@@ -4,5 +4,5 @@ DUE_SOURCES = ()
 
 
 def overview_card(user):
-    """This area's card on the module overview (core.overview.Card), or None. Replace when the area is built."""
+    """This area's card on the module overview (core.overview.Card), or None."""
     return None
