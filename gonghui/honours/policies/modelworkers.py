@@ -28,7 +28,7 @@ def can(user, action, org=None) -> bool:
 class ModelWorkerActions:
     care: bool = False
     story: bool = False
-    register: bool = False  # add a title, edit the entry, publish/withdraw the story, remove care
+    manage: bool = False  # add a title, edit the entry, publish/withdraw the story, remove care
 
     @property
     def any(self):
@@ -38,4 +38,4 @@ class ModelWorkerActions:
 def worker_actions(user, worker) -> ModelWorkerActions:
     org = worker.org
     change = can(user, CHANGE, org)
-    return ModelWorkerActions(care=change, story=change, register=can(user, REGISTER, org))
+    return ModelWorkerActions(care=change, story=change, manage=can(user, REGISTER, org))

@@ -11,8 +11,10 @@ from django.conf import settings
 class Rules:
     # Yearly care: every model worker has a health check and a visit each calendar year. From
     # `care_due_month` on, those still without one this year are "due soon" on the dashboard and
-    # the monthly reminder tells their union chairs and town cadres.
+    # the reminder tells their union chairs and town cadres (once a year per union); from
+    # `care_overdue_month` on they are overdue.
     care_due_month: int = 9
+    care_overdue_month: int = 12
     max_subsidy: Decimal = Decimal("100000")  # a larger subsidy is refused as a likely typing error
     story_max_chars: int = 8000
 

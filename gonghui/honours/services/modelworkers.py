@@ -391,3 +391,36 @@ def export_workers(*, actor, filters):
         raise
     handle.seek(0)
     return handle, rows
+
+
+# --- reminders ------------------------------------------------------------------------------------------
+
+def remind_care(*, on=None) -> int:
+    """The daily job: from `rules().care_due_month` on, the union chairs and the town's cadres of
+    each union with model workers missing this year's health check or visit are told once a year
+    (one notification per union and year: `notify` keys are unique). Returns the number of
+    notifications created. Idempotent."""
+    from django.urls import reverse
+
+    from gonghui.accounts.selectors import chairs_and_town_cadres
+    from gonghui.core.notifications import notify
+
+    from ..selectors.modelworkers import care_stage, care_to_remind
+
+    on = on or today()
+    if not care_stage(on):
+        return 0
+    grouped = care_to_remind(on)
+    if not grouped:
+        return 0
+    recipients = chairs_and_town_cadres(list(grouped))
+    url = reverse("honours:modelworker_list") + "?care=missing"
+    sent = 0
+    for org, entries in grouped.items():
+        names = "、".join(w.person.name for w in entries[:20]) + ("…" if len(entries) > 20 else "")
+        sent += notify(recipients=recipients.get(org.pk, []), key=f"honours.modelworker_care:{org.pk}:{on.year}",
+                       title=_("Model workers' yearly care due: %(org)s") % {"org": org.name},
+                       body=_("%(n)s model workers have no health check or no visit recorded in %(year)s: "
+                              "%(names)s.") % {"n": len(entries), "year": on.year, "names": names},
+                       url=url, org=org)
+    return sent
