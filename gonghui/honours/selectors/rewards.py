@@ -91,12 +91,12 @@ def claim_page(user, filters: RewardFilters, *, after=None, size=None, on=None):
 def summary(user, filters: RewardFilters, *, on=None):
     """(counts per status, amount of the filtered claims approved or paid): one grouped query."""
     rows = (filtered(user, filters, on=on).order_by().values("status")
-            .annotate(n=Count("pk"), amount=Sum("amount")))
+            .annotate(n=Count("pk"), total_amount=Sum("amount")))
     counts, amount = {}, 0
     for r in rows:
         counts[r["status"]] = r["n"]
         if r["status"] in (RewardClaimStatus.APPROVED, RewardClaimStatus.PAID):
-            amount += r["amount"] or 0
+            amount += r["total_amount"] or 0
     return counts, amount
 
 
@@ -135,13 +135,13 @@ COUNTED = (RewardClaimStatus.APPROVED, RewardClaimStatus.PAID)
 def totals_of(qs):
     """Approved and paid claims of `qs` by year, town and level: count, amount, paid amount."""
     rows = (qs.filter(status__in=COUNTED).order_by().values("year", "town__name", "town__path", "level")
-            .annotate(claims=Count("pk"), amount=Sum("amount"),
-                      paid=Sum("amount", filter=Q(status=RewardClaimStatus.PAID)))
+            .annotate(n=Count("pk"), total_amount=Sum("amount"),
+                      paid_amount=Sum("amount", filter=Q(status=RewardClaimStatus.PAID)))
             .order_by("-year", "town__path", "level"))
     labels = dict(REWARD_LEVEL_CHOICES)
     return [{"year": r["year"], "town": r["town__name"] or "—", "level": r["level"],
-             "level_label": str(labels.get(r["level"], r["level"])), "claims": r["claims"],
-             "amount": r["amount"] or 0, "paid": r["paid"] or 0} for r in rows]
+             "level_label": str(labels.get(r["level"], r["level"])), "claims": r["n"],
+             "amount": r["total_amount"] or 0, "paid": r["paid_amount"] or 0} for r in rows]
 
 
 def totals(user, *, year=None, org=None):
