@@ -20,6 +20,10 @@ def today():
     return timezone.localdate()
 
 
+def _yuan(value):
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
 def leaders(user):
     return SkillLeader.objects.visible_to(user, VIEW)
 
@@ -163,7 +167,7 @@ def totals_by_town(user, f: AllowanceFilters):
             .annotate(leaders=Count("leader", distinct=True), months=Count("pk"), amount=Sum("amount"))
             .order_by("town__path"))
     return [{"town": r["town__name"] or "—", "leaders": r["leaders"], "months": r["months"],
-             "amount": r["amount"] or Decimal("0.00")} for r in rows]
+             "amount": _yuan(r["amount"])} for r in rows]
 
 
 def totals_by_year(user, f: AllowanceFilters):
@@ -175,7 +179,7 @@ def totals_by_year(user, f: AllowanceFilters):
             .annotate(leaders=Count("leader", distinct=True), months=Count("pk"), amount=Sum("amount"))
             .order_by("-y"))
     return [{"year": r["y"], "leaders": r["leaders"], "months": r["months"],
-             "amount": r["amount"] or Decimal("0.00")} for r in rows]
+             "amount": _yuan(r["amount"])} for r in rows]
 
 
 def recent_runs(limit=12):
@@ -199,7 +203,8 @@ def overview_card(user):
                                      ends_on__gte=day)),
         waiting=Count("pk", filter=Q(status=LeaderStatus.NOMINATED)))
     paid = allowances(user).filter(month__gte=datetime.date(day.year, 1, 1)).order_by().aggregate(
-        total=Sum("amount"))["total"] or Decimal("0.00")
+        total=Sum("amount"))["total"]
+    paid = _yuan(paid)
     leaders_url, allowances_url = reverse("honours:leader_list"), reverse("honours:allowance_list")
     return Card(title=_("Skill leaders"), url=leaders_url, rows=[
         Row(_("Titles held now"), counts["holding"], leaders_url + "?holding=1"),
