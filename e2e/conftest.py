@@ -38,6 +38,17 @@ def screenshot_dir():
 
 
 @pytest.fixture
+def tour_screenshots():
+    """Where the layout tours put a full-page screenshot of every page for people to look at, or
+    None in CI, where nobody looks at them and they cost about a third of a tour's time (set
+    SCREENSHOTS=1 to take them there anyway)."""
+    if os.environ.get("CI") and not os.environ.get("SCREENSHOTS"):
+        return None
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture
 def page_for(browser, live_server):
     """page_for(width) → a fresh page of that viewport width, pointed at the live server."""
     contexts = []

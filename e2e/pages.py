@@ -7,6 +7,8 @@ def sign_in(page, username, password=PASSWORD):
     page.goto("/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    # The form posts and redirects to a page that fetches nothing after its load event: waiting
+    # for that navigation is enough ("networkidle" would add a 500 ms quiet period per sign-in).
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     assert "/accounts/login" not in page.url, f"{username} could not sign in"

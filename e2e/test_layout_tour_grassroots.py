@@ -94,7 +94,7 @@ def tour(tree, records):
     return [("town1", town), ("district", district), ("union1", union)]
 
 
-def test_grassroots_layout_tour(browser, live_server, screenshot_dir):
+def test_grassroots_layout_tour(browser, live_server, tour_screenshots):
     tree = Tree()
     records = build(tree)
     problems = []
@@ -107,7 +107,7 @@ def test_grassroots_layout_tour(browser, live_server, screenshot_dir):
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
                 for name, url in pages:
-                    check_page(page, name, url, width, screenshot_dir, problems)
+                    check_page(page, name, url, width, tour_screenshots, problems)
         finally:
             context.close()
     assert not problems, "\n".join(problems)
