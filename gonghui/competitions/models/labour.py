@@ -199,6 +199,9 @@ class CompetitionScore(models.Model):
             models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="labour_score_0_100"),
         ]
 
+    def __str__(self):
+        return f"{self.judge}: {self.score}"
+
 
 class RoundResult(models.Model):
     round = models.ForeignKey(ScoringRound, on_delete=models.CASCADE, related_name="results",
@@ -216,6 +219,9 @@ class RoundResult(models.Model):
             models.UniqueConstraint(fields=["round", "team"], name="labour_result_once"),
             models.CheckConstraint(condition=Q(total__gte=0, total__lte=100), name="labour_result_0_100"),
         ]
+
+    def __str__(self):
+        return f"#{self.rank} {self.total}"
 
 
 class CompetitionEvidence(models.Model):

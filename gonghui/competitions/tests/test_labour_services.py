@@ -134,7 +134,6 @@ def test_scores_are_validated(tree):
 
 def test_closing_needs_every_score_then_ranks_by_weighted_total(tree):
     c = running(tree)
-    services.set_criteria  # weights are the default 20% each
     rnd = _open(tree, c)
     a, b, d = team(c, "甲企业项目部"), team(c, "乙企业一标段"), team(c, "丙企业车间")
     services.record_scores(actor=tree.district_staff, round=rnd, judge="王评委",
@@ -169,8 +168,9 @@ def test_weights_change_the_ranking(tree):
 def test_rank_helper_shares_ranks_and_orders_ties_by_name():
     ranked = selectors.rank({1: Decimal(90), 2: Decimal(95), 3: Decimal(90), 4: Decimal(80)},
                             {1: "乙", 2: "甲", 3: "丙", 4: "丁"})
-    assert [(t, n) for t, _total, n in ranked] == [(2, 1), (3, 2), (1, 2), (4, 4)] or \
-        [(t, n) for t, _total, n in ranked] == [(2, 1), (1, 2), (3, 2), (4, 4)]
+    # 乙 (1) and 丙 (3) tie at 90: both second, listed by name (丙 before 乙 in code-point order).
+    assert [(t, n) for t, _total, n in ranked] == sorted(
+        [(2, 1), (1, 2), (3, 2), (4, 4)], key=lambda x: (x[1], {1: "乙", 2: "甲", 3: "丙", 4: "丁"}[x[0]]))
     assert [n for _t, _total, n in ranked] == [1, 2, 2, 4]
 
 
@@ -184,7 +184,8 @@ def test_leaderboard_ranks_the_mean_of_closed_rounds_and_shows_the_open_round(tr
     services.record_scores(actor=tree.district_staff, round=rnd, judge="王评委", scores={t.pk: {"QUALITY": 100}})
     board = selectors.leaderboard(selectors.competition_detail(c))
     assert [(b.team.name, b.mean, b.rank) for b in board] == [
-        ("乙企业一标段", Decimal("80.00"), 1), ("丙企业车间", Decimal("80.00"), 1), ("甲企业项目部", Decimal("75.00"), 3)]
+        ("乙企业一标段", Decimal("80.00"), 1), ("丙企业车间", Decimal("80.00"), 1),
+        ("甲企业项目部", Decimal("75.00"), 3)]
     assert board[0].totals == [Decimal("70.00"), Decimal("90.00")]
     assert board[0].provisional == Decimal("20.00")  # 100 × 20% so far
     chart = selectors.history_chart(selectors.competition_detail(c), board)
