@@ -2,6 +2,7 @@
 the subtree of the unions claiming."""
 
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -20,6 +21,8 @@ from ..models.rewards import (
     SkillRewardClaim,
 )
 from ..policies.rewards import APPROVE, PAY, REVIEW, SUBMIT, VIEW
+
+CENT = Decimal("0.01")
 
 
 def today():
@@ -141,7 +144,11 @@ def totals_of(qs):
     labels = dict(REWARD_LEVEL_CHOICES)
     return [{"year": r["year"], "town": r["town__name"] or "—", "level": r["level"],
              "level_label": str(labels.get(r["level"], r["level"])), "claims": r["n"],
-             "amount": r["total_amount"] or 0, "paid": r["paid_amount"] or 0} for r in rows]
+             "amount": _yuan(r["total_amount"]), "paid": _yuan(r["paid_amount"])} for r in rows]
+
+
+def _yuan(value):
+    return Decimal(value or 0).quantize(CENT)
 
 
 def totals(user, *, year=None, org=None):

@@ -131,7 +131,8 @@ def test_export_scoped_to_the_town(tree):
     book = load_workbook(io.BytesIO(b"".join(r.streaming_content)))
     rows = [row for row in book.worksheets[0].iter_rows(min_row=2, values_only=True) if row[0]]
     assert len(rows) == 1 and rows[0][1] == tree.town1.name
-    assert client_for(tree.town1_cadre).get(reverse("honours:reward_export"), {"org": tree.union2.pk}).status_code == 404
+    out_of_scope = client_for(tree.town1_cadre).get(reverse("honours:reward_export"), {"org": tree.union2.pk})
+    assert out_of_scope.status_code == 404
 
 
 def test_totals_page(tree):
