@@ -1,0 +1,118 @@
+"""Skills-contest pages: the list (filters, export, fixed query count), set-up with specific
+errors, the detail with registration by name, scores, publication and the certificate."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from gonghui.competitions.models.contests import ContestEntry, ContestStatus, SkillContest
+from gonghui.competitions.services import contests as services
+from gonghui.competitions.testing.contests import DAY, contest, held_in_past, published, register, trade
+from gonghui.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_list_filters_and_query_count(tree, django_assert_max_num_queries):
+    contest(tree)
+    contest(tree, org=tree.town1, actor=tree.town1_cadre, name="城厢街道电工比武")
+    c = _client(tree.town1_cadre)
+    url = reverse("competitions:contest_list")
+    c.get(url)
+    with django_assert_max_num_queries(30) as first:
+        r = c.get(url)
+    assert r.status_code == 200 and "城厢街道电工比武" in r.content.decode()
+    for n in range(4):
+        contest(tree, org=tree.union1, actor=tree.union1_chair, name=f"厂赛{n}")
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        r = c.get(url)
+    assert r.content.decode().count("厂赛") == 4
+    r = c.get(url, {"level": "TOWN", "q": "电工"})
+    body = r.content.decode()
+    assert "城厢街道电工比武" in body and "厂赛" not in body
+    assert c.get(url, {"year": "abc"}).status_code == 200
+
+
+def test_export_is_audited(tree):
+    contest(tree)
+    r = _client(tree.district_staff).get(reverse("competitions:contest_export"))
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert AuditEvent.objects.filter(action="competitions.contest_export").exists()
+
+
+def test_create_page_rejects_bad_weights_and_saves_nothing(tree):
+    t = trade(tree.district_staff)
+    c = _client(tree.union1_chair)
+    on = services.today()
+    data = {"org": tree.union1.pk, "name": "甲企业焊工比武", "trade": t.pk, "held_on": on + 20 * DAY,
+            "registration_closes_on": on + 10 * DAY, "capacity": 10, "theory_weight": 50, "practical_weight": 60,
+            "min_age": 18, "max_age": 60, "min_skill_level": "NONE", "winners": 3}
+    r = c.post(reverse("competitions:contest_create"), data)
+    assert r.status_code == 400 and not SkillContest.objects.exists()
+    assert "100" in r.content.decode()
+    r = c.post(reverse("competitions:contest_create"), {**data, "practical_weight": 50})
+    created = SkillContest.objects.get()
+    assert r.status_code == 302 and created.level == "ENTERPRISE"
+
+
+def test_register_by_name_on_the_detail_page(tree):
+    c = contest(tree)
+    m = tree.member(name="王焊工")
+    client = _client(tree.union1_chair)
+    url = reverse("competitions:contest_detail", args=[c.pk])
+    r = client.get(url, {"q": "王焊"})
+    assert r.status_code == 200 and "王焊工" in r.content.decode()
+    r = client.post(reverse("competitions:contest_register", args=[c.pk]), {"membership": m.pk})
+    assert r.status_code == 302
+    e = ContestEntry.objects.get(contest=c)
+    assert e.person == m.person
+    assert e.exam_no in client.get(url).content.decode()
+    # town cadres see the contest but do not register (no submit): no registration box
+    assert "reg-q" not in _client(tree.town1_cadre).get(url).content.decode()
+
+
+def test_scores_page_and_publish(tree):
+    c = contest(tree)
+    a, b = register(tree, c, 2)
+    services.close_registration(actor=tree.district_staff, contest=c)
+    client = _client(tree.district_staff)
+    url = reverse("competitions:contest_scores", args=[c.pk])
+    assert client.get(url).status_code == 200
+    r = client.post(url, {f"t_{a.pk}": "101", f"p_{a.pk}": "80"})
+    assert r.status_code == 400 and ContestEntry.objects.get(pk=a.pk).theory_score is None
+    r = client.post(url, {f"t_{a.pk}": "70", f"p_{a.pk}": "80", f"a_{b.pk}": "on"})
+    assert r.status_code == 302
+    held_in_past(c)
+    r = client.post(reverse("competitions:contest_step", args=[c.pk, "publish"]),
+                    {"publish-published_on": services.today().isoformat()})
+    assert r.status_code == 302 and SkillContest.objects.get(pk=c.pk).status == ContestStatus.PUBLISHED
+    body = client.get(reverse("competitions:contest_detail", args=[c.pk])).content.decode()
+    assert reverse("competitions:contest_certificate", args=[c.pk, a.pk]) in body
+
+
+def test_certificate_download(tree):
+    from gonghui.core.pdf import cjk_font_available
+
+    if not cjk_font_available():
+        pytest.skip("no CJK font on this machine")
+    c, (e,) = published(tree, [(90, 90)])
+    r = _client(tree.union1_chair).get(reverse("competitions:contest_certificate", args=[c.pk, e.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF")
+    assert _client(tree.union2_chair).get(reverse("competitions:contest_certificate", args=[c.pk, e.pk])
+                                          ).status_code == 404
+
+
+def test_trades_page(tree):
+    trade(tree.district_staff)
+    r = _client(tree.district_staff).post(reverse("competitions:contest_trade_list"), {"code": "elec", "name": "电工",
+                                                                                        "is_active": "on"})
+    assert r.status_code == 302
+    assert _client(tree.union1_chair).post(reverse("competitions:contest_trade_list"),
+                                           {"code": "X", "name": "某"}).status_code == 403
+    assert "电工" in _client(tree.union1_chair).get(reverse("competitions:contest_trade_list")).content.decode()
