@@ -142,7 +142,7 @@ class ModelWorkerCare(ScopedModel):
         ]
         constraints = [
             # A subsidy has a positive amount; a health check or a visit has none.
-            models.CheckConstraint(condition=Q(kind="SUBSIDY", amount__gt=0)
+            models.CheckConstraint(condition=Q(kind="SUBSIDY", amount__isnull=False, amount__gt=0)
                                    | ~Q(kind="SUBSIDY") & Q(amount__isnull=True),
                                    name="model_worker_care_amount_for_subsidy"),
         ]
