@@ -135,7 +135,7 @@ def _wrong_stage(n):
 
 def _lock(nomination):
     """The nomination locked FOR UPDATE (two reviewers at once cannot both win), read afresh."""
-    return (HonourNomination.objects.select_for_update()
+    return (HonourNomination.objects.select_for_update(of=("self",))
             .select_related("org", "honour_type", "person", "enterprise").get(pk=nomination.pk))
 
 

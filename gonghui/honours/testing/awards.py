@@ -56,7 +56,9 @@ def nomination(tree, status=NominationStatus.SUBMITTED, *, kind="GOLD_GEAR", per
     t = types(tree)[kind]
     today = services.today()
     start = start or today - 40 * DAY
-    if not t.quotas.filter(year=start.year).exists():
+    from gonghui.honours.selectors.awards import quota_for
+
+    if quota_for(t, org, start.year) is None:
         town = tree.town1 if org.path.startswith(tree.town1.path) else tree.town2
         services.set_quota(actor=tree.district_staff, honour_type=t, org=town, year=start.year, places=places)
     chair = tree.union1_chair if org == tree.union1 else tree.district_staff
