@@ -214,3 +214,22 @@ def test_month_helpers():
     assert services.next_month(D(2025, 12, 1)) == D(2026, 1, 1)
     assert services.next_month(D(2025, 1, 31)) == D(2025, 2, 1)
     assert services.term_end(D(2024, 2, 29), 3) == D(2027, 2, 27)
+
+
+def test_overview_card_and_due_sources(tree, django_assert_max_num_queries):
+    from gonghui.honours.selectors import leaders as selectors
+
+    leader(tree, LeaderStatus.SELECTED, starts_on=D(2025, 1, 1))
+    leader(tree, union=tree.union2)
+    with django_assert_max_num_queries(3):
+        card = selectors.overview_card(tree.town1_cadre)
+    assert [row.value for row in card.rows][:2] == [1, 0]
+    assert selectors.overview_card(tree.outsider) is None
+    due = selectors.due_selections_summary(tree.district_staff)
+    assert due.soon + due.overdue == 1
+    assert selectors.due_selections_summary(tree.town1_cadre) is None
+    run_due = selectors.due_allowance_run_summary(tree.district_staff)
+    assert run_due is not None and run_due.overdue + run_due.soon == 1
+    services.run_allowances(month=services.today())
+    assert selectors.due_allowance_run_summary(tree.district_staff) is None
+    assert selectors.DUE_SOURCES == (selectors.due_selections_summary, selectors.due_allowance_run_summary)
