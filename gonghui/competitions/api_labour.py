@@ -432,7 +432,7 @@ def leaderboard(request, competition_id: Id):
 @router.post("/competitions/{competition_id}/evidence", response={200: CompetitionDetail, **WRITE_ERRORS},
              summary="Upload a team's evidence (multipart; PDF, JPG or PNG)", operation_id="competition_evidence_add")
 def add_evidence(request, competition_id: Id, team: Form[Id], file: File[UploadedFile],
-                 criterion: Form[Text(32)] = "", note: Form[Text(200)] = ""):
+                 criterion: str = Form("", max_length=32), note: str = Form("", max_length=200)):
     """By the team's union (`competitions.submit`) or the organiser. `criterion` is a code."""
     user = request.auth
     c = _competition(user, competition_id)

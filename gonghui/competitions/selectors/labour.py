@@ -263,8 +263,8 @@ def overview_card(user):
         return None
     ids = competitions(user).values("pk")
     counts = LabourCompetition.objects.filter(pk__in=ids).order_by().aggregate(
-        running=Count("pk", filter=Q(status=CompetitionStatus.RUNNING)),
-        finished=Count("pk", filter=Q(status=CompetitionStatus.FINISHED)),
+        running=Count("pk", filter=Q(status=CompetitionStatus.RUNNING), distinct=True),
+        finished=Count("pk", filter=Q(status=CompetitionStatus.FINISHED), distinct=True),
         teams=Count("teams", filter=Q(status=CompetitionStatus.RUNNING)))
     awards = CompetitionAward.objects.filter(competition__in=ids).count()
     url = reverse("competitions:competition_list")
