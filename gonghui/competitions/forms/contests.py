@@ -59,9 +59,9 @@ class ContestFilterForm(StyledFormMixin, forms.Form):
 class ContestForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("Contest"), max_length=120)
     trade = forms.ModelChoiceField(label=_("Trade"), queryset=ContestTrade.objects.filter(is_active=True))
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput)
+    held_on = forms.DateField(label=_("Contest day"), widget=DateInput)
     registration_closes_on = forms.DateField(label=_("Registration closes on"), widget=DateInput)
-    venue = forms.CharField(label=_("Venue"), max_length=120, required=False)
+    venue = forms.CharField(label=_("Contest venue"), max_length=120, required=False)
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=10000)
     theory_weight = forms.IntegerField(label=_("Theory weight (%)"), min_value=0, max_value=100)
     practical_weight = forms.IntegerField(label=_("Practical weight (%)"), min_value=0, max_value=100,
@@ -154,4 +154,4 @@ class TradeForm(StyledFormMixin, forms.Form):
     code = forms.CharField(label=_("Code"), max_length=16)
     name = forms.CharField(label=_("Trade"), max_length=60)
     is_regular = forms.BooleanField(label=_("One of the ten regular trades"), required=False)
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)

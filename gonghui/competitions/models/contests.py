@@ -65,7 +65,7 @@ class ContestTrade(models.Model):
     code = models.CharField(_("code"), max_length=16, unique=True)
     name = models.CharField(_("trade"), max_length=60, unique=True)
     is_regular = models.BooleanField(_("one of the ten regular trades"), default=False)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
         verbose_name = _("contest trade")
@@ -110,9 +110,9 @@ class SkillContest(ScopedModel):
     level = models.CharField(_("level"), max_length=12, choices=ContestLevel.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("contest"), max_length=120)
-    held_on = models.DateField(_("held on"))
+    held_on = models.DateField(_("contest day"))
     registration_closes_on = models.DateField(_("registration closes on"))
-    venue = models.CharField(_("venue"), max_length=120, blank=True)
+    venue = models.CharField(_("contest venue"), max_length=120, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"))
     min_age = models.PositiveSmallIntegerField(_("minimum age"), default=18)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), default=60)

@@ -215,7 +215,7 @@ def _apply(contest, data: ContestInput):
         raise DomainError(_("Choose a skill grade."), code="invalid_skill_level", field="min_skill_level")
     contest.min_skill_level = data.min_skill_level
     contest.winners = _int(data.winners, "winners", _("Ranks honoured"), 0, 100)
-    contest.venue = _text(data.venue, "venue", _("Venue"), required=False, limit=120)
+    contest.venue = _text(data.venue, "venue", _("Contest venue"), required=False, limit=120)
 
 
 @transaction.atomic
@@ -494,10 +494,9 @@ def export_contests(*, actor, filters):
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — the response closes it
     n = 0
     with XlsxStream(handle) as book:
-        sheet = book.sheet(_("Skills contests"), headers=[
-            _("Contest"), _("Trade"), _("Level"), _("Organiser"), _("Year"), _("Held on"), _("Registration closes on"),
-            _("Capacity"), _("Registered"), _("Status"), _("Results published on")], widths=[30, 12, 8, 24, 6, 12, 12,
-                                                                                           8, 8, 14, 12])
+        headers = [_("Contest"), _("Trade"), _("Level"), _("Organiser"), _("Year"), _("Contest day"),
+                   _("Registration closes on"), _("Capacity"), _("Entrants"), _("Status"), _("Results published on")]
+        sheet = book.sheet(_("Skills contests"), headers=headers, widths=[30, 12, 8, 24, 6, 12, 12, 8, 8, 14, 12])
         for c in contest_rows(actor, filters).iterator(chunk_size=500):
             sheet.append([c.name, c.trade.name, c.get_level_display(), c.org.name, c.year, c.held_on,
                           c.registration_closes_on, c.capacity, c.registered, c.get_status_display(), c.published_on])

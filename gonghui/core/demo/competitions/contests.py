@@ -56,6 +56,7 @@ class ContestsDemo:
             chosen = gen.unions
         else:
             chosen = [gen.union1, *anchored[:60], *[u for u in others if self.rng.randrange(25) == 0]]
+            chosen += [u for u in self.enterprise_unions() if u not in chosen]
         path_of = {u.id: u.path for u in chosen}
         per_union = 40 if self.small else 25
         rows = (Membership.objects.filter(union_id__in=list(path_of), status__in=LIVE_STATUSES)
@@ -74,6 +75,10 @@ class ContestsDemo:
         first = [m for m in eligible if m[2] in must]
         rest = [m for m in eligible if m[2] not in must]
         return first + self.rng.sample(rest, min(max(n - len(first), 0), len(rest)))
+
+    def enterprise_unions(self):
+        """Unions running a contest of their own at district scale: one in 400."""
+        return [u for u in self.gen.unions if u is not self.gen.union1][::400]
 
     # --- contests -----------------------------------------------------------------------------------
     def trades(self):
@@ -134,7 +139,7 @@ class ContestsDemo:
         contests.append(self._contest(u1, "ENTERPRISE", self.regular[0], on + 18 * DAY, "OPEN",
                                       f"{u1.name}{on.year}年电工岗位练兵比武", capacity=15))
         if not self.small:
-            for u in [u for u in gen.unions if u is not u1][::400]:
+            for u in self.enterprise_unions():
                 contests.append(self._contest(u, "ENTERPRISE", self.rng.choice(self.regular),
                                               datetime.date(on.year, 9, 20), "PUBLISHED",
                                               f"{u.name}{on.year}年岗位技能比武", capacity=15))
