@@ -141,6 +141,10 @@ def add_title(*, actor, person, org, level, year, title, conferred_on, conferred
     conferred_by = _text(conferred_by, "conferred_by", _("The conferring body"), required=False, limit=120)
 
     worker, _created = _worker_for(actor=actor, person=person, org=org, level=level, year=year)
+    if source_key:  # a concurrent call for the same source may have finished while we waited for the lock
+        existing = ModelWorkerTitle.objects.filter(source_key=source_key).first()
+        if existing is not None:
+            return existing
     clash = ModelWorkerTitle.objects.filter(worker=worker, level=level, year=year).first()
     if clash is not None:
         raise DomainError(_("%(name)s already holds the %(level)s title of %(year)s.")
