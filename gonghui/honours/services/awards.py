@@ -285,9 +285,6 @@ def nominate_honour(*, actor, honour_type, org, year=None, person=None, team_nam
         raise DomainError(_("%(type)s is not open for nominations.") % {"type": honour_type.name},
                           code="type_closed", field="honour_type")
     person, team_name = _holder(honour_type, org, person, team_name, enterprise)
-    if enterprise is not None and not (enterprise.union_id and enterprise.union.path.startswith(org.path)):
-        if not honour_type.for_teams:
-            enterprise = None
     deeds = _text(deeds, "deeds", _("Deeds"), limit=4000)
     if serious_accident_on is not None and serious_accident_on > submitted_on:
         raise DomainError(_("The date of the accident cannot be after the nomination."), code="date_order",

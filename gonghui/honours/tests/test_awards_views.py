@@ -77,7 +77,8 @@ def test_detail_steps_through_the_pages(tree):
     r = town.get(detail)
     assert r.status_code == 200 and "step-objection" in r.content.decode() and "step-confer" not in r.content.decode()
     r = town.post(reverse("honours:nomination_step", args=[n.pk, "objection"]),
-                  {"objection-received_on": TODAY.isoformat(), "objection-content": "事迹不实", "objection-objector": ""})
+                  {"objection-received_on": TODAY.isoformat(), "objection-content": "事迹不实",
+                   "objection-objector": ""})
     assert r.status_code == 302
     district = client_for(tree.district_staff)
     r = district.post(reverse("honours:nomination_step", args=[n.pk, "confer"]),
