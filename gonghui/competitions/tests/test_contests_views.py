@@ -116,3 +116,21 @@ def test_trades_page(tree):
     assert _client(tree.union1_chair).post(reverse("competitions:contest_trade_list"),
                                            {"code": "X", "name": "某"}).status_code == 403
     assert "电工" in _client(tree.union1_chair).get(reverse("competitions:contest_trade_list")).content.decode()
+
+
+def test_overview_card_and_due_results(tree):
+    from gonghui.competitions.selectors.contests import due_results_summary, overview_card
+
+    c = contest(tree)
+    register(tree, c, 2)
+    services.close_registration(actor=tree.district_staff, contest=c)
+    held_in_past(c, days=40)  # held 40 days ago, results not published: overdue
+    card = overview_card(tree.union1_chair)
+    assert [r.value for r in card.rows] == [1, 0, 0, 2, 1]  # contests, open, published, registered, overdue
+    assert card.rows[-1].alert
+    due = due_results_summary(tree.district_staff)
+    assert due.overdue == 1
+    assert due_results_summary(tree.union1_chair).overdue == 0  # union1 does not organise it
+    assert overview_card(tree.outsider) is None
+    body = _client(tree.district_staff).get(reverse("competitions:contest_detail", args=[c.pk])).content.decode()
+    assert "reg-q" not in body  # registration closed

@@ -141,7 +141,9 @@ def _render_detail(request, c, *, bound=None, status=200):
         "registered": registered, "free": max(c.capacity - registered, 0),
         "can_withdraw": {e.pk for e in entries if e.status == "REGISTERED" and c.status in ("OPEN", "CLOSED")
                          and user.can(policies.SUBMIT, e.union)},
-        "history": history_for(user, c), "today": today,
+        # the contest's trail and its entries' (registrations, withdrawals, certificates)
+        "history": history_for(user, c, related=[("competitions.ContestEntry", e.pk) for e in entries]),
+        "today": today,
     }, status=status)
 
 
