@@ -1,7 +1,7 @@
 """Reads of 高技能人才培训奖励 (skill training rewards); every read that takes a user is scoped to
 the subtree of the unions claiming."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -51,10 +51,9 @@ class RewardFilters:
     batch: SkillRewardBatch | None = None
 
     def as_dict(self):
-        d = asdict(self)
-        d["org"] = self.org.pk if self.org else None
-        d["batch"] = self.batch.pk if self.batch else None
-        return d
+        """The filters as recorded in the audit trail (ids, not records)."""
+        return {"q": self.q, "org": self.org.pk if self.org else None, "level": self.level, "status": self.status,
+                "year": self.year, "due": self.due, "batch": self.batch.pk if self.batch else None}
 
 
 def filtered(user, filters: RewardFilters, *, on=None):

@@ -39,7 +39,7 @@ def test_demo_rewards(seeded):
     for name in ("district", "town1", "union1"):
         client.force_login(seeded[name])
         page = client.get(reverse("honours:reward_list"))
-        assert page.status_code == 200 and "reward_detail" not in page.content.decode()
+        assert page.status_code == 200 and page.context["page"].items
         c = SkillRewardClaim.objects.visible_to(seeded[name]).first()
         assert client.get(reverse("honours:reward_detail", args=[c.pk])).status_code == 200
         assert client.get(reverse("honours:reward_totals")).status_code == 200

@@ -26,11 +26,18 @@ from gonghui.members.models import LIVE_STATUSES, Person
 from gonghui.orgs.models import Org
 
 from ..forms import rewards as forms
-from ..models.rewards import RewardClaimStatus, SkillRewardBatch, SkillRewardClaim
+from ..models.rewards import REWARD_LEVEL_CHOICES, RewardClaimStatus, SkillRewardBatch, SkillRewardClaim
 from ..policies import rewards as policies
 from ..rules.rewards import rules
 from ..selectors import rewards as selectors
 from ..services import rewards as services
+
+
+def _amounts():
+    """(level label, yuan) of the rewarded levels, for the pages' reminder of the rules."""
+    labels = dict(REWARD_LEVEL_CHOICES)
+    return [(labels[level], yuan) for level, yuan in rules().amounts if level in labels and yuan > 0]
+
 
 # --- list -----------------------------------------------------------------------------------------
 
@@ -54,7 +61,7 @@ def reward_list(request):
         "can_create": policies.can(request.user, policies.SUBMIT),
         "can_export": policies.can(request.user, policies.EXPORT),
         "can_pay": policies.can(request.user, policies.PAY),
-        "amounts": rules().amounts,
+        "amounts": _amounts(),
     })
 
 
@@ -83,7 +90,7 @@ def reward_create(request):
         org = get_visible_or_404(Org.objects, request.user, parse_after(data.get("org")), policies.SUBMIT)
     elif len(unions) == 1 and not union_q:
         return redirect(f"{request.path}?org={unions[0].pk}")
-    context = {"unions": unions, "union_q": union_q, "org": org, "amounts": rules().amounts}
+    context = {"unions": unions, "union_q": union_q, "org": org, "amounts": _amounts()}
     if org is None:
         return render(request, "honours/rewards/create.html", context)
     person = None
