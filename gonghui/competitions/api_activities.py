@@ -7,7 +7,7 @@ an Idempotency-Key. Lists: keyset pagination, newest first."""
 
 import datetime
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
@@ -162,7 +162,7 @@ def update_activity(request, activity_id: Id, payload: ActivityIn):
 def delete_activity(request, activity_id: Id):
     user = request.auth
     services.delete_activity(actor=user, activity=_activity(user, activity_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/competition-activities/{activity_id}/participants", response={201: ActivityDetail, **WRITE_ERRORS},
