@@ -134,3 +134,24 @@ def test_overview_card_and_due_results(tree):
     assert overview_card(tree.outsider) is None
     body = _client(tree.district_staff).get(reverse("competitions:contest_detail", args=[c.pk])).content.decode()
     assert "reg-q" not in body  # registration closed
+
+
+def test_edit_open_and_cancel_through_the_pages(tree):
+    c = contest(tree, ContestStatus.DRAFT, org=tree.town1, actor=tree.town1_cadre)
+    client = _client(tree.town1_cadre)
+    edit = reverse("competitions:contest_edit", args=[c.pk])
+    assert client.get(edit).status_code == 200
+    data = {"name": c.name, "trade": c.trade_id, "held_on": c.held_on,
+            "registration_closes_on": c.registration_closes_on, "capacity": 12, "theory_weight": 30,
+            "practical_weight": 70, "min_age": 20, "max_age": 50,
+            "min_skill_level": "LEVEL4", "winners": 2, "venue": "城厢街道实训室"}
+    assert client.post(edit, data).status_code == 302
+    c = SkillContest.objects.get(pk=c.pk)
+    assert (c.capacity, c.min_skill_level, c.winners) == (12, "LEVEL4", 2)
+    assert client.post(reverse("competitions:contest_step", args=[c.pk, "open"]), {}).status_code == 302
+    r = client.post(reverse("competitions:contest_step", args=[c.pk, "cancel"]), {"cancel-reason": ""})
+    assert r.status_code == 400 and SkillContest.objects.get(pk=c.pk).status == ContestStatus.OPEN
+    client.post(reverse("competitions:contest_step", args=[c.pk, "cancel"]), {"cancel-reason": "场地检修"})
+    assert SkillContest.objects.get(pk=c.pk).status == ContestStatus.CANCELLED
+    body = client.get(reverse("competitions:contest_detail", args=[c.pk])).content.decode()
+    assert "场地检修" in body
