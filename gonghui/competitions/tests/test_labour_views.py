@@ -170,3 +170,16 @@ def test_overview_card_and_due_rounds(tree):
     assert due.overdue + due.soon == 1
     assert due_rounds_summary(tree.union1_chair).overdue == 0  # a team's union does not organise it
     assert _client(tree.district_staff).get(reverse("competitions:overview")).status_code == 200
+
+
+def test_a_competition_being_prepared_takes_teams_through_the_page(tree):
+    c = competition(tree, teams=[(tree.union1, "甲")])
+    client = _client(tree.district_staff)
+    detail = client.get(reverse("competitions:competition_detail", args=[c.pk]), {"team_q": "丙企业"})
+    assert detail.status_code == 200 and "丙企业工会" in detail.content.decode()
+    url = reverse("competitions:competition_team_add", args=[c.pk])
+    bad = client.post(url, {"team-org": tree.union2.pk, "team-name": "甲", "team-kind": "ENTERPRISE"})
+    assert bad.status_code == 400 and c.teams.count() == 1
+    assert client.post(url, {"team-org": tree.union2.pk, "team-name": "丙", "team-kind": "SECTION"}).status_code == 302
+    r = client.post(reverse("competitions:competition_step", args=[c.pk, "start"]), {"start-started_on": "2026-01-05"})
+    assert r.status_code == 302 and LabourCompetition.objects.get(pk=c.pk).status == "RUNNING"
