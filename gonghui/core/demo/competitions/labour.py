@@ -23,6 +23,7 @@ from decimal import Decimal
 from gonghui.competitions.models.labour import (
     CompetitionAward,
     CompetitionCriterion,
+    CompetitionEvidence,
     CompetitionScore,
     CompetitionTeam,
     LabourCompetition,
@@ -35,7 +36,7 @@ from gonghui.members.models import Membership
 
 ON = datetime.date(2026, 11, 30)
 MODELS = (LabourCompetition, CompetitionCriterion, CompetitionTeam, ScoringRound, CompetitionScore, RoundResult,
-          CompetitionAward)
+          CompetitionEvidence, CompetitionAward)  # evidence: none seeded, listed so that wipe() removes uploads
 DEFAULT = (("QUALITY", "比质量", "20"), ("SAFETY", "比安全", "20"), ("EFFICIENCY", "比高效", "20"),
            ("INNOVATION", "比创新", "20"), ("CONDUCT", "比作风", "20"))
 CUSTOM = (("QUALITY", "比质量", "30"), ("SAFETY", "比安全", "30"), ("EFFICIENCY", "比高效", "20"),
