@@ -128,3 +128,23 @@ def test_types_and_quotas_page(tree):
     assert r.status_code == 302 and HonourQuota.objects.get().places == 4
     assert client_for(tree.town1_cadre).post(url, {"builtin": "1"}).status_code == 403
     assert client_for(tree.town1_cadre).get(url).status_code == 200
+
+
+def test_overview_card_and_due_line(tree, django_assert_max_num_queries):
+    from gonghui.honours.selectors import awards as selectors
+
+    nomination(tree)                                      # waits for the town
+    nomination(tree, NominationStatus.FORWARDED)          # waits for the district
+    nomination(tree, NominationStatus.NOTICE)             # notice over: to confer
+    with django_assert_max_num_queries(2):
+        card = selectors.overview_card(tree.town1_cadre)
+    assert card.rows[0].value == 2 and card.rows[1].value == 1
+    town = selectors.due_summary(tree.town1_cadre)
+    district = selectors.due_summary(tree.district_staff)
+    assert town.overdue + town.soon == 1 and district.overdue + district.soon == 3  # the district reviews too
+    assert town.overdue == 1  # submitted 40 days ago: past the 10 working days
+    assert selectors.due_summary(tree.union1_chair) is None
+    assert selectors.overview_card(tree.member_user) is None
+    r = client_for(tree.district_staff).get(reverse("honours:overview"))
+    assert r.status_code == 200 and ("Honour nominations to act on" in r.content.decode()
+                                     or "待处理的荣誉推荐" in r.content.decode())
