@@ -138,6 +138,7 @@ class LeaderAllowance(ScopedModel):
     run = models.ForeignKey(LeaderAllowanceRun, on_delete=models.PROTECT, related_name="allowances",
                             verbose_name=_("allowance run"))
     month = models.DateField(_("month"))  # the first day of the month paid
+    year = models.PositiveSmallIntegerField(_("year"))  # the month's year: totals by year without date functions
     amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
     # Copies of the leader's union and town at payment: scope, and totals by town.
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("union"))
@@ -152,6 +153,7 @@ class LeaderAllowance(ScopedModel):
         indexes = [
             models.Index(fields=["org", "-month"], name="leader_allowance_org_idx"),
             models.Index(fields=["month", "town"], name="leader_allowance_month_idx"),
+            models.Index(fields=["year", "town"], name="leader_allowance_year_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["leader", "month"], name="leader_allowance_once_per_month"),

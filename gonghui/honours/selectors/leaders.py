@@ -144,7 +144,7 @@ def filtered_allowances(user, f: AllowanceFilters):
     if f.month:
         qs = qs.filter(month=f.month.replace(day=1))
     elif f.year:
-        qs = qs.filter(month__gte=datetime.date(f.year, 1, 1), month__lte=datetime.date(f.year, 12, 1))
+        qs = qs.filter(year=f.year)
     if f.leader:
         qs = qs.filter(leader_id=f.leader)
     q = (f.q or "").strip()
@@ -172,13 +172,11 @@ def totals_by_town(user, f: AllowanceFilters):
 
 def totals_by_year(user, f: AllowanceFilters):
     """[{year, leaders, months, amount}] of the payments (the year filter ignored), newest first."""
-    from django.db.models.functions import ExtractYear
-
     f = AllowanceFilters(q=f.q, org=f.org, leader=f.leader)
-    rows = (filtered_allowances(user, f).order_by().annotate(y=ExtractYear("month")).values("y")
+    rows = (filtered_allowances(user, f).order_by().values("year")
             .annotate(leaders=Count("leader", distinct=True), months=Count("pk"), amount=Sum("amount"))
-            .order_by("-y"))
-    return [{"year": r["y"], "leaders": r["leaders"], "months": r["months"],
+            .order_by("-year"))
+    return [{"year": r["year"], "leaders": r["leaders"], "months": r["months"],
              "amount": _yuan(r["amount"])} for r in rows]
 
 
@@ -202,7 +200,7 @@ def overview_card(user):
         holding=Count("pk", filter=Q(status__in=(LeaderStatus.SELECTED, LeaderStatus.ENDED), starts_on__lte=day,
                                      ends_on__gte=day)),
         waiting=Count("pk", filter=Q(status=LeaderStatus.NOMINATED)))
-    paid = allowances(user).filter(month__gte=datetime.date(day.year, 1, 1)).order_by().aggregate(
+    paid = allowances(user).filter(year=day.year).order_by().aggregate(
         total=Sum("amount"))["total"]
     paid = _yuan(paid)
     leaders_url, allowances_url = reverse("honours:leader_list"), reverse("honours:allowance_list")

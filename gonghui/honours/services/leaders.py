@@ -316,8 +316,8 @@ def run_allowances(*, actor=None, month=None) -> LeaderAllowanceRun:
     amount = rules().monthly_amount
     paid = LeaderAllowance.objects.filter(leader=OuterRef("pk"), month=month)
     due = list(holders_on(month).exclude(Exists(paid)).order_by("pk").values_list("pk", "org_id", "town_id"))
-    rows = [LeaderAllowance(leader_id=pk, run=run, month=month, amount=amount, org_id=org_id, town_id=town_id)
-            for pk, org_id, town_id in due]
+    rows = [LeaderAllowance(leader_id=pk, run=run, month=month, year=month.year, amount=amount, org_id=org_id,
+                            town_id=town_id) for pk, org_id, town_id in due]
     LeaderAllowance.objects.bulk_create(rows, batch_size=1000)
     run.runs += 1
     run.paid_count += len(rows)

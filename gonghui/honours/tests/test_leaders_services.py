@@ -135,7 +135,8 @@ def test_the_database_refuses_a_second_allowance_for_the_month(tree):
     x = leader(tree, LeaderStatus.SELECTED, starts_on=D(2025, 1, 1))
     run = services.run_allowances(month=D(2025, 4, 1))
     with pytest.raises(IntegrityError), transaction.atomic():
-        LeaderAllowance.objects.create(leader=x, run=run, month=D(2025, 4, 1), amount=Decimal("100"), org=x.org)
+        LeaderAllowance.objects.create(leader=x, run=run, month=D(2025, 4, 1), year=2025, amount=Decimal("100"),
+                                       org=x.org)
 
 
 @pytest.mark.parametrize("starts_on,paid", [
@@ -232,4 +233,4 @@ def test_overview_card_and_due_sources(tree, django_assert_max_num_queries):
     assert run_due is not None and run_due.overdue + run_due.soon == 1
     services.run_allowances(month=services.today())
     assert selectors.due_allowance_run_summary(tree.district_staff) is None
-    assert selectors.DUE_SOURCES == (selectors.due_selections_summary, selectors.due_allowance_run_summary)
+    assert (selectors.due_selections_summary, selectors.due_allowance_run_summary) == selectors.DUE_SOURCES

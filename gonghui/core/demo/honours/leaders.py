@@ -155,8 +155,8 @@ class LeadersDemo:
             runs.append((run, paid))
         LeaderAllowanceRun.objects.bulk_create([r for r, _p in runs])
         for run, paid in runs:
-            payments.extend(LeaderAllowance(leader_id=x.pk, run_id=run.pk, month=run.month, amount=amount,
-                                            org_id=x.org_id, town_id=x.town_id) for x in paid)
+            payments.extend(LeaderAllowance(leader_id=x.pk, run_id=run.pk, month=run.month, year=run.month.year,
+                                            amount=amount, org_id=x.org_id, town_id=x.town_id) for x in paid)
         LeaderAllowance.objects.bulk_create(payments, batch_size=2000)
         self.gen.writer.reset_sequences([*MODELS, HonourRecord])
         by_status = {}
