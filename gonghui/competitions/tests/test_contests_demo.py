@@ -58,7 +58,13 @@ def _accounts_see_contests(seeded):
     union1, town1 = seeded["union1"], seeded["town1"]
     assert ContestEntry.objects.visible_to(union1).exists()
     assert SkillContest.objects.visible_to(union1).filter(level="ENTERPRISE", status="OPEN").exists()
-    assert HonourRecord.objects.filter(category="CONTEST", person__memberships__union__code__isnull=False).exists()
+    from gonghui.accounts.models import RoleAssignment
+
+    union1_org = RoleAssignment.objects.get(user=seeded["union1"]).org
+    member1 = ContestEntry.objects.get(person_name=seeded["member1"].display_name, union=union1_org,
+                                       contest__level="DISTRICT")
+    assert member1.rank == 1  # member1 won a published district contest: an honour on their record
+    assert HonourRecord.objects.filter(category="CONTEST", person=member1.person, org=union1_org).exists()
     assert due_results_summary(seeded["district"]).soon + due_results_summary(seeded["district"]).overdue >= 1
     for name in ("district", "town1", "town2", "union1"):
         c = Client()

@@ -64,7 +64,7 @@ class ContestsDemo:
                 .values_list("union_id", "person_id", "person_name", "person__birth_on", "person__skill_level"))
         members, seen = [], {}
         for union_id, person_id, name, birth_on, skill in rows.iterator(chunk_size=5000):
-            if seen.get(union_id, 0) >= per_union:
+            if seen.get(union_id, 0) >= per_union and person_id != gen.member1:
                 continue
             seen[union_id] = seen.get(union_id, 0) + 1
             members.append((union_id, path_of[union_id], person_id, name, birth_on, skill))
