@@ -291,3 +291,17 @@ def test_due_reviews_and_overview(tree, settings):
     card = overview_card(tree.town1_cadre)
     assert card.rows[0].value == 3 and card.rows[1].alert
     assert overview_card(tree.outsider) is None
+
+
+def test_every_audit_action_has_a_label(tree):
+    from gonghui.core.audit_labels import is_known_action
+    from gonghui.honours.selectors.rewards import RewardFilters
+    from gonghui.honours.wiring.rewards import ACTION_CODES
+
+    claim(tree, S.PAID)
+    handle, rows = services.export_claims(actor=tree.district_staff, filters=RewardFilters())
+    handle.close()
+    assert rows == 1
+    written = set(AuditEvent.objects.filter(action__startswith="honours.reward_").values_list("action", flat=True))
+    assert written <= set(ACTION_CODES)
+    assert all(is_known_action(code) for code in ACTION_CODES)
