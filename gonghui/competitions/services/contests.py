@@ -501,6 +501,23 @@ def export_contests(*, actor, filters):
             sheet.append([c.name, c.trade.name, c.get_level_display(), c.org.name, c.year, c.held_on,
                           c.registration_closes_on, c.capacity, c.registered, c.get_status_display(), c.published_on])
             n += 1
-    audit.record(actor=actor, action="competitions.contest_export", obj=actor, object_type="competitions.ContestExport",
-                 after={"rows": n, "filters": filters.as_dict()})
+    # one event per place exported (the filter's org, else the top of the actor's reach), so each
+    # place's audit trail shows who exported its contests
+    from gonghui.orgs.models import Org
+
+    places = [filters.org] if filters.org is not None else (
+        list(Org.objects.filter(depth=1)) if actor.is_superuser
+        else list(Org.objects.filter(path__in=actor.scope_paths(EXPORT))))
+    ref = _ExportRef(uuid.uuid4().hex)
+    for place in places or [None]:
+        audit.record(actor=actor, action="competitions.contest_export", obj=ref, org=place,
+                     object_type="competitions.ContestExport", after={"rows": n, "filters": filters.as_dict()})
     return handle, n
+
+
+class _ExportRef:
+    def __init__(self, ref):
+        self.pk = ref
+
+    def __str__(self):
+        return _("Skills contest export")
