@@ -177,7 +177,7 @@ def add_title(*, actor, person, org, level, year, title, conferred_on, conferred
             audit.record(actor=actor, action="honours.modelworker_level", obj=worker, org=worker.org,
                          before=before, after=audit.snapshot(worker, fields=["level", "year"]))
     audit.record(actor=actor, action="honours.modelworker_title_add", obj=worker, org=worker.org,
-                 after={"title": audit.snapshot(entry, fields=TITLE_FIELDS)})
+                 after=audit.snapshot(entry, fields=TITLE_FIELDS))
     return entry
 
 
@@ -323,7 +323,7 @@ def add_care(*, actor, worker, kind, happened_on, amount=None, description="", h
                            handled_by=handled_by, created_by=actor if getattr(actor, "pk", None) else None)
     care.save()
     audit.record(actor=actor, action="honours.modelworker_care_add", obj=worker, org=worker.org,
-                 after={"care": audit.snapshot(care, fields=CARE_FIELDS)})
+                 after=audit.snapshot(care, fields=CARE_FIELDS))
     return care
 
 
@@ -336,7 +336,7 @@ def remove_care(*, actor, care) -> None:
     snap = audit.snapshot(care, fields=CARE_FIELDS)
     care.delete()
     audit.record(actor=actor, action="honours.modelworker_care_remove", obj=worker, org=worker.org,
-                 before={"care": snap})
+                 before=snap)
 
 
 # --- export ---------------------------------------------------------------------------------------

@@ -133,3 +133,15 @@ def test_detail_forms_history_and_story(tree, django_assert_max_num_queries):
     assert not ModelWorkerCare.objects.filter(pk=gone.pk).exists()
     html = c.get(url).content.decode()
     assert html.count("<tr") >= 8  # titles, care by year, care records, history
+
+
+def test_overview_card_and_due_source_registered(tree):
+    from gonghui.core.dashboard import _DUE_SOURCES
+    from gonghui.honours.selectors.modelworkers import due_care_summary
+
+    assert due_care_summary in _DUE_SOURCES
+    w = model_worker(tree)
+    r = client_for(tree.town1_cadre).get(reverse("honours:overview"))
+    assert r.status_code == 200 and reverse("honours:modelworker_list") in r.content.decode()
+    r = client_for(tree.town1_cadre).get(reverse("honours:modelworker_story", args=[w.pk]))
+    assert r.status_code == 404

@@ -16,6 +16,7 @@ def ready():
         register_field_labels,
         register_name_fields,
         register_object_labels,
+        register_value_fields,
     )
     from gonghui.core.dashboard import register_due_source
 
@@ -32,8 +33,17 @@ def ready():
         "honours.modelworker_export": pgettext_lazy("audit action", "Model-worker registry exported"),
     }, group=_("Honours and model workers"))
     register_object_labels({"honours.ModelWorkerExport": _("Model-worker registry export")})
-    register_field_labels("honours.ModelWorker", {"title": pgettext_lazy("model worker title", "title"),
-                                                  "care": _("care record")})
+    # A title's or a care record's own fields are recorded on the entry (its history shows them).
+    own = {"title": "honours.ModelWorkerTitle.title", "conferred_on": "honours.ModelWorkerTitle.conferred_on",
+           "conferred_by": "honours.ModelWorkerTitle.conferred_by", "kind": "honours.ModelWorkerCare.kind",
+           "happened_on": "honours.ModelWorkerCare.happened_on", "amount": "honours.ModelWorkerCare.amount",
+           "description": "honours.ModelWorkerCare.description", "handled_by": "honours.ModelWorkerCare.handled_by"}
+    register_value_fields("honours.ModelWorker", own)
+    register_field_labels("honours.ModelWorker", {
+        "title": pgettext_lazy("model worker title", "title"), "conferred_on": _("conferred on"),
+        "conferred_by": _("conferred by"), "source_key": _("conferred on the platform by"),
+        "kind": pgettext_lazy("model worker care", "kind"), "happened_on": _("date"), "amount": _("amount (yuan)"),
+        "description": _("description"), "handled_by": _("handled by")})
     register_name_fields({"honours.ModelWorker": "person__name"})
 
     from ..selectors.modelworkers import DUE_SOURCES
