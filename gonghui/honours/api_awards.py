@@ -221,6 +221,14 @@ class QuotaIn(Schema):
     places: int = Field(ge=0, le=999)
 
 
+class TypeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text(120)
+    is_active: bool
+    description: Text(400) = ""
+
+
 class RecordRow(Schema):
     id: int
     holder_kind: HolderKind
@@ -398,6 +406,18 @@ def get_type(request, type_id: Id, year: int | None = Query(None, ge=2000, le=21
         if t["id"] == type_id:
             return t
     raise not_found()
+
+
+@router.post("/honour-types/{type_id}", response={200: TypeOut, **WRITE_ERRORS},
+             summary="Change an award type: name, open for nominations, description (district)")
+def update_type(request, type_id: Id, payload: TypeIn):
+    user = request.auth
+    t = HonourType.objects.filter(pk=type_id).first() if policies.can(user, policies.VIEW) else None
+    if t is None:
+        raise not_found()
+    services.update_award_type(actor=user, honour_type=t, name=payload.name, is_active=payload.is_active,
+                               description=payload.description)
+    return next(x for x in _types_out(user, services.today().year) if x["id"] == t.pk)
 
 
 @router.post("/honour-types/{type_id}/quotas", response={200: TypeOut, **WRITE_ERRORS},

@@ -94,14 +94,17 @@ class NominationForm(StyledFormMixin, forms.Form):
                                           required=False, widget=DateInput)
     submitted_on = forms.DateField(label=_("Submitted on"), widget=DateInput)
 
-    def __init__(self, *args, org, **kwargs):
+    def __init__(self, *args, org, person_q="", **kwargs):
         super().__init__(*args, **kwargs)
         from gonghui.members.models import Membership
 
         live = Membership.objects.live().filter(union__path__startswith=org.path).values("person_id")
         people = Person.objects.filter(pk__in=live).order_by("name", "id")
         self.fields["person"].queryset = people
-        set_model_options(self.fields["person"], list(people[:300]), empty_label="—")
+        shown = people.filter(name__startswith=person_q) if person_q else people
+        # The menu lists at most 300 (a big union: narrow it by the name's beginning); any live
+        # member of the union is accepted.
+        set_model_options(self.fields["person"], list(shown[:300]), empty_label="—")
         firms = Enterprise.objects.filter(union__path__startswith=org.path).order_by("name")
         self.fields["enterprise"].queryset = firms
         set_model_options(self.fields["enterprise"], list(firms[:200]), empty_label="—")
@@ -160,3 +163,10 @@ class QuotaForm(StyledFormMixin, forms.Form):
         self.fields["org"].queryset = Org.objects.visible_to(user, "honours.configure").filter(is_active=True)
         base = min((o.depth for o in orgs), default=1)
         set_model_options(self.fields["org"], orgs, label=lambda o: org_label(o, base))
+
+
+class TypeForm(StyledFormMixin, forms.Form):
+    honour_type = forms.ModelChoiceField(label=_("Award"), queryset=HonourType.objects.all(), empty_label=None)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    is_active = forms.BooleanField(label=_("Open for nominations"), required=False)
+    description = forms.CharField(label=_("Description"), required=False, max_length=400)

@@ -87,3 +87,13 @@ def test_types_and_quotas(tree):
                                                              "places": 3}).status_code == 403
     assert district.post(f"/honour-types/{gold['id']}/quotas", {"org": tree.town1.pk, "year": TODAY.year,
                                                                 "places": -1}).status_code in (400, 422)
+
+
+def test_a_type_is_changed_by_the_district_only(tree):
+    t = types(tree)["INNOVATION"]
+    body = {"name": "优秀创新成果奖", "is_active": False}
+    assert api_as(tree.town1_cadre).post(f"/honour-types/{t.pk}", body).status_code == 403
+    r = api_as(tree.district_staff).post(f"/honour-types/{t.pk}", body)
+    assert r.status_code == 200 and r.json()["name"] == "优秀创新成果奖" and r.json()["is_active"] is False
+    blank = api_as(tree.district_staff).post(f"/honour-types/{t.pk}", {"name": " ", "is_active": True})
+    assert blank.status_code == 400

@@ -49,6 +49,7 @@ def test_nominating_through_the_page(tree):
     assert c.get(url).status_code == 302  # a chair's one union is taken directly
     form_url = f"{url}?org={tree.union1.pk}"
     assert c.get(form_url).status_code == 200
+    assert p.name in c.get(url, {"org": tree.union1.pk, "person_q": p.name[:1]}).content.decode()
     data = {"org": tree.union1.pk, "honour_type": t.pk, "year": TODAY.year, "person": p.pk, "deeds": "",
             "submitted_on": TODAY.isoformat()}
     r = c.post(form_url, data)
@@ -126,6 +127,12 @@ def test_types_and_quotas_page(tree):
     assert r.status_code == 400 and not HonourQuota.objects.exists()
     r = c.post(url, {"honour_type": t.pk, "org": tree.town2.pk, "year": TODAY.year, "places": 4})
     assert r.status_code == 302 and HonourQuota.objects.get().places == 4
+    r = c.post(url, {"edit_type": "1", "type-honour_type": t.pk, "type-name": "", "type-is_active": "on"})
+    assert r.status_code == 400
+    r = c.post(url, {"edit_type": "1", "type-honour_type": t.pk, "type-name": "银齿轮奖（职工）"})
+    assert r.status_code == 302
+    t.refresh_from_db()
+    assert t.name == "银齿轮奖（职工）" and not t.is_active
     assert client_for(tree.town1_cadre).post(url, {"builtin": "1"}).status_code == 403
     assert client_for(tree.town1_cadre).get(url).status_code == 200
 

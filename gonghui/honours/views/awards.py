@@ -79,8 +79,10 @@ def nomination_create(request):
     if org is None:
         return render(request, "honours/awards/nomination_create.html", context)
     today = services.today()
-    form = forms.NominationForm(request.POST if request.method == "POST" else None, org=org,
+    person_q = (data.get("person_q") or "").replace("\x00", "").strip()[:20]
+    form = forms.NominationForm(request.POST if request.method == "POST" else None, org=org, person_q=person_q,
                                 initial={"year": today.year, "submitted_on": today})
+    context["person_q"] = person_q
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         created = run_service(form, services.nominate_honour, actor=request.user, honour_type=d["honour_type"],
@@ -241,13 +243,24 @@ def award_type_list(request):
     orgs = reach_orgs(request.user, policies.CONFIGURE) if can_configure else []
     form = forms.QuotaForm(request.POST if request.method == "POST" else None, user=request.user, orgs=orgs,
                            initial={"year": year}) if can_configure else None
+    type_form = forms.TypeForm(prefix="type") if can_configure else None
     if request.method == "POST":
         require(request.user, policies.CONFIGURE)
-        if request.POST.get("builtin"):
+        if request.POST.get("edit_type"):
+            type_form = forms.TypeForm(request.POST, prefix="type")
+            form = forms.QuotaForm(user=request.user, orgs=orgs, initial={"year": year})
+            if type_form.is_valid():
+                d = type_form.cleaned_data
+                if run_service(type_form, services.update_award_type, actor=request.user,
+                               honour_type=d["honour_type"], name=d["name"], is_active=d["is_active"],
+                               description=d["description"]) is not None:
+                    messages.success(request, _("The award type was saved."))
+                    return redirect("honours:award_type_list")
+        elif request.POST.get("builtin"):
             made = services.ensure_award_types(actor=request.user)
             messages.success(request, _("%(n)s award type(s) added.") % {"n": len(made)})
             return redirect("honours:award_type_list")
-        if form.is_valid():
+        elif form.is_valid():
             d = form.cleaned_data
             if run_service(form, services.set_quota, actor=request.user, honour_type=d["honour_type"], org=d["org"],
                            year=d["year"], places=d["places"]) is not None:
@@ -255,8 +268,8 @@ def award_type_list(request):
                 return redirect(f"{request.path}?year={d['year']}")
     return render(request, "honours/awards/type_list.html", {
         "types": list(selectors.award_types()), "quotas": list(selectors.quotas(request.user, year)), "year": year,
-        "form": form, "can_configure": can_configure,
-    }, status=400 if form is not None and form.errors else 200)
+        "form": form, "type_form": type_form, "can_configure": can_configure,
+    }, status=400 if (form is not None and form.errors) or (type_form is not None and type_form.errors) else 200)
 
 
 # --- records ------------------------------------------------------------------------------------------
