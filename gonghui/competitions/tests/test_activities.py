@@ -149,3 +149,22 @@ def test_pages_record_and_add_participants(tree):
     r = api.post("/competition-activities", {"org": tree.union1.pk, "kind": "TALENT", "title": "岗位成才",
                                              "held_on": "2026-06-01"})
     assert r.status_code == 201
+
+
+def test_api_edit_and_remove_a_participant(tree):
+    import json
+
+    from gonghui.core.testing.api import API
+
+    a = activity(tree, participants=1)
+    api = api_as(tree.union1_chair)
+    body = {"kind": "MERIT", "title": "节能降耗岗位建功", "held_on": "2026-05-12", "ends_on": "2026-05-01"}
+    r = api.client.put(f"{API}/competition-activities/{a.pk}", json.dumps(body), content_type="application/json")
+    assert r.status_code == 400 and r.json()["field"] == "ends_on"
+    body["ends_on"] = "2026-05-20"
+    r = api.client.put(f"{API}/competition-activities/{a.pk}", json.dumps(body), content_type="application/json")
+    assert r.status_code == 200 and r.json()["title"] == "节能降耗岗位建功"
+    p = r.json()["participant_list"][0]
+    r = api.delete(f"/competition-activities/{a.pk}/participants/{p['id']}")
+    assert r.status_code == 200 and r.json()["participants"] == 0
+    assert api_as(tree.union2_chair).delete(f"/competition-activities/{a.pk}/participants/1").status_code == 404

@@ -103,3 +103,18 @@ def test_evidence_through_the_api(tree):
     r = api_as(tree.union2_chair).client.post(f"{API}/competitions/{c.pk}/evidence",
                                               {"team": t.pk, "file": SimpleUploadedFile("q.pdf", b"%PDF-1.4\n")})
     assert r.status_code == 403
+
+
+def test_a_team_is_removed_only_while_being_prepared(tree):
+    from gonghui.competitions.testing.labour import competition as prepared
+
+    c = prepared(tree)
+    api = api_as(tree.district_staff)
+    t = c.teams.get(name="丙企业车间")
+    assert api_as(tree.union2_chair).delete(f"/competitions/{c.pk}/teams/{t.pk}").status_code == 403
+    r = api.delete(f"/competitions/{c.pk}/teams/{t.pk}")
+    assert r.status_code == 200 and len(r.json()["team_list"]) == 2
+    c2 = running(tree, name="第二届")
+    t2 = c2.teams.first()
+    r = api.delete(f"/competitions/{c2.pk}/teams/{t2.pk}")
+    assert r.status_code == 409 and r.json()["code"] == "wrong_stage"
