@@ -30,13 +30,14 @@ def seeded():
 
 
 def test_demo_rows_follow_the_workflow_and_the_quotas(seeded):
-    rows = list(HonourNomination.objects.select_related("record"))
+    rows = list(HonourNomination.objects.select_related("record", "org", "quota__org"))
     assert 10 <= len(rows) <= 200
     statuses = Counter(n.status for n in rows)
     assert {"SUBMITTED", "FORWARDED", "NOTICE", "CONFERRED", "REJECTED"} <= set(statuses)
     for n in rows:
         for d in (n.submitted_on, n.town_reviewed_on, n.district_reviewed_on, n.conferred_on):
             assert d is None or d <= ON
+        assert n.org.path.startswith(n.quota.org.path) and n.quota.year == n.year
         if n.status == NominationStatus.CONFERRED:
             assert n.record is not None and n.conferred_on > n.notice_ends_on
             assert n.record.source_key == f"honours.HonourNomination:{n.pk}"

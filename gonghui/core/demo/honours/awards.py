@@ -105,8 +105,6 @@ class AwardsDemo:
         self.rows, self.objections, self.records = [], [], []
         seen = set()
         for union in self.unions():
-            if union.town is None:
-                continue
             persons = self.people(union, 4)
             org = None
             for person_id, year in zip(persons, (self.on.year, self.on.year, self.on.year - 1, self.on.year),
