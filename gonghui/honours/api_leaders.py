@@ -350,3 +350,13 @@ def run_month(request, payload: RunIn):
     return {"month": run.month, "paid_now": run.paid_now, "paid_count": run.paid_count,
             "paid_total": run.paid_total, "runs": run.runs}
 
+
+# After /allowances/totals and /allowances/runs: a path parameter would swallow them.
+@router.get("/allowances/{allowance_id}", response={200: AllowanceRow, **READ_ERRORS}, tags=["allowances"],
+            summary="Get one allowance payment")
+def get_allowance(request, allowance_id: Id):
+    a = selectors.allowance_rows().filter(pk__in=selectors.allowances(request.auth).filter(pk=allowance_id)
+                                          .values("pk")).first()
+    if a is None:
+        raise not_found()
+    return allowance_row(a)

@@ -146,6 +146,9 @@ def nominate_leader(*, actor, org, person, year=None, trade, industry, achieveme
         raise DomainError(_("Choose the industry of the nomination."), code="invalid_industry", field="industry")
     achievements = _text(achievements, "achievements", _("The achievements"), required=False, limit=2000)
     nominated_on = _date(nominated_on or today(), "nominated_on", _("The nomination date"))
+    if abs(year - nominated_on.year) > 1:
+        raise DomainError(_("A nomination made in %(year)s is for the selection of that year, the year before or "
+                            "the year after.") % {"year": nominated_on.year}, code="invalid_year", field="year")
     from gonghui.members.models import LIVE_STATUSES, Membership
 
     if person is None or not Membership.objects.filter(person=person, union=org, status__in=LIVE_STATUSES).exists():
@@ -180,6 +183,9 @@ def select_leader(*, actor, leader, selected_on=None, starts_on=None, note="") -
     selected_on = _date(selected_on or today(), "selected_on", _("The selection date"),
                         not_before=leader.nominated_on, not_before_label=_("the nomination date"))
     starts_on = starts_on or selected_on
+    if starts_on > add_years(selected_on, 1):
+        raise DomainError(_("The title must start within a year of the selection (by %(day)s).")
+                          % {"day": add_years(selected_on, 1).isoformat()}, code="date_order", field="starts_on")
     if starts_on < leader.nominated_on:
         raise DomainError(_("The title cannot start before the nomination (%(day)s).")
                           % {"day": leader.nominated_on.isoformat()}, code="date_order", field="starts_on")

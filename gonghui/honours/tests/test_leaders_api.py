@@ -37,7 +37,7 @@ def test_list_is_scoped_filtered_and_its_queries_do_not_grow(tree, django_assert
 def test_the_workflow_through_the_api(tree):
     person = tree.member().person
     chair = api_as(tree.union1_chair)
-    body = {"org": tree.union1.pk, "person": person.pk, "trade": "焊工", "industry": "CONSTRUCTION", "year": 2026}
+    body = {"org": tree.union1.pk, "person": person.pk, "trade": "焊工", "industry": "CONSTRUCTION"}
     r = chair.post("/skill-leaders", body, **{"Idempotency-Key": "n-1"})
     assert r.status_code == 201
     replay = chair.post("/skill-leaders", body, **{"Idempotency-Key": "n-1"})
@@ -94,3 +94,8 @@ def test_allowances_list_totals_and_idempotent_runs(tree, django_assert_max_num_
     assert totals["by_town"] == [{"town": tree.town1.name, "leaders": 1, "months": 2, "amount": "200.00"}]
     assert totals["by_year"][0]["year"] == 2025
     assert LeaderAllowance.objects.count() == 4
+    mine = body["items"][0]["id"]
+    assert town1.get(f"/allowances/{mine}").json()["leader"] == body["items"][0]["leader"]
+    theirs = LeaderAllowance.objects.filter(town=tree.town2).first().pk
+    assert town1.get(f"/allowances/{theirs}").status_code == 404
+    assert district.get(f"/allowances/{theirs}").status_code == 200

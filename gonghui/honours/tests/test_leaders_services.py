@@ -39,6 +39,7 @@ def test_nomination_records_the_town_and_refuses_a_second_for_the_year(tree):
     ({"trade": "  "}, "required", "trade"),
     ({"industry": "MINING"}, "invalid_industry", "industry"),
     ({"year": 1999}, "invalid_year", "year"),
+    ({"year": 2030, "nominated_on": D(2026, 5, 1)}, "invalid_year", "year"),
     ({"nominated_on": D(2099, 1, 1)}, "date_in_future", "nominated_on"),
     ({"trade": "x" * 61}, "too_long", "trade"),
 ])
@@ -106,6 +107,10 @@ def test_select_refuses_dates_before_the_nomination(tree):
         services.select_leader(actor=tree.district_staff, leader=x, selected_on=D(2026, 3, 2),
                                starts_on=D(2026, 1, 1))
     assert e.value.field == "starts_on"
+    with pytest.raises(DomainError) as e:
+        services.select_leader(actor=tree.district_staff, leader=x, selected_on=D(2026, 3, 2),
+                               starts_on=D(9999, 12, 31))
+    assert (e.value.code, e.value.field) == ("date_order", "starts_on")
     assert SkillLeaderStatus(x) == LeaderStatus.NOMINATED
 
 
@@ -220,7 +225,7 @@ def test_month_helpers():
 def test_overview_card_and_due_sources(tree, django_assert_max_num_queries):
     from gonghui.honours.selectors import leaders as selectors
 
-    leader(tree, LeaderStatus.SELECTED, starts_on=D(2025, 1, 1))
+    leader(tree, LeaderStatus.SELECTED)  # held from today
     leader(tree, union=tree.union2)
     with django_assert_max_num_queries(3):
         card = selectors.overview_card(tree.town1_cadre)

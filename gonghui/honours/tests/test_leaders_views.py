@@ -55,13 +55,14 @@ def test_nominate_through_the_page(tree):
     assert r.status_code == 302 and f"org={tree.union1.pk}" in r["Location"]
     r = c.get(url, {"org": tree.union1.pk})
     assert person.name in r.content.decode()
-    bad = c.post(url, {"org": tree.union1.pk, "person": person.pk, "year": 2026, "trade": "", "industry": "X"})
+    year = services.today().year
+    bad = c.post(url, {"org": tree.union1.pk, "person": person.pk, "year": year, "trade": "", "industry": "X"})
     assert bad.status_code == 400 and not SkillLeader.objects.exists()
-    r = c.post(url, {"org": tree.union1.pk, "person": person.pk, "year": 2026, "trade": "焊工",
+    r = c.post(url, {"org": tree.union1.pk, "person": person.pk, "year": services.today().year, "trade": "焊工",
                      "industry": "CONSTRUCTION", "achievements": "攻关"})
     x = SkillLeader.objects.get()
     assert r.status_code == 302 and r["Location"] == reverse("honours:leader_detail", args=[x.pk])
-    again = c.post(url, {"org": tree.union1.pk, "person": person.pk, "year": 2026, "trade": "焊工",
+    again = c.post(url, {"org": tree.union1.pk, "person": person.pk, "year": services.today().year, "trade": "焊工",
                          "industry": "CONSTRUCTION"})
     assert again.status_code == 400 and SkillLeader.objects.count() == 1
     assert client_for(tree.union1_chair).get(url, {"org": tree.union2.pk}).status_code == 404
