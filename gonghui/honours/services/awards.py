@@ -47,6 +47,7 @@ from ..policies.awards import CHANGE, CONFER, CONFIGURE, EXPORT, REVIEW, SUBMIT
 from ..rules.awards import DEFAULT_TYPES, rules
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
+NOTICE_START_LIMIT_DAYS = 60
 
 RECORD_FIELDS = ["holder_kind", "person", "team_name", "title", "category", "level", "year", "conferred_on",
                  "conferred_by", "source_key", "source_label", "note"]
@@ -378,6 +379,9 @@ def review_by_district(*, actor, nomination, decision, comments="", reason="", r
             _check_team(n, day)
         starts = _date(notice_starts_on or day, "notice_starts_on", _("The public notice"), not_before=day,
                        not_before_label=_("the district's review"), future_ok=True)
+        if starts > day + datetime.timedelta(days=NOTICE_START_LIMIT_DAYS):
+            raise DomainError(_("The public notice should start within %(n)s days of the review.")
+                              % {"n": NOTICE_START_LIMIT_DAYS}, code="date_order", field="notice_starts_on")
         n.notice_starts_on, n.notice_ends_on = starts, notice_end(starts)
         n.status = NominationStatus.NOTICE
         action = "honours.award_notice_start"

@@ -132,6 +132,13 @@ def test_district_approval_opens_the_notice(tree):
     assert n.notice_starts_on == TODAY + 2 * DAY and n.notice_ends_on == services.notice_end(TODAY + 2 * DAY)
 
 
+def test_a_notice_cannot_start_far_ahead(tree):
+    n = nomination(tree, NominationStatus.FORWARDED, start=TODAY - 3 * DAY)
+    assert _code(lambda: services.review_by_district(actor=tree.district_staff, nomination=n, decision="approve",
+                                                     notice_starts_on=datetime.date(9999, 12, 31))) == "date_order"
+    assert fresh(n).status == NominationStatus.FORWARDED
+
+
 def test_no_conferral_while_the_notice_runs(tree):
     n = nomination(tree, NominationStatus.NOTICE, start=TODAY - 2 * DAY)
     assert _code(lambda: services.confer_award(actor=tree.district_staff, nomination=n)) == "notice_running"
