@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit
 from gonghui.core.errors import DomainError
+from gonghui.core.locking import lock, lock_one
 from gonghui.core.policies import require
 from gonghui.orgs.models import Industry, OrgLevel
 
@@ -112,7 +113,8 @@ def _wrong_stage(leader):
 
 
 def _lock(leader):
-    return SkillLeader.objects.select_for_update().select_related("org", "person").get(pk=leader.pk)
+    """The record locked FOR UPDATE and read afresh (two decisions at once cannot both win)."""
+    return lock_one(SkillLeader, leader.pk)
 
 
 def _snapshot(leader):
@@ -307,7 +309,7 @@ def _run_row(month):
             LeaderAllowanceRun.objects.get_or_create(month=month)
     except IntegrityError:  # created by a concurrent run between our look and our insert
         pass
-    return LeaderAllowanceRun.objects.select_for_update().get(month=month)
+    return lock(LeaderAllowanceRun.objects.filter(month=month))[0]
 
 
 @transaction.atomic
