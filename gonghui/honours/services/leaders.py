@@ -334,7 +334,10 @@ def run_allowances(*, actor=None, month=None) -> LeaderAllowanceRun:
     run.last_run_by = actor if getattr(actor, "pk", None) else None
     run.save()
     run.paid_now = len(rows)
-    audit.record(actor=actor, action="honours.allowance_run", obj=run, org=None,
+    from gonghui.orgs.models import Org
+
+    # The ledger is the district's: the run is audited on the root of the tree (the district's trail).
+    audit.record(actor=actor, action="honours.allowance_run", obj=run, org=Org.objects.filter(depth=1).first(),
                  after={"month": month.isoformat(), "paid": len(rows), "amount": str(amount),
                         "total": str(amount * len(rows))})
     return run

@@ -130,6 +130,7 @@ def test_running_a_month_twice_pays_once(tree):
     assert run_leader_allowances_task("2025-03-01") == 0  # the scheduled job too
     assert LeaderAllowance.objects.filter(month=D(2025, 3, 1)).count() == 2
     assert LeaderAllowanceRun.objects.count() == 1
+    assert AuditEvent.objects.filter(action="honours.allowance_run", org=tree.district).count() == 3
     assert {x.town_id for x in LeaderAllowance.objects.all()} == {tree.town1.pk, tree.town2.pk}
     assert _paid_months(a) == _paid_months(b) == [D(2025, 3, 1)]
 
