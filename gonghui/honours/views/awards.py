@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gonghui.core import workdays
 from gonghui.core.forms import run_service
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
@@ -150,6 +151,8 @@ def _render_detail(request, n, *, bound=None, status=200):
         "steps": [(code, STEP_TITLES[code], form) for code, form in step_forms.items()],
         "decide_forms": decide_forms, "open_objections": sum(o.status == "OPEN" for o in objections),
         "notice_over": n.notice_ends_on is not None and n.notice_ends_on < today,
+        "notice_provisional": n.notice_ends_on is not None and workdays.is_provisional(n.notice_starts_on,
+                                                                                       n.notice_ends_on),
         "history": history_for(request.user, n),
     }, status=status)
 
