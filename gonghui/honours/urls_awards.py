@@ -11,5 +11,6 @@ urlpatterns = [
     path("award-types/", views.award_type_list, name="award_type_list"),
     path("records/", views.record_list, name="record_list"),
     path("records/export/", views.record_export, name="record_export"),
+    path("records/<int:pk>/", views.record_detail, name="record_detail"),
     path("people/<int:person_pk>/", views.person_honours, name="person_honours"),
 ]

@@ -108,6 +108,9 @@ def test_records_list_person_page_and_exports(tree, django_assert_max_num_querie
         r = c.get(url, {"category": "AWARD", "year": n.year})
     assert r.status_code == 200 and n.person.name in r.content.decode()
     assert n.person.name not in client_for(tree.town2_cadre).get(url).content.decode()
+    r = c.get(reverse("honours:record_detail", args=[n.record_id]))
+    assert r.status_code == 200 and f"/honours/nominations/{n.pk}/" in r.content.decode()
+    assert client_for(tree.town2_cadre).get(reverse("honours:record_detail", args=[n.record_id])).status_code == 404
     r = c.get(reverse("honours:person_honours", args=[n.person_id]))
     assert r.status_code == 200 and "金齿轮奖" in r.content.decode()
     assert client_for(tree.town2_cadre).get(reverse("honours:person_honours", args=[n.person_id])).status_code == 404

@@ -26,7 +26,7 @@ from gonghui.members.models import Person
 from gonghui.orgs.models import Org
 
 from ..forms import awards as forms
-from ..models.awards import HonourNomination, NominationStatus
+from ..models.awards import HonourNomination, HonourRecord, NominationStatus
 from ..policies import awards as policies
 from ..selectors import awards as selectors
 from ..services import awards as services
@@ -289,6 +289,16 @@ def record_list(request):
         "form": form, "page": page, "query": form.query_string(),
         "can_export": policies.can(request.user, policies.EXPORT),
     })
+
+
+@login_required
+@require_GET
+def record_detail(request, pk):
+    """One honour record, where it came from (the nomination, for an award) and its history."""
+    r = get_visible_or_404(HonourRecord.objects.select_related("org", "person", "created_by"), request.user, pk)
+    nomination = selectors.nominations(request.user).filter(record=r).select_related("honour_type").first()
+    return render(request, "honours/awards/record_detail.html", {"r": r, "nomination": nomination,
+                                                                 "history": history_for(request.user, r)})
 
 
 @login_required
