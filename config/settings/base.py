@@ -239,6 +239,12 @@ CELERY_BEAT_SCHEDULE = {
                                        "schedule": crontab(hour=7, minute=40)},
     "grassroots-liaison-follow-ups": {"task": "gonghui.grassroots.tasks.liaison.remind_liaison_follow_ups_task",
                                       "schedule": crontab(hour=7, minute=45)},
+    # Honours: the skill leaders' monthly allowance on the 1st (idempotent: a month pays once);
+    # model workers' yearly care (health check, visit) not yet recorded.
+    "honours-leader-allowances": {"task": "gonghui.honours.tasks.leaders.run_leader_allowances_task",
+                                  "schedule": crontab(day_of_month="1", hour=6, minute=30)},
+    "honours-model-worker-care": {"task": "gonghui.honours.tasks.modelworkers.remind_model_worker_care_task",
+                                  "schedule": crontab(hour=7, minute=50)},
     "purge-old-notifications": {"task": "gonghui.core.tasks.purge_old_notifications_task", "schedule": 24 * 3600},
 }
 

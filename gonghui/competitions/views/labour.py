@@ -81,7 +81,8 @@ def competition_create(request):
         created = run_service(form, services.create_competition, actor=request.user, **form.cleaned_data)
         if created is not None:
             messages.success(request, _("The competition was created with the default criteria (比质量/安全/高效/"
-                                        "创新/作风, 20% each). Check the weights and add the teams, then start it."))
+                                        "创新/作风, a fifth each). Check the weights and add the teams, then "
+                                        "start it."))
             return redirect("competitions:competition_detail", pk=created.pk)
     return render(request, "competitions/labour/form.html", {"form": form, "title": _("New labour competition")},
                   status=400 if form.errors else 200)
