@@ -198,6 +198,7 @@ def check_page(page, name, url, width, tour_screenshots, problems):
     response = page.goto(url)
     if response is None or response.status >= 400:
         problems.append(f"{where}: HTTP {response.status if response else 'no response'}")
+        return  # an error page has none of the layout to check (and no <main> to wait 30 s for)
     if "/accounts/login" in page.url:
         problems.append(f"{where}: sent to the sign-in page")
     lang = page.get_attribute("html", "lang")
@@ -222,12 +223,11 @@ def check_page(page, name, url, width, tour_screenshots, problems):
         page.screenshot(path=str(tour_screenshots / f"tour-{name}-{width}.png"), full_page=True)
 
 
-def test_layout_tour(browser, live_server, tour_screenshots):
-    tree, wang, transfer, event = build_data()
-    bargaining = build_bargaining(tree)
-    congress = build_congress(tree)
+def walk(browser, live_server, tours, tour_screenshots) -> list[str]:
+    """Each (username, [(name, url)]) signed in once in its own context, every page at every width;
+    returns the problems found."""
     problems = []
-    for username, pages in tour(tree, wang, transfer, event, bargaining, congress):
+    for username, pages in tours:
         context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, locale="zh-CN",
                                       base_url=live_server.url, reduced_motion="reduce")
         try:
@@ -239,4 +239,12 @@ def test_layout_tour(browser, live_server, tour_screenshots):
                     check_page(page, name, url, width, tour_screenshots, problems)
         finally:
             context.close()
+    return problems
+
+
+def test_layout_tour(browser, live_server, tour_screenshots):
+    tree, wang, transfer, event = build_data()
+    bargaining = build_bargaining(tree)
+    congress = build_congress(tree)
+    problems = walk(browser, live_server, tour(tree, wang, transfer, event, bargaining, congress), tour_screenshots)
     assert not problems, "\n".join(problems)

@@ -20,8 +20,7 @@ from gonghui.grassroots.testing import harmony as harmony_testing
 from gonghui.grassroots.testing import homes as home_testing
 from gonghui.grassroots.testing import liaison as liaison_testing
 
-from .pages import sign_in
-from .test_layout_tour import WIDTHS, check_page
+from .test_layout_tour import walk
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -96,18 +95,5 @@ def tour(tree, records):
 
 def test_grassroots_layout_tour(browser, live_server, tour_screenshots):
     tree = Tree()
-    records = build(tree)
-    problems = []
-    for username, pages in tour(tree, records):
-        context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, locale="zh-CN",
-                                      base_url=live_server.url, reduced_motion="reduce")
-        try:
-            page = context.new_page()
-            sign_in(page, username)
-            for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": 900})
-                for name, url in pages:
-                    check_page(page, name, url, width, tour_screenshots, problems)
-        finally:
-            context.close()
+    problems = walk(browser, live_server, tour(tree, build(tree)), tour_screenshots)
     assert not problems, "\n".join(problems)
