@@ -339,7 +339,8 @@ def allowance_totals(request, filters: Query[TotalsIn]):
     if hidden or not policies.can(user, policies.VIEW):
         return {"year": year, "by_town": [], "by_year": []}
     f = selectors.AllowanceFilters(org=org, year=year)
-    return {"year": year, "by_town": selectors.totals_by_town(user, f), "by_year": selectors.totals_by_year(user, f)}
+    by_town, by_year = selectors.ledger_totals(user, f, year)
+    return {"year": year, "by_town": by_town, "by_year": by_year}
 
 
 @router.post("/allowances/runs", response={200: RunOut, **WRITE_ERRORS}, tags=["allowances"],

@@ -2,14 +2,18 @@
 (`SkillLeader` and `LeaderAllowance` through the union's subtree)."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.pagination import keyset_page
+from gonghui.core.scoping import user_scope
 from gonghui.orgs.models import Industry, Org, OrgLevel
 
 from ..models.leaders import LeaderAllowance, LeaderAllowanceRun, LeaderStatus, SkillLeader
@@ -170,14 +174,59 @@ def totals_by_town(user, f: AllowanceFilters):
              "amount": _yuan(r["amount"])} for r in rows]
 
 
-def totals_by_year(user, f: AllowanceFilters):
-    """[{year, leaders, months, amount}] of the payments (the year filter ignored), newest first."""
+def _by_year_and_town(user, f: AllowanceFilters):
+    """The payments of every year (year and month filters ignored) grouped by (year, town): one
+    query that gives both tables of the ledger page."""
     f = AllowanceFilters(q=f.q, org=f.org, leader=f.leader)
-    rows = (filtered_allowances(user, f).order_by().values("year")
+    rows = (filtered_allowances(user, f).order_by().values("year", "town__name", "town__path")
             .annotate(leaders=Count("leader", distinct=True), months=Count("pk"), amount=Sum("amount"))
-            .order_by("-year"))
-    return [{"year": r["year"], "leaders": r["leaders"], "months": r["months"],
+            .order_by("-year", "town__path"))
+    return [{"year": r["year"], "town": r["town__name"] or "—", "leaders": r["leaders"], "months": r["months"],
              "amount": _yuan(r["amount"])} for r in rows]
+
+
+def _ledger_version():
+    """Changes whenever a payment is written: payments are only written by runs, and every run
+    moves its month's `last_run_at` and `paid_count` (a demo reseed writes new runs). One query on
+    the runs table (one row per month)."""
+    v = LeaderAllowanceRun.objects.aggregate(n=Count("pk"), at=Max("last_run_at"), paid=Sum("paid_count"))
+    return f"{v['n']}:{v['at'].timestamp() if v['at'] else 0}:{v['paid'] or 0}"
+
+
+def _totals_key(user, f: AllowanceFilters):
+    from gonghui.members.figures import TREE_VERSION_KEY
+
+    everything, paths = user_scope(user, VIEW)
+    parts = [_ledger_version(), cache.get(TREE_VERSION_KEY, 0), everything, *sorted(paths),
+             f.org.path if f.org else "", f.q, f.leader or ""]
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
+    return f"honours:leaders:totals:v1:{digest}"
+
+
+def ledger_totals(user, f: AllowanceFilters, year: int):
+    """(by town for `year` — or for `f.month` when a month is chosen —, by year) of the filtered
+    payments. Totals by year of a district's whole ledger are cached for FIGURES_CACHE_SECONDS
+    under the user's scope, the filters and the ledger's version (so a run shows at once);
+    a miss costs one grouped query. Leaders are counted per (year, town) and summed by year:
+    exact, because a leader's payments all carry the town copied at the nomination."""
+    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
+    key = _totals_key(user, f) if seconds > 0 else None
+    rows = cache.get(key) if key else None
+    if rows is None:
+        rows = _by_year_and_town(user, f)
+        if key:
+            cache.set(key, rows, seconds)
+    by_year = {}
+    for r in rows:
+        t = by_year.setdefault(r["year"], {"year": r["year"], "leaders": 0, "months": 0, "amount": Decimal("0.00")})
+        t["leaders"] += r["leaders"]
+        t["months"] += r["months"]
+        t["amount"] += r["amount"]
+    if f.month:
+        by_town = totals_by_town(user, AllowanceFilters(q=f.q, org=f.org, month=f.month, leader=f.leader))
+    else:
+        by_town = [{k: r[k] for k in ("town", "leaders", "months", "amount")} for r in rows if r["year"] == year]
+    return by_town, list(by_year.values())
 
 
 def recent_runs(limit=12):

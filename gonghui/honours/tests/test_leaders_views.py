@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from gonghui.core.models import AuditEvent
 from gonghui.honours.models.leaders import LeaderAllowance, LeaderStatus, SkillLeader
+from gonghui.honours.selectors import leaders as selectors
 from gonghui.honours.services import leaders as services
 from gonghui.honours.testing.leaders import leader, month
 
@@ -151,3 +152,30 @@ def test_leader_export(tree):
     assert len(rows) == 2 and rows[1][5] == "数控车工"
     assert AuditEvent.objects.filter(action="honours.leader_export").exists()
     assert client_for(tree.member_user).get(reverse("honours:leader_export")).status_code == 403
+
+
+def test_ledger_totals_cached_until_the_next_run(tree, settings, django_assert_max_num_queries):
+    """The totals by year and town are one grouped query, cached under the ledger's version: the
+    next load runs no aggregate, and a run (which writes payments) shows at once."""
+    from django.core.cache import cache
+
+    settings.FIGURES_CACHE_SECONDS = 300
+    cache.clear()
+    leader(tree, LeaderStatus.SELECTED, starts_on=D(2025, 1, 1))
+    leader(tree, LeaderStatus.SELECTED, starts_on=D(2025, 1, 1), union=tree.union2)
+    services.run_allowances(month=month(2025, 12))
+    services.run_allowances(month=month(2026, 1))
+    c = client_for(tree.district_staff)
+    url = reverse("honours:allowance_list")
+    with django_assert_max_num_queries(30) as cold:
+        c.get(url, {"year": 2025})
+    with django_assert_max_num_queries(len(cold.captured_queries) - 1) as warm:
+        r = c.get(url, {"year": 2025})
+    assert not [q for q in warm.captured_queries if "SUM(" in q["sql"].upper() and "paid_count" not in q["sql"]]
+    html = r.content.decode()
+    assert ">2026</a>" in html and ">2025</a>" in html and tree.town2.name in html
+    services.run_allowances(month=month(2025, 11))
+    by_town, by_year = selectors.ledger_totals(tree.district_staff, selectors.AllowanceFilters(), 2025)
+    assert [(t["year"], t["leaders"], t["months"], t["amount"]) for t in by_year] == [
+        (2026, 2, 2, 200), (2025, 2, 4, 400)]
+    assert sorted((t["town"], t["months"]) for t in by_town) == sorted([(tree.town1.name, 2), (tree.town2.name, 2)])

@@ -167,21 +167,15 @@ def _allowance_context(request, run_form=None):
     form.is_valid()
     form.set_org_options(reach_orgs(request.user, policies.VIEW))
     filters = form.filters()
-    if filters.year is None and filters.month is None:
-        year = services.today().year
-        from ..selectors.leaders import AllowanceFilters
-
-        totals_filters = AllowanceFilters(q=filters.q, org=filters.org, year=year)
-    else:
-        year, totals_filters = filters.year or filters.month.year, filters
+    year = filters.month.year if filters.month else (filters.year or services.today().year)
+    by_town, by_year = selectors.ledger_totals(request.user, filters, year)
     can_pay = policies.can(request.user, policies.PAY)
     if can_pay and run_form is None:
         run_form = forms.RunForm(initial={"month": services.today().replace(day=1)})
     return {
         "form": form, "query": form.query_string(), "year": year,
         "page": selectors.allowance_page(request.user, filters, after=parse_after(request.GET.get("after"))),
-        "by_town": selectors.totals_by_town(request.user, totals_filters),
-        "by_year": selectors.totals_by_year(request.user, filters),
+        "by_town": by_town, "by_year": by_year, "month": filters.month,
         "runs": selectors.recent_runs() if can_pay else [],
         "can_pay": can_pay, "run_form": run_form,
         "can_export": policies.can(request.user, policies.EXPORT),
