@@ -5,6 +5,7 @@ fresh install starts from (`DEFAULT_TYPES`, created by `services.awards.ensure_a
 from dataclasses import dataclass, fields
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 @dataclass(frozen=True)
@@ -13,6 +14,12 @@ class Rules:
     accident_years: int = 3            # 工人先锋号: no serious safety accident in the last 3 years
     congress_years: int = 2            # 工人先锋号: a congress session held this year or last year
     review_working_days: int = 10      # a waiting review is overdue after 10 working days
+
+    def __post_init__(self):
+        # DOMAIN.md §5: a 公示 lasts at least 5 working days; a shorter one would also break the
+        # notice-dates constraint of a nomination (the end before the start) with a 500.
+        if not isinstance(self.notice_working_days, int) or not 5 <= self.notice_working_days <= 60:
+            raise ImproperlyConfigured("HONOURS_AWARDS_RULES['notice_working_days'] must be a whole number 5–60.")
 
 
 # (kind, Chinese name, holder kind, level)

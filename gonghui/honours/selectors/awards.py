@@ -231,6 +231,16 @@ def record_page(user, f: RecordFilters, *, after=None, size=None):
     return keyset_page(filtered_records(user, f), after=after, size=size, load=record_rows())
 
 
+def person_nominations(user, person, limit=50):
+    """The person's nominations the user may see, newest first (a person's page lists them)."""
+    return list(nominations(user).filter(person=person).select_related("honour_type", "org").order_by("-id")[:limit])
+
+
+def nomination_of_record(user, record):
+    """The nomination an award's record came from, if the user may see it (None for other honours)."""
+    return nominations(user).filter(record=record).select_related("honour_type").first()
+
+
 def person_records(user, person):
     """The person's honours the user may see (records in the user's subtree), newest first."""
     return records(user).filter(person=person).select_related("org").order_by("-conferred_on", "-id")

@@ -55,12 +55,13 @@ RECORD_FIELDS = ["holder_kind", "person", "team_name", "title", "category", "lev
 
 def record_honour(*, actor, org, title: str, category: str, level: str, conferred_on: datetime.date,
                   person=None, team_name: str = "", conferred_by: str = "", source_key: str = "",
-                  source_label: str = "", note: str = "") -> HonourRecord:
+                  source_label: str = "", note: str = "", year: int | None = None) -> HonourRecord:
     """Add one honour to a person's (or a team's) record, audited as `honours.record_add`.
 
     The caller has already checked its own permission for the step that confers the honour (a
     contest's results published, an award conferred). Idempotent on `source_key`: a second call
-    for the same source returns the record written by the first.
+    for the same source returns the record written by the first. `year` is the honour's year
+    (an award "of 2026" conferred in January 2027 is a 2026 honour); default: the conferral's.
     """
     if (person is None) == (not (team_name or "").strip()):
         raise DomainError(_("An honour belongs to either one person or one team."), code="invalid_holder",
@@ -72,6 +73,7 @@ def record_honour(*, actor, org, title: str, category: str, level: str, conferre
         raise DomainError(_("Choose a category of honour."), code="invalid_category", field="category")
     if level not in HonourLevel.values:
         raise DomainError(_("Choose a level of honour."), code="invalid_level", field="level")
+    year = _year(conferred_on.year if year is None else year)
     if source_key:
         existing = HonourRecord.objects.filter(source_key=source_key).first()
         if existing is not None:
@@ -79,7 +81,7 @@ def record_honour(*, actor, org, title: str, category: str, level: str, conferre
     record = HonourRecord(
         org=org, holder_kind=HolderKind.PERSON if person is not None else HolderKind.TEAM, person=person,
         team_name="" if person is not None else team_name.strip(), title=title, category=category, level=level,
-        year=conferred_on.year, conferred_on=conferred_on, conferred_by=conferred_by, source_key=source_key,
+        year=year, conferred_on=conferred_on, conferred_by=conferred_by, source_key=source_key,
         source_label=source_label, note=note, created_by=actor if getattr(actor, "pk", None) else None)
     record.full_clean(exclude=["created_by"])
     try:
@@ -479,7 +481,8 @@ def confer_award(*, actor, nomination, conferred_on=None, certificate_no="") -> 
         n.record = HonourRecord.objects.filter(source_key=key).first()
     else:
         n.record = record_honour(actor=actor, org=n.org, title=t.name, category=HonourCategory.AWARD, level=t.level,
-                                 conferred_on=day, person=n.person, team_name=n.team_name, conferred_by=by,
+                                 conferred_on=day, year=n.year, person=n.person, team_name=n.team_name,
+                                 conferred_by=by,
                                  source_key=key, source_label=f"{t.name} {n.year}",
                                  note=(_("Certificate %(no)s") % {"no": n.certificate_no}) if n.certificate_no
                                  else "")

@@ -97,15 +97,24 @@ def test_a_non_member_and_a_double_nomination_are_refused(tree):
                                                   person=p, deeds="事迹")) == "already_nominated"
 
 
-def test_notice_end_counts_working_days_across_the_national_day_holiday():
-    # 2026: 1–7 October holiday; Sunday 27 Sept and Saturday 10 Oct... make-up days per the State Council.
-    start = datetime.date(2026, 9, 30)  # Wednesday, a working day: day 1
-    end = services.notice_end(start)
-    from gonghui.core import workdays
+@pytest.mark.parametrize("start, end", [
+    (datetime.date(2026, 6, 1), datetime.date(2026, 6, 5)),     # Monday → Friday
+    # National Day: 1–7 October off, Saturday 10 October a make-up working day.
+    (datetime.date(2026, 9, 30), datetime.date(2026, 10, 12)),
+    (datetime.date(2026, 10, 3), datetime.date(2026, 10, 13)),  # starts in the holiday: counted from the 8th
+    # Spring Festival: 15–23 February off, Saturday 14 February worked.
+    (datetime.date(2026, 2, 12), datetime.date(2026, 2, 25)),
+])
+def test_notice_end_counts_five_working_days_across_holidays(start, end):
+    assert services.notice_end(start) == end
 
-    assert workdays.working_days_between(start - DAY, end) == 5
-    assert end > datetime.date(2026, 10, 7)   # the holiday week does not count
-    assert services.notice_end(datetime.date(2026, 6, 1)) == datetime.date(2026, 6, 5)  # Mon → Fri
+
+def test_a_notice_shorter_than_five_working_days_is_refused_as_configuration(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.HONOURS_AWARDS_RULES = {"notice_working_days": 3}
+    with pytest.raises(ImproperlyConfigured):
+        services.notice_end(datetime.date(2026, 6, 1))
 
 
 def test_notice_end_honours_the_holiday_table(tree, settings):
@@ -247,6 +256,13 @@ def test_a_model_worker_award_goes_through_the_registry(tree):
     from gonghui.honours.models.modelworkers import ModelWorkerTitle
 
     assert ModelWorkerTitle.objects.filter(source_key=f"honours.HonourNomination:{n.pk}").exists()
+
+
+def test_an_award_conferred_the_next_january_is_recorded_in_its_own_year(tree):
+    n = nomination(tree, NominationStatus.NOTICE, start=datetime.date(2025, 12, 1))
+    n = services.confer_award(actor=tree.district_staff, nomination=n, conferred_on=datetime.date(2026, 1, 12))
+    record = HonourRecord.objects.get(pk=n.record_id)
+    assert (record.year, record.conferred_on) == (2025, datetime.date(2026, 1, 12))
 
 
 def test_record_honour_is_idempotent_on_source(tree):

@@ -120,6 +120,33 @@ def test_records_list_person_page_and_exports(tree, django_assert_max_num_querie
     assert c.get(reverse("honours:record_export"), {"org": tree.union2.pk}).status_code == 404
 
 
+def test_records_list_and_export_filter_by_category_level_year_and_town(tree):
+    import datetime
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    award = {"actor": tree.district_staff, "category": "AWARD", "level": "DISTRICT"}
+    services.record_honour(org=tree.union1, title="金齿轮奖", person=member(tree, name="甲师傅"),
+                           conferred_on=datetime.date(2025, 12, 20), **award)
+    services.record_honour(org=tree.union2, title="技能状元", team_name="焊接班组", actor=tree.district_staff,
+                           category="CONTEST", level="CITY", conferred_on=datetime.date(2026, 5, 1))
+    c = client_for(tree.district_staff)
+    url = reverse("honours:record_list")
+
+    def names(**params):
+        body = c.get(url, params).content.decode().split("<tbody>")[-1]
+        return {name for name in ("甲师傅", "焊接班组") if name in body}
+
+    assert names() == {"甲师傅", "焊接班组"}
+    assert names(category="CONTEST") == names(level="CITY") == names(year=2026) == names(org=tree.town2.pk) \
+        == {"焊接班组"}
+    assert names(org=tree.town1.pk, year=2025, level="DISTRICT", category="AWARD") == {"甲师傅"}
+    r = c.get(reverse("honours:record_export"), {"level": "CITY"})
+    rows = list(load_workbook(BytesIO(b"".join(r.streaming_content))).active.iter_rows(values_only=True))
+    assert [row[:2] for row in rows[1:]] == [("焊接班组", "技能状元")]
+
+
 def test_types_and_quotas_page(tree):
     types(tree)
     c = client_for(tree.district_staff)

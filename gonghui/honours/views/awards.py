@@ -296,7 +296,7 @@ def record_list(request):
 def record_detail(request, pk):
     """One honour record, where it came from (the nomination, for an award) and its history."""
     r = get_visible_or_404(HonourRecord.objects.select_related("org", "person", "created_by"), request.user, pk)
-    nomination = selectors.nominations(request.user).filter(record=r).select_related("honour_type").first()
+    nomination = selectors.nomination_of_record(request.user, r)
     return render(request, "honours/awards/record_detail.html", {"r": r, "nomination": nomination,
                                                                  "history": history_for(request.user, r)})
 
@@ -317,7 +317,6 @@ def person_honours(request, person_pk):
     require(request.user, policies.VIEW)
     person = get_visible_or_404(Person.objects.all(), request.user, person_pk)
     rows = list(selectors.person_records(request.user, person))
-    nominations = list(selectors.nominations(request.user).filter(person=person)
-                       .select_related("honour_type", "org").order_by("-id")[:50])
+    nominations = selectors.person_nominations(request.user, person)
     return render(request, "honours/awards/person.html", {"person": person, "records": rows,
                                                           "nominations": nominations})
