@@ -135,9 +135,6 @@ def add_title(*, actor, person, org, level, year, title, conferred_on, conferred
     year = _year(year)
     title = _text(title, "title", _("The name of the title"), limit=200)
     conferred_on = _date(conferred_on, "conferred_on", _("The date of conferral"))
-    if not year <= conferred_on.year <= year + 1:
-        raise DomainError(_("A title of %(year)s is conferred in %(year)s or early the next year; check the year "
-                            "and the date of conferral.") % {"year": year}, code="date_order", field="conferred_on")
     conferred_by = _text(conferred_by, "conferred_by", _("The conferring body"), required=False, limit=120)
 
     worker, _created = _worker_for(actor=actor, person=person, org=org, level=level, year=year)
@@ -188,8 +185,15 @@ def _member_under(person, org) -> bool:
 
 
 def enter_title(*, actor, person, org, level, year, title, conferred_on, conferred_by="") -> ModelWorkerTitle:
-    """A title conferred outside the platform, entered by district staff (`honours.register`)."""
+    """A title conferred outside the platform, entered by district staff (`honours.register`).
+    A title of a year is conferred in that year or early the next: a date outside is a typing
+    error. (A conferral on the platform is not held to it: awards take nominations for next year.)"""
     require(actor, REGISTER, org)
+    year = _year(year)
+    conferred_on = _date(conferred_on, "conferred_on", _("The date of conferral"))
+    if not year <= conferred_on.year <= year + 1:
+        raise DomainError(_("A title of %(year)s is conferred in %(year)s or early the next year; check the year "
+                          "and the date of conferral.") % {"year": year}, code="date_order", field="conferred_on")
     if person is not None and hasattr(person, "model_worker"):
         org = person.model_worker.org  # the entry stays where it is; its union is changed apart
         require(actor, REGISTER, org)
@@ -280,27 +284,30 @@ def withdraw_story(*, actor, worker) -> ModelWorker:
 
 # --- care ----------------------------------------------------------------------------------------
 
+def _decimal(amount):
+    try:
+        return decimal.Decimal(str(amount))
+    except (decimal.InvalidOperation, ValueError):
+        raise DomainError(_("The amount must be a number of yuan."), code="invalid_amount", field="amount") from None
+
+
 def _amount(kind, amount):
-    if kind == ModelWorkerCareKind.SUBSIDY:
-        if amount in (None, ""):
-            raise DomainError(_("A subsidy needs its amount in yuan."), code="required", field="amount")
-        try:
-            amount = decimal.Decimal(str(amount))
-        except (decimal.InvalidOperation, ValueError):
-            raise DomainError(_("The amount must be a number of yuan."), code="invalid_amount",
-                              field="amount") from None
-        if not amount.is_finite() or amount <= 0:
-            raise DomainError(_("The amount must be more than 0 yuan."), code="invalid_amount", field="amount")
-        if amount > rules().max_subsidy:
-            raise DomainError(_("The amount is more than %(max)s yuan; check it.") % {"max": rules().max_subsidy},
-                              code="invalid_amount", field="amount")
-        if amount != amount.quantize(decimal.Decimal("0.01")):
-            raise DomainError(_("The amount has at most two decimals (fen)."), code="invalid_amount", field="amount")
-        return amount
-    if amount not in (None, "") and decimal.Decimal(str(amount)) != 0:
-        raise DomainError(_("Only a subsidy has an amount; leave it empty for a health check or a visit."),
-                          code="amount_not_allowed", field="amount")
-    return None
+    if kind != ModelWorkerCareKind.SUBSIDY:
+        if amount not in (None, "") and _decimal(amount) != 0:
+            raise DomainError(_("Only a subsidy has an amount; leave it empty for a health check or a visit."),
+                              code="amount_not_allowed", field="amount")
+        return None
+    if amount in (None, ""):
+        raise DomainError(_("A subsidy needs its amount in yuan."), code="required", field="amount")
+    amount = _decimal(amount)
+    if not amount.is_finite() or amount <= 0:
+        raise DomainError(_("The amount must be more than 0 yuan."), code="invalid_amount", field="amount")
+    if amount > rules().max_subsidy:
+        raise DomainError(_("The amount is more than %(max)s yuan; check it.") % {"max": rules().max_subsidy},
+                          code="invalid_amount", field="amount")
+    if amount != amount.quantize(decimal.Decimal("0.01")):
+        raise DomainError(_("The amount has at most two decimals (fen)."), code="invalid_amount", field="amount")
+    return amount
 
 
 @transaction.atomic

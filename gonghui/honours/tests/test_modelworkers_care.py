@@ -127,3 +127,11 @@ def test_reminder_once_a_year_per_union(tree, monkeypatch):
     from gonghui.honours.tasks.modelworkers import remind_model_worker_care_task
 
     assert remind_model_worker_care_task.name.endswith("remind_model_worker_care_task")
+
+
+def test_an_amount_that_is_not_a_number_on_a_visit_is_refused_not_a_crash(tree):
+    w = model_worker(tree)
+    with pytest.raises(DomainError) as exc:
+        _care(tree, w, kind="HEALTH_CHECK", amount="abc")
+    assert (exc.value.code, exc.value.field) == ("invalid_amount", "amount")
+    assert not ModelWorkerCare.objects.exists()

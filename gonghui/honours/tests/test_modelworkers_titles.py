@@ -12,11 +12,13 @@ from gonghui.honours.testing.modelworkers import model_worker
 pytestmark = pytest.mark.django_db
 
 
+def _args(tree, person, **kw):
+    return {"actor": tree.district_staff, "person": person, "org": tree.union1, "level": "DISTRICT",
+            "year": 2025, "title": "2025年度区劳动模范", "conferred_on": datetime.date(2025, 4, 28), **kw}
+
+
 def _add(tree, person, **kw):
-    args = {"actor": tree.district_staff, "person": person, "org": tree.union1, "level": "DISTRICT",
-            "year": 2025, "title": "2025年度区劳动模范", "conferred_on": datetime.date(2025, 4, 28)}
-    args.update(kw)
-    return services.add_title(**args)
+    return services.add_title(**_args(tree, person, **kw))
 
 
 def test_add_title_creates_entry_and_honour_record(tree):
@@ -57,10 +59,10 @@ def test_higher_title_raises_the_entry_level(tree):
     ({"conferred_on": datetime.date(2023, 1, 1)}, "date_order", "conferred_on"),
     ({"conferred_on": datetime.date(2099, 1, 1), "year": 2099}, "date_in_future", "conferred_on"),
 ])
-def test_add_title_rejects_bad_input_and_saves_nothing(tree, kw, code, field):
+def test_a_title_entered_by_hand_rejects_bad_input_and_saves_nothing(tree, kw, code, field):
     person = tree.member(tree.union1).person
     with pytest.raises(DomainError) as exc:
-        _add(tree, person, **kw)
+        services.enter_title(**_args(tree, person, **kw))
     assert exc.value.code == code and exc.value.field == field
     assert not ModelWorker.objects.exists() and not HonourRecord.objects.exists()
 
