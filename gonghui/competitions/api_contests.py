@@ -3,7 +3,8 @@
 - Reads go through the selectors: a contest is visible to its organiser's subtree and to every
   org under the organiser (they may register workers); an entry to its union's subtree and to the
   organiser. Out of scope answers 404 like a missing record.
-- `POST /skill-contests` (Idempotency-Key) sets a contest up; actions `open`, `close`, `scores`,
+- `POST /skill-contests` (Idempotency-Key) sets a contest up, `PUT /skill-contests/{id}` changes
+  it while it is being prepared or open (not its organiser); actions `open`, `close`, `scores`,
   `publish`, `cancel` each call one service (409 `wrong_stage` when the status does not allow it).
 - `POST /skill-contests/{id}/entries` (Idempotency-Key) registers a member through their live
   membership's union: 400 `not_eligible` (with the reasons), `full`, `already_registered`,
@@ -146,6 +147,25 @@ class ContestIn(Schema):
     venue: Text(120) = ""
 
 
+class ContestEditIn(Schema):
+    """The same fields as setting up, without the organiser (it does not change)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text(120)
+    trade: Id
+    held_on: datetime.date
+    registration_closes_on: datetime.date
+    capacity: int = Field(ge=1, le=10000)
+    theory_weight: int = Field(ge=0, le=100)
+    practical_weight: int = Field(ge=0, le=100)
+    min_age: int = Field(ge=16, le=70)
+    max_age: int = Field(ge=16, le=70)
+    min_skill_level: SkillLevel
+    winners: int = Field(ge=0, le=100)
+    venue: Text(120) = ""
+
+
 class EmptyIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -284,16 +304,28 @@ def create_contest(request, payload: ContestIn,
 
     def run():
         org = resolve(Org.objects.visible_to(user, policies.VIEW), payload.org, field="org")
-        trade = resolve(ContestTrade.objects.all(), payload.trade, field="trade")
-        data = services.ContestInput(
-            name=payload.name, trade=trade, held_on=payload.held_on,
-            registration_closes_on=payload.registration_closes_on, capacity=payload.capacity,
-            theory_weight=payload.theory_weight, practical_weight=payload.practical_weight, min_age=payload.min_age,
-            max_age=payload.max_age, min_skill_level=payload.min_skill_level, winners=payload.winners,
-            venue=payload.venue)
+        data = _contest_input(payload)
         return 201, contest_out(user, services.create_contest(actor=user, org=org, data=data))
 
     return idempotent(request, idempotency_key, payload, run, schema=ContestDetail)
+
+
+@router.put("/skill-contests/{contest_id}", response={200: ContestDetail, **WRITE_ERRORS},
+            summary="Change a contest (while being prepared or open)")
+def update_contest(request, contest_id: Id, payload: ContestEditIn):
+    user = request.auth
+    c = _contest(user, contest_id)
+    return contest_out(user, services.update_contest(actor=user, contest=c, data=_contest_input(payload)))
+
+
+def _contest_input(payload):
+    trade = resolve(ContestTrade.objects.all(), payload.trade, field="trade")
+    return services.ContestInput(
+        name=payload.name, trade=trade, held_on=payload.held_on,
+        registration_closes_on=payload.registration_closes_on, capacity=payload.capacity,
+        theory_weight=payload.theory_weight, practical_weight=payload.practical_weight, min_age=payload.min_age,
+        max_age=payload.max_age, min_skill_level=payload.min_skill_level, winners=payload.winners,
+        venue=payload.venue)
 
 
 _action = workflow_actions(router, path="/skill-contests", id_param="contest_id", load=_contest,

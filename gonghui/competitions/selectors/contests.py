@@ -145,6 +145,13 @@ def candidates(user, contest, q, limit=20):
     return list(qs[:limit])
 
 
+def registrable_membership(user, pk):
+    """The membership `pk` if the user may register its member (submit on its union), else None."""
+    if pk is None:
+        return None
+    return Membership.objects.visible_to(user, SUBMIT).select_related("person", "union").filter(pk=pk).first()
+
+
 def organised_by(user):
     """Orgs the user may organise a contest at (change): the top of their reach and its children."""
     from gonghui.core.selectors import reach_orgs

@@ -50,7 +50,7 @@ from ..models.contests import (
     ContestTrade,
     SkillContest,
 )
-from ..policies.contests import CHANGE, CONFIGURE, EXPORT, SUBMIT, publish_action
+from ..policies.contests import CHANGE, CONFIGURE, EXPORT, SUBMIT, VIEW, publish_action
 from ..rules.contests import rules
 from ..selectors.contests import contest_rows, eligibility_problems
 
@@ -244,7 +244,11 @@ def update_contest(*, actor, contest, data: ContestInput) -> SkillContest:
     require(actor, CHANGE, contest.org)
     _require_status(contest, ContestStatus.DRAFT, ContestStatus.OPEN)
     before = _snapshot(contest)
+    held_before = contest.held_on
     _apply(contest, data)
+    # a past contest day may stay as it is (a correction of other fields), but not be moved to
+    if contest.held_on != held_before and contest.held_on < today():
+        raise DomainError(_("The contest day is in the past."), code="date_in_past", field="held_on")
     registered = contest.entries.filter(status=ContestEntryStatus.REGISTERED).count()
     if contest.capacity < registered:
         raise DomainError(_("%(n)s workers are already registered; the capacity cannot be lower.")
@@ -395,6 +399,8 @@ def record_scores(*, actor, contest, scores: dict) -> SkillContest:
     contest = _lock(contest)
     require(actor, CHANGE, contest.org)
     _require_status(contest, ContestStatus.CLOSED)
+    if not scores:
+        raise DomainError(_("Give the scores of at least one entry."), code="required", field="scores")
     entries = {e.pk: e for e in contest.entries.select_for_update().filter(status=ContestEntryStatus.REGISTERED)}
     changed, before, after = [], {}, {}
     for key, s in (scores or {}).items():
@@ -479,6 +485,9 @@ def publish_results(*, actor, contest, published_on=None) -> SkillContest:
 def render_certificate(*, actor, entry) -> bytes:
     """The PDF certificate of a ranked entry of a published contest (Chinese, contest and rank)."""
     contest = entry.contest
+    # whoever sees the entry: its union's subtree or the organiser's
+    if not (actor.can(VIEW, entry.union) or actor.can(VIEW, contest.org)):
+        raise PermissionDenied(_("You may not see this entry."))
     if contest.status != ContestStatus.PUBLISHED or entry.rank is None:
         raise DomainError(_("A certificate is issued once the results are published, for ranked entries."),
                           code="no_certificate")

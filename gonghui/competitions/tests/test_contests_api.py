@@ -1,12 +1,14 @@
 """/skill-contests: list (scoped, filtered, fixed query count), create with specific errors,
 registration, the workflow to published results, entries and the certificate."""
 
+import json
+
 import pytest
 
 from gonghui.competitions.models.contests import ContestStatus
 from gonghui.competitions.services import contests as services
 from gonghui.competitions.testing.contests import DAY, contest, held_in_past, register, trade
-from gonghui.core.testing.api import api_as
+from gonghui.core.testing.api import API, api_as
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +97,26 @@ def test_entries_of_other_unions_are_hidden(tree):
     assert api_as(tree.union2_chair).get(f"/skill-contests/{contest(tree, org=tree.town1, actor=tree.town1_cadre).pk}"
                                          ).status_code == 404
     assert c.status == ContestStatus.OPEN
+
+
+def _put(api, contest_id, body):
+    return api.client.put(f"{API}/skill-contests/{contest_id}", json.dumps(body), content_type="application/json")
+
+
+def test_edit_through_the_api(tree):
+    c = contest(tree)
+    district = api_as(tree.district_staff)
+    body = {"name": "2026年区职工焊工技能比武（改）", "trade": c.trade_id, "held_on": str(c.held_on),
+            "registration_closes_on": str(c.registration_closes_on), "capacity": 40, "theory_weight": 40,
+            "practical_weight": 60, "min_age": 18, "max_age": 55, "min_skill_level": "LEVEL4", "winners": 5}
+    r = _put(district, c.pk, body)
+    assert r.status_code == 200 and r.json()["capacity"] == 40 and r.json()["min_skill_level"] == "LEVEL4"
+    r = _put(district, c.pk, {**body, "practical_weight": 70})
+    assert r.status_code == 400 and r.json()["code"] == "weights_not_100"
+    r = _put(district, c.pk, {**body, "trade": 999999})
+    assert r.status_code == 400 and r.json()["field"] == "trade"
+    assert _put(api_as(tree.union1_chair), c.pk, body).status_code == 403  # sees, may not change
+    town1s = contest(tree, org=tree.town1, actor=tree.town1_cadre)
+    assert _put(api_as(tree.town2_cadre), town1s.pk, body).status_code == 404
+    services.close_registration(actor=tree.district_staff, contest=c)
+    assert _put(district, c.pk, body).status_code == 409

@@ -303,3 +303,35 @@ def test_cancel_needs_a_reason(tree):
     with pytest.raises(DomainError):
         services.cancel_contest(actor=tree.district_staff, contest=c, reason="")
     assert services.cancel_contest(actor=tree.district_staff, contest=c, reason="场地原因").status == "CANCELLED"
+
+
+def test_certificate_is_chinese_and_only_for_who_sees_the_entry(tree):
+    from django.utils import translation
+
+    from gonghui.core.pdf import cjk_font_available, pdf_text
+
+    if not cjk_font_available():
+        pytest.skip("no CJK font on this machine")
+    c, (e,) = published(tree, [(88, 92)])
+    with translation.override("zh-hans"):
+        text = pdf_text(services.render_certificate(actor=tree.district_staff, entry=e)).replace(" ", "")
+    assert "荣誉证书" in text.replace("\n", "") and "第1名" in text
+    # town2 sees neither the district (organiser) nor union1 (the entry's union)
+    with pytest.raises(PermissionDenied):
+        services.render_certificate(actor=tree.town2_cadre, entry=e)
+
+
+def test_a_contest_day_cannot_be_moved_into_the_past(tree):
+    c = contest(tree)
+    with pytest.raises(DomainError) as exc:
+        services.update_contest(actor=tree.district_staff, contest=c, data=contest_input(
+            c.trade, held_on=services.today() - DAY, registration_closes_on=services.today() - 2 * DAY))
+    assert _code(exc) == "date_in_past" and fresh(c).held_on > services.today()
+
+
+def test_scores_need_at_least_one_entry(tree):
+    c = contest(tree, ContestStatus.CLOSED)
+    with pytest.raises(DomainError) as exc:
+        services.record_scores(actor=tree.district_staff, contest=c, scores={})
+    assert _code(exc) == "required"
+    assert not AuditEvent.objects.filter(action="competitions.contest_scores").exists()

@@ -75,6 +75,21 @@ def test_register_by_name_on_the_detail_page(tree):
     assert e.exam_no in client.get(url).content.decode()
     # town cadres see the contest but do not register (no submit): no registration box
     assert "reg-q" not in _client(tree.town1_cadre).get(url).content.decode()
+    # a member of another union (or a made-up id): an error message, nothing saved, nothing revealed
+    other = tree.member(union=tree.union2, name="李外人")
+    for bad in (other.pk, 999999, "x"):
+        r = client.post(reverse("competitions:contest_register", args=[c.pk]), {"membership": bad}, follow=True)
+        assert r.status_code == 200 and "李外人" not in r.content.decode()
+        assert [str(x) for x in r.context["messages"]] == [
+            "Choose a member of a union you may register workers for."]
+    assert ContestEntry.objects.filter(contest=c).count() == 1
+
+
+def test_a_union_sees_only_its_entries_and_is_told_so(tree):
+    c = contest(tree)
+    register(tree, c, 1, union=tree.union2)
+    body = _client(tree.union1_chair).get(reverse("competitions:contest_detail", args=[c.pk])).content.decode()
+    assert "you see your unions' entries only" in body
 
 
 def test_scores_page_and_publish(tree):

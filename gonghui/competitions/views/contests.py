@@ -21,7 +21,6 @@ from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
 from gonghui.core.responses import export_list, no_store
 from gonghui.core.selectors import history_for, reach_orgs
-from gonghui.members.models import Membership
 from gonghui.orgs.models import Org
 
 from ..forms import contests as forms
@@ -139,6 +138,7 @@ def _render_detail(request, c, *, bound=None, status=200):
     return render(request, "competitions/contests/detail.html", {
         "c": c, "actions": actions, "entries": entries, "step_forms": step_forms, "q": q, "found": found,
         "registered": registered, "free": max(c.capacity - registered, 0),
+        "sees_all_entries": user.can(policies.VIEW, c.org),
         "can_withdraw": {e.pk for e in entries if e.status == "REGISTERED" and c.status in ("OPEN", "CLOSED")
                          and user.can(policies.SUBMIT, e.union)},
         # the contest's trail and its entries' (registrations, withdrawals, certificates)
@@ -190,8 +190,11 @@ def contest_step(request, pk, step):
 def contest_register(request, pk):
     c = _contest(request, pk)
     require(request.user, policies.SUBMIT)
-    m = get_visible_or_404(Membership.objects.select_related("person", "union"), request.user,
-                           parse_after(request.POST.get("membership")), policies.SUBMIT)
+    # a member the user may not register (or a made-up id) is a wrong choice on the form, not a 404
+    m = selectors.registrable_membership(request.user, parse_after(request.POST.get("membership")))
+    if m is None:
+        messages.error(request, _("Choose a member of a union you may register workers for."))
+        return redirect("competitions:contest_detail", pk=c.pk)
     form = forms.EmptyForm(request.POST)
     form.is_valid()
     entry = run_service(form, services.register_entrant, actor=request.user, contest=c, person=m.person)
