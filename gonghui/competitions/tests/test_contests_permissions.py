@@ -23,6 +23,9 @@ TOWN_ORGANISERS = {"district_staff", "town1_cadre"}
 ALLOWED = {
     "create_town": TOWN_ORGANISERS,
     "open_town": TOWN_ORGANISERS,
+    "edit_town": TOWN_ORGANISERS,
+    "close_town": TOWN_ORGANISERS,
+    "cancel_town": TOWN_ORGANISERS,
     "register_union1": {"district_staff", "union1_chair", "union1_staff"},
     "withdraw_union1": {"district_staff", "union1_chair", "union1_staff"},
     "scores_town": TOWN_ORGANISERS,
@@ -43,6 +46,9 @@ def _closed(tree, org, actor):
 SETUP = {
     "create_town": lambda t: None,
     "open_town": lambda t: contest(t, ContestStatus.DRAFT, org=t.town1, actor=t.town1_cadre),
+    "edit_town": lambda t: contest(t, org=t.town1, actor=t.town1_cadre),
+    "close_town": lambda t: contest(t, org=t.town1, actor=t.town1_cadre),
+    "cancel_town": lambda t: contest(t, org=t.town1, actor=t.town1_cadre),
     "register_union1": lambda t: contest(t, org=t.town1, actor=t.town1_cadre),
     "withdraw_union1": lambda t: register(t, contest(t, org=t.town1, actor=t.town1_cadre))[0],
     "scores_town": lambda t: _scores_ready(t),
@@ -63,6 +69,10 @@ CALLS = {
     "create_town": lambda u, x, t: services.create_contest(actor=u, org=t.town1, data=contest_input(
         trade(t.district_staff))),
     "open_town": lambda u, x, t: services.open_registration(actor=u, contest=x),
+    "edit_town": lambda u, x, t: services.update_contest(actor=u, contest=x, data=contest_input(
+        x.trade, capacity=50)),
+    "close_town": lambda u, x, t: services.close_registration(actor=u, contest=x),
+    "cancel_town": lambda u, x, t: services.cancel_contest(actor=u, contest=x, reason="场地原因"),
     "register_union1": lambda u, x, t: services.register_entrant(actor=u, contest=x, person=t.member().person),
     "withdraw_union1": lambda u, x, t: services.withdraw_entry(actor=u, entry=x),
     "scores_town": lambda u, x, t: services.record_scores(actor=u, contest=x.contest, scores={
