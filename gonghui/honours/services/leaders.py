@@ -31,6 +31,7 @@ from gonghui.core import audit
 from gonghui.core.errors import DomainError
 from gonghui.core.locking import lock, lock_one
 from gonghui.core.policies import require
+from gonghui.members.models import Person
 from gonghui.orgs.models import Industry, OrgLevel
 
 from ..models.awards import HonourCategory, HonourLevel
@@ -174,6 +175,17 @@ def nominate_leader(*, actor, org, person, year=None, trade, industry, achieveme
     return leader
 
 
+def _still_a_member(leader):
+    """A worker who left the nominating union since the nomination cannot be selected by it."""
+    from gonghui.members.models import LIVE_STATUSES, Membership
+
+    if not Membership.objects.filter(person_id=leader.person_id, union_id=leader.org_id,
+                                     status__in=LIVE_STATUSES).exists():
+        raise DomainError(_("%(name)s is no longer a live member of %(union)s: the nomination cannot be selected "
+                            "(record it as not selected).") % {"name": leader.person.name, "union": leader.org.name},
+                          code="not_a_member", field="person")
+
+
 @transaction.atomic
 def select_leader(*, actor, leader, selected_on=None, starts_on=None, note="") -> SkillLeader:
     """The district selects a nomination: the title is held from `starts_on` (default: the day of
@@ -191,7 +203,11 @@ def select_leader(*, actor, leader, selected_on=None, starts_on=None, note="") -
     if starts_on < leader.nominated_on:
         raise DomainError(_("The title cannot start before the nomination (%(day)s).")
                           % {"day": leader.nominated_on.isoformat()}, code="date_order", field="starts_on")
+    _still_a_member(leader)
     ends_on = term_end(starts_on, rules().term_years)
+    # The person's row is locked first: two nominations of one person (different years) selected
+    # at the same moment queue here, so the overlap check below cannot pass for both.
+    lock_one(Person, leader.person_id)
     overlapping = (SkillLeader.objects.filter(person_id=leader.person_id, starts_on__lte=ends_on,
                                               ends_on__gte=starts_on, status__in=HOLDING)
                    .exclude(pk=leader.pk))

@@ -85,6 +85,21 @@ def test_a_second_title_cannot_overlap_the_first(tree):
     assert HonourRecord.objects.count() == 1
 
 
+def test_a_worker_who_left_the_union_cannot_be_selected(tree):
+    """The nomination waited while the worker left the union: the district is told, nothing is
+    written (no title, no honour record); declining it still works."""
+    from gonghui.members.models import Membership, MembershipStatus
+
+    x = leader(tree)
+    Membership.objects.filter(person=x.person, union=x.org).update(status=MembershipStatus.LEFT, ended_on=D(2026, 1, 1))
+    with pytest.raises(DomainError) as e:
+        services.select_leader(actor=tree.district_staff, leader=x)
+    assert (e.value.code, e.value.field) == ("not_a_member", "person")
+    x.refresh_from_db()
+    assert x.status == LeaderStatus.NOMINATED and not HonourRecord.objects.exists()
+    assert services.decline_leader(actor=tree.district_staff, leader=x, reason="已离开").status == "NOT_SELECTED"
+
+
 def test_decline_needs_a_reason_and_withdraw_only_while_waiting(tree):
     x = leader(tree)
     with pytest.raises(DomainError) as e:
