@@ -129,7 +129,7 @@ def split_names(text):
 
 
 class RoundForm(StyledFormMixin, forms.Form):
-    label = forms.CharField(label=_("Period"), max_length=60, help_text=_("e.g. 2026年3月 or 2026年第一季度"))
+    label = forms.CharField(label=_("Scoring period"), max_length=60, help_text=_("e.g. 2026年3月 or 2026年第一季度"))
     period_starts_on = forms.DateField(label=_("Period starts on"), widget=DateInput)
     period_ends_on = forms.DateField(label=_("Period ends on"), widget=DateInput)
     judges = forms.CharField(label=_("Judges"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),

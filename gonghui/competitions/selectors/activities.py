@@ -1,5 +1,6 @@
 """Reads of on-the-job activities (岗位成才/建功/练兵); every read that takes a user is scoped."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
@@ -39,7 +40,8 @@ def filtered(user, filters: ActivityFilters):
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.year:
-        qs = qs.filter(held_on__year=filters.year)
+        # A range, not `__year`: the (kind, held_on) index serves it.
+        qs = qs.filter(held_on__gte=datetime.date(filters.year, 1, 1), held_on__lte=datetime.date(filters.year, 12, 31))
     q = (filters.q or "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(org__name__icontains=q) | Q(place__icontains=q))

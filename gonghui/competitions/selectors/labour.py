@@ -209,8 +209,9 @@ def history_chart(c, board) -> dict | None:
         return None
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"type": "scroll", "top": 0},
-        "grid": {"left": 40, "right": 16, "top": 40, "bottom": 30, "containLabel": True},
+        # The legend sits below the plot: at the top it covered the y axis's name.
+        "legend": {"type": "scroll", "bottom": 0},
+        "grid": {"left": 40, "right": 16, "top": 40, "bottom": 40, "containLabel": True},
         "xAxis": {"type": "category", "data": [r.label for r in closed]},
         "yAxis": {"type": "value", "name": _("Weighted total"), "min": 0, "max": 100},
         "series": [{"name": b.team.name, "type": "line", "smooth": False,

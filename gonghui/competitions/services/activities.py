@@ -3,6 +3,7 @@ add or remove its participants. Atomic, checked (`competitions.change` on the or
 validated and audited (`competitions.activity_*`). Participants are live members of the
 organising org's subtree, once each."""
 
+import datetime
 import uuid
 
 from django.db import IntegrityError, transaction
@@ -43,7 +44,8 @@ def _clean(a, *, kind, title, held_on, ends_on, place, description):
     if held_on is None:
         raise DomainError(_("%(label)s is required.") % {"label": _("The date held")}, code="required",
                           field="held_on")
-    if held_on.year < 2000 or held_on > today().replace(year=today().year + 1):
+    # A year ahead at most, counted in days: `replace(year=…)` fails on 29 February.
+    if held_on.year < 2000 or held_on > today() + datetime.timedelta(days=366):
         raise DomainError(_("The date held is out of range."), code="invalid_date", field="held_on")
     if ends_on is not None and ends_on < held_on:
         raise DomainError(_("The end date cannot be before the start date."), code="date_order", field="ends_on")
@@ -127,9 +129,10 @@ def remove_participant(*, actor, participant) -> None:
     require(actor, CHANGE, a.org)
     person_id = participant.person_id
     deleted, _n = ActivityParticipant.objects.filter(pk=participant.pk, activity=a).delete()
-    if deleted:
-        a.participant_count = max(0, a.participant_count - 1)
-        a.save(update_fields=["participant_count", "updated_at"])
+    if not deleted:  # a second click: already removed, nothing to count or audit
+        return
+    a.participant_count = max(0, a.participant_count - 1)
+    a.save(update_fields=["participant_count", "updated_at"])
     audit.record(actor=actor, action="competitions.activity_participant_remove", obj=a, org=a.org,
                  before={"person": person_id})
 

@@ -448,6 +448,9 @@ def close_round(*, actor, round, closed_on=None) -> ScoringRound:  # noqa: A002
     if rnd.status != RoundStatus.OPEN:
         raise _wrong_stage(rnd)
     closed_on = _day(closed_on or today(), "closed_on", _("The closing date"), not_future=True)
+    if closed_on < rnd.period_starts_on:
+        raise DomainError(_("The closing date cannot be before the period starts (%(day)s).")
+                          % {"day": rnd.period_starts_on.isoformat()}, code="date_order", field="closed_on")
     teams = list(c.teams.all())
     criteria = list(c.criteria.all())
     missing = missing_scores(rnd, teams, criteria)

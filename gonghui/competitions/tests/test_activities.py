@@ -168,3 +168,22 @@ def test_api_edit_and_remove_a_participant(tree):
     r = api.delete(f"/competition-activities/{a.pk}/participants/{p['id']}")
     assert r.status_code == 200 and r.json()["participants"] == 0
     assert api_as(tree.union2_chair).delete(f"/competition-activities/{a.pk}/participants/1").status_code == 404
+
+
+def test_the_date_held_is_checked_on_a_leap_day(tree, monkeypatch):
+    monkeypatch.setattr(services, "today", lambda: datetime.date(2028, 2, 29))
+    a = services.create_activity(actor=tree.union1_chair, org=tree.union1, kind="TRAINING", title="练兵",
+                                 held_on=datetime.date(2028, 2, 29))
+    with pytest.raises(DomainError) as exc:
+        services.update_activity(actor=tree.union1_chair, activity=a, kind="TRAINING", title="练兵",
+                                 held_on=datetime.date(2029, 3, 2))
+    assert exc.value.code == "invalid_date"
+
+
+def test_removing_a_participant_twice_is_audited_once(tree):
+    a = activity(tree, participants=1)
+    p = ActivityParticipant.objects.get(activity=a)
+    services.remove_participant(actor=tree.union1_chair, participant=p)
+    services.remove_participant(actor=tree.union1_chair, participant=p)
+    assert JobActivity.objects.get(pk=a.pk).participant_count == 0
+    assert AuditEvent.objects.filter(action="competitions.activity_participant_remove").count() == 1

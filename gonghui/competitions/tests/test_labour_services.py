@@ -258,3 +258,23 @@ def test_cancel_needs_a_reason(tree):
     _err(services.cancel_competition, "required", actor=tree.district_staff, competition=c, reason=" ")
     services.cancel_competition(actor=tree.district_staff, competition=c, reason="工程停工")
     assert fresh(c).status == CompetitionStatus.CANCELLED
+
+
+def test_a_person_who_left_the_union_is_not_awarded(tree):
+    c = finished(tree)
+    membership = tree.member(union=tree.union1)
+    membership.status, membership.ended_on = "LEFT", datetime.date(2026, 10, 1)
+    membership.save(update_fields=["status", "ended_on"])
+    _err(services.confer_award, "not_in_team", actor=tree.district_staff, competition=c, kind="INDIVIDUAL",
+         team=team(c, "甲企业项目部"), title="一等功", person=membership.person,
+         conferred_on=datetime.date(2026, 11, 30))
+    assert not CompetitionAward.objects.exists()
+
+
+def test_a_round_closes_on_or_after_its_period_starts(tree):
+    c = running(tree)
+    rnd = _open(tree, c, period_starts_on=datetime.date(2026, 2, 1), period_ends_on=datetime.date(2026, 2, 28))
+    score_all(tree.district_staff, rnd, {"甲企业项目部": 90, "乙企业一标段": 80, "丙企业车间": 70})
+    _err(services.close_round, "date_order", actor=tree.district_staff, round=rnd,
+         closed_on=datetime.date(2026, 1, 31))
+    assert fresh(c).rounds.get().status == RoundStatus.OPEN and not RoundResult.objects.exists()

@@ -183,3 +183,14 @@ def test_a_competition_being_prepared_takes_teams_through_the_page(tree):
     assert client.post(url, {"team-org": tree.union2.pk, "team-name": "丙", "team-kind": "SECTION"}).status_code == 302
     r = client.post(reverse("competitions:competition_step", args=[c.pk, "start"]), {"start-started_on": "2026-01-05"})
     assert r.status_code == 302 and LabourCompetition.objects.get(pk=c.pk).status == "RUNNING"
+
+
+def test_each_step_names_its_own_button(tree):
+    """The upload form's button label once leaked into the start and cancel forms below it."""
+    c = competition(tree)
+    body = _client(tree.district_staff).get(reverse("competitions:competition_detail", args=[c.pk])).content.decode()
+    assert 'enctype="multipart/form-data"' in body  # the upload form is on the page, above the steps
+    for step in ("start", "cancel"):
+        action = reverse("competitions:competition_step", args=[c.pk, step])
+        form = body.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+        assert ">Upload<" not in form and ">上传<" not in form, step
