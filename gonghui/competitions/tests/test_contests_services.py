@@ -278,16 +278,23 @@ def test_town_contest_honours_are_town_level(tree):
 
 
 def test_certificate_pdf_renders_chinese(tree):
+    from django.utils import translation
+
     from gonghui.core.pdf import cjk_font_available, pdf_text
 
     if not cjk_font_available():
         pytest.skip("no CJK font on this machine")
     c, (e,) = published(tree, [(88, 92)])
-    pdf = services.render_certificate(actor=tree.union1_chair, entry=e)
+    with translation.override("zh-hans"):
+        pdf = services.render_certificate(actor=tree.union1_chair, entry=e)
     text = pdf_text(pdf).replace(" ", "").replace("\n", "")
     assert pdf.startswith(b"%PDF")
-    assert "区职工焊工技能比武" in text and e.person_name in text and e.exam_no in text and "1" in text
+    assert "区职工焊工技能比武" in text and e.person_name in text and e.exam_no in text
+    assert "荣誉证书" in text and "第1名" in text and "90.80" in text  # 88×30% + 92×70%
     assert AuditEvent.objects.filter(action="competitions.contest_certificate").exists()
+    # town2 sees neither the organiser (the district) nor the entry's union (union1)
+    with pytest.raises(PermissionDenied):
+        services.render_certificate(actor=tree.town2_cadre, entry=e)
 
 
 def test_no_certificate_before_publication(tree):
@@ -303,22 +310,6 @@ def test_cancel_needs_a_reason(tree):
     with pytest.raises(DomainError):
         services.cancel_contest(actor=tree.district_staff, contest=c, reason="")
     assert services.cancel_contest(actor=tree.district_staff, contest=c, reason="场地原因").status == "CANCELLED"
-
-
-def test_certificate_is_chinese_and_only_for_who_sees_the_entry(tree):
-    from django.utils import translation
-
-    from gonghui.core.pdf import cjk_font_available, pdf_text
-
-    if not cjk_font_available():
-        pytest.skip("no CJK font on this machine")
-    c, (e,) = published(tree, [(88, 92)])
-    with translation.override("zh-hans"):
-        text = pdf_text(services.render_certificate(actor=tree.district_staff, entry=e)).replace(" ", "")
-    assert "荣誉证书" in text.replace("\n", "") and "第1名" in text
-    # town2 sees neither the district (organiser) nor union1 (the entry's union)
-    with pytest.raises(PermissionDenied):
-        services.render_certificate(actor=tree.town2_cadre, entry=e)
 
 
 def test_a_contest_day_cannot_be_moved_into_the_past(tree):
