@@ -178,6 +178,16 @@ def add_title(*, actor, person, org, level, year, title, conferred_on, conferred
     return entry
 
 
+def _check_union(org):
+    """A registry entry is looked after by a grassroots union (where the members are), not by a
+    town's or the district's federation."""
+    from gonghui.orgs.models import OrgLevel
+
+    if org is not None and org.level != OrgLevel.GRASSROOTS:
+        raise DomainError(_("Choose the grassroots union that looks after the model worker."), code="not_union",
+                          field="org")
+
+
 def _member_under(person, org) -> bool:
     from gonghui.members.models import Membership
 
@@ -197,9 +207,11 @@ def enter_title(*, actor, person, org, level, year, title, conferred_on, conferr
     if person is not None and hasattr(person, "model_worker"):
         org = person.model_worker.org  # the entry stays where it is; its union is changed apart
         require(actor, REGISTER, org)
-    elif person is not None and not _member_under(person, org):
-        raise DomainError(_("The person is not a member of this union or of a union under it."),
-                          code="not_member", field="person")
+    else:
+        _check_union(org)
+        if person is not None and not _member_under(person, org):
+            raise DomainError(_("The person is not a member of this union or of a union under it."),
+                              code="not_member", field="person")
     return add_title(actor=actor, person=person, org=org, level=level, year=year, title=title,
                      conferred_on=conferred_on, conferred_by=conferred_by)
 
@@ -215,6 +227,7 @@ def update_worker(*, actor, worker, org, note="") -> ModelWorker:
     if org is None:
         raise DomainError(_("Choose the union."), code="required", field="org")
     require(actor, REGISTER, org)
+    _check_union(org)
     note = _text(note, "note", _("The note"), required=False, limit=400)
     if org.pk != worker.org_id and not _member_under(worker.person, org):
         raise DomainError(_("The person is not a member of this union or of a union under it."),
@@ -326,6 +339,11 @@ def add_care(*, actor, worker, kind, happened_on, amount=None, description="", h
     description = _text(description, "description", _("The description"),
                         required=kind == ModelWorkerCareKind.VISIT, limit=400)
     handled_by = _text(handled_by, "handled_by", _("Handled by"), required=False, limit=120)
+    # The entry is locked, so a second click of the same form finds the first record here.
+    if worker.care_records.filter(kind=kind, happened_on=happened_on, amount=amount,
+                                  description=description).exists():
+        raise DomainError(_("This care record is already recorded for that day."), code="already_exists",
+                          field="happened_on")
     care = ModelWorkerCare(worker=worker, kind=kind, happened_on=happened_on, amount=amount, description=description,
                            handled_by=handled_by, created_by=actor if getattr(actor, "pk", None) else None)
     care.save()

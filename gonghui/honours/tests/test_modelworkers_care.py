@@ -135,3 +135,13 @@ def test_an_amount_that_is_not_a_number_on_a_visit_is_refused_not_a_crash(tree):
         _care(tree, w, kind="HEALTH_CHECK", amount="abc")
     assert (exc.value.code, exc.value.field) == ("invalid_amount", "amount")
     assert not ModelWorkerCare.objects.exists()
+
+
+def test_the_same_care_sent_twice_is_recorded_once(tree):
+    w = model_worker(tree)
+    _care(tree, w, amount="800")
+    with pytest.raises(DomainError) as exc:
+        _care(tree, w, amount="800.00")
+    assert exc.value.code == "already_exists" and ModelWorkerCare.objects.count() == 1
+    _care(tree, w, amount="300")  # a second, different subsidy the same day is fine
+    assert ModelWorkerCare.objects.count() == 2

@@ -73,3 +73,16 @@ def test_same_level_and_year_twice_refused(tree):
         _add(tree, worker.person, title="另一个")
     assert exc.value.code == "already_exists"
     assert worker.titles.count() == 1 and HonourRecord.objects.count() == 1
+
+
+def test_an_entry_is_looked_after_by_a_grassroots_union(tree):
+    person = tree.member(tree.union1).person
+    with pytest.raises(DomainError) as exc:
+        services.enter_title(**_args(tree, person, org=tree.town1))
+    assert (exc.value.code, exc.value.field) == ("not_union", "org") and not ModelWorker.objects.exists()
+    worker = model_worker(tree, person=person)
+    with pytest.raises(DomainError) as exc:
+        services.update_worker(actor=tree.district_staff, worker=worker, org=tree.town1)
+    assert exc.value.code == "not_union"
+    worker.refresh_from_db()
+    assert worker.org == tree.union1

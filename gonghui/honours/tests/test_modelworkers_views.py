@@ -70,6 +70,7 @@ def test_register_flow_union_member_title(tree):
     assert tree.union1.name in c.get(url).content.decode()
     r = c.get(url, {"org": tree.union1.pk})
     assert "王劳模" in r.content.decode()
+    assert c.get(url, {"org": tree.town1.pk}).status_code == 404  # a federation does not look after one
     r = c.post(url, {"org": tree.union1.pk, "person": person.pk, "level": "CITY", "year": "2024",
                      "title": "", "conferred_on": "2024-04-28"})
     assert r.status_code == 400 and not ModelWorker.objects.exists()
@@ -119,6 +120,10 @@ def test_detail_forms_history_and_story(tree, django_assert_max_num_queries):
     assert c.post(step("publish")).status_code == 302
     w.refresh_from_db()
     assert w.story_published and w.story_published_on
+    story_page = client_for(tree.union2_chair).get(reverse("honours:modelworker_story", args=[w.pk]))
+    assert story_page.status_code == 200 and "二十年如一日" in story_page.content.decode()
+    for t in w.titles.all():  # each title once, its year not said twice
+        assert f">{t.title}" in story_page.content.decode() and f"{t.year} {t.title}" not in story_page.content.decode()
     r = c.post(step("story"), {"story-story_title": "扎根一线", "story-story": ""})
     assert r.status_code == 400 and ModelWorker.objects.get().story == "二十年如一日"
     assert c.post(step("withdraw")).status_code == 302

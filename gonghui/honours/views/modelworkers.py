@@ -83,7 +83,8 @@ def modelworker_create(request):
     person_q = (data.get("person_q") or "").replace("\x00", "").strip()[:60]
     org = None
     if data.get("org"):
-        org = get_visible_or_404(Org.objects, request.user, parse_after(data.get("org")), policies.REGISTER)
+        org = get_visible_or_404(Org.objects.filter(level=OrgLevel.GRASSROOTS), request.user,
+                                 parse_after(data.get("org")), policies.REGISTER)
     context = {"union_q": union_q, "person_q": person_q, "org": org}
     if org is None:
         context["unions"] = _register_unions(request.user, union_q)
