@@ -92,16 +92,28 @@ class WithdrawForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=400, required=False)
 
 
-class TownReviewForm(StyledFormMixin, forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+class CheckRadios(forms.RadioSelect):
+    """Radios styled as Bootstrap checks (a plain RadioSelect drew each as a text box)."""
+
+    template_name = "honours/rewards/_radios.html"
+
+
+class _DecisionForm(StyledFormMixin, forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].widget.attrs["class"] = "form-check-input"
+
+
+class TownReviewForm(_DecisionForm):
+    decision = forms.ChoiceField(label=_("Decision"), widget=CheckRadios, choices=[
         ("pass", _("Pass on to the district")), ("return", _("Return to the union")), ("reject", _("Refuse"))])
     reviewed_on = forms.DateField(label=_("Reviewed on"), widget=DateInput)
     reason = forms.CharField(label=_("Reason"), max_length=400, required=False,
                              help_text=_("Required to return or refuse the claim."))
 
 
-class DistrictReviewForm(StyledFormMixin, forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+class DistrictReviewForm(_DecisionForm):
+    decision = forms.ChoiceField(label=_("Decision"), widget=CheckRadios, choices=[
         ("approve", _("Approve for payment")), ("return", _("Return to the union")), ("reject", _("Refuse"))])
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput)
     reason = forms.CharField(label=_("Reason"), max_length=400, required=False,
