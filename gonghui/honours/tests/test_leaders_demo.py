@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from gonghui.accounts.models import User
 from gonghui.core.demo.honours.leaders import ON
@@ -25,7 +26,7 @@ def seeded():
     return {u.username: u for u in User.objects.all()}
 
 
-def test_demo_rows_follow_the_rules(seeded):
+def _rows_follow_the_rules(seeded):
     leaders = {x.pk: x for x in SkillLeader.objects.all()}
     assert {x.status for x in leaders.values()} == set(LeaderStatus.values)
     assert LeaderAllowanceRun.objects.count() == 12
@@ -33,6 +34,8 @@ def test_demo_rows_follow_the_rules(seeded):
     assert len(paid) == len({(pk, m) for pk, m, _a in paid}) > 0
     for pk, month, _amount in paid:
         assert leaders[pk].holds_on(month)
+    paid_at = LeaderAllowance.objects.values_list("month", "created_at")
+    assert all(timezone.localtime(at).date() == month for month, at in paid_at)  # paid on the run's day
     for x in leaders.values():
         if x.holds_title:
             assert HonourRecord.objects.filter(source_key=f"honours.SkillLeader:{x.pk}", person=x.person).exists()
@@ -41,7 +44,7 @@ def test_demo_rows_follow_the_rules(seeded):
     assert services.run_allowances(month=ON).paid_now == 0
 
 
-def test_demo_accounts_see_leaders_and_allowances(seeded):
+def _demo_accounts_see_leaders_and_allowances(seeded):
     for name in ("district", "town1", "town2", "union1"):
         user = seeded[name]
         assert SkillLeader.objects.visible_to(user).exists(), name
@@ -57,9 +60,16 @@ def test_demo_accounts_see_leaders_and_allowances(seeded):
         assert c.get(reverse("honours:leader_detail", args=[x.pk])).status_code == 200
 
 
-def test_the_area_wipes_cleanly(seeded):
+def _the_area_wipes_cleanly():
     from gonghui.core.demo.honours import leaders
 
     for model in reversed(leaders.MODELS):
         model.objects.all().delete()
     assert not SkillLeader.objects.exists() and not LeaderAllowanceRun.objects.exists()
+
+
+def test_the_small_demo(seeded):
+    """One seed for every check (a small seed takes seconds: seeding once per check tripled it)."""
+    _rows_follow_the_rules(seeded)
+    _demo_accounts_see_leaders_and_allowances(seeded)
+    _the_area_wipes_cleanly()

@@ -158,6 +158,8 @@ class LeadersDemo:
             payments.extend(LeaderAllowance(leader_id=x.pk, run_id=run.pk, month=run.month, year=run.month.year,
                                             amount=amount, org_id=x.org_id, town_id=x.town_id) for x in paid)
         LeaderAllowance.objects.bulk_create(payments, batch_size=2000)
+        for run, _paid in runs:  # "paid at" is the run's time, not the seed's (auto_now_add set it)
+            LeaderAllowance.objects.filter(run_id=run.pk).update(created_at=run.last_run_at)
         self.gen.writer.reset_sequences([*MODELS, HonourRecord])
         by_status = {}
         for x in leaders:
