@@ -11,6 +11,7 @@
 """
 
 import datetime
+from typing import Literal
 
 from ninja import Field, Header, Query, Router, Schema
 from pydantic import ConfigDict
@@ -121,8 +122,8 @@ class FiltersIn(PageParams):
     org: Id | None = Field(None, description="Only nominations of this town's or union's subtree.")
     year: int | None = Field(None, ge=2000, le=2100)
     q: Text(60) | None = Field(None, description="Part of the nominee's, the team's or the union's name.")
-    due: str | None = Field(None, pattern="^(review|confer)$",
-                            description="review (waiting for a review) or confer (public notice over).")
+    due: Literal["review", "confer"] | None = Field(
+        None, description="review (waiting for a review) or confer (public notice over).")
 
 
 class NominateIn(Schema):
@@ -144,7 +145,7 @@ class NominateIn(Schema):
 class TownReviewIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    decision: str = Field(pattern="^(forward|reject)$")
+    decision: Literal["forward", "reject"]
     reviewed_on: datetime.date | None = None
     comments: Text(400) = ""
     reason: Text(400) = Field("", description="Required to reject.")
@@ -153,7 +154,7 @@ class TownReviewIn(Schema):
 class DistrictReviewIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    decision: str = Field(pattern="^(approve|reject)$")
+    decision: Literal["approve", "reject"]
     reviewed_on: datetime.date | None = None
     notice_starts_on: datetime.date | None = Field(None, description="Approve: the 公示 starts (default: review day).")
     comments: Text(400) = ""
@@ -172,7 +173,7 @@ class DecideIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     objection: Id
-    decision: str = Field(pattern="^(uphold|dismiss)$")
+    decision: Literal["uphold", "dismiss"]
     note: Text(400)
     decided_on: datetime.date | None = None
 

@@ -117,6 +117,19 @@ def quotas(user, year, action=VIEW):
             .order_by("honour_type_id", "org__path"))
 
 
+def quotas_for_union(union, year):
+    """The quota each award type's nomination by `union` would use in `year` (the nearest org at or
+    above it, as `quota_for`), with the places used: one query. Read under the union the caller
+    was allowed to nominate for, so a union's staff see their town's quota."""
+    paths = [union.path[:n] for n in range(len(union.path), 0, -Org.steplen)]
+    rows = (HonourQuota.objects.filter(year=year, org__path__in=paths).select_related("org", "honour_type")
+            .annotate(used=Count("nominations", filter=Q(nominations__status__in=LIVE_NOMINATION_STATUSES))))
+    nearest = {}
+    for q in sorted(rows, key=lambda q: -len(q.org.path)):
+        nearest.setdefault(q.honour_type_id, q)
+    return [nearest[k] for k in sorted(nearest)]
+
+
 def used_places(quota) -> int:
     return quota.nominations.filter(status__in=LIVE_NOMINATION_STATUSES).count()
 

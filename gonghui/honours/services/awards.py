@@ -310,6 +310,14 @@ def nominate_honour(*, actor, honour_type, org, year=None, person=None, team_nam
                           % {"type": honour_type.name, "year": year, "org": org.name}, code="no_quota",
                           field="honour_type")
     quota = lock_one(HonourQuota, quota.pk)  # every nomination against this quota waits here
+    # A team has no person row for the unique constraint; under the quota's lock (the team's
+    # union always uses the same quota) the check cannot race.
+    if person is None and HonourNomination.objects.filter(
+            honour_type=honour_type, year=year, enterprise=enterprise, team_name__iexact=team_name,
+            status__in=LIVE_NOMINATION_STATUSES).exists():
+        raise DomainError(_("%(name)s is already nominated for %(type)s %(year)s.")
+                          % {"name": team_name, "type": honour_type.name, "year": year}, code="already_nominated",
+                          field="team_name")
     used = quota.nominations.filter(status__in=LIVE_NOMINATION_STATUSES).count()
     if used >= quota.places:
         raise DomainError(_("The %(type)s quota of %(org)s for %(year)s is used up (%(places)s places).")

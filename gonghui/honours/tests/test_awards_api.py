@@ -55,6 +55,8 @@ def test_the_workflow_through_the_api(tree):
     assert chair.post("/honours", {**payload, "person": member(tree, tree.union2).pk}).json()["field"] == "person"
     assert chair.post(f"/honours/{nid}/confer", {}).status_code == 403
     town = api_as(tree.town1_cadre)
+    bad = town.post(f"/honours/{nid}/town-review", {"decision": "approve"})
+    assert bad.status_code == 422 and bad.json()["field"] == "decision" and "pattern" not in bad.json()["message"]
     assert town.post(f"/honours/{nid}/town-review", {"decision": "forward",
                                                      "reviewed_on": (TODAY - 29 * DAY).isoformat()}).status_code == 200
     district = api_as(tree.district_staff)

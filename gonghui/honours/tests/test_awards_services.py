@@ -204,10 +204,12 @@ def _team(tree, **extra):
                                             team_name="质检班组", enterprise=tree.enterprise1, deeds="事迹", **extra)
 
 
-def test_a_team_with_the_records_is_eligible(tree):
+def test_a_team_with_the_records_is_eligible_once_a_year(tree):
     make_records(tree, tree.enterprise1, TODAY)
     n = _team(tree)()
     assert n.team_name == "质检班组" and all(c["ok"] for c in n.eligibility)
+    assert _code(_team(tree)) == "already_nominated"
+    assert HonourNomination.objects.count() == 1
 
 
 @pytest.mark.parametrize("missing, text", [("congress", "职代会"), ("agreement", "集体")])

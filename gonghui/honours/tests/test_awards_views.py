@@ -48,7 +48,8 @@ def test_nominating_through_the_page(tree):
     url = reverse("honours:nomination_create")
     assert c.get(url).status_code == 302  # a chair's one union is taken directly
     form_url = f"{url}?org={tree.union1.pk}"
-    assert c.get(form_url).status_code == 200
+    page = c.get(form_url).content.decode()
+    assert "金齿轮奖 · " + tree.town1.name in page  # the town's quota the union's nomination uses
     assert p.name in c.get(url, {"org": tree.union1.pk, "person_q": p.name[:1]}).content.decode()
     data = {"org": tree.union1.pk, "honour_type": t.pk, "year": TODAY.year, "person": p.pk, "deeds": "",
             "submitted_on": TODAY.isoformat()}
@@ -82,6 +83,8 @@ def test_detail_steps_through_the_pages(tree):
                    "objection-objector": ""})
     assert r.status_code == 302
     district = client_for(tree.district_staff)
+    html = district.get(detail).content.decode()
+    assert 'id="confer-blocked"' in html and 'id="step-confer"' not in html  # no form bound to fail
     r = district.post(reverse("honours:nomination_step", args=[n.pk, "confer"]),
                       {"confer-conferred_on": TODAY.isoformat()})
     assert r.status_code == 400 and n.objections.get().status == "OPEN"

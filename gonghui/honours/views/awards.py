@@ -95,7 +95,7 @@ def nomination_create(request):
             messages.success(request, _("The nomination was submitted to the town."))
             return redirect("honours:nomination_detail", pk=created.pk)
     context["form"] = form
-    context["quotas"] = [q for q in selectors.quotas(request.user, today.year)]
+    context["quotas"] = selectors.quotas_for_union(org, today.year)
     return render(request, "honours/awards/nomination_create.html", context, status=400 if form.errors else 200)
 
 
@@ -135,6 +135,18 @@ def _render_detail(request, n, *, bound=None, status=200):
     today = services.today()
     step_forms = _step_forms(actions, n, today)
     objections = list(n.objections.all())
+    open_count = sum(o.status == "OPEN" for o in objections)
+    notice_over = n.notice_ends_on is not None and n.notice_ends_on < today
+    # Conferral is offered only when it can succeed: a form the service is bound to refuse
+    # (notice still running, an objection open) is replaced by the reason.
+    confer_blocked = ""
+    if "confer" in step_forms and not notice_over:
+        confer_blocked = _("The award can be conferred after the public notice ends on %(day)s.") % {
+            "day": n.notice_ends_on.isoformat()}
+    elif "confer" in step_forms and open_count:
+        confer_blocked = _("Decide the open objections before conferring the award.")
+    if confer_blocked:
+        del step_forms["confer"]
     decide_forms = {}
     if actions.decide_objection:
         for o in objections:
@@ -149,8 +161,8 @@ def _render_detail(request, n, *, bound=None, status=200):
     return render(request, "honours/awards/nomination_detail.html", {
         "n": n, "actions": actions, "today": today, "objections": objections,
         "steps": [(code, STEP_TITLES[code], form) for code, form in step_forms.items()],
-        "decide_forms": decide_forms, "open_objections": sum(o.status == "OPEN" for o in objections),
-        "notice_over": n.notice_ends_on is not None and n.notice_ends_on < today,
+        "decide_forms": decide_forms, "open_objections": open_count, "notice_over": notice_over,
+        "confer_blocked": confer_blocked,
         "notice_provisional": n.notice_ends_on is not None and workdays.is_provisional(n.notice_starts_on,
                                                                                        n.notice_ends_on),
         "history": history_for(request.user, n),
