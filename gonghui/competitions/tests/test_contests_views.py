@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from gonghui.competitions.models.contests import ContestEntry, ContestStatus, SkillContest
+from gonghui.competitions.models.contests import ContestEntry, ContestStatus, ContestTrade, SkillContest
 from gonghui.competitions.services import contests as services
 from gonghui.competitions.testing.contests import DAY, contest, held_in_past, published, register, trade
 from gonghui.core.models import AuditEvent
@@ -131,6 +131,17 @@ def test_trades_page(tree):
     assert _client(tree.union1_chair).post(reverse("competitions:contest_trade_list"),
                                            {"code": "X", "name": "某"}).status_code == 403
     assert "电工" in _client(tree.union1_chair).get(reverse("competitions:contest_trade_list")).content.decode()
+    # the district retires a trade: the form comes filled, the change is saved and audited
+    weld = ContestTrade.objects.get(code="WELD")
+    district = _client(tree.district_staff)
+    page = district.get(reverse("competitions:contest_trade_list"), {"edit": weld.pk}).content.decode()
+    assert 'value="焊工"' in page and f'name="trade" value="{weld.pk}"' in page
+    r = district.post(reverse("competitions:contest_trade_list"), {"trade": weld.pk, "code": "WELD", "name": "焊工",
+                                                                    "is_regular": "on"})
+    assert r.status_code == 302 and not ContestTrade.objects.get(pk=weld.pk).is_active
+    assert AuditEvent.objects.filter(action="competitions.contest_trade_edit").exists()
+    r = district.post(reverse("competitions:contest_trade_list"), {"trade": weld.pk, "code": "ELEC", "name": "焊工"})
+    assert r.status_code == 400 and ContestTrade.objects.get(pk=weld.pk).code == "WELD"  # code taken
 
 
 def test_overview_card_and_due_results(tree):

@@ -267,14 +267,23 @@ def contest_scores(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def trade_list(request):
+    """The catalogue; the district adds a trade, or changes one (`?edit=<id>`: retire it, mark it
+    one of the ten regular trades)."""
     require(request.user, policies.VIEW)
     can_configure = policies.can(request.user, policies.CONFIGURE)
-    form = forms.TradeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         require(request.user, policies.CONFIGURE)
-        if form.is_valid() and run_service(form, services.save_trade, actor=request.user, **form.cleaned_data):
-            messages.success(request, _("The trade was saved."))
-            return redirect("competitions:contest_trade_list")
+    editing = None
+    if can_configure:
+        pk = parse_after(request.POST.get("trade") if request.method == "POST" else request.GET.get("edit"))
+        editing = ContestTrade.objects.filter(pk=pk).first() if pk else None
+    initial = ({"code": editing.code, "name": editing.name, "is_regular": editing.is_regular,
+                "is_active": editing.is_active} if editing else None)
+    form = forms.TradeForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid() and run_service(
+            form, services.save_trade, actor=request.user, trade=editing, **form.cleaned_data):
+        messages.success(request, _("The trade was saved."))
+        return redirect("competitions:contest_trade_list")
     return render(request, "competitions/contests/trades.html", {
-        "trades": ContestTrade.objects.all(), "form": form if can_configure else None},
+        "trades": ContestTrade.objects.all(), "form": form if can_configure else None, "editing": editing},
         status=400 if request.method == "POST" else 200)
