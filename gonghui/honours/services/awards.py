@@ -21,6 +21,7 @@ import uuid
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit, workdays
@@ -47,6 +48,7 @@ from ..policies.awards import CHANGE, CONFER, CONFIGURE, EXPORT, REVIEW, SUBMIT
 from ..rules.awards import DEFAULT_TYPES, rules
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
+RECORD_MIN_YEAR = 1950
 NOTICE_START_LIMIT_DAYS = 60
 
 RECORD_FIELDS = ["holder_kind", "person", "team_name", "title", "category", "level", "year", "conferred_on",
@@ -73,7 +75,12 @@ def record_honour(*, actor, org, title: str, category: str, level: str, conferre
         raise DomainError(_("Choose a category of honour."), code="invalid_category", field="category")
     if level not in HonourLevel.values:
         raise DomainError(_("Choose a level of honour."), code="invalid_level", field="level")
-    year = _year(conferred_on.year if year is None else year)
+    if year is None:
+        year = conferred_on.year
+    elif not isinstance(year, int) or isinstance(year, bool) or not RECORD_MIN_YEAR <= year <= conferred_on.year:
+        # Not `_year`: the registry holds model-worker titles from long before 2000.
+        raise DomainError(_("The year must be between %(min)s and %(max)s.")
+                          % {"min": RECORD_MIN_YEAR, "max": conferred_on.year}, code="invalid_year", field="year")
     if source_key:
         existing = HonourRecord.objects.filter(source_key=source_key).first()
         if existing is not None:
@@ -83,16 +90,30 @@ def record_honour(*, actor, org, title: str, category: str, level: str, conferre
         team_name="" if person is not None else team_name.strip(), title=title, category=category, level=level,
         year=year, conferred_on=conferred_on, conferred_by=conferred_by, source_key=source_key,
         source_label=source_label, note=note, created_by=actor if getattr(actor, "pk", None) else None)
-    record.full_clean(exclude=["created_by"])
+    _check_lengths(record, ("title", "team_name", "conferred_by", "source_key", "source_label", "note"))
     try:
         with transaction.atomic():
             record.save()
     except IntegrityError:
         # A concurrent call for the same source won: its record is the one.
-        return HonourRecord.objects.get(source_key=source_key)
+        existing = HonourRecord.objects.filter(source_key=source_key).first() if source_key else None
+        if existing is None:
+            raise
+        return existing
     audit.record(actor=actor, action="honours.record_add", obj=record, org=org,
                  after=audit.snapshot(record, fields=RECORD_FIELDS))
     return record
+
+
+def _check_lengths(obj, names):
+    """A specific DomainError for text longer than its column (callers of `record_honour` pass
+    other apps' titles), rather than a ValidationError or a database error."""
+    for name in names:
+        field = obj._meta.get_field(name)
+        if len(getattr(obj, name) or "") > field.max_length:
+            raise DomainError(_("%(label)s is longer than %(n)s characters.")
+                              % {"label": capfirst(field.verbose_name), "n": field.max_length}, code="too_long",
+                              field=name)
 
 
 def today():

@@ -273,3 +273,8 @@ def test_record_honour_is_idempotent_on_source(tree):
               "level": "DISTRICT", "conferred_on": TODAY, "person": p, "source_key": "competitions.X:1"}
     assert services.record_honour(**kwargs).pk == services.record_honour(**kwargs).pk
     assert HonourRecord.objects.count() == 1
+    too_long = {**kwargs, "source_key": "", "title": "奖" * 201}
+    assert _code(lambda: services.record_honour(**too_long)) == "too_long"
+    later = {**kwargs, "source_key": "", "year": TODAY.year + 1}  # an honour's year is not after its conferral
+    assert _code(lambda: services.record_honour(**later)) == "invalid_year"
+    assert HonourRecord.objects.count() == 1
