@@ -18,6 +18,8 @@ These decide which buttons a page shows; the services check again (`require`).
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from ..models.contests import ContestLevel, ContestStatus
 
 VIEW = "competitions.view"
@@ -58,7 +60,9 @@ def contest_actions(user, contest) -> ContestActions:
         edit=status in (ContestStatus.DRAFT, ContestStatus.OPEN) and change,
         open=status == ContestStatus.DRAFT and change,
         close=status == ContestStatus.OPEN and change,
-        register=status == ContestStatus.OPEN and can(user, SUBMIT),
+        # the registration closing day ends registering even before the organiser closes it
+        register=status == ContestStatus.OPEN and contest.registration_closes_on >= timezone.localdate()
+        and can(user, SUBMIT),
         scores=status == ContestStatus.CLOSED and change,
         publish=status == ContestStatus.CLOSED and can(user, publish_action(contest), org),
         cancel=status in (ContestStatus.DRAFT, ContestStatus.OPEN, ContestStatus.CLOSED) and change,

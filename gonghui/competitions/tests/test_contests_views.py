@@ -85,6 +85,15 @@ def test_register_by_name_on_the_detail_page(tree):
     assert ContestEntry.objects.filter(contest=c).count() == 1
 
 
+def test_no_registration_box_after_the_closing_day(tree):
+    from gonghui.competitions.policies.contests import contest_actions
+
+    c = contest(tree)
+    assert contest_actions(tree.union1_chair, c).register
+    SkillContest.objects.filter(pk=c.pk).update(registration_closes_on=services.today() - DAY)
+    assert not contest_actions(tree.union1_chair, SkillContest.objects.get(pk=c.pk)).register
+
+
 def test_a_union_sees_only_its_entries_and_is_told_so(tree):
     c = contest(tree)
     register(tree, c, 1, union=tree.union2)
