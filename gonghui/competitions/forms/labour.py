@@ -140,7 +140,9 @@ class RoundForm(StyledFormMixin, forms.Form):
 
 
 class ScoreForm(StyledFormMixin, forms.Form):
-    """One judge's scores: a 0–100 box per team and criterion; empty boxes are left as they are."""
+    """One judge's scores: a 0–100 box per team and criterion; empty boxes are left as they are.
+    `grid` is [(team, [(criterion, bound field)])]: on a phone each box is labelled by its
+    criterion alone (the team heads the row)."""
 
     judge = forms.ChoiceField(label=_("Judge"))
 
@@ -157,7 +159,7 @@ class ScoreForm(StyledFormMixin, forms.Form):
                     label=f"{t.name} · {c.name}", required=False, min_value=0, max_value=100, decimal_places=2,
                     max_digits=5, initial=existing.get((t.pk, c.pk)),
                     widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal", "class": "form-control"}))
-                cells.append(self[name])
+                cells.append((c, self[name]))
             self.grid.append((t, cells))
         self.teams, self.criteria = teams, criteria
 

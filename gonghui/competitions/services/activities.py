@@ -63,6 +63,11 @@ def create_activity(*, actor, org, kind, title, held_on, ends_on=None, place="",
     require(actor, CHANGE, org)
     a = _clean(JobActivity(org=org), kind=kind, title=title, held_on=held_on, ends_on=ends_on, place=place,
                description=description)
+    # A second click on the page (the API has its Idempotency-Key) must not record it twice.
+    if JobActivity.objects.filter(org=org, kind=a.kind, title=a.title, held_on=a.held_on).exists():
+        raise DomainError(_("%(org)s already recorded “%(title)s” on %(day)s.")
+                          % {"org": org.name, "title": a.title, "day": a.held_on.isoformat()},
+                          code="already_exists", field="title")
     a.save()
     audit.record(actor=actor, action="competitions.activity_create", obj=a, org=org,
                  after=audit.snapshot(a, fields=FIELDS))

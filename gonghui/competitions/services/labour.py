@@ -197,6 +197,11 @@ def create_competition(*, actor, org, name, year, starts_on, ends_on, period=Rou
                           ends_on=ends_on, period=_period(period),
                           description=_text(description, "description", _("Description"), required=False,
                                             limit=4000))
+    # A second click on the page (the API has its Idempotency-Key) must not create it twice.
+    if LabourCompetition.objects.filter(org=org, name=c.name, year=c.year).exclude(
+            status=CompetitionStatus.CANCELLED).exists():
+        raise DomainError(_("%(org)s already has a competition named “%(name)s” in %(year)s.")
+                          % {"org": org.name, "name": c.name, "year": c.year}, code="already_exists", field="name")
     c.save()
     rows = _write_criteria(c, _default_criteria())
     audit.record(actor=actor, action="competitions.labour_create", obj=c, org=org,
@@ -391,8 +396,10 @@ def open_round(*, actor, competition, label, period_starts_on, period_ends_on, j
 
 
 def _lock_round(rnd):
+    # The competition first, as every other write locks it: round-then-competition here against
+    # cancel_competition (competition, then its open rounds) could deadlock.
+    c = _lock(LabourCompetition(pk=rnd.competition_id))
     rnd = ScoringRound.objects.select_for_update().get(pk=rnd.pk)
-    c = _lock(rnd.competition)
     return rnd, c
 
 

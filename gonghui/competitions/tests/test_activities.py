@@ -187,3 +187,12 @@ def test_removing_a_participant_twice_is_audited_once(tree):
     services.remove_participant(actor=tree.union1_chair, participant=p)
     assert JobActivity.objects.get(pk=a.pk).participant_count == 0
     assert AuditEvent.objects.filter(action="competitions.activity_participant_remove").count() == 1
+
+
+def test_a_second_click_does_not_record_the_activity_twice(tree):
+    kwargs = {"actor": tree.union1_chair, "org": tree.union1, "kind": "TRAINING", "title": "练兵",
+              "held_on": datetime.date(2026, 5, 1)}
+    services.create_activity(**kwargs)
+    with pytest.raises(DomainError) as exc:
+        services.create_activity(**kwargs)
+    assert exc.value.code == "already_exists" and JobActivity.objects.count() == 1

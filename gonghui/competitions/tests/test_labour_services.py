@@ -278,3 +278,12 @@ def test_a_round_closes_on_or_after_its_period_starts(tree):
     _err(services.close_round, "date_order", actor=tree.district_staff, round=rnd,
          closed_on=datetime.date(2026, 1, 31))
     assert fresh(c).rounds.get().status == RoundStatus.OPEN and not RoundResult.objects.exists()
+
+
+def test_a_second_click_does_not_create_the_competition_twice(tree):
+    kwargs = {"actor": tree.district_staff, "org": tree.district, "name": "G20场馆建设五比五赛", "year": 2026,
+              "starts_on": datetime.date(2026, 1, 1), "ends_on": datetime.date(2026, 12, 31)}
+    services.create_competition(**kwargs)
+    _err(services.create_competition, "already_exists", **kwargs)
+    services.create_competition(**{**kwargs, "year": 2027, "starts_on": datetime.date(2027, 1, 1),
+                                   "ends_on": datetime.date(2027, 12, 31)})

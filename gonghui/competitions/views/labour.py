@@ -297,7 +297,7 @@ def round_scores(request, pk, round_pk):
                                            judge=form.cleaned_data["judge"], scores=form.scores()) is not None:
             messages.success(request, _("The scores were saved."))
             return redirect(f"{request.path}?judge={form.cleaned_data['judge']}")
-    rows = [(t, [[sheet.get((t.pk, x.pk, j)) for j in rnd.judges] for x in criteria]) for t in teams]
+    rows = [(t, [(x, [sheet.get((t.pk, x.pk, j)) for j in rnd.judges]) for x in criteria]) for t in teams]
     results = {r.team_id: r for r in rnd.results.all()}
     return render(request, "competitions/labour/round.html", {
         "c": c, "rnd": rnd, "form": form, "rows": rows, "criteria": criteria, "judge": judge,
