@@ -159,6 +159,31 @@ def published_stories(limit=50):
                 .order_by("-story_published_on", "-id")[:limit])
 
 
+def register_unions(user, q="", limit=50):
+    """Grassroots unions where the user may register a model worker, by name (the register page)."""
+    from gonghui.orgs.models import OrgLevel
+
+    from ..policies.modelworkers import REGISTER
+
+    qs = Org.objects.visible_to(user, REGISTER).filter(is_active=True, level=OrgLevel.GRASSROOTS)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return list(qs.order_by("path")[:limit])
+
+
+def edit_orgs(user, worker):
+    """The unions an entry may be moved to: where the person has a live membership and the user
+    may register, and the entry's own union."""
+    from gonghui.members.models import Membership
+
+    from ..policies.modelworkers import REGISTER
+
+    ids = set(Membership.objects.filter(person=worker.person_id, ended_on__isnull=True)
+              .values_list("union_id", flat=True))
+    ids.add(worker.org_id)
+    return list(Org.objects.visible_to(user, REGISTER).filter(pk__in=ids).order_by("path")) or [worker.org]
+
+
 def person_choices(user, org, q="", limit=30):
     """Live members of `org`'s subtree not yet in the registry, by name (to enter a title)."""
     from gonghui.members.models import Membership

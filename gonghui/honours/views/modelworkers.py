@@ -66,13 +66,6 @@ def modelworker_export(request):
 
 # --- registering with a title --------------------------------------------------------------------------
 
-def _register_unions(user, q):
-    qs = Org.objects.visible_to(user, policies.REGISTER).filter(is_active=True, level=OrgLevel.GRASSROOTS)
-    if q:
-        qs = qs.filter(name__icontains=q)
-    return list(qs.order_by("path")[:50])
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def modelworker_create(request):
@@ -87,7 +80,7 @@ def modelworker_create(request):
                                  parse_after(data.get("org")), policies.REGISTER)
     context = {"union_q": union_q, "person_q": person_q, "org": org}
     if org is None:
-        context["unions"] = _register_unions(request.user, union_q)
+        context["unions"] = selectors.register_unions(request.user, union_q)
         return render(request, "honours/modelworkers/create.html", context)
     person = None
     if data.get("person"):
@@ -133,18 +126,8 @@ def _step_forms(request, w, actions):
         step_forms["title"] = forms.TitleForm(initial={"level": ModelWorkerLevel.DISTRICT, "year": today.year,
                                                        "conferred_on": today}, prefix="title")
         step_forms["edit"] = forms.WorkerForm(initial={"org": w.org_id, "note": w.note}, prefix="edit",
-                                              orgs=_edit_orgs(request.user, w))
+                                              orgs=selectors.edit_orgs(request.user, w))
     return step_forms
-
-
-def _edit_orgs(user, w):
-    """The unions where the person has a live membership that the user may register in, and the
-    entry's own union."""
-    from gonghui.members.models import Membership
-
-    ids = set(Membership.objects.filter(person=w.person, ended_on__isnull=True).values_list("union_id", flat=True))
-    ids.add(w.org_id)
-    return list(Org.objects.visible_to(user, policies.REGISTER).filter(pk__in=ids).order_by("path")) or [w.org]
 
 
 def _render_detail(request, w, *, bound=None, status=200):
@@ -212,7 +195,7 @@ def modelworker_step(request, pk, step):
     form_class, _flag, action, run, done = STEPS[step]
     require(request.user, action, w.org)
     if form_class is forms.WorkerForm:
-        form = form_class(request.POST, prefix=step, orgs=_edit_orgs(request.user, w))
+        form = form_class(request.POST, prefix=step, orgs=selectors.edit_orgs(request.user, w))
     else:
         form = form_class(request.POST, prefix=step)
     result = run_service(form, lambda: run(request.user, w, form.cleaned_data)) if form.is_valid() else None
