@@ -159,8 +159,10 @@ def add_title(*, actor, person, org, level, year, title, conferred_on, conferred
         raise DomainError(_("%(name)s already holds the %(level)s title of %(year)s.")
                           % {"name": person.name, "level": ModelWorkerLevel(level).label, "year": year},
                           code="already_exists", field="year") from None
+    # The honour is recorded at the conferring union (a nomination's), even when the entry is
+    # looked after by another one: the nomination's record stays in its nominator's scope.
     record = record_honour(
-        actor=actor, org=worker.org, person=person, title=title, category=HonourCategory.MODEL_WORKER,
+        actor=actor, org=org, person=person, title=title, category=HonourCategory.MODEL_WORKER,
         level=level, conferred_on=conferred_on, conferred_by=conferred_by,
         source_key=source_key or f"honours.ModelWorkerTitle:{entry.pk}",
         source_label=_("Model-worker registry"))

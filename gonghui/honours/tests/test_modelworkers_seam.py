@@ -51,6 +51,15 @@ def test_conferral_adds_the_title_to_an_existing_entry(tree):
     assert HonourRecord.objects.get(source_key=key).pk == fresh(n).record_id
 
 
+def test_the_honour_is_recorded_at_the_nominating_union(tree):
+    person = member(tree, tree.union2)
+    worker = model_worker(tree, person=person, union=tree.union1, level="CITY", year=2020)
+    n, key = _conferred(tree, person=person, org=tree.union2)
+    worker.refresh_from_db()
+    assert worker.org == tree.union1 and worker.titles.count() == 2  # the entry stays where it is
+    assert HonourRecord.objects.get(source_key=key).org == tree.union2
+
+
 def test_a_nomination_for_next_year_conferred_this_year_reaches_the_registry(tree):
     """Nominations may be for next year (awards), so a title of next year can be conferred this
     year; the registry's typing guard (title year vs date) is for titles entered by hand."""
