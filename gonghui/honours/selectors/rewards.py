@@ -129,6 +129,16 @@ def member_choices(org, q="", limit=50):
     return list(qs.order_by("person_name", "id")[:limit])
 
 
+def live_member(org, person_pk):
+    """The person `person_pk` if a live member of the union `org`, else None."""
+    from gonghui.members.models import Person
+
+    if not person_pk:
+        return None
+    return Person.objects.filter(pk=person_pk, memberships__union=org,
+                                 memberships__status__in=LIVE_STATUSES).distinct().first()
+
+
 # --- totals ------------------------------------------------------------------------------------
 
 COUNTED = (RewardClaimStatus.APPROVED, RewardClaimStatus.PAID)

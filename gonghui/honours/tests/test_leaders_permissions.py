@@ -102,3 +102,22 @@ def test_api_404_out_of_scope_403_when_visible(tree, role):
         assert get.status_code == 404 and withdraw.status_code == 404
     expected = LeaderStatus.WITHDRAWN if role in UNION1 else LeaderStatus.NOMINATED
     assert SkillLeader.objects.get(pk=x.pk).status == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_run_and_finance_export_by_role(tree, role):
+    """Only the district pays a month (page and API: 403 for the rest, nothing paid); every cadre
+    exports the payments of their subtree, members and outsiders nothing."""
+    leader(tree, LeaderStatus.SELECTED, starts_on=datetime.date(2025, 1, 1))
+    user = getattr(tree, role)
+    c = Client()
+    c.force_login(user)
+    page = c.post(reverse("honours:allowance_run"), {"month": "2025-02"}).status_code
+    api = api_as(user).post("/allowances/runs", {"month": "2025-03-01"}).status_code
+    paid = sorted(r.month.month for r in LeaderAllowanceRun.objects.all())
+    export = c.get(reverse("honours:allowance_export")).status_code
+    if role == "district_staff":
+        assert (page, api, paid) == (302, 200, [2, 3])
+    else:
+        assert (page, api, paid) == (403, 403, []), role
+    assert export == (403 if role in ("member_user", "outsider") else 200), role

@@ -22,7 +22,6 @@ from gonghui.core.policies import get_visible_or_404, require
 from gonghui.core.responses import export_list
 from gonghui.core.selectors import history_for, reach_orgs
 from gonghui.core.uploads import limit_upload, max_upload_bytes, private_file_response
-from gonghui.members.models import LIVE_STATUSES, Person
 from gonghui.orgs.models import Org
 
 from ..forms import rewards as forms
@@ -95,8 +94,7 @@ def reward_create(request):
         return render(request, "honours/rewards/create.html", context)
     person = None
     if data.get("person"):
-        person = Person.objects.filter(pk=parse_after(data.get("person")) or 0, memberships__union=org,
-                                       memberships__status__in=LIVE_STATUSES).distinct().first()
+        person = selectors.live_member(org, parse_after(data.get("person")))
         if person is None:
             raise Http404(_("Not found."))
     person_q = (data.get("person_q") or "").replace("\x00", "").strip()[:30]
