@@ -224,6 +224,7 @@ def select_leader(*, actor, leader, selected_on=None, starts_on=None, note="") -
     leader.starts_on, leader.term_ends_on, leader.ends_on = starts_on, ends_on, ends_on
     leader.save()
     _record(actor, "honours.leader_select", leader, before)
+    _pay_months_already_run(actor, leader)
     record_honour(actor=actor, org=leader.org, person=leader.person, category=HonourCategory.SKILL_LEADER,
                   level=HonourLevel.DISTRICT, conferred_on=selected_on,
                   title=(_("Skill leader %(year)s (%(trade)s)") % {"year": leader.year, "trade": leader.trade})[:200],
@@ -231,6 +232,26 @@ def select_leader(*, actor, leader, selected_on=None, starts_on=None, note="") -
                   source_key=f"honours.SkillLeader:{leader.pk}",
                   source_label=(_("Skill leader selection %(year)s") % {"year": leader.year})[:200])
     return leader
+
+
+def _pay_months_already_run(actor, leader):
+    """A back-dated title (starting before months whose run already happened) is paid for those
+    months now, in their runs: no later run would pay them (a run pays its own month only).
+    Months not run yet are left to their run. Each run row is locked, as a run locks it."""
+    amount = rules().monthly_amount
+    months = list(LeaderAllowanceRun.objects.filter(month__gte=leader.starts_on, month__lte=leader.ends_on)
+                  .order_by("month").values_list("month", flat=True))
+    for month in months:
+        run = lock(LeaderAllowanceRun.objects.filter(month=month))[0]
+        LeaderAllowance.objects.create(leader=leader, run=run, month=month, year=month.year, amount=amount,
+                                       org_id=leader.org_id, town_id=leader.town_id)
+        run.paid_count += 1
+        run.paid_total += amount
+        run.save(update_fields=["paid_count", "paid_total"])
+    if months:
+        audit.record(actor=actor, action="honours.allowance_arrears", obj=leader, org=leader.org,
+                     after={"months": [m.strftime("%Y-%m") for m in months], "amount": str(amount),
+                            "total": str(amount * len(months))})
 
 
 @transaction.atomic

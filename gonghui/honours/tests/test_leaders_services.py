@@ -150,6 +150,24 @@ def test_running_a_month_twice_pays_once(tree):
     assert _paid_months(a) == _paid_months(b) == [D(2025, 3, 1)]
 
 
+def test_a_back_dated_title_is_paid_for_the_months_already_run(tree):
+    """Selected in March with the title from 1 January: January and February were run before, so
+    the selection pays them in their runs; March (not run yet) is left to its run; once each."""
+    other = leader(tree, LeaderStatus.SELECTED, starts_on=D(2024, 6, 1))
+    for m in (1, 2):
+        services.run_allowances(month=month(2025, m))
+    x = leader(tree, nominated_on=D(2024, 12, 20), union=tree.union2)
+    services.select_leader(actor=tree.district_staff, leader=x, selected_on=D(2025, 2, 20), starts_on=D(2025, 1, 1))
+    assert _paid_months(x) == [month(2025, 1), month(2025, 2)]
+    run = LeaderAllowanceRun.objects.get(month=month(2025, 2))
+    assert (run.paid_count, run.paid_total) == (2, Decimal("200.00"))
+    assert services.run_allowances(month=month(2025, 2)).paid_now == 0
+    assert services.run_allowances(month=month(2025, 3)).paid_now == 2
+    assert _paid_months(x)[-1] == month(2025, 3) and len(_paid_months(other)) == 3
+    event = AuditEvent.objects.get(action="honours.allowance_arrears")
+    assert event.after["months"] == ["2025-01", "2025-02"] and event.org_id == tree.union2.pk
+
+
 def test_the_database_refuses_a_second_allowance_for_the_month(tree):
     from django.db import IntegrityError, transaction
 

@@ -1,6 +1,7 @@
 ACTION_CODES = (
     "honours.leader_nominate", "honours.leader_select", "honours.leader_decline", "honours.leader_withdraw",
     "honours.leader_end", "honours.leader_export", "honours.allowance_run", "honours.allowance_export",
+    "honours.allowance_arrears",
 )
 
 
@@ -26,10 +27,13 @@ def ready():
         "honours.leader_export": pgettext_lazy("audit action", "Skill leaders exported"),
         "honours.allowance_run": pgettext_lazy("audit action", "Skill leader allowance run"),
         "honours.allowance_export": pgettext_lazy("audit action", "Skill leader allowance payments exported"),
+        "honours.allowance_arrears": pgettext_lazy("audit action",
+                                                   "Skill leader allowance paid for months already run"),
     }, group=_("Honours"))
     register_object_labels({"honours.SkillLeaderExport": _("Skill leaders export"),
                             "honours.LeaderAllowanceExport": _("Skill leader allowance export")})
-    register_field_labels("honours.SkillLeader", {"person": _("person"), "org": _("union")})
+    register_field_labels("honours.SkillLeader", {"person": _("person"), "org": _("union"), "months": _("months paid"),
+                                                  "amount": _("amount per month (yuan)"), "total": _("amount paid")})
     register_field_labels("honours.LeaderAllowanceRun", {"month": _("month"), "paid": _("allowances paid"),
                                                          "amount": _("amount per month (yuan)"),
                                                          "total": _("amount paid")})
