@@ -142,7 +142,9 @@ def add_title(*, actor, person, org, level, year, title, conferred_on, conferred
         existing = ModelWorkerTitle.objects.filter(source_key=source_key).first()
         if existing is not None:
             return existing
-    clash = ModelWorkerTitle.objects.filter(worker=worker, level=level, year=year).first()
+    clash = ModelWorkerTitle.objects.select_for_update().filter(worker=worker, level=level, year=year).first()
+    if clash is not None and source_key and not clash.source_key:
+        return _adopt(actor, worker, clash, source_key)
     if clash is not None:
         raise DomainError(_("%(name)s already holds the %(level)s title of %(year)s.")
                           % {"name": person.name, "level": ModelWorkerLevel(level).label, "year": year},
@@ -188,6 +190,21 @@ def _check_union(org):
     if org is not None and org.level != OrgLevel.GRASSROOTS:
         raise DomainError(_("Choose the grassroots union that looks after the model worker."), code="not_union",
                           field="org")
+
+
+def _adopt(actor, worker, entry, source_key):
+    """A conferral on the platform of a title already entered by hand (the same level and year):
+    the entered title and its honour record take the conferral's key, so the conferral goes
+    through and the person keeps one title and one record."""
+    from ..models.awards import HonourRecord
+
+    entry.source_key = source_key
+    entry.save(update_fields=["source_key"])
+    if entry.honour_record_id:
+        HonourRecord.objects.filter(pk=entry.honour_record_id).update(source_key=source_key)
+    audit.record(actor=actor, action="honours.modelworker_title_add", obj=worker, org=worker.org,
+                 after=audit.snapshot(entry, fields=TITLE_FIELDS))
+    return entry
 
 
 def _member_under(person, org) -> bool:

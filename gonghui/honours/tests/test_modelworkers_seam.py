@@ -2,6 +2,8 @@
 registers the person through `services.modelworkers.add_title` and writes exactly one
 HonourRecord, which the nomination points to."""
 
+import datetime
+
 import pytest
 
 from gonghui.core.errors import DomainError
@@ -9,6 +11,7 @@ from gonghui.core.models import AuditEvent
 from gonghui.honours.models.awards import HonourRecord, NominationStatus
 from gonghui.honours.models.modelworkers import ModelWorker, ModelWorkerTitle
 from gonghui.honours.services import awards
+from gonghui.honours.services import modelworkers as services
 from gonghui.honours.testing.awards import DAY, fresh, member, nomination, types
 from gonghui.honours.testing.modelworkers import model_worker
 
@@ -49,6 +52,19 @@ def test_conferral_adds_the_title_to_an_existing_entry(tree):
     assert worker.titles.count() == 2 and (worker.level, worker.year) == ("CITY", 2020)
     assert HonourRecord.objects.filter(person=person).count() == 2
     assert HonourRecord.objects.get(source_key=key).pk == fresh(n).record_id
+
+
+def test_conferring_a_title_already_entered_by_hand_keeps_one_title_and_one_record(tree):
+    person = member(tree)
+    year = (awards.today() - 40 * DAY).year  # the helper nominates for the year it starts in
+    services.add_title(actor=tree.district_staff, person=person, org=tree.union1, level="DISTRICT", year=year,
+                       title=f"{year}年度区劳动模范", conferred_on=datetime.date(year, 1, 1))  # by hand
+    worker = ModelWorker.objects.get(person=person)
+    n, key = _conferred(tree, person=person)
+    title = worker.titles.get()
+    record = HonourRecord.objects.get(person=person)
+    assert fresh(n).status == NominationStatus.CONFERRED and title.source_key == key == record.source_key
+    assert fresh(n).record_id == record.pk == title.honour_record_id
 
 
 def test_the_honour_is_recorded_at_the_nominating_union(tree):
