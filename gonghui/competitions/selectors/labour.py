@@ -31,6 +31,7 @@ from ..models.labour import (
     CompetitionStatus,
     CompetitionTeam,
     LabourCompetition,
+    RoundPeriod,
     RoundResult,
     RoundStatus,
     ScoringRound,
@@ -217,6 +218,25 @@ def history_chart(c, board) -> dict | None:
         "series": [{"name": b.team.name, "type": "line", "smooth": False,
                     "data": [float(v) if v is not None else None for v in b.totals]} for b in board[:12]],
     }
+
+
+def next_period(c, last=None):
+    """(label, first day, last day) of the round after `last` (or the first one), by the
+    competition's period: the calendar month or quarter from the day after the previous round (or
+    from the start), cut at the competition's end; None once the competition's end is passed."""
+    start = last.period_ends_on + datetime.timedelta(days=1) if last else c.starts_on
+    if start > c.ends_on:
+        return None
+    if c.period == RoundPeriod.QUARTERLY:
+        quarter = (start.month - 1) // 3 + 1
+        month_after = quarter * 3 + 1
+        label = _("%(year)s Q%(n)s") % {"year": start.year, "n": quarter}
+    else:
+        month_after = start.month + 1
+        label = _("%(year)s-%(month)02d") % {"year": start.year, "month": start.month}
+    year_after, month_after = (start.year + 1, month_after - 12) if month_after > 12 else (start.year, month_after)
+    end = datetime.date(year_after, month_after, 1) - datetime.timedelta(days=1)
+    return label, start, min(end, c.ends_on)
 
 
 def round_sheet(rnd, teams, criteria):

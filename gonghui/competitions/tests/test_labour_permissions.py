@@ -63,6 +63,8 @@ ACTIONS = {  # action: (stage to build, call, who may besides the organisers (No
     "finish": ("closed", lambda u, c: services.finish_competition(actor=u, competition=c), None),
     "award": ("finished", lambda u, c: services.confer_award(actor=u, competition=c, kind="TEAM",
                                                              team=team(c, "甲"), title="先进集体"), None),
+    "add_team": ("planned", lambda u, c: services.add_team(actor=u, competition=c, org=c.org, name="新队"), None),
+    "cancel": ("running", lambda u, c: services.cancel_competition(actor=u, competition=c, reason="停工"), None),
     "evidence": ("running", lambda u, c: services.add_evidence(actor=u, team=team(c, "甲"),
                                                                upload=SimpleUploadedFile("a.pdf", PDF)), UNION1),
 }

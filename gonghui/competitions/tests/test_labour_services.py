@@ -287,3 +287,19 @@ def test_a_second_click_does_not_create_the_competition_twice(tree):
     _err(services.create_competition, "already_exists", **kwargs)
     services.create_competition(**{**kwargs, "year": 2027, "starts_on": datetime.date(2027, 1, 1),
                                    "ends_on": datetime.date(2027, 12, 31)})
+
+
+def test_the_next_round_is_the_next_calendar_month_or_quarter(tree):
+    from types import SimpleNamespace as NS
+
+    c = NS(starts_on=datetime.date(2026, 11, 15), ends_on=datetime.date(2027, 2, 10), period="MONTHLY")
+    label, start, end = selectors.next_period(c)
+    assert (start, end) == (datetime.date(2026, 11, 15), datetime.date(2026, 11, 30))
+    after_december = NS(period_ends_on=datetime.date(2026, 12, 31))
+    assert selectors.next_period(c, after_december)[1:] == (datetime.date(2027, 1, 1), datetime.date(2027, 1, 31))
+    last = NS(period_ends_on=datetime.date(2027, 1, 31))
+    assert selectors.next_period(c, last)[1:] == (datetime.date(2027, 2, 1), datetime.date(2027, 2, 10))
+    assert selectors.next_period(c, NS(period_ends_on=datetime.date(2027, 2, 10))) is None
+    c.period = "QUARTERLY"
+    assert selectors.next_period(c)[1:] == (datetime.date(2026, 11, 15), datetime.date(2026, 12, 31))
+    assert selectors.next_period(c, after_december)[1:] == (datetime.date(2027, 1, 1), datetime.date(2027, 2, 10))

@@ -119,8 +119,10 @@ def _context(request, c, bound=None):
                                             prefix="team")
     if actions.open_round:
         last = c.rounds.all()[len(c.rounds.all()) - 1] if c.rounds.all() else None
+        label, starts, ends = selectors.next_period(c, last) or ("", None, None)
         extra["round_form"] = forms.RoundForm(prefix="round", initial={
-            "judges": "，".join(last.judges) if last else ""})
+            "judges": "，".join(last.judges) if last else "", "label": label, "period_starts_on": starts,
+            "period_ends_on": ends})
     if upload_teams:
         extra["evidence_form"] = forms.EvidenceForm(teams=upload_teams, criteria=criteria, prefix="evidence")
     if bound:
