@@ -183,11 +183,12 @@ class PublishIn(Schema):
 
 
 class ScoreIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=True)  # NaN/inf reach the service's message
 
     entry: Id
-    theory: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
-    practical: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
+    # 0–100 with at most two decimals: checked by the service, whose message names the exam number
+    theory: Decimal | None = Field(None, description="0–100, at most two decimals.")
+    practical: Decimal | None = Field(None, description="0–100, at most two decimals.")
     absent: bool = False
 
 

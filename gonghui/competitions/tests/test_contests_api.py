@@ -69,6 +69,13 @@ def test_workflow_through_the_api(tree):
     district = api_as(tree.district_staff)
     assert district.post(f"/skill-contests/{c.pk}/publish", {}).status_code == 409
     assert district.post(f"/skill-contests/{c.pk}/close", {}).json()["status"] == "CLOSED"
+    for bad in (50.123, 101, -1, "NaN", 1e400):  # a specific message naming the exam number, nothing saved
+        r = district.post(f"/skill-contests/{c.pk}/scores", {"scores": [
+            {"entry": entries[1]["id"], "theory": 60, "practical": 60},
+            {"entry": entries[0]["id"], "theory": bad, "practical": 90}]})
+        assert r.status_code == 400 and r.json()["code"] == "invalid_score", (bad, r.content)
+        assert entries[0]["exam_no"] in r.json()["message"]
+    assert district.get(f"/skill-contests/{c.pk}/entries").json()["items"][1]["theory_score"] is None
     r = district.post(f"/skill-contests/{c.pk}/scores", {"scores": [
         {"entry": entries[0]["id"], "theory": 80, "practical": 90},
         {"entry": entries[1]["id"], "theory": 95, "practical": 90},
