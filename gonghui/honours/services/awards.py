@@ -77,10 +77,12 @@ def record_honour(*, actor, org, title: str, category: str, level: str, conferre
         raise DomainError(_("Choose a level of honour."), code="invalid_level", field="level")
     if year is None:
         year = conferred_on.year
-    elif not isinstance(year, int) or isinstance(year, bool) or not RECORD_MIN_YEAR <= year <= conferred_on.year:
-        # Not `_year`: the registry holds model-worker titles from long before 2000.
+    elif not isinstance(year, int) or isinstance(year, bool) or not RECORD_MIN_YEAR <= year <= conferred_on.year + 1:
+        # Not `_year`: the registry holds model-worker titles from long before 2000; an award for
+        # next year may be conferred late this year.
         raise DomainError(_("The year must be between %(min)s and %(max)s.")
-                          % {"min": RECORD_MIN_YEAR, "max": conferred_on.year}, code="invalid_year", field="year")
+                          % {"min": RECORD_MIN_YEAR, "max": conferred_on.year + 1}, code="invalid_year",
+                          field="year")
     if source_key:
         existing = HonourRecord.objects.filter(source_key=source_key).first()
         if existing is not None:

@@ -275,6 +275,7 @@ def test_record_honour_is_idempotent_on_source(tree):
     assert HonourRecord.objects.count() == 1
     too_long = {**kwargs, "source_key": "", "title": "奖" * 201}
     assert _code(lambda: services.record_honour(**too_long)) == "too_long"
-    later = {**kwargs, "source_key": "", "year": TODAY.year + 1}  # an honour's year is not after its conferral
+    later = {**kwargs, "source_key": "", "year": TODAY.year + 2}  # at most next year's honour
     assert _code(lambda: services.record_honour(**later)) == "invalid_year"
     assert HonourRecord.objects.count() == 1
+    assert services.record_honour(**{**later, "year": TODAY.year + 1}).year == TODAY.year + 1
