@@ -13,6 +13,7 @@ class Rules:
     monthly_amount: Decimal = Decimal("100.00")  # special post allowance, yuan per month held
     term_years: int = 3                          # a title is held this many years from its start
     run_day: int = 1                             # the beat schedule runs the month's allowance on this day
+    catch_up_months: int = 2                     # the scheduled run also pays this many earlier months never run
 
 
 def rules() -> Rules:

@@ -473,3 +473,25 @@ def export_allowances(*, actor, filters):
                   {"year": filters.year, "month": filters.month.isoformat() if filters.month else None,
                    "q": filters.q}, rows)
     return handle, rows
+
+
+def run_scheduled_allowances(*, on=None) -> list[LeaderAllowanceRun]:
+    """What the monthly job does: this month's run, preceded by every one of the previous
+    `rules().catch_up_months` months that has never been run at all (the job was down, or the
+    scheduler missed its day), oldest first. Without it a missed month would be paid by nobody:
+    each run pays only its own month, and the dashboard's line is about the current month. A month
+    that has a run is left alone (re-running it would pay nobody, but would add a run to its
+    history); months further back are for a person to run from the ledger page."""
+    this_month = first_of_month(on or today())
+    months = []
+    for back in range(rules().catch_up_months, 0, -1):
+        earlier = _months_before(this_month, back)
+        if not LeaderAllowanceRun.objects.filter(month=earlier).exists():
+            months.append(earlier)
+    months.append(this_month)
+    return [run_allowances(actor=None, month=m) for m in months]
+
+
+def _months_before(month: datetime.date, n: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 - n
+    return datetime.date(index // 12, index % 12 + 1, 1)

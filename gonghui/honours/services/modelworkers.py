@@ -165,7 +165,7 @@ def add_title(*, actor, person, org, level, year, title, conferred_on, conferred
     # looked after by another one: the nomination's record stays in its nominator's scope.
     record = record_honour(
         actor=actor, org=org, person=person, title=title, category=HonourCategory.MODEL_WORKER,
-        level=level, conferred_on=conferred_on, conferred_by=conferred_by,
+        level=level, year=year, conferred_on=conferred_on, conferred_by=conferred_by,
         source_key=source_key or f"honours.ModelWorkerTitle:{entry.pk}",
         source_label=_("Model-worker registry"))
     entry.honour_record = record

@@ -10,11 +10,13 @@ __all__ = ["run_leader_allowances_task"]
 
 @shared_task
 def run_leader_allowances_task(month: str | None = None):
-    """Pay this month's (or `month`, "YYYY-MM-DD") allowance to the leaders holding the title on its
-    first day; returns how many were paid by this run."""
+    """Pay this month's allowance (and any of the previous months the job missed, see
+    `services.leaders.run_scheduled_allowances`), or only `month` ("YYYY-MM-DD") when given, to
+    the leaders holding the title on the month's first day; returns how many were paid."""
     import datetime
 
-    from ..services.leaders import run_allowances
+    from ..services.leaders import run_allowances, run_scheduled_allowances
 
-    day = datetime.date.fromisoformat(month) if month else None
-    return run_allowances(actor=None, month=day).paid_now
+    if month:
+        return run_allowances(actor=None, month=datetime.date.fromisoformat(month)).paid_now
+    return sum(run.paid_now for run in run_scheduled_allowances())
