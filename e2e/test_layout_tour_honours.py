@@ -16,6 +16,7 @@ from gonghui.honours.models.awards import NominationStatus
 from gonghui.honours.models.leaders import LeaderStatus
 from gonghui.honours.models.rewards import RewardClaimStatus
 from gonghui.honours.services import leaders as leader_services
+from gonghui.honours.services import modelworkers as modelworker_services
 from gonghui.honours.testing import awards as award_testing
 from gonghui.honours.testing import leaders as leader_testing
 from gonghui.honours.testing import modelworkers as modelworker_testing
@@ -38,6 +39,9 @@ def build(tree):
     record = award_testing.nomination(tree, NominationStatus.CONFERRED).record
     worker = modelworker_testing.model_worker(tree)
     modelworker_testing.care(tree, worker)
+    modelworker_services.save_story(actor=tree.district_staff, worker=worker, story_title="三十年如一日守护电网",
+                                    story="他扎根一线三十年，带出徒弟四十余名，主持技术革新十二项。")
+    modelworker_services.publish_story(actor=tree.district_staff, worker=worker)
     leader = leader_testing.leader(tree, LeaderStatus.SELECTED, starts_on=datetime.date.today().replace(day=1)
                                    - datetime.timedelta(days=70))
     leader_services.run_allowances(actor=tree.district_staff, month=datetime.date.today().replace(day=1))
@@ -73,7 +77,6 @@ def tour(tree, r):
     ]
     district = [
         ("cp-competition-create", reverse("competitions:competition_create")),
-        ("cp-competition-board", reverse("competitions:competition_board", args=[r["competition"].pk])),
         ("cp-contest-create", reverse("competitions:contest_create")),
         ("cp-contest-trades", reverse("competitions:contest_trade_list")),
         ("ho-award-types", reverse("honours:award_type_list")),

@@ -80,8 +80,7 @@ def test_register_by_name_on_the_detail_page(tree):
     for bad in (other.pk, 999999, "x"):
         r = client.post(reverse("competitions:contest_register", args=[c.pk]), {"membership": bad}, follow=True)
         assert r.status_code == 200 and "李外人" not in r.content.decode()
-        assert [str(x) for x in r.context["messages"]] == [
-            "Choose a member of a union you may register workers for."]
+        assert [str(x) for x in r.context["messages"]] == ["请选择您有权为其报名的工会的会员。"]
     assert ContestEntry.objects.filter(contest=c).count() == 1
 
 
@@ -98,7 +97,7 @@ def test_a_union_sees_only_its_entries_and_is_told_so(tree):
     c = contest(tree)
     register(tree, c, 1, union=tree.union2)
     body = _client(tree.union1_chair).get(reverse("competitions:contest_detail", args=[c.pk])).content.decode()
-    assert "you see your unions' entries only" in body
+    assert "您只能看到本单位的报名" in body  # zh-hans, the default language
 
 
 def test_scores_page_and_publish(tree):
