@@ -16,6 +16,7 @@ urlpatterns = [
     path("grassroots/", include("gonghui.grassroots.urls")),
     path("competitions/", include("gonghui.competitions.urls")),
     path("honours/", include("gonghui.honours.urls")),
+    path("training/", include("gonghui.training.urls")),
     path("api/v1/", include("gonghui.api_urls")),
     path("", include("gonghui.core.urls")),
 ]

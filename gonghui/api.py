@@ -53,6 +53,12 @@ def _add_routers():
     from gonghui.innovation.api import router as innovation_router
     from gonghui.members.api import router as members_router
     from gonghui.orgs.api import router as orgs_router
+    from gonghui.training.api_attendance import router as training_attendance_router
+    from gonghui.training.api_courses import router as training_courses_router
+    from gonghui.training.api_enrolment import router as training_enrolment_router
+    from gonghui.training.api_mentoring import router as training_mentoring_router
+    from gonghui.training.api_schools import router as training_schools_router
+    from gonghui.training.api_stats import router as training_stats_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("", orgs_router)  # /orgs, /enterprises
@@ -74,6 +80,12 @@ def _add_routers():
     api.add_router("", modelworkers_router)  # /model-workers
     api.add_router("", leaders_router)  # /skill-leaders, /allowances
     api.add_router("", rewards_router)  # /skill-rewards
+    api.add_router("", training_schools_router)  # /worker-schools, /teachers
+    api.add_router("", training_courses_router)  # /courses
+    api.add_router("", training_enrolment_router)  # /enrolments
+    api.add_router("", training_attendance_router)  # /certificates, attendance actions
+    api.add_router("", training_mentoring_router)  # /mentorships
+    api.add_router("", training_stats_router)  # /training-stats
 
 
 _add_routers()

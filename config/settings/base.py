@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "gonghui.grassroots",
     "gonghui.competitions",
     "gonghui.honours",
+    "gonghui.training",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

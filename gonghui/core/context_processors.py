@@ -19,6 +19,7 @@ NAV_ITEMS = [
     ("grassroots:overview", _("Grassroots building"), "grassroots.view"),
     ("competitions:overview", _("Competitions and skills"), "competitions.view"),
     ("honours:overview", _("Honours"), "honours.view"),
+    ("training:overview", _("Training"), "training.view"),
     ("core:audit_list", _("Audit trail"), "audit.view"),
     ("accounts:role_list", _("Users and roles"), "accounts.manage"),
 ]

@@ -20,6 +20,8 @@ class MembersConfig(AppConfig):
             "members.person.create": pgettext_lazy("audit action", "Person registered"),
             "members.person.update": pgettext_lazy("audit action", "Personal details changed"),
             "members.person.reveal_pii": pgettext_lazy("audit action", "Full ID number and phone viewed"),
+            "members.person.skill_level": pgettext_lazy("audit action", "Skill level changed"),
+            "members.person.link_account": pgettext_lazy("audit action", "Member portal account linked"),
             "members.membership.create": pgettext_lazy("audit action", "Member joined"),
             "members.membership.end": pgettext_lazy("audit action", "Member left"),
             "members.membership.transfer_out": pgettext_lazy("audit action", "Membership transferred out"),

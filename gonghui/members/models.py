@@ -55,6 +55,10 @@ class Person(ScopedModel):
     education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
     skill_level = models.CharField(_("skill level"), max_length=8, choices=SkillLevel.choices,
                                    default=SkillLevel.NONE)
+    # The login of the person on the member portal (phone pages: enrol in a course, check in…);
+    # None until the person has an account. Set by `members.services.link_member_account`.
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="member_person", verbose_name=_("member portal account"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -249,3 +249,11 @@ def transfer_list_page(user, tab, *, after=None):
     qs = transfers_for(user, **options).select_related("decided_by").defer(
         "person__id_number_enc", "person__phone_enc")
     return keyset_page(qs, after=after)
+
+
+def person_of_account(user):
+    """The registry person whose member-portal login `user` is, or None (staff accounts, no link).
+    Used by the member pages (a member acts on their own records, never on an org's subtree)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return Person.objects.filter(account=user).first()

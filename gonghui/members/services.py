@@ -280,3 +280,47 @@ def reveal_person_pii(*, actor, person) -> dict:
     audit.record(actor=actor, action="members.person.reveal_pii", obj=person,
                  org=membership.union if membership else None, after={"fields": ["id_number", "phone"]})
     return {"id_number": person.id_number(), "phone": person.phone()}
+
+
+def change_skill_level(*, actor, person, level: str, reason: str) -> Person:
+    """Record a new skill level (技能等级) on a person, e.g. after a 名师带徒 final assessment or a
+    technician study course: the actor needs `members.change` on the person's union. `reason`
+    says where the change comes from and is kept in the audit trail."""
+    from .models import SkillLevel
+
+    if level not in SkillLevel.values:
+        raise DomainError(_("Choose a skill level from the list."), code="bad_skill_level", field="skill_level")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the skill level changes."), code="reason_required", field="reason")
+    with transaction.atomic():
+        person = lock_one(Person, person.pk)
+        membership = current_membership(person)
+        require(actor, "members.change", membership.union if membership else None)
+        before = person.skill_level
+        if before == level:
+            return person
+        person.skill_level = level
+        person.save(update_fields=["skill_level", "updated_at"])
+        audit.record(actor=actor, action="members.person.skill_level", obj=person,
+                     org=membership.union if membership else None,
+                     before={"skill_level": before}, after={"skill_level": level, "reason": reason})
+    return person
+
+
+def link_member_account(*, actor, person, user) -> Person:
+    """Make `user` the member-portal login of `person` (one login per person, one person per login).
+    The actor needs `members.change` on the person's union; the link is audited."""
+    with transaction.atomic():
+        person = lock_one(Person, person.pk)
+        membership = current_membership(person)
+        require(actor, "members.change", membership.union if membership else None)
+        other = Person.objects.filter(account=user).exclude(pk=person.pk).first()
+        if other is not None:
+            raise DomainError(_("This account is already the login of another person."),
+                              code="account_taken", field="account")
+        person.account = user
+        person.save(update_fields=["account", "updated_at"])
+        audit.record(actor=actor, action="members.person.link_account", obj=person,
+                     org=membership.union if membership else None, after={"account": user.username})
+    return person

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from gonghui.accounts.models import RoleAssignment, User
 from gonghui.accounts.roles import Role
+from gonghui.members.models import Person
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -46,6 +47,10 @@ def create_demo_accounts(*, root, town1, town2, union1, member1_person=None) -> 
         user.save()
         if role is not None:
             RoleAssignment.objects.get_or_create(user=user, org=anchors[anchor], role=role)
+        if username == "member1" and member1_person is not None:
+            # member1 is the portal login of that person (member pages: courses, check-in…).
+            Person.objects.filter(account=user).exclude(pk=member1_person.pk).update(account=None)
+            Person.objects.filter(pk=member1_person.pk).update(account=user)
     return len(DEMO_ACCOUNTS)
 
 

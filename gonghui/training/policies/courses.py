@@ -1,0 +1,1 @@
+"""Policies of the `courses` area of training."""

@@ -1,0 +1,1 @@
+"""Policies of the `enrolment` area of training."""

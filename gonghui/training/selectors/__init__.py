@@ -1,0 +1,2 @@
+"""Selectors of training and worker schools, one module per area:
+schools, courses, enrolment, attendance, mentoring, stats."""

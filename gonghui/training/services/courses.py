@@ -1,0 +1,1 @@
+"""Services of the `courses` area of training."""

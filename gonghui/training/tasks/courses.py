@@ -1,0 +1,1 @@
+"""Tasks of the `courses` area of training."""

@@ -1,0 +1,1 @@
+"""Testing of the `attendance` area of training."""

@@ -1,0 +1,1 @@
+"""Testing of the `courses` area of training."""

@@ -1,0 +1,1 @@
+"""Views of the `enrolment` area of training."""

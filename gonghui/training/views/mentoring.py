@@ -1,0 +1,1 @@
+"""Views of the `mentoring` area of training."""
