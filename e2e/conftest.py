@@ -1,5 +1,6 @@
 """Playwright driving Debian's chromium against pytest-django's live server."""
 
+import fnmatch
 import os
 import shutil
 from pathlib import Path
@@ -14,6 +15,32 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]
+
+# The layout tours check templates (rendering at two widths), not the database engine, so CI runs
+# them in its SQLite pass only; LAYOUT_TOURS=1 runs them on PostgreSQL too (docs/decisions.md).
+LAYOUT_TOUR_FILES = "test_layout_tour*.py"
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "layout_tour: a layout tour (e2e/test_layout_tour*.py); skipped unless the database is "
+        "SQLite or LAYOUT_TOURS=1")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects, so `-m "not layout_tour"` sees the marker
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    skip = None
+    if vendor != "sqlite3" and os.environ.get("LAYOUT_TOURS") != "1":
+        skip = pytest.mark.skip(reason=f"layout tour: runs in the SQLite pass only, database is {vendor} "
+                                       "(set LAYOUT_TOURS=1 to run it here)")
+    for item in items:
+        if fnmatch.fnmatch(item.path.name, LAYOUT_TOUR_FILES):
+            item.add_marker(pytest.mark.layout_tour)
+            if skip is not None:
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
