@@ -20,7 +20,7 @@ from gonghui.members.models import SkillLevel
 
 from .schools import DeliveryMode
 
-__all__ = ["Programme", "CourseStatus", "LIVE_COURSE_STATUSES", "Course", "CourseSession"]
+__all__ = ["Programme", "CourseStatus", "LIVE_COURSE_STATUSES", "Course", "CourseSession", "CourseNumberCounter"]
 
 
 class Programme(models.TextChoices):
@@ -147,3 +147,18 @@ class CourseSession(models.Model):
 
     def __str__(self):
         return f"{self.course} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class CourseNumberCounter(models.Model):
+    """The last course number given in a year (PX2026-0001…). `services.courses.next_code` locks the
+    year's row FOR UPDATE, so two courses created at once never get the same number."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        verbose_name = _("course number counter")
+        verbose_name_plural = _("course number counters")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
