@@ -1,14 +1,27 @@
 """Configurable figures of the `attendance` area (DOMAIN.md §6), overridable with the
-`TRAINING_ATTENDANCE_RULES` setting (a dict with any of these keys)."""
+`TRAINING_ATTENDANCE_RULES` setting (a dict with any of these keys).
+
+- `min_attendance`: the share of a course's class hours (non-cancelled sessions) a trainee must
+  attend to complete it, when the course does not set its own (`Course.min_attendance`);
+- `checkin_opens_minutes` / `checkin_closes_minutes`: the QR check-in window, from this many
+  minutes before a session starts to this many minutes after it ends;
+- `late_after_minutes`: a QR check-in this many minutes after the start counts as late;
+- `certificate_prefix`: the first letters of a certificate number (PX-2026-0000123).
+"""
 
 from dataclasses import dataclass, fields
+from decimal import Decimal
 
 from django.conf import settings
 
 
 @dataclass(frozen=True)
 class Rules:
-    pass
+    min_attendance: Decimal = Decimal("0.80")
+    checkin_opens_minutes: int = 60
+    checkin_closes_minutes: int = 60
+    late_after_minutes: int = 15
+    certificate_prefix: str = "PX"
 
 
 def rules() -> Rules:
