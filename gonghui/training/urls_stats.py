@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from .views import stats as views  # noqa: F401
+from .views import stats as views
 
-urlpatterns = []
+urlpatterns = [
+    path("stats/", views.stats, name="stats"),
+    path("stats/export/", views.stats_export, name="stats_export"),
+    path("targets/", views.target_list, name="target_list"),
+    path("targets/new/", views.target_edit, name="target_create"),
+    path("targets/<int:pk>/edit/", views.target_edit, name="target_edit"),
+]

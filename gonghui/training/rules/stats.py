@@ -8,7 +8,12 @@ from django.conf import settings
 
 @dataclass(frozen=True)
 class Rules:
-    pass
+    # The years a target may be set for, and the statistics shown.
+    first_year: int = 2015
+    last_year: int = 2100
+    # The largest figures a target may hold (a typo guard: the district has ~600k members).
+    max_trainees: int = 5_000_000
+    max_hours: int = 100_000_000
 
 
 def rules() -> Rules:

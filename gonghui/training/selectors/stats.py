@@ -1,10 +1,305 @@
-"""Selectors of the `stats` area of training."""
+"""Training statistics against the yearly targets, from the records only (issue 8, item 6).
+
+Definitions (also in docs/training-stats.md and under the tables of the page):
+- the records counted are **seat enrolments**: status ENROLLED, COMPLETED or NOT_COMPLETED
+  (`models.SEAT_STATUSES`; waiting-list and cancelled enrolments hold no seat) in a course that is
+  not cancelled, in the user's reach (`Enrolment` scope: the course organiser's or the trainee's
+  union's subtree);
+- a course's year is `Course.year`; every figure of a year is of that year's courses;
+- **trainees**: distinct people holding such a seat — a person with several courses counts once
+  in the year (and once in each row of a breakdown, so the rows of a breakdown may add up to more
+  than the total);
+- **person-times** (人次): the seat enrolments;
+- **class hours**: the sum of the hours of the sessions each trainee attended (attendance
+  PRESENT or LATE, session not cancelled) — trainee-hours;
+- **completion rate**: COMPLETED ÷ (COMPLETED + NOT_COMPLETED), the enrolments decided so far;
+- **certificates**: valid (not revoked) certificates of those enrolments;
+- **school, programme**: the course's; **town**: `Enrolment.town` (the town of the trainee's union,
+  copied at enrolment; "above town level" when none); **industry**: the industry of the enterprise
+  of the trainee's union (`Enrolment.union`; the first enterprise of a joint union; "unknown" when
+  none);
+- **targets**: `TrainingTarget` of the district and of each town; the district's is set against
+  the total (and shown in the year table), a town's against its row of the town table (its
+  `Enrolment.town`, whoever organised the course). Progress = figure ÷ target.
+
+Queries: one aggregate (GROUP BY) query for the total and one per breakdown (school, programme,
+town, industry, year), plus one for the targets — seven whatever the number of records. No loop
+over enrolments in Python.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.utils.translation import gettext as _
+
+from gonghui.core.scoping import scope_q, user_scope
+from gonghui.orgs.models import Enterprise, Industry, OrgLevel
+
+from ..models import (
+    PRESENT_STATUSES,
+    SEAT_STATUSES,
+    CertificateStatus,
+    CourseStatus,
+    Enrolment,
+    EnrolmentStatus,
+    Programme,
+    TrainingTarget,
+)
+
+VIEW = "training.view"
+EXPORT = "training.export"
+CONFIGURE = "training.configure"
 
 # Due-soon sources this area registers with the dashboard (see core.overview).
 DUE_SOURCES = ()
 
+FIGURE_NAMES = ("trainees", "person_times", "hours", "completed", "decided", "certificates")
+BREAKDOWNS = ("school", "programme", "town", "industry", "year")
+
+
+def _rate(part, whole):
+    """Percentage with one decimal, None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return round(Decimal(part) * 100 / Decimal(whole), 1)
+
+
+@dataclass
+class Figures:
+    trainees: int = 0
+    person_times: int = 0
+    hours: Decimal = Decimal(0)
+    completed: int = 0
+    decided: int = 0
+    certificates: int = 0
+
+    @property
+    def completion_rate(self):
+        return _rate(self.completed, self.decided)
+
+    @classmethod
+    def of(cls, row: dict):
+        return cls(**{name: row.get(name) or (Decimal(0) if name == "hours" else 0) for name in FIGURE_NAMES})
+
+    def as_dict(self):
+        return {**{name: getattr(self, name) for name in FIGURE_NAMES}, "completion_rate": self.completion_rate}
+
+
+@dataclass
+class Row:
+    key: object
+    label: str
+    figures: Figures = field(default_factory=Figures)
+    target: TrainingTarget | None = None
+
+    def progress(self, name):
+        if self.target is None:
+            return None
+        return _rate(getattr(self.figures, name), getattr(self.target, name))
+
+    @property
+    def trainees_progress(self):
+        return self.progress("trainees")
+
+    @property
+    def person_times_progress(self):
+        return self.progress("person_times")
+
+    @property
+    def hours_progress(self):
+        return self.progress("hours")
+
+
+@dataclass
+class TrainingStats:
+    year: int
+    total: Figures = field(default_factory=Figures)
+    by_school: list[Row] = field(default_factory=list)
+    by_programme: list[Row] = field(default_factory=list)
+    by_town: list[Row] = field(default_factory=list)
+    by_industry: list[Row] = field(default_factory=list)
+    by_year: list[Row] = field(default_factory=list)
+    # The year's targets, each with the figures it is set against.
+    targets: list[Row] = field(default_factory=list)
+
+    def breakdowns(self):
+        """(key, title, first column, rows) of each table, in page order."""
+        return [
+            ("town", _("By town"), _("Town"), self.by_town),
+            ("school", _("By worker school"), _("Worker school"), self.by_school),
+            ("programme", _("By programme"), _("Programme"), self.by_programme),
+            ("industry", _("By industry"), _("Industry"), self.by_industry),
+            ("year", _("By year"), _("Year"), self.by_year),
+        ]
+
+
+# --- the records ----------------------------------------------------------------------------------
+
+def seat_enrolments(user, action=VIEW):
+    """Seat enrolments of courses not cancelled, in the user's reach for `action`. No DISTINCT:
+    the scope lookups are to-one, the rows never repeat."""
+    everything, paths = user_scope(user, action)
+    qs = (Enrolment.objects.filter(status__in=SEAT_STATUSES)
+          .exclude(course__status__in=(CourseStatus.CANCELLED, CourseStatus.DRAFT)))
+    if everything:
+        return qs
+    condition = scope_q(Enrolment.scope_lookups, paths)
+    return qs.filter(condition) if condition is not None else qs.none()
+
+
+def figure_aggregates():
+    """The aggregates of every figure over seat enrolments (see the module's definitions). The
+    attendance join repeats an enrolment once per session attended: counts are DISTINCT, the
+    hours sum the attended sessions."""
+    attended = Q(attendances__status__in=PRESENT_STATUSES, attendances__session__is_cancelled=False)
+    return {
+        "trainees": Count("person", distinct=True),
+        "person_times": Count("pk", distinct=True),
+        "hours": Sum("attendances__session__hours", filter=attended),
+        "completed": Count("pk", distinct=True, filter=Q(status=EnrolmentStatus.COMPLETED)),
+        "decided": Count("pk", distinct=True,
+                         filter=Q(status__in=(EnrolmentStatus.COMPLETED, EnrolmentStatus.NOT_COMPLETED))),
+        "certificates": Count("certificate", distinct=True, filter=Q(certificate__status=CertificateStatus.VALID)),
+    }
+
+
+def union_industry():
+    """SQL: the industry of the enterprise of the enrolment's union (the first, for a joint union)."""
+    return Subquery(Enterprise.objects.filter(union=OuterRef("union_id")).order_by("pk").values("industry")[:1])
+
+
+def _grouped(qs, *keys, **expressions):
+    return list(qs.order_by().annotate(**expressions).values(*keys, *expressions)
+                .annotate(**figure_aggregates()))
+
+
+def _grouped_values(qs, *keys):
+    return list(qs.order_by().values(*keys).annotate(**figure_aggregates()))
+
+
+# --- the statistics ---------------------------------------------------------------------------------
+
+def training_stats(user, *, year: int, action=VIEW) -> TrainingStats:
+    """The year's figures in the user's reach for `action` (VIEW for the page and the API, EXPORT
+    for the workbook), with the targets the user may see. Seven queries."""
+    every_year = seat_enrolments(user, action)
+    of_year = every_year.filter(course__year=year)
+    stats = TrainingStats(year=year)
+    stats.total = Figures.of(of_year.order_by().aggregate(**figure_aggregates()))
+
+    town_rows = sorted(_grouped_values(of_year, "town", "town__name", "town__short_name", "town__path"),
+                       key=lambda row: (row["town"] is None, row["town__path"] or ""))
+    stats.by_town = [Row(row["town"], (row["town__short_name"] or row["town__name"]) if row["town"]
+                         else _("Above town level"), Figures.of(row)) for row in town_rows]
+    stats.by_school = sorted(
+        (Row(row["course__school"], row["course__school__name"] or _("No worker school"), Figures.of(row))
+         for row in _grouped_values(of_year, "course__school", "course__school__name")),
+        key=lambda r: (r.key is None, r.label))
+    programmes = {row["course__programme"]: row for row in _grouped_values(of_year, "course__programme")}
+    stats.by_programme = [Row(code, str(label), Figures.of(programmes[code]))
+                          for code, label in Programme.choices if code in programmes]
+    industries = {row["industry"]: row for row in _grouped(of_year, industry=union_industry())}
+    stats.by_industry = [Row(code, str(label), Figures.of(industries[code]))
+                         for code, label in Industry.choices if code in industries]
+    if None in industries:
+        stats.by_industry.append(Row(None, _("Unknown industry"), Figures.of(industries[None])))
+    years = {row["course__year"]: row for row in _grouped_values(every_year, "course__year")}
+
+    targets = list(TrainingTarget.objects.visible_to(user, VIEW).select_related("org").order_by("org__path", "year"))
+    headline = _headline_org(targets)
+    towns = {row.key: row for row in stats.by_town}
+    for target in targets:
+        if target.year != year:
+            continue
+        if target.org_id == headline:
+            figures = stats.total
+        else:
+            figures = towns[target.org_id].figures if target.org_id in towns else Figures()
+        stats.targets.append(Row(target.org_id, target.org.short_name or target.org.name, figures, target))
+        if target.org_id in towns:
+            towns[target.org_id].target = target
+    headline_targets = {t.year: t for t in targets if t.org_id == headline}
+    stats.by_year = [Row(y, str(y), Figures.of(years.get(y, {})), headline_targets.get(y))
+                     for y in sorted(set(years) | set(headline_targets), reverse=True)]
+    return stats
+
+
+def _headline_org(targets):
+    """The district, when its targets are visible: they stand for the total (and the year table)."""
+    for target in targets:
+        if target.org.level == OrgLevel.DISTRICT:
+            return target.org_id
+    return None
+
+
+def visible_targets(user, *, year=None):
+    qs = TrainingTarget.objects.visible_to(user, VIEW).select_related("org", "updated_by")
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "org__path", "id")
+
+
+def definitions():
+    """The definitions shown under the tables and on the workbook's summary sheet."""
+    return [
+        _("Counted: enrolments holding a seat (enrolled, completed or not completed) in courses not cancelled; "
+          "waiting-list and cancelled enrolments do not count. A course's year is the course's year."),
+        _("Trainees: distinct people; a person with several courses in the year counts once (and once in each "
+          "row of a table, so rows may add up to more than the total). Person-times: the seat enrolments."),
+        _("Class hours: the hours of the sessions each trainee attended (present or late; cancelled sessions "
+          "do not count), added up over the trainees."),
+        _("Completion rate: completed ÷ decided (completed + not completed). Certificates: issued and not revoked."),
+        _("Town: the town of the trainee's union at enrolment (“above town level” when none). Industry: of the "
+          "enterprise of the trainee's union. School and programme: the course's."),
+        _("Targets: the district's target is set against the total, a town's against its row; progress = "
+          "figure ÷ target."),
+    ]
+
+
+# --- the chart --------------------------------------------------------------------------------------
+
+def town_chart(stats: TrainingStats, *, labels: dict) -> dict:
+    """ECharts option (static/js/charts.js reads it through json_script): per town, trainees and
+    person-times as bars, and the town's trainees target as a marker."""
+    rows = stats.by_town
+    names = [row.label for row in rows]
+    return {
+        "aria": {"enabled": True},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "legend": {"top": 0, "left": 0, "itemWidth": 14, "itemHeight": 10, "textStyle": {"fontSize": 12}},
+        "grid": {"left": 8, "right": 24, "top": 40, "bottom": 24, "containLabel": True},
+        "xAxis": {"type": "value", "minInterval": 1},
+        "yAxis": {"type": "category", "inverse": True, "data": names, "axisLabel": {"width": 90, "overflow": "truncate"}},
+        "series": [
+            {"type": "bar", "name": labels["trainees"], "barMaxWidth": 14, "itemStyle": {"color": "#b8232f"},
+             "data": [row.figures.trainees for row in rows]},
+            {"type": "bar", "name": labels["person_times"], "barMaxWidth": 14, "itemStyle": {"color": "#3a7ca5"},
+             "data": [row.figures.person_times for row in rows]},
+            {"type": "scatter", "name": labels["target"], "symbol": "diamond", "symbolSize": 12,
+             "itemStyle": {"color": "#333"},
+             "data": [row.target.trainees if row.target else None for row in rows]},
+        ],
+    }
+
+
+# --- the overview card ------------------------------------------------------------------------------
 
 def overview_card(user):
-    """This area's card on the training overview (core.overview.Card), or None. Replace with the
-    area's headline figures (one aggregate, scoped query)."""
-    return None
+    """The year's trainees, person-times and class hours in the user's reach: one aggregate query."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from gonghui.core.overview import Card
+    from gonghui.core.overview import Row as CardRow
+
+    if not user.is_authenticated or not user.can(VIEW):
+        return None
+    year = timezone.localdate().year
+    figures = Figures.of(seat_enrolments(user).filter(course__year=year).order_by().aggregate(**figure_aggregates()))
+    url = reverse("training:stats") + f"?year={year}"
+    return Card(title=_("Training statistics %(year)s") % {"year": year}, url=url, rows=[
+        CardRow(_("Trainees"), figures.trainees, url),
+        CardRow(_("Person-times"), figures.person_times, url),
+        CardRow(_("Class hours"), figures.hours, url),
+    ])

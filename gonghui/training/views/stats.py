@@ -1,1 +1,104 @@
-"""Views of the `stats` area of training."""
+"""Views of the `stats` area: the statistics page (year filter, tables, chart), its workbook, the
+targets list and the target form. Thin: check the action, read the form, call the selector or the
+service (a fixed number of queries whatever the size of the data)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from gonghui.core.errors import DomainError
+from gonghui.core.excel import xlsx_response
+from gonghui.core.policies import get_visible_or_404, require
+from gonghui.core.selectors import history_for
+
+from ..forms.stats import TargetForm, YearForm
+from ..models import TrainingTarget
+from ..policies.stats import CONFIGURE, EXPORT, VIEW, can_configure, can_export
+from ..selectors import stats as selectors
+from ..services import stats as services
+
+
+def _chart_class(n):
+    return "chart" if n <= 4 else "chart chart-md" if n <= 10 else "chart chart-lg"
+
+
+@login_required
+@require_GET
+def stats(request):
+    require(request.user, VIEW)
+    form = YearForm(request.GET or None)
+    year = form.year() if form.is_bound else YearForm().year()
+    figures = selectors.training_stats(request.user, year=year)
+    chart = None
+    if figures.by_town:
+        chart = selectors.town_chart(figures, labels={
+            "trainees": _("Trainees"), "person_times": _("Person-times"), "target": _("Trainees target")})
+    return render(request, "training/stats/stats.html", {
+        "form": form, "year": year, "stats": figures, "total": figures.total, "chart": chart,
+        "chart_class": _chart_class(len(figures.by_town)), "can_export": can_export(request.user),
+        "can_configure": can_configure(request.user), "definitions": selectors.definitions(), "tab": "stats",
+    })
+
+
+@login_required
+@require_GET
+def stats_export(request):
+    require(request.user, EXPORT)
+    form = YearForm(request.GET or None)
+    year = form.year() if form.is_bound else YearForm().year()
+    figures = selectors.training_stats(request.user, year=year, action=EXPORT)
+    handle = services.export_stats(actor=request.user, stats=figures)
+    return xlsx_response(handle, services.stats_filename(year))
+
+
+@login_required
+@require_GET
+def target_list(request):
+    require(request.user, VIEW)
+    form = YearForm(request.GET or None)
+    year = form.cleaned_data.get("year") if form.is_bound and form.is_valid() else None
+    return render(request, "training/stats/target_list.html", {
+        "form": form, "targets": selectors.visible_targets(request.user, year=year),
+        "can_configure": can_configure(request.user), "tab": "stats",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request, pk=None):
+    target = None
+    if pk is not None:
+        target = get_visible_or_404(TrainingTarget.objects.select_related("org"), request.user, pk, VIEW)
+        require(request.user, CONFIGURE, target.org)
+    else:
+        require(request.user, CONFIGURE)
+    initial = {}
+    if target is not None:
+        initial = {"org": target.org, "year": target.year, "trainees": target.trainees,
+                   "person_times": target.person_times, "hours": target.hours, "note": target.note}
+    form = TargetForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_target(actor=request.user, org=data["org"], year=data["year"], trainees=data["trainees"],
+                                person_times=data["person_times"], hours=data["hours"], note=data["note"],
+                                target=target)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.text)
+        except PermissionDenied:
+            form.add_error("org", _("You cannot set targets for this organisation."))
+        else:
+            messages.success(request, _("The target is saved."))
+            return redirect(f"{_target_list_url()}?year={data['year']}")
+    history = history_for(request.user, target) if target is not None else None
+    return render(request, "training/stats/target_form.html", {"form": form, "target": target, "tab": "stats",
+                                                               "history": history})
+
+
+def _target_list_url():
+    from django.urls import reverse
+
+    return reverse("training:target_list")
