@@ -41,6 +41,9 @@ class WorkerSchool(ScopedModel):
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     description = models.TextField(_("description"), max_length=2000, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=SchoolStatus.choices, default=SchoolStatus.ACTIVE)
+    # Set when the school is closed (cleared when it reopens); the history keeps every change.
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    close_reason = models.CharField(_("reason for closing"), max_length=400, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -57,6 +60,10 @@ class WorkerSchool(ScopedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def mode_labels(self):
+        return [DeliveryMode(m).label for m in self.modes or [] if m in DeliveryMode.values]
+
 
 class TeacherKind(models.TextChoices):
     INTERNAL_MASTER = "INTERNAL_MASTER", pgettext_lazy("teacher kind", "Internal master (企业名师)")
@@ -69,6 +76,7 @@ class Teacher(ScopedModel):
     (`person`); an external lecturer is a name and an employer."""
 
     scope_lookups = ("org",)
+    audit_exclude = ("specialities_key",)  # a search copy of `specialities`
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+",
                             verbose_name=_("registered by"))
@@ -80,8 +88,12 @@ class Teacher(ScopedModel):
     title = models.CharField(_("professional title"), max_length=60, blank=True)
     # Free words such as "数控车工", "电工", "安全生产"; matched against a course's trades.
     specialities = models.JSONField(_("specialities"), default=list)
+    # The specialities as "|电工|焊工|", written by the services: the speciality filter matches a
+    # whole word with one LIKE on every database (JSON containment is not portable to SQLite).
+    specialities_key = models.CharField(max_length=500, blank=True, editable=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     is_active = models.BooleanField(_("in the pool"), default=True)
+    deactivated_on = models.DateField(_("left the pool on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=400, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
