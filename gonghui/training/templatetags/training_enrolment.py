@@ -7,5 +7,13 @@ register = template.Library()
 
 @register.inclusion_tag("training/enrolment/_course_panel.html", takes_context=True)
 def enrolment_panel(context, course):
-    """Seats, waiting list and the enrolments of `course` the user may see, with the actions."""
-    return {"course": course, "request": context.get("request")}
+    """Seats, waiting list and the enrolments of `course` the user may see, with the actions.
+    Two queries (the counts, the rows)."""
+    from ..policies.enrolment import may_enrol_for_course
+    from ..selectors.enrolment import course_enrolments, places
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    rows = course_enrolments(user, course) if user is not None and user.is_authenticated else []
+    return {"course": course, "request": request, "places": places(course), "rows": rows,
+            "can_enrol": bool(user) and may_enrol_for_course(user, course)}

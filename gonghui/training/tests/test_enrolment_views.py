@@ -1,0 +1,188 @@
+"""Enrolment pages: the list (filters, counts, pager, export audited, query count), enrolling
+members (course → union → members; all or nothing with a line per person), an enrolment's page
+(cancel, history), the course panel, and the member pages on a phone (/training/my/)."""
+
+import io
+
+import openpyxl
+import pytest
+from django.template import Context, Template
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from gonghui.core.models import AuditEvent
+from gonghui.training.models.enrolment import Enrolment
+from gonghui.training.services import enrolment as services
+from gonghui.training.testing.enrolment import course, enrolled, people
+
+pytestmark = pytest.mark.django_db
+
+
+def client(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_list_filters_counts_and_few_queries(tree, django_assert_max_num_queries):
+    c = course(tree, capacity=2, waitlist_limit=5, title="电工培训班")
+    for _ in range(5):
+        enrolled(tree, c)
+    other = course(tree, title="法律维权讲座", programme="LEGAL")
+    enrolled(tree, other)
+    web = client(tree.town1_cadre)
+    with django_assert_max_num_queries(14):
+        r = web.get(reverse("training:enrolment_list"))
+    assert r.status_code == 200
+    assert r.content.decode().count("/training/enrolments/") >= 6
+    r = web.get(reverse("training:enrolment_list"), {"status": "WAITLISTED"})
+    assert r.context["page"].count == 3
+    r = web.get(reverse("training:enrolment_list"), {"programme": "LEGAL"})
+    assert r.context["page"].count == 1
+    r = web.get(reverse("training:enrolment_list"), {"course": c.pk})
+    assert r.context["page"].count == 5 and "电工培训班" in r.content.decode()
+    r = web.get(reverse("training:enrolment_list"), {"q": "法律"})
+    assert r.context["page"].count == 1
+    # out of scope: town2 sees none of town1's
+    r = client(tree.town2_cadre).get(reverse("training:enrolment_list"))
+    assert r.status_code == 200 and r.context["page"].count == 0
+
+
+def test_export_is_audited_and_scoped(tree):
+    c = course(tree)
+    x = enrolled(tree, c)
+    r = client(tree.town1_cadre).get(reverse("training:enrolment_export"))
+    assert r.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content if r.streaming else [r.content])))
+    values = [row for row in book.active.iter_rows(values_only=True)]
+    assert values[1][3] == x.person.name and len(values) == 2
+    assert AuditEvent.objects.filter(action="training.enrolment_export").exists()
+    r = client(tree.town2_cadre).get(reverse("training:enrolment_export"))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content if r.streaming else [r.content])))
+    assert len(list(book.active.iter_rows(values_only=True))) == 1
+
+
+def test_union_enrols_members_through_the_page(tree):
+    c = course(tree, org=tree.town1, capacity=1, waitlist_limit=2)
+    ps = people(tree, 2)
+    web = client(tree.union1_chair)
+    r = web.get(reverse("training:enrolment_create"))
+    assert r.status_code == 200 and c.title in r.content.decode()
+    r = web.get(reverse("training:enrolment_create"), {"course": c.pk})
+    assert r.context["org"] == tree.union1  # the chair's one union is taken directly
+    assert ps[0].name in r.content.decode()
+    r = web.post(reverse("training:enrolment_create"), {"course": c.pk, "org": tree.union1.pk,
+                                                        "people": [p.pk for p in ps]})
+    assert r.status_code == 302
+    assert sorted(Enrolment.objects.values_list("status", flat=True)) == ["ENROLLED", "WAITLISTED"]
+
+
+def test_page_refusal_lists_each_person_and_saves_nothing(tree):
+    c = course(tree, capacity=5, min_skill_level="LEVEL3")
+    ok = tree.member(skill_level="LEVEL2").person
+    low = tree.member(skill_level="LEVEL5").person
+    r = client(tree.union1_chair).post(reverse("training:enrolment_create"),
+                                       {"course": c.pk, "org": tree.union1.pk, "people": [ok.pk, low.pk]})
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert low.name in body and ok.name in body  # the line names the refused one; the list still shows all
+    assert r.context["rows"][0]["person"] == low.pk
+    assert not Enrolment.objects.exists()
+
+
+def test_page_rejects_nobody_ticked_and_a_stranger(tree):
+    c = course(tree)
+    stranger = tree.member(union=tree.union2).person
+    web = client(tree.union1_chair)
+    r = web.post(reverse("training:enrolment_create"), {"course": c.pk, "org": tree.union1.pk})
+    assert r.status_code == 400 and "Choose at least one member" in str(r.context["form"].errors)
+    r = web.post(reverse("training:enrolment_create"), {"course": c.pk, "org": tree.union1.pk,
+                                                        "people": [stranger.pk]})
+    assert r.status_code == 400 and not Enrolment.objects.exists()
+    r = web.get(reverse("training:enrolment_create"), {"course": 999999})
+    assert r.status_code == 404
+
+
+def test_detail_cancel_and_history(tree):
+    c = course(tree, capacity=1, waitlist_limit=1)
+    x, w = enrolled(tree, c), enrolled(tree, c)
+    web = client(tree.town1_cadre)
+    r = web.get(reverse("training:enrolment_detail", args=[x.pk]))
+    assert r.status_code == 200 and r.context["can_cancel"]
+    r = web.post(reverse("training:enrolment_cancel", args=[x.pk]), {"cancel-reason": "身体原因"})
+    assert r.status_code == 302
+    w.refresh_from_db()
+    assert w.status == "ENROLLED"
+    r = web.get(reverse("training:enrolment_detail", args=[x.pk]))
+    assert r.context["history"] and not r.context["can_cancel"]
+    r = web.post(reverse("training:enrolment_cancel", args=[w.pk]), {"cancel-reason": "长" * 401})
+    assert r.status_code == 400
+    assert Enrolment.objects.get(pk=w.pk).status == "ENROLLED"
+
+
+def test_course_panel(tree, django_assert_max_num_queries):
+    c = course(tree, capacity=1, waitlist_limit=1)
+    x, w = enrolled(tree, c), enrolled(tree, c)
+    request = RequestFactory().get("/")
+    request.user = tree.town1_cadre
+    with django_assert_max_num_queries(6):
+        html = Template("{% load training_enrolment %}{% enrolment_panel course %}").render(
+            Context({"course": c, "request": request}))
+    assert x.person.name in html and w.person.name in html and "#1" in html
+    assert reverse("training:enrolment_create") in html
+    request.user = tree.town2_cadre
+    html = Template("{% load training_enrolment %}{% enrolment_panel course %}").render(
+        Context({"course": c, "request": request}))
+    assert x.person.name not in html
+
+
+def _member_login(tree, **kwargs):
+    person = tree.member(**kwargs).person
+    person.account = tree.member_user
+    person.save()
+    return person
+
+
+def test_member_page_enrol_and_cancel(tree):
+    person = _member_login(tree)
+    c = course(tree, title="焊工技能提升班")
+    hidden = course(tree, org=tree.town2, title="外镇课程")
+    web = client(tree.member_user)
+    r = web.get(reverse("training:my_courses"))
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert "焊工技能提升班" in body and "外镇课程" not in body
+    r = web.post(reverse("training:my_enrol", args=[c.pk]))
+    assert r.status_code == 302
+    x = Enrolment.objects.get(person=person)
+    assert x.channel == "SELF"
+    r = web.post(reverse("training:my_enrol", args=[hidden.pk]), follow=True)
+    assert "outside the area" in r.content.decode() or "不在" in r.content.decode()
+    assert Enrolment.objects.filter(person=person).count() == 1
+    r = web.post(reverse("training:my_cancel", args=[x.pk]))
+    assert r.status_code == 302
+    assert Enrolment.objects.get(pk=x.pk).status == "CANCELLED"
+
+
+def test_member_cannot_touch_another_persons_place(tree):
+    _member_login(tree)
+    c = course(tree)
+    theirs = enrolled(tree, c)
+    r = client(tree.member_user).post(reverse("training:my_cancel", args=[theirs.pk]))
+    assert r.status_code == 404
+    assert Enrolment.objects.get(pk=theirs.pk).status == "ENROLLED"
+
+
+def test_member_page_without_a_person_is_404(tree):
+    assert client(tree.member_user).get(reverse("training:my_courses")).status_code == 404
+    assert client(tree.town1_cadre).get(reverse("training:my_courses")).status_code == 404
+
+
+def test_member_page_shows_a_full_course_refusal(tree):
+    _member_login(tree)
+    c = course(tree, capacity=1, waitlist_limit=0)
+    enrolled(tree, c)
+    r = client(tree.member_user).post(reverse("training:my_enrol", args=[c.pk]), follow=True)
+    assert r.status_code == 200
+    assert services.DomainError  # the message is shown, nothing saved
+    assert Enrolment.objects.filter(course=c).count() == 1
