@@ -1,1 +1,62 @@
-"""Testing of the `courses` area of training."""
+"""Builders for tests of courses (and of the areas that need a course): a worker school, a
+teacher, and a course of union1 (or another org) walked to a status with its sessions, through
+the services by the right people."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from gonghui.training.models.courses import CourseStatus
+from gonghui.training.models.schools import Teacher, WorkerSchool
+from gonghui.training.services import courses as services
+
+
+def school(tree, *, name="红山职工学校", capacity=80, modes=("INDEPENDENT", "COMMISSIONED", "IN_ENTERPRISE")):
+    return WorkerSchool.objects.get_or_create(name=name, defaults={
+        "org": tree.town1, "address": "红山农场路1号", "capacity": capacity, "modes": list(modes)})[0]
+
+
+def teacher(tree, *, name="王师傅", specialities=("数控车工",)):
+    return Teacher.objects.create(org=tree.town1, kind="EXTERNAL", name=name, employer="杭州技师学院",
+                                  specialities=list(specialities))
+
+
+def at(day: datetime.date, hour: int, minute: int = 0):
+    return timezone.make_aware(datetime.datetime(day.year, day.month, day.day, hour, minute))
+
+
+def course(tree, status=CourseStatus.DRAFT, *, org=None, actor=None, capacity=30, sessions=None, days_ahead=10,
+           **fields):
+    """A course organised by union1 (or `org`) with `sessions` [(start, end)] (default: two future
+    sessions of 3 hours, or two past ones for FINISHED), walked to `status`."""
+    org = org or tree.union1
+    actor = actor or (tree.union1_chair if org == tree.union1 else tree.district_staff)
+    today = timezone.localdate()
+    if sessions is None:
+        if status == CourseStatus.FINISHED:
+            first = today - datetime.timedelta(days=days_ahead)
+            if first.year != today.year:
+                first = today
+        else:
+            first = today + datetime.timedelta(days=days_ahead)
+        sessions = [(at(first, 9), at(first, 12)), (at(first, 14), at(first, 17))]
+        if status == CourseStatus.FINISHED and first == today:
+            sessions = [(timezone.now() - datetime.timedelta(hours=3), timezone.now() - datetime.timedelta(hours=1))]
+    year = fields.pop("year", timezone.localtime(sessions[0][0]).year if sessions else today.year)
+    values = {"title": "数控车工技能提升班", "programme": "SKILLS", "mode": "INDEPENDENT", "year": year,
+              "capacity": capacity, "school": fields.get("school") or school(tree), "fee": Decimal("0"),
+              **fields}
+    c = services.create_course(actor=actor, org=org, **values)
+    for s, e in sessions:
+        services.add_session(actor=actor, course=c, starts_at=s, ends_at=e)
+    if status == CourseStatus.DRAFT:
+        return c
+    if status == CourseStatus.CANCELLED:
+        return services.cancel_course(actor=actor, course=c, reason="报名人数不足")
+    c = services.open_course(actor=actor, course=c)
+    if status == CourseStatus.CLOSED:
+        return services.close_course(actor=actor, course=c)
+    if status == CourseStatus.FINISHED:
+        return services.finish_course(actor=actor, course=c)
+    return c
