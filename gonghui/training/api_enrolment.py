@@ -167,13 +167,6 @@ def list_enrolments(request, filters: Query[EnrolmentFiltersIn]):
     return paginate(qs, filters, row=enrolment_row, load=selectors.enrolment_rows())
 
 
-@router.get("/enrolments/{enrolment_id}", response={200: EnrolmentDetail, **READ_ERRORS},
-            summary="Get an enrolment")
-def get_enrolment(request, enrolment_id: Id):
-    user = request.auth
-    return enrolment_out(user, _enrolment(user, enrolment_id))
-
-
 def _course_for(user, course_id):
     """An OPEN/visible course the caller may enrol people in (organiser, or a union under it)."""
     allowed = {c.pk: c for c in selectors.courses_for_enrolling(user, limit=1000)}
@@ -235,6 +228,14 @@ def bulk_enrol(request, payload: BulkIn,
                      "items": items}
 
     return idempotent(request, idempotency_key, payload, run, schema=BulkOut)
+
+
+# After /enrolments/bulk: a path parameter would swallow it.
+@router.get("/enrolments/{enrolment_id}", response={200: EnrolmentDetail, **READ_ERRORS},
+            summary="Get an enrolment")
+def get_enrolment(request, enrolment_id: Id):
+    user = request.auth
+    return enrolment_out(user, _enrolment(user, enrolment_id))
 
 
 _action = workflow_actions(router, path="/enrolments", id_param="enrolment_id", load=_enrolment,
