@@ -22,7 +22,7 @@ class YearForm(StyledFormMixin, forms.Form):
                                         params={"first": r.first_year, "last": r.last_year}, code="bad_year")
         return year
 
-    def year(self):
+    def chosen_year(self):
         """The chosen year, or this year when none or invalid (the error shows on the form)."""
         year = self.cleaned_data.get("year") if self.is_valid() else None
         return year or timezone.localdate().year

@@ -270,7 +270,8 @@ def town_chart(stats: TrainingStats, *, labels: dict) -> dict:
         "legend": {"top": 0, "left": 0, "itemWidth": 14, "itemHeight": 10, "textStyle": {"fontSize": 12}},
         "grid": {"left": 8, "right": 24, "top": 40, "bottom": 24, "containLabel": True},
         "xAxis": {"type": "value", "minInterval": 1},
-        "yAxis": {"type": "category", "inverse": True, "data": names, "axisLabel": {"width": 90, "overflow": "truncate"}},
+        "yAxis": {"type": "category", "inverse": True, "data": names,
+                  "axisLabel": {"width": 90, "overflow": "truncate"}},
         "series": [
             {"type": "bar", "name": labels["trainees"], "barMaxWidth": 14, "itemStyle": {"color": "#b8232f"},
              "data": [row.figures.trainees for row in rows]},

@@ -146,8 +146,8 @@ class KnownDataset:
                None: (1, 1, Decimal("0"), 0, 0, 0)}
     BY_SCHOOL = {"s1": (3, 3, Decimal("12"), 2, 3, 1), None: (3, 3, Decimal("1.5"), 0, 0, 0)}
     BY_PROGRAMME = {"SKILLS": (3, 3, Decimal("12"), 2, 3, 1), "SAFETY": (3, 3, Decimal("1.5"), 0, 0, 0)}
-    BY_INDUSTRY = {Industry.MANUFACTURING: (2, 3, Decimal("8.5"), 1, 2, 1), Industry.LOGISTICS: (2, 2, Decimal("5"), 1, 1, 0),
-                   None: (1, 1, Decimal("0"), 0, 0, 0)}
+    BY_INDUSTRY = {Industry.MANUFACTURING: (2, 3, Decimal("8.5"), 1, 2, 1),
+                   Industry.LOGISTICS: (2, 2, Decimal("5"), 1, 1, 0), None: (1, 1, Decimal("0"), 0, 0, 0)}
     LAST_YEAR = (1, 1, Decimal("2"), 1, 1, 1)
 
 

@@ -92,7 +92,7 @@ def test_a_fixed_number_of_queries_whatever_the_size(tree, data):
         selectors.training_stats(tree.district_staff, year=YEAR)
     assert len(small.captured_queries) == 7  # total, five breakdowns, targets
     # Ten times more records in every breakdown.
-    for i in range(10):
+    for _i in range(10):
         school = build.school(tree.town2)
         c = build.course(tree.town2, year=YEAR, school=school, programme="TECHNICIAN")
         s = build.session(c, "2")

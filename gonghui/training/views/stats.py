@@ -30,7 +30,7 @@ def _chart_class(n):
 def stats(request):
     require(request.user, VIEW)
     form = YearForm(request.GET or None)
-    year = form.year() if form.is_bound else YearForm().year()
+    year = form.chosen_year() if form.is_bound else YearForm().chosen_year()
     figures = selectors.training_stats(request.user, year=year)
     chart = None
     if figures.by_town:
@@ -48,7 +48,7 @@ def stats(request):
 def stats_export(request):
     require(request.user, EXPORT)
     form = YearForm(request.GET or None)
-    year = form.year() if form.is_bound else YearForm().year()
+    year = form.chosen_year() if form.is_bound else YearForm().chosen_year()
     figures = selectors.training_stats(request.user, year=year, action=EXPORT)
     handle = services.export_stats(actor=request.user, stats=figures)
     return xlsx_response(handle, services.stats_filename(year))
