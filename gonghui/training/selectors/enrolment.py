@@ -3,7 +3,7 @@ organiser's subtree and the trainee's union's)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -119,9 +119,11 @@ def course_enrolments(user, course, *, limit=300):
 
 # --- choosing people ---------------------------------------------------------------------------------
 
-def union_choices(user, q="", limit=50):
-    """Active grassroots unions where the user may enrol members, by name."""
+def union_choices(user, q="", limit=50, *, within=None):
+    """Active grassroots unions where the user may enrol members (inside `within`'s subtree), by name."""
     qs = Org.objects.visible_to(user, CHANGE).filter(is_active=True, level=OrgLevel.GRASSROOTS)
+    if within is not None and within.level != OrgLevel.DISTRICT:
+        qs = qs.filter(path__startswith=within.path)
     if q:
         qs = qs.filter(name__icontains=q.strip())
     return list(qs.order_by("path")[:limit])
@@ -182,7 +184,8 @@ def courses_open_to_person(person, *, limit=50):
         qs = qs.filter(Q(org__path__in=_ancestor_paths(union)) | Q(org__level=OrgLevel.DISTRICT))
     else:
         qs = qs.filter(members_only=False, org__level=OrgLevel.DISTRICT)
-    qs = qs.exclude(enrolments__person=person, enrolments__status__in=(*SEAT_STATUSES, EnrolmentStatus.WAITLISTED))
+    qs = qs.filter(~Exists(Enrolment.objects.filter(course=OuterRef("pk"), person=person,
+                                                   status__in=(*SEAT_STATUSES, EnrolmentStatus.WAITLISTED))))
     return list(qs.select_related("org", "school").prefetch_related("sessions").order_by("-id")[:limit])
 
 

@@ -186,3 +186,13 @@ def test_member_page_shows_a_full_course_refusal(tree):
     assert r.status_code == 200
     assert services.DomainError  # the message is shown, nothing saved
     assert Enrolment.objects.filter(course=c).count() == 1
+
+
+def test_a_cancelled_place_leaves_the_course_open_to_the_member(tree):
+    person = _member_login(tree)
+    c = course(tree, capacity=3)
+    enrolled(tree, c)
+    x = enrolled(tree, c, person=person)
+    services.cancel_enrolment(actor=tree.district_staff, enrolment=x)
+    r = client(tree.member_user).get(reverse("training:my_courses"))
+    assert c in r.context["open_courses"]

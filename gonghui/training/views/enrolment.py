@@ -90,14 +90,13 @@ def enrolment_create(request):
     context = {"courses": courses, "course": course}
     if course is None:
         return render(request, "training/enrolment/create.html", context)
-    unions = [u for u in selectors.union_choices(request.user, _clean_q(data.get("union_q"), 60), limit=200)
-              if course.org.level == "DISTRICT" or u.path.startswith(course.org.path)]
+    unions = selectors.union_choices(request.user, _clean_q(data.get("union_q"), 60), within=course.org)
     org = None
     if data.get("org"):
         org = get_visible_or_404(Org.objects, request.user, parse_after(data.get("org")), policies.CHANGE)
     elif len(unions) == 1 and not data.get("union_q"):
         org = unions[0]
-    context.update({"unions": unions[:50], "union_q": _clean_q(data.get("union_q"), 60), "org": org,
+    context.update({"unions": unions, "union_q": _clean_q(data.get("union_q"), 60), "org": org,
                     "places": selectors.places(course)})
     if org is None:
         return render(request, "training/enrolment/create.html", context)
