@@ -118,3 +118,13 @@ def test_steps_report_assess_and_history(tree):
     r = c.post(step("end"), {"end-ended_on": services.today().isoformat(), "end-reason": "x"})
     assert r.status_code == 302 and Mentorship.objects.get(pk=m.pk).status == MentorshipStatus.COMPLETED
     assert c.post(step("nope"), {}).status_code == 404
+
+
+def test_member_panel_lists_own_pairs_only(tree):
+    from django.template.loader import render_to_string
+
+    mine = pair(tree)
+    other = pair(tree, trade="电工")
+    html = render_to_string("training/mentoring/_my_mentorships.html", {"person": mine.apprentice})
+    assert mine.trade in html and other.apprentice.name not in html
+    assert render_to_string("training/mentoring/_my_mentorships.html", {"person": None}).strip() == ""

@@ -170,7 +170,7 @@ class MentoringDemo:
                 upto -= 1
         rows = []
         for no, first, last, due in all_periods[:upto]:
-            written_on = min(last + self.rng.randint(0, 25) * DAY, self.on)
+            written_on = min(last + self.rng.randint(0, 18) * DAY, self.on)
             rows.append(MentorshipReport(mentorship_id=m.pk, period_no=no, period_starts_on=first,
                                          period_ends_on=last, due_on=due, content=self.rng.choice(PROGRESS),
                                          master_comment=self.rng.choice(COMMENTS), submitted_on=written_on))
