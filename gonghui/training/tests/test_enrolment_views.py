@@ -196,3 +196,18 @@ def test_a_cancelled_place_leaves_the_course_open_to_the_member(tree):
     services.cancel_enrolment(actor=tree.district_staff, enrolment=x)
     r = client(tree.member_user).get(reverse("training:my_courses"))
     assert c in r.context["open_courses"]
+
+
+def test_overview_card_counts_the_years_places(tree, django_assert_max_num_queries):
+    from gonghui.training.selectors.enrolment import overview_card
+
+    c = course(tree, capacity=1, waitlist_limit=2)
+    x = enrolled(tree, c)
+    enrolled(tree, c)
+    enrolled(tree, c)
+    services.cancel_enrolment(actor=tree.district_staff, enrolment=x)
+    with django_assert_max_num_queries(2):
+        card = overview_card(tree.town1_cadre)
+    assert [r.value for r in card.rows] == [1, 1, 1]
+    assert [r.value for r in overview_card(tree.town2_cadre).rows] == [0, 0, 0]
+    assert overview_card(tree.member_user) is None
