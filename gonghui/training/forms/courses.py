@@ -142,6 +142,7 @@ class CourseForm(StyledFormMixin, forms.Form):
         from ..selectors.courses import enterprise_choices, school_choices
 
         super().__init__(*args, **kwargs)
+        self.fields["mode"].widget.attrs["class"] = "form-check-input"
         schools = school_choices()
         self.fields["school"].queryset = schools
         set_model_options(self.fields["school"], schools, empty_label="—")
