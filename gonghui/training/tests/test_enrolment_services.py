@@ -284,3 +284,17 @@ def test_reason_too_long_saves_nothing(tree):
         services.cancel_enrolment(actor=tree.district_staff, enrolment=x, reason="长" * 401)
     assert refused.value.code == "too_long" and refused.value.field == "reason"
     assert Enrolment.objects.get(pk=x.pk).status == "ENROLLED"
+
+
+def test_a_promoted_trainee_with_a_login_is_notified(tree):
+    from gonghui.core.models import Notification
+
+    c = course(tree, capacity=1, waitlist_limit=1)
+    seat = enrolled(tree, c)
+    person = tree.member().person
+    person.account = tree.member_user
+    person.save()
+    w = services.enrol(actor=tree.district_staff, course=c, person=person)
+    services.cancel_enrolment(actor=tree.district_staff, enrolment=seat)
+    n = Notification.objects.get(recipient=tree.member_user)
+    assert c.title in n.title and n.key == f"training.enrolment_promote:{w.pk}"
