@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core import audit
 from gonghui.core.errors import DomainError
@@ -154,7 +155,7 @@ def write_stats(target, stats) -> int:
     rows = 0
     total = Row(None, _("Total"), stats.total)
     with XlsxStream(target) as book:
-        summary = book.sheet(_("Summary"), headers=[_("Figure"), _("Value")], widths=[44, 20])
+        summary = book.sheet(_("Summary"), headers=[_("Figure"), pgettext("statistic", "Value")], widths=[44, 20])
         summary.append([_("Year"), stats.year])
         for label, value in zip(figure_headers("")[1:8], figure_values(total)[:7], strict=True):
             summary.append([label, value])

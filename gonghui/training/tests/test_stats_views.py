@@ -112,3 +112,19 @@ def test_bad_targets_are_refused_with_a_specific_message(tree, data, post, field
     form = r.context["form"]
     assert message in " ".join(form.errors.get(field, [])), form.errors
     assert TrainingTarget.objects.count() == before
+
+
+def test_target_list_paginates_in_few_queries(tree, data, django_assert_max_num_queries):
+    c = client_for(tree.district_staff)
+    url = reverse("training:target_list")
+    c.get(url)
+    with django_assert_max_num_queries(12) as few:
+        assert c.get(url).status_code == 200
+    for year in range(2015, 2035):
+        if year not in (YEAR, YEAR - 1):
+            build.target(tree.town2, year, 1, 1, "1")
+            build.target(tree.district, year, 1, 1, "1")
+            build.target(tree.town1, year, 1, 1, "1")
+    with django_assert_max_num_queries(len(few.captured_queries) + 1):  # + the page's count
+        r = c.get(url, {"page": 2})
+    assert r.status_code == 200 and len(r.context["targets"]) == 3 + 18 * 3 - 50 and "2 / 2" in r.content.decode()

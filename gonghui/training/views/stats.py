@@ -5,6 +5,7 @@ service (a fixed number of queries whatever the size of the data)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,6 +20,8 @@ from ..models import TrainingTarget
 from ..policies.stats import CONFIGURE, EXPORT, VIEW, can_configure, can_export
 from ..selectors import stats as selectors
 from ..services import stats as services
+
+TARGETS_PER_PAGE = 50
 
 
 def _chart_class(n):
@@ -60,8 +63,10 @@ def target_list(request):
     require(request.user, VIEW)
     form = YearForm(request.GET or None)
     year = form.cleaned_data.get("year") if form.is_bound and form.is_valid() else None
+    page = Paginator(selectors.visible_targets(request.user, year=year), TARGETS_PER_PAGE).get_page(
+        request.GET.get("page"))
     return render(request, "training/stats/target_list.html", {
-        "form": form, "targets": selectors.visible_targets(request.user, year=year),
+        "form": form, "targets": page.object_list, "page_obj": page, "year": year or "",
         "can_configure": can_configure(request.user), "tab": "stats",
     })
 

@@ -46,7 +46,9 @@ def seed(gen) -> dict:
     rows = []
     for year in (this_year - 1, this_year):
         by_town, total = _actuals(year)
-        for org_id, actual, floor in [(district, total, 200), *[(t, by_town.get(t, (0, 0, 0)), 20) for t in towns]]:
+        district_floor, town_floor = (200, 20) if year == this_year else (20, 2)
+        for org_id, actual, floor in [(district, total, district_floor),
+                                      *[(t, by_town.get(t, (0, 0, 0)), town_floor) for t in towns]]:
             factor = Decimal(str(rng.uniform(1.05, 1.6) if year == this_year else rng.uniform(0.85, 1.2)))
             trainees = max(floor, int(actual[0] * factor))
             person_times = max(trainees, int(actual[1] * factor), floor)
