@@ -207,3 +207,18 @@ def test_due_lines_and_overview_card_count_in_scope(tree):
     assert selectors.due_reports_summary(tree.member_user) is None
     card = selectors.overview_card(tree.town2_cadre)
     assert card.rows[0].value == 1 and card.rows[1].alert
+
+
+def test_a_union_cannot_raise_the_level_of_an_apprentice_who_moved_away(tree):
+    from gonghui.core.testing.factories import MembershipFactory
+    from gonghui.members.models import Membership
+
+    m = write_reports(tree, pair(tree))
+    Membership.objects.filter(person_id=m.apprentice_id).update(status="TRANSFERRED_OUT", ended_on=services.today())
+    MembershipFactory(person=m.apprentice, union=tree.union2)
+    refused("level_out_of_scope", services.assess, actor=tree.union1_chair, mentorship=m, result="PASS", score=80,
+            new_skill_level="LEVEL5")
+    assert Person.objects.get(pk=m.apprentice_id).skill_level == "NONE" and not MentorshipAssessment.objects.exists()
+    # without a level change the union still records its assessment
+    services.assess(actor=tree.union1_chair, mentorship=m, result="PASS", score=80)
+    assert Mentorship.objects.get(pk=m.pk).status == MentorshipStatus.COMPLETED
