@@ -198,3 +198,20 @@ def test_capacity_cannot_drop_below_seats(tree):
     with pytest.raises(DomainError) as e:
         services.update_course(actor=tree.union1_chair, course=c, year=YEAR + 1)
     assert e.value.field == "year"
+
+
+def test_overview_card_and_due_line(tree):
+    from gonghui.training.selectors.courses import due_courses_summary, overview_card
+
+    course(tree, CourseStatus.OPEN)
+    course(tree, CourseStatus.DRAFT, days_ahead=3)
+    closed = course(tree, CourseStatus.CLOSED)
+    CourseSession.objects.filter(course=closed).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=5), ends_at=timezone.now() - datetime.timedelta(hours=4))
+    card = overview_card(tree.town1_cadre)
+    values = {str(r.label): r.value for r in card.rows}
+    assert values["Open for enrolment"] == 1 and values["Drafts"] == 1
+    assert overview_card(tree.town2_cadre).rows[0].value == 0
+    due = due_courses_summary(tree.union1_chair)
+    assert (due.overdue, due.soon) == (1, 1)
+    assert due_courses_summary(tree.union2_chair) is None
