@@ -180,3 +180,27 @@ def test_exports_follow_the_filters_and_are_audited(tree):
     ev = AuditEvent.objects.get(action="training.teacher_export")
     assert ev.after["rows"] == 1 and ev.after["filters"]["speciality"] == "电工"
     assert c.get(reverse("training:school_export"), {"org": tree.union2.pk}).status_code == 404
+
+
+def test_overview_card_and_choices_for_other_areas(tree, django_assert_max_num_queries):
+    from gonghui.training.selectors import schools as selectors
+    from gonghui.training.services import schools as services
+
+    a = school(tree, capacity=50)
+    school(tree, org=tree.town2, capacity=70)
+    closed = school(tree, capacity=900)
+    services.close_school(actor=tree.district_staff, school=closed, reason="撤并")
+    teacher(tree, specialities=("电工", "安全生产"))
+    teacher(tree, TeacherKind.MODEL_WORKER, specialities=("电工",))
+    teacher(tree, name="退库讲师", active=False)
+    selectors.overview_card(tree.town1_cadre)  # the user's scope is read once, then cached
+    with django_assert_max_num_queries(2):
+        card = selectors.overview_card(tree.town1_cadre)
+    values = [row.value for row in card.rows]
+    assert values == [1, 50, 2, 1]
+    assert selectors.overview_card(tree.member_user) is None
+    assert list(selectors.school_choices(tree.town1_cadre)) == [a]
+    assert [t.kind for t in selectors.teacher_choices(tree.union1_chair, speciality="安全生产")] == ["EXTERNAL"]
+    assert selectors.speciality_choices(tree.district_staff)[:2] == ["电工", "安全生产"]
+    r = client_for(tree.town1_cadre).get(reverse("training:overview"))
+    assert r.status_code == 200
