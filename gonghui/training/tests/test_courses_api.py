@@ -70,3 +70,20 @@ def test_out_of_scope_is_404_and_forbidden_is_403(tree):
                                                          "mode": "COMMISSIONED", "provider": "p", "capacity": 3})
     assert r.status_code == 400 and r.json()["code"] == "unknown_reference"
     assert Course.objects.get(pk=x.pk).status == CourseStatus.DRAFT
+
+
+def test_session_edit_and_cancel(tree):
+    x = course(tree)
+    s = x.sessions.first()
+    api = api_as(tree.town1_cadre)
+    start = timezone.localtime(s.starts_at)
+    r = api.patch(f"/courses/{x.pk}/sessions/{s.pk}", {"starts_at": start.isoformat(),
+                                                       "ends_at": (start + datetime.timedelta(hours=2)).isoformat(),
+                                                       "place": "二楼教室"})
+    assert r.status_code == 200 and r.json()["sessions"][0]["place"] == "二楼教室"
+    assert str(r.json()["sessions"][0]["hours"]) in ("2.0", "2")
+    r = api.post(f"/courses/{x.pk}/sessions/{s.pk}/cancel", {"reason": ""})
+    assert r.status_code in (400, 422)
+    r = api.post(f"/courses/{x.pk}/sessions/{s.pk}/cancel", {"reason": "停电"})
+    assert r.status_code == 200 and r.json()["sessions"][0]["is_cancelled"]
+    assert api.post(f"/courses/{x.pk}/sessions/999999/cancel", {"reason": "x"}).status_code == 404

@@ -103,3 +103,26 @@ def test_detail_steps_and_sessions(tree):
     assert "场地不可用" in r.content.decode()
     r = c.post(reverse("training:course_step", args=[x.pk, "nonsense"]))
     assert r.status_code == 404
+
+
+def test_edit_page_and_session_cancel(tree):
+    x = course(tree, CourseStatus.OPEN)
+    c = _client(tree.union1_chair)
+    url = reverse("training:course_edit", args=[x.pk])
+    r = c.get(url)
+    assert r.status_code == 200 and x.title in r.content.decode()
+    from gonghui.training.forms.courses import CourseForm
+
+    data = {k: ("" if v is None else (v.pk if hasattr(v, "pk") else v)) for k, v in CourseForm.initial_of(x).items()}
+    data = {k: v for k, v in data.items() if v is not False}
+    r = c.post(url, {**data, "mode": "COMMISSIONED", "provider": ""})
+    assert r.status_code == 400 and Course.objects.get(pk=x.pk).mode == "INDEPENDENT"
+    r = c.post(url, {**data, "capacity": 45})
+    assert r.status_code == 302 and Course.objects.get(pk=x.pk).capacity == 45
+    s = x.sessions.first()
+    surl = reverse("training:session_edit", args=[x.pk, s.pk])
+    assert c.post(surl, {"cancel-reason": ""}).status_code == 400
+    assert c.post(surl, {"cancel-reason": "老师生病"}).status_code == 302
+    s.refresh_from_db()
+    assert s.is_cancelled
+    assert _client(tree.town2_cadre).get(surl).status_code == 404
