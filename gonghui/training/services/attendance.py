@@ -32,7 +32,7 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit
@@ -441,9 +441,15 @@ def _number(course, enrolment) -> str:
     return f"{rules().certificate_prefix}-{course.year}-{enrolment.pk:07d}"
 
 
+def programme_label(course) -> str:
+    """The programme's name as printed, in the site's language whatever the request's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(course.get_programme_display())
+
+
 def _issue(actor, course, e, on, total):
     cert = Certificate(enrolment=e, number=_number(course, e), code=new_code(), holder_name=e.person.name,
-                       course_title=course.title, programme_label=str(course.get_programme_display()),
+                       course_title=course.title, programme_label=programme_label(course),
                        organiser_name=course.org.name, hours=e.attended_hours or total, issued_on=on, issued_by=actor)
     return cert
 

@@ -27,7 +27,10 @@ D = Decimal
 
 # --- the completion rule (pure) ----------------------------------------------------------------------
 
-def rule(attended, total, score=D("70"), required=True, share=D("0.80"), mark=D("60")):
+SEVENTY, SHARE, MARK = D("70"), D("0.80"), D("60")
+
+
+def rule(attended, total, score=SEVENTY, required=True, share=SHARE, mark=MARK):
     return services.completion_outcome(attended_hours=D(attended), total_hours=D(total), min_attendance=share,
                                        assessment_required=required, score=score, pass_mark=mark)
 

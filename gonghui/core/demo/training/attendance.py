@@ -35,6 +35,7 @@ from gonghui.training.services.attendance import (
     _check_chars,
     completion_outcome,
     min_share,
+    programme_label,
 )
 
 MODELS = (Attendance, Certificate)
@@ -95,7 +96,6 @@ def seed(gen) -> dict:
     for s in CourseSession.objects.filter(course__in=courses, is_cancelled=False, starts_at__lt=now) \
             .order_by("starts_at", "pk"):
         sessions.setdefault(s.course_id, []).append(s)
-    totals = {cid: sum((s.hours for s in ss), Decimal(0)) for cid, ss in sessions.items()}
     all_totals = {}
     for s in CourseSession.objects.filter(course__in=courses, is_cancelled=False).values("course_id", "hours"):
         all_totals[s["course_id"]] = all_totals.get(s["course_id"], Decimal(0)) + s["hours"]
@@ -153,7 +153,7 @@ def seed(gen) -> dict:
         issued_on = timezone.localtime(e.completion_decided_at).date() + 2 * DAY
         certs.append(Certificate(
             enrolment_id=e.pk, number=f"PX-{course.year}-{e.pk:07d}", code=_code(rng), holder_name=people[e.pk],
-            course_title=course.title, programme_label=str(course.get_programme_display()),
+            course_title=course.title, programme_label=programme_label(course),
             organiser_name=course.org.name, hours=e.attended_hours, issued_on=min(issued_on, timezone.localdate())))
     revoked = 0
     candidates = [c for c, e in zip(certs, [x for x in decided if x.status == EnrolmentStatus.COMPLETED], strict=True)
