@@ -346,3 +346,28 @@ def test_the_pdf_has_the_chinese_text_code_and_url(tree):
     assert services.display_code(cert.code) in text
     assert cert.number in text
     assert "/training/verify/" in text
+
+
+def test_finishing_a_course_decides_completion(tree):
+    from gonghui.training.services import courses as course_services
+
+    c = build.course(tree, status=CourseStatus.CLOSED)
+    s = build.session(c, days_ago=2)
+    ok, ko = build.trainee(tree, c, score=D("90")), build.trainee(tree, c, score=D("90"))
+    build.mark(ok, s)
+    build.mark(ko, s, AttendanceStatus.ABSENT)
+    course_services.finish_course(actor=tree.town1_cadre, course=c)
+    ok.refresh_from_db()
+    ko.refresh_from_db()
+    assert (ok.status, ko.status) == (EnrolmentStatus.COMPLETED, EnrolmentStatus.NOT_COMPLETED)
+    assert ok.attended_hours == D("2")
+
+
+def test_overview_card_counts_in_scope(tree):
+    from gonghui.training.selectors import attendance as selectors
+
+    _c, _e, cert = build.finished_course_with_certificate(tree)
+    card = selectors.overview_card(tree.town1_cadre)
+    assert card.rows[0].value == 1
+    assert selectors.overview_card(tree.town2_cadre).rows[0].value == 0
+    assert selectors.overview_card(tree.member_user) is None
