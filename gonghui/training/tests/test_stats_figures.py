@@ -105,3 +105,14 @@ def test_a_fixed_number_of_queries_whatever_the_size(tree, data):
     assert len(big.captured_queries) == len(small.captured_queries)
     assert stats.total.person_times == 6 + 30 and stats.total.certificates == 1 + 30
     assert stats.total.hours == Decimal("13.5") + 60
+
+
+def test_overview_card_has_the_years_headline_figures_in_one_query(tree, django_assert_num_queries):
+    from django.utils import timezone
+
+    KnownDataset(tree, timezone.localdate().year)
+    selectors.overview_card(tree.district_staff)
+    with django_assert_num_queries(1):
+        card = selectors.overview_card(tree.district_staff)
+    assert [row.value for row in card.rows] == [5, 6, Decimal("13.5")]
+    assert selectors.overview_card(tree.member_user) is None
