@@ -3,7 +3,7 @@ organiser's subtree and the trainee's union's)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -113,8 +113,7 @@ def course_enrolments(user, course, *, limit=300):
     """The live places of `course` the user may see: seats first, then the waiting list in order."""
     qs = (enrolments(user).filter(course=course).exclude(status=EnrolmentStatus.CANCELLED)
           .select_related("person", "union"))
-    rows = list(qs.order_by("pk")[:limit])
-    return sorted(rows, key=lambda x: (x.status == EnrolmentStatus.WAITLISTED, x.waitlist_position or 0, x.pk))
+    return list(qs.order_by(F("waitlist_position").asc(nulls_first=True), "pk")[:limit])
 
 
 # --- choosing people ---------------------------------------------------------------------------------
