@@ -167,13 +167,14 @@ def list_enrolments(request, filters: Query[EnrolmentFiltersIn]):
     return paginate(qs, filters, row=enrolment_row, load=selectors.enrolment_rows())
 
 
-def _course_for(user, course_id):
-    """An OPEN/visible course the caller may enrol people in (organiser, or a union under it)."""
-    allowed = {c.pk: c for c in selectors.courses_for_enrolling(user, limit=1000)}
-    course = allowed.get(course_id) or Course.objects.visible_to(user, policies.VIEW).filter(pk=course_id).first()
-    if course is None:
-        resolve(Course.objects.none(), course_id, field="course")
-    return course
+def _course_for(user, course_id, union):
+    """The course named in a bulk request: one the caller sees, or one organised by the union or
+    above it (a union enrols its members in the town's and the district's courses)."""
+    from django.db.models import Q
+
+    open_to_union = Q(org__path__in=selectors.ancestor_paths(union))
+    visible = Q(pk__in=Course.objects.visible_to(user, policies.VIEW).values("pk"))
+    return resolve(Course.objects.filter(open_to_union | visible).select_related("org"), course_id, field="course")
 
 
 @router.post("/enrolments", response={201: EnrolmentDetail, **WRITE_ERRORS},
@@ -203,9 +204,9 @@ def bulk_enrol(request, payload: BulkIn,
     user = request.auth
 
     def run():
-        course = _course_for(user, payload.course)
         union = resolve(Org.objects.visible_to(user, policies.VIEW), payload.union, field="union")
         require(user, policies.CHANGE, union)
+        course = _course_for(user, payload.course, union)
         found = {p.pk: p for p in Person.objects.filter(pk__in=payload.people, memberships__union=union).distinct()}
         missing = [{"field": f"people[{i}]", "code": "unknown_reference",
                     "message": _("No live member of this union with id %(id)s.") % {"id": pk}}

@@ -136,13 +136,13 @@ def member_choices(union, q="", limit=200):
     return qs.order_by("name", "pk").distinct()
 
 
-def _ancestor_paths(org):
+def ancestor_paths(org):
     return [org.path[:i] for i in range(org.steplen, len(org.path) + 1, org.steplen)]
 
 
 def courses_open_to_union(union):
     """OPEN courses a union's members may be enrolled in: organised by the union or above it."""
-    return (Course.objects.filter(status=CourseStatus.OPEN, org__path__in=_ancestor_paths(union))
+    return (Course.objects.filter(status=CourseStatus.OPEN, org__path__in=ancestor_paths(union))
             .select_related("org", "school").order_by("-id"))
 
 
@@ -152,7 +152,7 @@ def courses_for_enrolling(user, limit=100):
     own = Course.objects.visible_to(user, CHANGE).filter(status=CourseStatus.OPEN)
     paths = set()
     for union in union_choices(user, limit=limit):
-        paths.update(_ancestor_paths(union))
+        paths.update(ancestor_paths(union))
     above = Course.objects.filter(status=CourseStatus.OPEN, org__path__in=paths)
     ids = set(own.values_list("pk", flat=True)[:limit]) | set(above.values_list("pk", flat=True)[:limit])
     return list(Course.objects.filter(pk__in=ids).select_related("org").order_by("-id")[:limit])
@@ -180,7 +180,7 @@ def courses_open_to_person(person, *, limit=50):
         Q(enrol_opens_on__isnull=True) | Q(enrol_opens_on__lte=day),
         Q(enrol_closes_on__isnull=True) | Q(enrol_closes_on__gte=day))
     if union is not None:
-        qs = qs.filter(Q(org__path__in=_ancestor_paths(union)) | Q(org__level=OrgLevel.DISTRICT))
+        qs = qs.filter(Q(org__path__in=ancestor_paths(union)) | Q(org__level=OrgLevel.DISTRICT))
     else:
         qs = qs.filter(members_only=False, org__level=OrgLevel.DISTRICT)
     qs = qs.filter(~Exists(Enrolment.objects.filter(course=OuterRef("pk"), person=person,

@@ -84,3 +84,14 @@ def test_cancel_promotes(tree):
     assert r.status_code == 409 and r.json()["code"] == "wrong_stage"
     r = api.post(f"/enrolments/{w.pk}/cancel", {"reason": "x" * 401})
     assert r.status_code == 422
+
+
+def test_bulk_into_courses_above_the_union_only(tree):
+    district = course(tree, org=tree.district)
+    other_town = course(tree, org=tree.town2)
+    p = people(tree, 1)[0]
+    api = api_as(tree.union1_chair)
+    r = api.post("/enrolments/bulk", {"course": other_town.pk, "union": tree.union1.pk, "people": [p.pk]})
+    assert r.status_code == 400 and r.json()["field"] == "course"
+    r = api.post("/enrolments/bulk", {"course": district.pk, "union": tree.union1.pk, "people": [p.pk]})
+    assert r.status_code == 201 and r.json()["items"][0]["union"]["id"] == tree.union1.pk
