@@ -52,4 +52,4 @@ def test_district_year(tree):
         took = time.perf_counter() - start
         print(f"\n{user.username}: {stats.total.person_times} person-times, {len(queries.captured_queries)} queries, "
               f"{took * 1000:.0f} ms")
-        assert len(queries.captured_queries) == 7
+        assert len(queries.captured_queries) == 13

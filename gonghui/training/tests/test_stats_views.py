@@ -36,7 +36,7 @@ def test_page_shows_the_figures_definitions_and_chart_in_few_queries(tree, data,
     c = client_for(tree.district_staff)
     url = reverse("training:stats") + f"?year={YEAR}"
     c.get(url)
-    with django_assert_max_num_queries(14) as few:
+    with django_assert_max_num_queries(20) as few:
         r = c.get(url)
     assert r.status_code == 200
     html = r.content.decode()
