@@ -597,10 +597,21 @@ def export_certificates(*, actor, filters):
             row[9] = timezone.localtime(row[9]).strftime("%Y-%m-%d %H:%M") if row[9] else ""
             sheet.append(row)
             rows += 1
-    audit.record(actor=actor, action="training.certificate_export", obj=_ExportRef(uuid.uuid4().hex),
-                 object_type="training.CertificateExport", org=None,
-                 after={"filters": {"q": filters.q, "year": filters.year, "status": filters.status}, "rows": rows})
+    ref = _ExportRef(uuid.uuid4().hex)
+    used = {"q": filters.q, "year": filters.year, "status": filters.status, "course": filters.course}
+    for place in _export_places(actor) or [None]:
+        audit.record(actor=actor, action="training.certificate_export", obj=ref,
+                     object_type="training.CertificateExport", org=place, after={"filters": used, "rows": rows})
     return handle, rows
+
+
+def _export_places(actor):
+    """The top orgs of the actor's export reach: the trail of the export shows in their audit log."""
+    from gonghui.orgs.models import Org
+
+    if actor.is_superuser:
+        return list(Org.objects.filter(depth=1))
+    return list(Org.objects.filter(path__in=actor.scope_paths(EXPORT)))
 
 
 class _ExportRef:
