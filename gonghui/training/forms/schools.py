@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.forms import FastSelect
 from gonghui.members.forms import DateInput, StyledFormMixin, org_label, set_model_options
@@ -112,7 +113,7 @@ class SchoolForm(StyledFormMixin, forms.Form):
 
 
 class CloseSchoolForm(StyledFormMixin, forms.Form):
-    closed_on = forms.DateField(label=_("Closed on"), required=False, widget=DateInput,
+    closed_on = forms.DateField(label=pgettext_lazy("worker school", "Closed on"), required=False, widget=DateInput,
                                 help_text=_("Default: today."))
     reason = forms.CharField(label=_("Reason"), max_length=400)
 

@@ -42,7 +42,7 @@ class WorkerSchool(ScopedModel):
     description = models.TextField(_("description"), max_length=2000, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=SchoolStatus.choices, default=SchoolStatus.ACTIVE)
     # Set when the school is closed (cleared when it reopens); the history keeps every change.
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(pgettext_lazy("worker school", "closed on"), null=True, blank=True)
     close_reason = models.CharField(_("reason for closing"), max_length=400, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

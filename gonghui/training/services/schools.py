@@ -21,6 +21,7 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core import audit
 from gonghui.core.errors import DomainError
@@ -444,7 +445,7 @@ def export_schools(*, actor, filters):
                        "status", "closed_on", "close_reason"))
     modes, statuses = dict(DeliveryMode.choices), dict(SchoolStatus.choices)
     headers = [_("Name"), _("Run by"), _("Address"), _("Capacity (seats)"), _("Delivery modes"), _("Contact person"),
-               _("Contact phone"), _("Status"), _("Closed on"), _("Reason for closing")]
+               _("Contact phone"), _("Status"), pgettext("worker school", "Closed on"), _("Reason for closing")]
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — the response closes it
     rows = 0
     with XlsxStream(handle) as book:
