@@ -59,6 +59,23 @@ class AttendanceOut(Schema):
     written: int = Field(description="Rows written or changed.")
 
 
+class SheetRow(Schema):
+    enrolment: int
+    person: int
+    name: str
+    status: AttendanceStatus | None = Field(description="null: not recorded yet.")
+    method: str | None
+
+
+class SheetOut(Schema):
+    session: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    hours: Decimal
+    is_cancelled: bool
+    rows: list[SheetRow]
+
+
 class CheckInIn(Schema):
     model_config = ConfigDict(extra="forbid")
     token: Text(512) = Field(description="The `t` parameter of the session's QR code URL.")
@@ -172,6 +189,17 @@ def _session(user, pk):
 
 
 # --- attendance -----------------------------------------------------------------------------------------
+
+@router.get("/course-sessions/{session_id}/attendance", response={200: SheetOut, **READ_ERRORS},
+            summary="The attendance sheet of a session (every seat holder)")
+def get_attendance(request, session_id: Id):
+    s = _session(request.auth, session_id)
+    rows = [{"enrolment": r.enrolment.pk, "person": r.enrolment.person_id, "name": r.enrolment.person.name,
+             "status": r.attendance.status if r.attendance else None,
+             "method": r.attendance.method if r.attendance else None} for r in selectors.session_sheet(s)]
+    return {"session": s.pk, "starts_at": s.starts_at, "ends_at": s.ends_at, "hours": s.hours,
+            "is_cancelled": s.is_cancelled, "rows": rows}
+
 
 @router.post("/course-sessions/{session_id}/attendance", response={200: AttendanceOut, **WRITE_ERRORS},
              summary="Record the attendance of a session (all rows or none)")

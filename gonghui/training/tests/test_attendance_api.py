@@ -26,6 +26,9 @@ def test_attendance_scores_completion_and_issue_through_the_api(tree):
     assert not Attendance.objects.exists()
     r = api.post(url, {"rows": [{"enrolment": a.pk, "status": "PRESENT"}, {"enrolment": b.pk, "status": "ABSENT"}]})
     assert r.status_code == 200 and r.json()["written"] == 2
+    sheet = api.get(url).json()
+    assert {(x["enrolment"], x["status"]) for x in sheet["rows"]} == {(a.pk, "PRESENT"), (b.pk, "ABSENT")}
+    assert api_as(tree.town2_cadre).get(url).status_code == 404
     r = api.post(f"/courses/{c.pk}/scores", {"rows": [{"enrolment": a.pk, "score": "150"}]})
     assert r.status_code == 400 and r.json()["code"] == "invalid_rows"
     assert api.post(f"/courses/{c.pk}/scores", {"rows": [{"enrolment": a.pk, "score": "75"},
