@@ -146,6 +146,13 @@ def courses_open_to_union(union):
             .select_related("org", "school").order_by("-id"))
 
 
+def may_enrol_in(user, course) -> bool:
+    """The organiser, or someone who runs a union inside the course's area."""
+    if not user.is_authenticated:
+        return False
+    return user.can(CHANGE, course.org) or bool(union_choices(user, limit=1, within=course.org))
+
+
 def courses_for_enrolling(user, limit=100):
     """OPEN courses the user may enrol people in: those the user organises (`training.change`
     on the course's org), and those open to a union the user runs."""

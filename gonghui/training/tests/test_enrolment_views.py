@@ -211,3 +211,17 @@ def test_overview_card_counts_the_years_places(tree, django_assert_max_num_queri
     assert [r.value for r in card.rows] == [1, 1, 1]
     assert [r.value for r in overview_card(tree.town2_cadre).rows] == [0, 0, 0]
     assert overview_card(tree.member_user) is None
+
+
+def test_enrol_page_course_access(tree):
+    own = course(tree, org=tree.town1)
+    other_town = course(tree, org=tree.town2)
+    closed = course(tree, org=tree.town1, status="CLOSED")
+    web = client(tree.union1_chair)
+    assert web.get(reverse("training:enrolment_create"), {"course": own.pk}).status_code == 200
+    assert web.get(reverse("training:enrolment_create"), {"course": other_town.pk}).status_code == 404
+    assert web.get(reverse("training:enrolment_create"), {"course": closed.pk}).status_code == 404
+    assert web.get(reverse("training:enrolment_create"), {"course": "x"}).status_code == 404
+    assert client(tree.town2_cadre).get(reverse("training:enrolment_create"), {"course": own.pk}).status_code == 404
+    assert client(tree.district_staff).get(reverse("training:enrolment_create"),
+                                           {"course": other_town.pk}).status_code == 200

@@ -82,14 +82,15 @@ def enrolment_create(request):
     """The course, then the union (a chair's one union is taken directly), then the members."""
     require(request.user, policies.CHANGE)
     data = request.POST if request.method == "POST" else request.GET
-    courses = selectors.courses_for_enrolling(request.user)
     course_id = parse_after(data.get("course"))
-    course = next((c for c in courses if c.pk == course_id), None) if course_id else None
-    if course_id and course is None:
+    if not data.get("course"):
+        return render(request, "training/enrolment/create.html",
+                      {"courses": selectors.courses_for_enrolling(request.user), "course": None})
+    course = Course.objects.filter(pk=course_id, status=CourseStatus.OPEN).select_related("org").first() \
+        if course_id else None
+    if course is None or not selectors.may_enrol_in(request.user, course):
         raise Http404(_("Not found."))
-    context = {"courses": courses, "course": course}
-    if course is None:
-        return render(request, "training/enrolment/create.html", context)
+    context = {"course": course}
     unions = selectors.union_choices(request.user, _clean_q(data.get("union_q"), 60), within=course.org)
     org = None
     if data.get("org"):
