@@ -170,7 +170,13 @@ def courses_for_enrolling(user, limit=100):
 def my_enrolments(person):
     if person is None:
         return []
+    from django.db.models import Prefetch
+
+    from ..models.courses import CourseSession
+
+    upcoming = CourseSession.objects.filter(is_cancelled=False, ends_at__gte=timezone.now()).order_by("starts_at")
     return list(person.training_enrolments.select_related("course", "course__org", "course__school")
+                .prefetch_related(Prefetch("course__sessions", queryset=upcoming, to_attr="upcoming"))
                 .order_by("-enrolled_at", "-pk")[:100])
 
 

@@ -225,3 +225,14 @@ def test_enrol_page_course_access(tree):
     assert client(tree.town2_cadre).get(reverse("training:enrolment_create"), {"course": own.pk}).status_code == 404
     assert client(tree.district_staff).get(reverse("training:enrolment_create"),
                                            {"course": other_town.pk}).status_code == 200
+
+
+def test_member_page_query_budget_and_next_session(tree, django_assert_max_num_queries):
+    person = _member_login(tree)
+    for _ in range(3):
+        c = course(tree, capacity=5)
+        enrolled(tree, c, person=person) if _ == 0 else course(tree)
+    web = client(tree.member_user)
+    with django_assert_max_num_queries(16):
+        r = web.get(reverse("training:my_courses"))
+    assert r.status_code == 200 and "第1讲" in r.content.decode()
