@@ -80,3 +80,28 @@ class BulkEnrolForm(StyledFormMixin, forms.Form):
 
 class CancelForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=400)
+
+
+class OneWorkerForm(StyledFormMixin, forms.Form):
+    """The organiser enrols one worker of the registry, found by ID card number."""
+
+    id_number = forms.CharField(label=_("ID card number"), max_length=18, min_length=15,
+                                error_messages={"required": _("Enter the worker's ID card number."),
+                                                "min_length": _("An ID card number has 15 or 18 characters."),
+                                                "max_length": _("An ID card number has 15 or 18 characters.")})
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_id_number(self):
+        from gonghui.core import pii
+        from gonghui.members.models import Person
+
+        number = self.cleaned_data["id_number"].strip().upper()
+        person = Person.objects.visible_to(self.user).filter(id_number_hash=pii.lookup_hash(number)).first()
+        if person is None:
+            raise forms.ValidationError(_("No worker with this ID card number in your area of the registry."),
+                                        code="unknown")
+        self.person = person
+        return number

@@ -236,3 +236,24 @@ def test_member_page_query_budget_and_next_session(tree, django_assert_max_num_q
     with django_assert_max_num_queries(16):
         r = web.get(reverse("training:my_courses"))
     assert r.status_code == 200 and "第1讲" in r.content.decode()
+
+
+def test_organiser_enrols_one_worker_by_id_number(tree):
+    c = course(tree, org=tree.town1, capacity=1, waitlist_limit=0)
+    a, b = tree.member().person, tree.member().person
+    web = client(tree.town1_cadre)
+    url = reverse("training:enrolment_create")
+    r = web.post(url, {"course": c.pk, "one": "1", "one-id_number": a.id_number().lower()})
+    assert r.status_code == 302
+    assert Enrolment.objects.get(person=a).channel == "STAFF"
+    r = web.post(url, {"course": c.pk, "one": "1", "one-id_number": b.id_number()})
+    assert r.status_code == 400 and "full" in r.content.decode()
+    r = web.post(url, {"course": c.pk, "one": "1", "one-id_number": "330181199001010000"})
+    assert r.status_code == 400 and "No worker" in r.content.decode()
+    stranger = tree.member(union=tree.union2).person
+    r = web.post(url, {"course": c.pk, "one": "1", "one-id_number": stranger.id_number()})
+    assert r.status_code == 400  # not in town1's part of the registry
+    assert Enrolment.objects.count() == 1
+    # a union chair has no organiser form
+    r = client(tree.union1_chair).get(url, {"course": c.pk})
+    assert "one_form" not in r.context

@@ -91,6 +91,18 @@ def enrolment_create(request):
     if course is None or not selectors.may_enrol_in(request.user, course):
         raise Http404(_("Not found."))
     context = {"course": course}
+    if policies.can(request.user, policies.CHANGE, course.org):
+        one = forms.OneWorkerForm(request.POST if request.method == "POST" and data.get("one") else None,
+                                  user=request.user, prefix="one")
+        context["one_form"] = one
+        if one.is_bound:
+            if one.is_valid():
+                created = run_service(one, services.enrol, actor=request.user, course=course, person=one.person)
+                if created is not None:
+                    messages.success(request, _placed_message([created]))
+                    return redirect(f"{_enrolments_url()}?course={course.pk}")
+            context.update({"places": selectors.places(course), "unions": [], "org": None, "union_q": ""})
+            return render(request, "training/enrolment/create.html", context, status=400)
     unions = selectors.union_choices(request.user, _clean_q(data.get("union_q"), 60), within=course.org)
     org = None
     if data.get("org"):
