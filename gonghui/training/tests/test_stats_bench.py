@@ -52,4 +52,6 @@ def test_district_year(tree):
         took = time.perf_counter() - start
         print(f"\n{user.username}: {stats.total.person_times} person-times, {len(queries.captured_queries)} queries, "
               f"{took * 1000:.0f} ms")
-        assert len(queries.captured_queries) == 13
+        for q in queries.captured_queries:
+            print(q["time"], q["sql"][:160], "…", q["sql"][-160:])
+        assert len(queries.captured_queries) == 14

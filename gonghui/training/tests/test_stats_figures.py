@@ -90,7 +90,7 @@ def test_a_fixed_number_of_queries_whatever_the_size(tree, data):
     selectors.training_stats(tree.district_staff, year=YEAR)  # the user's scope, cached on the user
     with CaptureQueriesContext(connection) as small:
         selectors.training_stats(tree.district_staff, year=YEAR)
-    assert len(small.captured_queries) == 13  # (counts + hours) × (total + five breakdowns) + targets
+    assert len(small.captured_queries) == 14  # (counts + hours) × (total + 5 breakdowns) + industries + targets
     # Ten times more records in every breakdown.
     for _i in range(10):
         school = build.school(tree.town2)
