@@ -50,6 +50,47 @@ from gonghui.core.errors import DomainError
 from gonghui.core.pagination import keyset_page
 
 # --------------------------------------------------------------------------------------------
+# Response models, built once per type
+# --------------------------------------------------------------------------------------------
+
+
+def share_response_models():
+    """Make ninja build one response model per response type instead of one per status code of
+    every operation.
+
+    For each `response={status: type}` entry ninja creates a new pydantic model
+    `NinjaResponseSchema` with the single field `response: type`, so our 241 operations, most
+    with three to six error statuses of the same `ErrorOut`, built 1,456 such models for 77
+    distinct types when the URLconf is first imported, i.e. on the first request of every process
+    (2,206 pydantic models in all; measured: 3.1 s → 2.0 s CPU for that request). The model depends
+    on nothing but the type, and ninja treats it as immutable (pagination replaces entries of an
+    operation's own `response_models` dict, never the model), so sharing it answers and documents
+    exactly the same: same bodies, byte-identical OpenAPI. A type that cannot be a dict key
+    (unhashable annotation metadata) still gets a model of its own, as before."""
+    from ninja.operation import Operation
+
+    create = Operation._create_response_model
+    if getattr(create, "shared_by_type", False):
+        return
+    models = {}
+
+    def shared(self, response_param):
+        try:
+            return models[response_param]
+        except KeyError:
+            model = models[response_param] = create(self, response_param)
+            return model
+        except TypeError:  # unhashable
+            return create(self, response_param)
+
+    shared.shared_by_type = True
+    Operation._create_response_model = shared
+
+
+# Before any router declares an operation: gonghui/api.py and every app's API module import this.
+share_response_models()
+
+# --------------------------------------------------------------------------------------------
 # Input types
 # --------------------------------------------------------------------------------------------
 
