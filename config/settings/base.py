@@ -246,6 +246,9 @@ CELERY_BEAT_SCHEDULE = {
                                   "schedule": crontab(day_of_month="1", hour=6, minute=30)},
     "honours-model-worker-care": {"task": "gonghui.honours.tasks.modelworkers.remind_model_worker_care_task",
                                   "schedule": crontab(hour=7, minute=50)},
+    # Training: 名师带徒 progress reports due or overdue (once per report period).
+    "training-mentorship-reports": {"task": "gonghui.training.tasks.mentoring.remind_mentorship_reports_task",
+                                    "schedule": crontab(hour=7, minute=55)},
     "purge-old-notifications": {"task": "gonghui.core.tasks.purge_old_notifications_task", "schedule": 24 * 3600},
 }
 
