@@ -24,9 +24,10 @@ from gonghui.core.api_support import (
     PageMeta,
     PageParams,
     Text,
+    enforce_rate,
+    error_responses,
     get_visible,
     not_found,
-    paginate,
 )
 from gonghui.core.policies import require
 from gonghui.members.selectors import person_of_account
@@ -34,6 +35,7 @@ from gonghui.members.selectors import person_of_account
 from .models.attendance import AttendanceStatus, CertificateStatus
 from .models.courses import Course
 from .policies import attendance as policies
+from .rules.attendance import rules
 from .selectors import attendance as selectors
 from .services import attendance as services
 
@@ -255,18 +257,22 @@ def issue_certificates(request, course_id: Id):
 
 # --- certificates ---------------------------------------------------------------------------------------
 
-@router.get("/certificates", response={200: CertificatePage, **READ_ERRORS}, summary="List completion certificates")
+@router.get("/certificates", response={200: CertificatePage, **READ_ERRORS},
+            summary="List completion certificates (newest issue date first; `after`: the last id of a page)")
 def list_certificates(request, filters: Query[CertificateFiltersIn]):
     user = request.auth
     require(user, policies.VIEW)
-    qs = selectors.filtered_certificates(user, selectors.CertificateFilters(
-        q=filters.q or "", year=filters.year, status=filters.status or "", course=filters.course))
-    return paginate(qs, filters, row=certificate_row, load=selectors.certificate_rows())
+    page = selectors.certificate_page(user, selectors.CertificateFilters(
+        q=filters.q or "", year=filters.year, status=filters.status or "", course=filters.course),
+        after=filters.after, size=filters.limit)
+    return {"items": [certificate_row(c) for c in page.items], "count": page.count,
+            "count_capped": page.count_capped, "next_after": page.next_after, "limit": filters.limit}
 
 
-@router.get("/certificates/verify/{code}", response={200: VerifyOut}, auth=None,
-            summary="Verify a certificate code (public)")
+@router.get("/certificates/verify/{code}", response={200: VerifyOut, **error_responses(429)}, auth=None,
+            summary="Verify a certificate code (public; rate-limited per client IP, 429 with Retry-After)")
 def verify(request, code: str):
+    enforce_rate(request, "training-verify", rules().verify_rate)  # the page's budget too
     v = services.verify_code(code[:64])
     if v.result == "invalid":
         return {"result": "invalid"}

@@ -89,6 +89,7 @@ class Certificate(models.Model):
         verbose_name = _("completion certificate")
         verbose_name_plural = _("completion certificates")
         ordering = ("-issued_on", "-id")
+        indexes = [models.Index(fields=["-issued_on", "-id"], name="training_cert_issued_idx")]  # the list's order
 
     def __str__(self):
         return self.number

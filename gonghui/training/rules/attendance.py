@@ -6,7 +6,9 @@
 - `checkin_opens_minutes` / `checkin_closes_minutes`: the QR check-in window, from this many
   minutes before a session starts to this many minutes after it ends;
 - `late_after_minutes`: a QR check-in this many minutes after the start counts as late;
-- `certificate_prefix`: the first letters of a certificate number (PX-2026-0000123).
+- `certificate_prefix`: the first letters of a certificate number (PX-2026-0000123);
+- `verify_rate`: how many public verifications (page and API together) one client IP may make
+  per window, "count/period" (s, min, h, d; fixed window in the cache); "" turns the limit off.
 """
 
 from dataclasses import dataclass, fields
@@ -22,6 +24,7 @@ class Rules:
     checkin_closes_minutes: int = 60
     late_after_minutes: int = 15
     certificate_prefix: str = "PX"
+    verify_rate: str = "30/min"
 
 
 def rules() -> Rules:

@@ -5,13 +5,14 @@ sessions through `Course.objects.visible_to`, certificates through their enrolme
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.overview import Card, Row
-from gonghui.core.pagination import keyset_page
+from gonghui.core.pagination import KeysetPage, capped_count
 
 from ..models.attendance import PRESENT_STATUSES, Attendance, AttendanceStatus, Certificate, CertificateStatus
 from ..models.courses import Course, CourseSession
@@ -63,7 +64,23 @@ def certificate_rows():
 
 
 def certificate_page(user, f: CertificateFilters, *, after=None, size=None):
-    return keyset_page(filtered_certificates(user, f), after=after, size=size, load=certificate_rows())
+    """Newest issue date first (ties: newest id), keyset by the last row's id: the cursor row's
+    date is read back (within the same filters, so a foreign id is no cursor), and the page is the
+    rows strictly after (issued_on, id) in that order. Four queries whatever the page or table:
+    capped count, cursor, page keys, rows. `Certificate.Meta.indexes` has (issued_on, id)."""
+    size = size or settings.LIST_PAGE_SIZE
+    qs = filtered_certificates(user, f)
+    count, capped = capped_count(qs)
+    keys = qs.order_by("-issued_on", "-id")
+    cursor = qs.filter(pk=after).values_list("issued_on", flat=True).first() if after else None
+    if cursor is not None:
+        keys = keys.filter(Q(issued_on__lt=cursor) | Q(issued_on=cursor, pk__lt=after))
+    keys = list(keys.values_list("pk", flat=True)[: size + 1])
+    has_more = len(keys) > size
+    keys = keys[:size]
+    rows = list(certificate_rows().filter(pk__in=keys).order_by("-issued_on", "-id")) if keys else []
+    return KeysetPage(items=rows, next_after=rows[-1].pk if has_more and rows else None,
+                      has_previous=cursor is not None, count=count, count_capped=capped)
 
 
 def status_counts(user, f: CertificateFilters) -> dict:

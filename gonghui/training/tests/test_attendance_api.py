@@ -4,6 +4,8 @@ issuing, the scoped certificate list (fixed query count), revoking, public verif
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from gonghui.core.testing.api import api_as
 from gonghui.training.models import Attendance, Certificate, CourseStatus, EnrolmentStatus
@@ -98,3 +100,31 @@ def test_revoke_and_verify_through_the_api(tree):
     assert body["result"] == "revoked" and body["holder"] is None
     assert Certificate.objects.get().enrolment.status == EnrolmentStatus.COMPLETED
     assert Decimal(str(api_as(tree.district_staff).get(f"/certificates/{cert.pk}").json()["hours"])) == cert.hours
+
+
+def test_certificates_are_listed_by_issue_date_and_paged_without_gaps(tree):
+    import datetime
+
+    certs = [build.finished_course_with_certificate(tree)[2] for _ in range(5)]
+    # issued out of id order: the list follows the date, newest first, ties newest id first
+    days = [3, 1, 5, 1, 2]
+    day = datetime.date(2026, 6, 10)
+    for cert, days_ago in zip(certs, days, strict=True):
+        Certificate.objects.filter(pk=cert.pk).update(issued_on=day - datetime.timedelta(days_ago))
+    expected = [c.pk for d, c in sorted(zip(days, certs, strict=True), key=lambda dc: (dc[0], -dc[1].pk))]
+    api = api_as(tree.district_staff)
+    seen, after = [], None
+    while True:
+        body = api.get("/certificates", {"limit": 2, **({"after": after} if after else {})}).json()
+        seen += [x["id"] for x in body["items"]]
+        after = body["next_after"]
+        if after is None:
+            break
+    assert seen == expected and body["count"] == 5
+    page = Client()
+    page.force_login(tree.district_staff)
+    html = page.get(reverse("training:certificate_list")).content.decode()
+    positions = [html.index(Certificate.objects.get(pk=pk).number) for pk in expected]
+    assert positions == sorted(positions)
+    # an id outside the caller's scope is no cursor: town2 sees nothing either way
+    assert api_as(tree.town2_cadre).get("/certificates", {"after": expected[0]}).json()["items"] == []

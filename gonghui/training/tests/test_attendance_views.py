@@ -6,9 +6,14 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.http import QueryDict
+from django.shortcuts import resolve_url
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import pgettext
 from openpyxl import load_workbook
 
 from gonghui.core.models import AuditEvent
@@ -157,7 +162,13 @@ def test_certificate_page_pdf_and_revoke(tree):
     cert.refresh_from_db()
     assert cert.status == CertificateStatus.REVOKED
     page = web.get(reverse("training:certificate_detail", args=[cert.pk])).content.decode()
-    assert "材料不实" in page and ">Training certificate revoked<" in page  # history shows words
+    # the history names the action and its author in words (in the page's language), with the reason
+    label = str(pgettext("audit action", "Training certificate revoked"))
+    assert "材料不实" in page and f">{label}<" in page
+    event = AuditEvent.objects.get(action="training.certificate_revoke")
+    assert event.actor == tree.town1_cadre and event.after["reason"] == "材料不实"
+    assert web.post(revoke, {"reason": "again"}).status_code in (400, 404)  # once only
+    assert AuditEvent.objects.filter(action="training.certificate_revoke").count() == 1
 
 
 def test_member_downloads_only_their_own_certificate(tree):
@@ -191,3 +202,51 @@ def test_public_verification_page(tree):
     services.revoke_certificate(actor=tree.district_staff, certificate=cert, reason="撤销")
     revoked = public.get(reverse("training:verify_code", args=[shown])).content.decode()
     assert cert.number in revoked and cert.course_title not in revoked
+
+
+def test_checkin_is_never_cached_and_login_comes_back_to_it(tree, settings):
+    c = build.course(tree)
+    s = build.session(c)
+    e = build.trainee(tree, c)
+    e.person.account = tree.member_user
+    e.person.save(update_fields=["account"])
+    url = reverse("training:checkin", args=[s.pk]) + "?t=" + services.checkin_token(s)
+    anonymous = client_for(None).get(url)
+    assert anonymous.status_code == 302 and "no-store" in anonymous["Cache-Control"]
+    login, _q, query = anonymous["Location"].partition("?")
+    # the login page sends the member back to the same code, token kept
+    assert login == resolve_url(settings.LOGIN_URL) and QueryDict(query)["next"] == url
+    phone = client_for(tree.member_user)
+    r = phone.get(url)
+    assert r.status_code == 200 and "no-store" in r["Cache-Control"]
+    html = r.content.decode()
+    assert c.title in html and timezone.localtime(s.starts_at).strftime("%Y-%m-%d %H:%M") in html
+    # a refusal for a genuine code names the course; a forged code names nothing
+    other = build.session(build.course(tree))
+    stranger = client_for(tree.member_user).get(reverse("training:checkin", args=[other.pk]) + "?t="
+                                                + services.checkin_token(other))
+    assert stranger.status_code == 400 and "no-store" in stranger["Cache-Control"]
+    assert other.course.title in stranger.content.decode()
+    forged = client_for(tree.member_user).get(reverse("training:checkin", args=[other.pk]) + "?t=x")
+    assert forged.status_code == 400 and other.course.title not in forged.content.decode()
+
+
+def test_public_verification_is_rate_limited_per_ip(tree, settings):
+    cache.clear()
+    settings.TRAINING_ATTENDANCE_RULES = {"verify_rate": "3/d"}
+    _c, _e, cert = build.finished_course_with_certificate(tree)
+    shown = services.display_code(cert.code)
+    url = reverse("training:verify_code", args=[shown])
+    public = Client(REMOTE_ADDR="203.0.113.7")
+    for _ in range(3):
+        assert public.get(url).status_code == 200
+    r = public.get(url)
+    assert r.status_code == 429 and int(r["Retry-After"]) > 0
+    page = r.content.decode()
+    assert cert.course_title not in page and cert.number not in page and "Please wait" in page
+    assert 'name="code"' in page  # the form stays
+    # the API shares the same budget per address; another address is not affected
+    blocked = Client(REMOTE_ADDR="203.0.113.7").get(f"/api/v1/certificates/verify/{shown}")
+    assert blocked.status_code == 429 and blocked.json()["code"] == "rate_limited"
+    assert Client(REMOTE_ADDR="203.0.113.8").get(url).status_code == 200
+    cache.clear()

@@ -9,6 +9,8 @@ and missing alike), check the action, call one service or selector, render.
 - the public verification page (no login): a form and `/training/verify/<code>/`.
 """
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -18,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gonghui.core.api_support import hit
+from gonghui.core.context import client_ip
 from gonghui.core.errors import DomainError
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
@@ -29,6 +33,7 @@ from ..forms import attendance as forms
 from ..models.attendance import AttendanceStatus, Certificate, CertificateStatus
 from ..models.courses import Course, CourseSession
 from ..policies import attendance as policies
+from ..rules.attendance import rules
 from ..selectors import attendance as selectors
 from ..services import attendance as services
 
@@ -108,8 +113,12 @@ def checkin(request, session_pk):
         result = services.check_in(actor=request.user, person=person, session_pk=session_pk,
                                    token=request.GET.get("t", "")[:512])
     except DomainError as exc:
+        # Name the course and session only to a holder of a genuine code of this session.
+        known = session if exc.code != "invalid_token" else None
         return render(request, "training/attendance/checkin.html",
-                      {"error": exc.text, "code": exc.code}, status=400)
+                      {"error": exc.text, "code": exc.code, "session": known,
+                       "course": known.course if known else None, "person": person if known else None},
+                      status=400)
     return render(request, "training/attendance/checkin.html", {
         "result": result, "session": session, "course": session.course, "person": person})
 
@@ -285,9 +294,27 @@ def verify(request):
     return render(request, "training/attendance/verify.html", {"form": form})
 
 
+VERIFY_RATE_SCOPE = "training-verify"  # shared with the API's verify endpoint
+
+
+def _verify_rate_wait(request):
+    """Seconds to wait when this client IP made too many verifications, else None."""
+    return hit(VERIFY_RATE_SCOPE, client_ip(request) or "-", rules().verify_rate)
+
+
 @never_cache
 @require_GET
 def verify_code(request, code):
+    wait = _verify_rate_wait(request)
+    if wait is not None:
+        seconds = math.ceil(wait)
+        response = render(request, "training/attendance/verify.html", {
+            "form": forms.VerifyForm(initial={"code": code[:40]}), "limited": True,
+            "limited_message": _("Too many verifications from your network in a short time. "
+                                 "Please wait %(n)s seconds and try again.") % {"n": seconds},
+        }, status=429)
+        response["Retry-After"] = str(seconds)
+        return response
     result = services.verify_code(code[:64])
     return render(request, "training/attendance/verify.html", {
         "form": forms.VerifyForm(initial={"code": code[:40]}), "result": result,

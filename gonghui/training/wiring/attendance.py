@@ -27,7 +27,8 @@ def ready():
                                                    "hours": _("class hours"), "reason": _("reason for revoking")})
     register_field_labels("training.Course", {
         "session": _("session"), "starts_at": _("starts at"), "written": _("records written"),
-        "changed": _("records changed"), "present": _("present"), "late": _("late"), "absent": _("absent"),
-        "excused": _("excused"), "enrolment": _("enrolment"), "total_hours": _("class hours"),
+        "changed": _("records changed"), "present": pgettext_lazy("attendance count", "present"),
+        "late": pgettext_lazy("attendance count", "late"), "absent": pgettext_lazy("attendance count", "absent"),
+        "excused": pgettext_lazy("attendance count", "excused"), "enrolment": _("enrolment"), "total_hours": _("class hours"),
         "min_attendance": _("minimum attendance share"), "completed": _("completed"),
         "not_completed": _("not completed"), "scores": _("scores")})
