@@ -29,6 +29,7 @@ def ready():
         "session": _("session"), "starts_at": _("starts at"), "written": _("records written"),
         "changed": _("records changed"), "present": pgettext_lazy("attendance count", "present"),
         "late": pgettext_lazy("attendance count", "late"), "absent": pgettext_lazy("attendance count", "absent"),
-        "excused": pgettext_lazy("attendance count", "excused"), "enrolment": _("enrolment"), "total_hours": _("class hours"),
+        "excused": pgettext_lazy("attendance count", "excused"), "enrolment": _("enrolment"),
+        "total_hours": _("class hours"),
         "min_attendance": _("minimum attendance share"), "completed": _("completed"),
         "not_completed": _("not completed"), "scores": _("scores")})
