@@ -161,6 +161,45 @@ def clashes(course, people):
     return found
 
 
+def refuse_trainee_clashes(*, course, starts_at, ends_at, session=None):
+    """Called by the courses area before a session of `course` is added or moved to
+    [`starts_at`, `ends_at`): refuse (DomainError `trainee_clash`, naming the trainees and their
+    other course) when a trainee holding a place on `course` — a seat, or a waiting place when
+    `waitlist_blocks_overlap` — also holds one on another course with a session at that time.
+    The trainees' rows are locked (after the course's, as enrolling does), so a concurrent
+    enrolment elsewhere cannot slip between the check and the change."""
+    held = LIVE_ENROLMENT_STATUSES if rules().waitlist_blocks_overlap else SEAT_STATUSES
+    trainees = list(Enrolment.objects.filter(course=course, status__in=held).values_list("person_id", flat=True))
+    if not trainees:
+        return
+    lock(Person.objects.filter(pk__in=trainees))
+    others = (Enrolment.objects.filter(person_id__in=trainees, status__in=held).exclude(course=course)
+              .exclude(course__status=CourseStatus.CANCELLED))
+    sessions = (CourseSession.objects.filter(course_id__in=others.values("course_id"), is_cancelled=False,
+                                             starts_at__lt=ends_at, ends_at__gt=starts_at)
+                .select_related("course").order_by("starts_at", "pk"))
+    first_of_course = {}
+    for s in sessions:
+        first_of_course.setdefault(s.course_id, s)
+    if not first_of_course:
+        return
+    rows = (others.filter(course_id__in=first_of_course).select_related("person")
+            .order_by("person__name", "person_id", "course_id"))
+    lines, seen = [], set()
+    for x in rows:
+        if x.person_id in seen:
+            continue
+        seen.add(x.person_id)
+        s = first_of_course[x.course_id]
+        lines.append(_("%(name)s (“%(course)s”, %(when)s)")
+                     % {"name": x.person.name, "course": s.course.title,
+                        "when": timezone.localtime(s.starts_at).strftime("%Y-%m-%d %H:%M")})
+    shown = "; ".join(lines[:10]) + (" …" if len(lines) > 10 else "")
+    raise DomainError(_("This time would double-book %(n)s trainee(s) who hold a place on another course then: "
+                        "%(who)s. Choose another time, or cancel one of their places first.")
+                      % {"n": len(lines), "who": shown}, code="trainee_clash", field="starts_at")
+
+
 def clash_refusal(person, session):
     return Refusal("overlap", _("%(name)s already has a place in “%(course)s”, whose session of %(when)s "
                                 "(%(topic)s) overlaps this course's schedule.")
@@ -318,32 +357,75 @@ def _shift_up(course, after_position, by):
 
 
 def _promote(actor, course):
-    """Seats free on the locked `course` go to the first of its waiting list, in order."""
+    """Seats free on the locked `course` go to the first of its waiting list, in order. Each
+    waiting person is checked again first (still a live member when the course is members-only,
+    skill level, union inside the organiser's area, no clash with another place taken since): one
+    who no longer qualifies is taken off the list (CANCELLED, the reason written down, audited
+    `training.enrolment_skip`, told) and the next one is tried."""
     if course.status not in RUNNING_COURSE:
         return []
     seats, _last = _places(course)
     free = course.capacity - seats
     if free <= 0:
         return []
-    first = list(Enrolment.objects.filter(course=course, status=EnrolmentStatus.WAITLISTED)
-                 .select_related("person").order_by("waitlist_position")[:free])
-    if not first:
+    queue = list(Enrolment.objects.filter(course=course, status=EnrolmentStatus.WAITLISTED)
+                 .order_by("waitlist_position").values_list("pk", flat=True))
+    if not queue:
         return []
-    now = timezone.now()
-    promoted = []
-    for x in first:
-        before = _snapshot(x)
+    promoted, skipped, now, batch = [], [], timezone.now(), max(free * 2, 10)
+    while queue and len(promoted) < free:
+        pks, queue = queue[:batch], queue[batch:]
+        rows = list(Enrolment.objects.filter(pk__in=pks).select_related("person").order_by("waitlist_position"))
+        people = lock(Person.objects.filter(pk__in=[x.person_id for x in rows]))
+        by_pk = {p.pk: p for p in people}
+        unions, clash = live_unions(people), clashes(course, people)
+        for x in rows:
+            if len(promoted) >= free:
+                break
+            person = by_pk.get(x.person_id, x.person)
+            r = person_refusal(course, person, unions.get(person.pk))
+            if r is None and person.pk in clash:
+                r = clash_refusal(person, clash[person.pk])
+            (skipped if r else promoted).append((x, _snapshot(x), r))
+    for x, _b, r in skipped:
+        x.status, x.waitlist_position, x.cancelled_at = EnrolmentStatus.CANCELLED, None, now
+        x.cancel_reason = (_("Taken off the waiting list when a seat freed: %(reason)s")
+                           % {"reason": r.message})[:400]
+        x.save(update_fields=["status", "waitlist_position", "cancelled_at", "cancel_reason", "updated_at"])
+    for x, _b, _r in promoted:
         x.status, x.waitlist_position, x.promoted_at = EnrolmentStatus.ENROLLED, None, now
-        promoted.append((x, before))
-    Enrolment.objects.filter(pk__in=[x.pk for x in first]).update(
-        status=EnrolmentStatus.ENROLLED, waitlist_position=None, promoted_at=now, updated_at=now)
-    _shift_up(course, len(first), len(first))
-    for x, before in promoted:
-        b, a = audit.changed(before, _snapshot(x))
-        audit.record(actor=actor, action="training.enrolment_promote", obj=x, org=course.org, before=b, after=a)
+    if promoted:
+        Enrolment.objects.filter(pk__in=[x.pk for x, _b, _r in promoted]).update(
+            status=EnrolmentStatus.ENROLLED, waitlist_position=None, promoted_at=now, updated_at=now)
+    used = len(promoted) + len(skipped)  # the first `used` places of the list, in order
+    _shift_up(course, used, used)
+    for action, group in (("training.enrolment_skip", skipped), ("training.enrolment_promote", promoted)):
+        for x, before, r in group:
+            b, a = audit.changed(before, _snapshot(x))
+            if r is not None:
+                a = {**a, "refusal": r.code}
+            audit.record(actor=actor, action=action, obj=x, org=course.org, before=b, after=a)
     if rules().notify_promotion:
-        _notify_promoted(course, [x for x, _b in promoted])
-    return [x for x, _b in promoted]
+        _notify_promoted(course, [x for x, _b, _r in promoted])
+        _notify_skipped(course, [x for x, _b, _r in skipped])
+    return [x for x, _b, _r in promoted]
+
+
+def _notify_skipped(course, skipped):
+    from django.urls import NoReverseMatch, reverse
+
+    from gonghui.core.notifications import notify
+
+    try:
+        url = reverse("training:my_courses")
+    except NoReverseMatch:  # pragma: no cover
+        url = ""
+    for x in skipped:
+        account = getattr(x.person, "account", None)
+        if account is not None:
+            notify(recipients=[account], key=f"training.enrolment_skip:{x.pk}",
+                   title=_("You were taken off the waiting list of “%(course)s”") % {"course": course.title},
+                   body=x.cancel_reason, url=url, org=course.org)
 
 
 def _notify_promoted(course, promoted):
@@ -416,6 +498,30 @@ def promote_waitlist(*, actor, course) -> list[Enrolment]:
     if actor is not None:
         require(actor, CHANGE, course.org)
     return _promote(actor, lock_one(Course, course.pk))
+
+
+def cancel_for_course(*, actor, course, reason) -> list[Enrolment]:
+    """The courses area cancels `course` (already locked by `services.courses.cancel_course`, in its
+    transaction): every live place (seat or waiting) becomes CANCELLED with the course's reason,
+    each audited on the enrolment (`training.enrolment_cancel`). Nobody is promoted. Returns the
+    cancelled places with their people (and accounts) loaded, for the notification."""
+    require(actor, CHANGE, course.org)
+    rows = list(Enrolment.objects.select_for_update().filter(
+        course_id=course.pk, status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED)).order_by("pk"))
+    if not rows:
+        return []
+    at = timezone.now()
+    text = (_("The course was cancelled: %(reason)s") % {"reason": reason})[:400]
+    befores = {x.pk: _snapshot(x) for x in rows}
+    for x in rows:
+        x.status, x.waitlist_position, x.cancelled_at, x.cancel_reason = EnrolmentStatus.CANCELLED, None, at, text
+        x.updated_at = at
+    Enrolment.objects.bulk_update(rows, ["status", "waitlist_position", "cancelled_at", "cancel_reason",
+                                         "updated_at"])
+    for x in rows:
+        b, a = audit.changed(befores[x.pk], _snapshot(x))
+        audit.record(actor=actor, action="training.enrolment_cancel", obj=x, org=course.org, before=b, after=a)
+    return list(Enrolment.objects.filter(pk__in=[x.pk for x in rows]).select_related("person__account"))
 
 
 # --- export ------------------------------------------------------------------------------------------

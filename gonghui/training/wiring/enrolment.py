@@ -1,5 +1,5 @@
 ACTION_CODES = ("training.enrolment_enrol", "training.enrolment_cancel", "training.enrolment_promote",
-                "training.enrolment_export")
+                "training.enrolment_skip", "training.enrolment_export")
 
 
 def ready():
@@ -18,6 +18,7 @@ def ready():
         "training.enrolment_enrol": pgettext_lazy("audit action", "Enrolled in a course"),
         "training.enrolment_cancel": pgettext_lazy("audit action", "Course place cancelled"),
         "training.enrolment_promote": pgettext_lazy("audit action", "Moved off the waiting list"),
+        "training.enrolment_skip": pgettext_lazy("audit action", "Taken off the waiting list (no longer eligible)"),
         "training.enrolment_export": pgettext_lazy("audit action", "Enrolments exported"),
     }, group=_("Training"))
     register_object_labels({"training.EnrolmentExport": _("Enrolments export")})
