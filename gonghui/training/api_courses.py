@@ -118,6 +118,8 @@ class CourseFiltersIn(PageParams):
     school: Id | None = None
     org: Id | None = Field(None, description="Only courses organised in this town's or union's subtree.")
     q: Text(60) | None = Field(None, description="Start of the course number, or part of the title or organiser.")
+    offered: bool = Field(False, description="Courses offered to the caller from above (published courses of "
+                                             "their town or the district) instead of the caller's own.")
 
 
 class CourseFieldsIn(Schema):
@@ -230,17 +232,21 @@ def list_courses(request, filters: Query[CourseFiltersIn]):
         org = Org.objects.visible_to(user, policies.VIEW).filter(pk=filters.org).first()
     qs = selectors.filtered_courses(user, selectors.CourseFilters(
         q=filters.q or "", org=org, year=filters.year, programme=filters.programme or "", mode=filters.mode or "",
-        school=filters.school, status=filters.status or ""))
-    if filters.org is not None and org is None:
+        school=filters.school, status=filters.status or "", offered=filters.offered))
+    if filters.org is not None and org is None and not filters.offered:
         qs = qs.none()
     return paginate(qs, filters, row=course_row, load=selectors.course_rows())
 
 
 @router.get("/courses/{course_id}", response={200: CourseDetail, **READ_ERRORS},
-            summary="Get a course with its sessions")
+            summary="Get a course with its sessions (also a published course offered from above: read only)")
 def get_course(request, course_id: Id):
     user = request.auth
-    return course_out(user, _course(user, course_id))
+    c = (selectors.readable_courses(user).select_related("org", "town", "school", "host_enterprise")
+         .filter(pk=course_id).first())
+    if c is None:
+        raise not_found()
+    return course_out(user, c)
 
 
 @router.post("/courses", response={201: CourseDetail, **WRITE_ERRORS}, summary="Create a course (a draft)")

@@ -242,8 +242,10 @@ def school_out(user, school):
             "actions": vars(policies.school_actions(user, x))}
 
 
-def _school(user, school_id):
-    x = selectors.schools(user).select_related("org").filter(pk=school_id).first()
+def _school(user, school_id, *, read=False):
+    """The school if the user manages it (or, to read, if it is run above them); else 404."""
+    qs = selectors.readable_schools(user) if read else selectors.schools(user)
+    x = qs.select_related("org").filter(pk=school_id).first()
     if x is None:
         raise not_found()
     return x
@@ -269,8 +271,10 @@ def teacher_out(user, teacher):
             "totals": totals, "actions": vars(policies.teacher_actions(user, x))}
 
 
-def _teacher(user, teacher_id):
-    x = selectors.teachers(user).select_related("org", "person").filter(pk=teacher_id).first()
+def _teacher(user, teacher_id, *, read=False):
+    """The teacher if the user manages them (or, to read, if registered above them); else 404."""
+    qs = selectors.readable_teachers(user) if read else selectors.teachers(user)
+    x = qs.select_related("org", "person").filter(pk=teacher_id).first()
     if x is None:
         raise not_found()
     return x
@@ -300,7 +304,7 @@ def list_schools(request, filters: Query[SchoolFiltersIn]):
             summary="Get a worker school with its courses")
 def get_school(request, school_id: Id):
     user = request.auth
-    return school_out(user, _school(user, school_id))
+    return school_out(user, _school(user, school_id, read=True))
 
 
 @router.post("/worker-schools", response={201: SchoolDetail, **WRITE_ERRORS}, summary="Open a worker school")
@@ -366,7 +370,7 @@ def list_teachers(request, filters: Query[TeacherFiltersIn]):
             summary="Get a teacher with the sessions they teach")
 def get_teacher(request, teacher_id: Id):
     user = request.auth
-    return teacher_out(user, _teacher(user, teacher_id))
+    return teacher_out(user, _teacher(user, teacher_id, read=True))
 
 
 @router.post("/teachers", response={201: TeacherDetail, **WRITE_ERRORS}, tags=["teachers"],

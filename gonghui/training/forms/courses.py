@@ -5,6 +5,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import FastSelect
@@ -13,8 +14,10 @@ from gonghui.members.models import SkillLevel
 from gonghui.orgs.models import Org
 
 from ..models.courses import CourseStatus, Programme
-from ..models.schools import DeliveryMode
+from ..models.schools import DeliveryMode, WorkerSchool
 from ..policies.courses import VIEW
+
+ENTERPRISE_OPTIONS = 50  # host enterprises listed before a search
 
 
 class CourseFilterForm(StyledFormMixin, forms.Form):
@@ -34,10 +37,11 @@ class CourseFilterForm(StyledFormMixin, forms.Form):
                                     empty_label=_("All schools"), widget=FastSelect)
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All statuses"))] + CourseStatus.choices)
+    source = forms.ChoiceField(label=_("Courses"), required=False,
+                               choices=[("", _("Organised by us")), ("offered", _("Offered to us from above"))],
+                               help_text=_("Courses of the town or the district that your members may join."))
 
     def __init__(self, *args, user, **kwargs):
-        from ..models.schools import WorkerSchool
-
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = Org.objects.visible_to(user, VIEW)
         self.fields["school"].queryset = WorkerSchool.objects.all()
@@ -59,12 +63,14 @@ class CourseFilterForm(StyledFormMixin, forms.Form):
         school = self.value("school")
         return CourseFilters(q=(self.value("q", "") or "").strip(), org=self.value("org"), year=self.value("year"),
                              programme=self.value("programme", "") or "", mode=self.value("mode", "") or "",
-                             school=school.pk if school else None, status=self.value("status", "") or "")
+                             school=school.pk if school else None, status=self.value("status", "") or "",
+                             offered=self.value("source", "") == "offered")
 
     def query_string(self, **extra):
         f = self.filters()
         params = {"q": f.q, "org": f.org.pk if f.org else "", "year": f.year or "", "programme": f.programme,
-                  "mode": f.mode, "school": f.school or "", "status": f.status, **extra}
+                  "mode": f.mode, "school": f.school or "", "status": f.status,
+                  "source": "offered" if f.offered else "", **extra}
         return urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
 
@@ -143,12 +149,27 @@ class CourseForm(StyledFormMixin, forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["mode"].widget.attrs["class"] = "form-check-input"
-        schools = school_choices()
+        schools = school_choices(org)
+        current = self.initial.get("school")
+        if current is not None:  # a course keeps its school even once it closed
+            schools = WorkerSchool.objects.filter(Q(pk__in=schools.values("pk")) | Q(pk=current.pk)).select_related(
+                "org").order_by("name", "id")
         self.fields["school"].queryset = schools
-        set_model_options(self.fields["school"], schools, empty_label="—")
+        set_model_options(self.fields["school"], schools, label=lambda x: f"{x.name}（{x.org.name}）",
+                          empty_label="—")
+        # Any enterprise of the town is accepted; the menu shows the chosen one and the first by name,
+        # the search box above it (htmx) narrows the menu by name or credit code.
         enterprises = enterprise_choices(org)
         self.fields["host_enterprise"].queryset = enterprises
-        set_model_options(self.fields["host_enterprise"], enterprises[:500], empty_label="—")
+        chosen = self.data.get(self.add_prefix("host_enterprise")) if self.is_bound else None
+        chosen = chosen if isinstance(chosen, str) and chosen.isdigit() else None
+        chosen = enterprises.filter(pk=chosen).first() if chosen else self.initial.get("host_enterprise")
+        options = list(enterprises[:ENTERPRISE_OPTIONS])
+        if chosen is not None and chosen not in options:
+            options.insert(0, chosen)
+        set_model_options(self.fields["host_enterprise"], options, empty_label="—")
+        self.fields["host_enterprise"].widget.attrs["id"] = "id_host_enterprise"
+        self.org = org
 
     def groups(self):
         return [(title, [self[name] for name in names]) for title, names in self.GROUPS]
@@ -187,11 +208,16 @@ class SessionForm(StyledFormMixin, forms.Form):
     hours = forms.DecimalField(label=_("Class hours"), required=False, min_value=Decimal("0.1"), max_digits=4,
                                decimal_places=1, help_text=_("Empty: the length of the session."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, org, **kwargs):
+        from ..models.schools import Teacher
         from ..selectors.courses import teacher_choices
 
         super().__init__(*args, **kwargs)
-        teachers = teacher_choices()
+        teachers = teacher_choices(org)
+        current = self.initial.get("teacher")
+        if current is not None:  # a session keeps its teacher even once out of the pool
+            teachers = Teacher.objects.filter(Q(pk__in=teachers.values("pk")) | Q(pk=current.pk)).order_by(
+                "name", "id")
         self.fields["teacher"].queryset = teachers
         set_model_options(self.fields["teacher"], teachers[:500],
                           label=lambda t: f"{t.name}（{'、'.join(t.specialities or [])}）" if t.specialities

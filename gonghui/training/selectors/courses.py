@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from gonghui.core.pagination import keyset_page
 from gonghui.orgs.models import Org, OrgLevel
 
-from ..models.courses import Course, CourseSession, CourseStatus
+from ..models.courses import LIVE_COURSE_STATUSES, Course, CourseSession, CourseStatus
 from ..policies.courses import CHANGE, VIEW
 from ..rules.courses import rules
 
@@ -22,7 +22,54 @@ def today():
 
 
 def courses(user):
+    """The courses the user organises or oversees: the organiser's subtree (every status)."""
     return Course.objects.visible_to(user, VIEW)
+
+
+# Courses organised above the user are offered down the tree once published (not drafts or
+# cancelled ones): a union chair sees the courses of their town and of the district.
+OFFERED_STATUSES = LIVE_COURSE_STATUSES
+
+
+def above_paths(user, action=VIEW):
+    """Paths of the orgs strictly above the user's scope roots for `action` (their town, the
+    district). Empty for a superuser (who sees everything anyway) or a user without the action."""
+    from gonghui.core.scoping import user_scope
+
+    everything, paths = user_scope(user, action)
+    if everything or not paths:
+        return []
+    return sorted({p[:i] for p in paths for i in range(Org.steplen, len(p), Org.steplen)})
+
+
+def offered_courses(user):
+    """Published courses organised by an org above the user's reach: readable (list, page), never
+    writable (every write still requires training.change on the course's org)."""
+    paths = above_paths(user)
+    if not paths:
+        return Course.objects.none()
+    return Course.objects.filter(org__path__in=paths, status__in=OFFERED_STATUSES)
+
+
+def readable_courses(user):
+    """What a course page may show: the user's courses and those offered to them."""
+    from gonghui.core.scoping import scope_q, user_scope
+
+    everything, paths = user_scope(user, VIEW)
+    if everything:
+        return Course.objects.all()
+    cond = scope_q(("org",), paths)
+    if cond is None:
+        return Course.objects.none()
+    above = above_paths(user)
+    if above:
+        cond |= Q(org__path__in=above, status__in=OFFERED_STATUSES)
+    return Course.objects.filter(cond)
+
+
+def is_offered(user, course) -> bool:
+    """True when the user reads `course` only because it is offered from above."""
+    return not user.can(VIEW, course.org)
 
 
 @dataclass(frozen=True)
@@ -34,15 +81,17 @@ class CourseFilters:
     mode: str = ""
     school: int | None = None
     status: str = ""
+    offered: bool = False  # courses offered to us from above instead of ours
 
     def as_dict(self):
         return {"q": self.q, "org": self.org.pk if self.org else None, "year": self.year,
-                "programme": self.programme, "mode": self.mode, "school": self.school, "status": self.status}
+                "programme": self.programme, "mode": self.mode, "school": self.school, "status": self.status,
+                "offered": self.offered}
 
 
 def filtered_courses(user, f: CourseFilters):
-    qs = courses(user)
-    if f.org is not None:
+    qs = offered_courses(user) if f.offered else courses(user)
+    if f.org is not None and not f.offered:  # the org menu lists the user's reach, not the orgs above
         qs = qs.filter(org__path__startswith=f.org.path)
     if f.year:
         qs = qs.filter(year=f.year)
@@ -113,16 +162,19 @@ def organiser_choices(user):
     return [o for o in reach_orgs(user, CHANGE) if o.is_active and o.level != OrgLevel.GROUP]
 
 
-def school_choices():
-    from ..models.schools import SchoolStatus, WorkerSchool
+def school_choices(org):
+    """Running schools a course of `org` may use: run in its subtree or above it (the town's, the
+    district's)."""
+    from .schools import usable_schools
 
-    return WorkerSchool.objects.filter(status=SchoolStatus.ACTIVE).order_by("name", "id")
+    return usable_schools(org).select_related("org")
 
 
-def teacher_choices():
-    from ..models.schools import Teacher
+def teacher_choices(org):
+    """Teachers of the pool a course of `org` may use: registered in its subtree or above it."""
+    from .schools import usable_teachers
 
-    return Teacher.objects.filter(is_active=True).order_by("name", "id")
+    return usable_teachers(org)
 
 
 def enterprise_choices(org):

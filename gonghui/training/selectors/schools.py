@@ -20,11 +20,60 @@ DUE_SOURCES = ()
 
 
 def schools(user, action=VIEW):
+    """Schools run in the user's subtree (what they manage)."""
     return WorkerSchool.objects.visible_to(user, action)
 
 
 def teachers(user, action=VIEW):
+    """Teachers registered in the user's subtree (what they manage)."""
     return Teacher.objects.visible_to(user, action)
+
+
+# The district's schools and teacher pool (and a town's) are shared down the tree: a town or a
+# union organising a course picks them and may read their pages, but only their own org (or one
+# above it) changes them.
+
+def _ancestor_paths(path, steplen=Org.steplen):
+    return [path[:i] for i in range(steplen, len(path), steplen)]
+
+
+def _readable(model, user):
+    from gonghui.core.scoping import scope_q, user_scope
+
+    everything, paths = user_scope(user, VIEW)
+    if everything:
+        return model.objects.all()
+    cond = scope_q(("org",), paths)
+    if cond is None:
+        return model.objects.none()
+    above = sorted({a for p in paths for a in _ancestor_paths(p)})
+    if above:
+        cond |= Q(org__path__in=above)
+    return model.objects.filter(cond)
+
+
+def readable_schools(user):
+    """Schools the user may read: run in their subtree or above it (their town's, the district's)."""
+    return _readable(WorkerSchool, user)
+
+
+def readable_teachers(user):
+    """Teachers the user may read: registered in their subtree or above it."""
+    return _readable(Teacher, user)
+
+
+def usable_by(org):
+    """Q of schools / teachers an organiser `org` may use for its courses: those of its subtree and
+    those of the orgs above it (the town's, the district's)."""
+    return Q(org__path__startswith=org.path) | Q(org__path__in=_ancestor_paths(org.path))
+
+
+def usable_schools(org):
+    return WorkerSchool.objects.filter(usable_by(org), status=SchoolStatus.ACTIVE).order_by("name", "id")
+
+
+def usable_teachers(org):
+    return Teacher.objects.filter(usable_by(org), is_active=True).order_by("name", "id")
 
 
 # --- schools --------------------------------------------------------------------------------------
@@ -38,7 +87,7 @@ class SchoolFilters:
 
 
 def filtered_schools(user, f: SchoolFilters):
-    qs = schools(user)
+    qs = readable_schools(user)
     if f.org is not None:
         qs = qs.filter(org__path__startswith=f.org.path)
     if f.status:
@@ -102,7 +151,7 @@ class TeacherFilters:
 
 
 def filtered_teachers(user, f: TeacherFilters):
-    qs = teachers(user)
+    qs = readable_teachers(user)
     if f.org is not None:
         qs = qs.filter(org__path__startswith=f.org.path)
     if f.kind:

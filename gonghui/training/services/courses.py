@@ -134,6 +134,12 @@ def _lock(course):
     return lock_one(Course, course.pk)
 
 
+def _usable(thing, org) -> bool:
+    """A school or teacher of `org`'s subtree or of an org above it (shared down the tree)."""
+    path = thing.org.path
+    return path.startswith(org.path) or org.path.startswith(path)
+
+
 def seats_taken(course) -> int:
     """Enrolments holding a seat (the enrolment area's model)."""
     from ..models.enrolment import SEAT_STATUSES, Enrolment
@@ -208,6 +214,10 @@ def _clean_course(org, data: dict, *, course=None) -> dict:
                               % {"year": d["year"]}, code="date_out_of_year", field=name)
     school, host = d.get("school"), d.get("host_enterprise")
     if school is not None:
+        if (course is None or course.school_id != school.pk) and not _usable(school, org):
+            raise DomainError(_("%(school)s is run by %(owner)s: choose a school of your area, your town or the "
+                                "district.") % {"school": school.name, "owner": school.org.name},
+                              code="school_out_of_area", field="school")
         if school.status != SchoolStatus.ACTIVE and (course is None or course.school_id != school.pk):
             raise DomainError(_("%(school)s is closed: choose a running worker school.") % {"school": school.name},
                               code="school_closed", field="school")
@@ -346,6 +356,10 @@ def _clean_session(course, *, starts_at, ends_at, title, place, teacher, hours, 
                           code="session_overlap", field="starts_at")
     if teacher is not None:
         teacher = lock_one(Teacher, teacher.pk)  # two plans for one teacher queue here
+        if (session is None or session.teacher_id != teacher.pk) and not _usable(teacher, course.org):
+            raise DomainError(_("%(name)s is registered by %(owner)s: choose a teacher of your area's, your town's "
+                                "or the district's pool.") % {"name": teacher.name, "owner": teacher.org.name},
+                              code="teacher_out_of_area", field="teacher")
         if not teacher.is_active and (session is None or session.teacher_id != teacher.pk):
             raise DomainError(_("%(name)s is no longer in the teacher pool.") % {"name": teacher.name},
                               code="teacher_inactive", field="teacher")
@@ -362,6 +376,7 @@ def _clean_session(course, *, starts_at, ends_at, title, place, teacher, hours, 
                                  "start": timezone.localtime(other.starts_at).strftime("%Y-%m-%d %H:%M"),
                                  "end": timezone.localtime(other.ends_at).strftime("%H:%M")},
                               code="teacher_busy", field="teacher")
+    _hook("enrolment", "refuse_trainee_clashes", course=course, starts_at=starts_at, ends_at=ends_at, session=session)
     return {"starts_at": starts_at, "ends_at": ends_at, "title": title, "place": place, "teacher": teacher,
             "hours": hours}
 
@@ -495,15 +510,13 @@ def cancel_course(*, actor, course, reason) -> Course:
     trainee with a portal account is told (core notifications)."""
     from gonghui.core.notifications import notify
 
-    from ..models.enrolment import Enrolment, EnrolmentStatus
+    from .enrolment import cancel_for_course
 
     course, before = _step(actor, course, LIVE)
     reason = _text(reason, "reason", _("The reason"), limit=400)
-    live = Enrolment.objects.filter(course=course, status__in=(EnrolmentStatus.ENROLLED,
-                                                               EnrolmentStatus.WAITLISTED))
-    accounts = [e.person.account for e in live.select_related("person__account") if e.person.account_id]
-    cancelled = live.update(status=EnrolmentStatus.CANCELLED, waitlist_position=None, cancelled_at=now(),
-                            cancel_reason=(_("The course was cancelled: %(reason)s") % {"reason": reason})[:400])
+    places = cancel_for_course(actor=actor, course=course, reason=reason)  # the enrolment area's rows
+    accounts = [e.person.account for e in places if e.person.account_id]
+    cancelled = len(places)
     course.status = CourseStatus.CANCELLED
     course.cancel_reason = reason
     course.save(update_fields=["status", "cancel_reason", "updated_at"])
@@ -546,8 +559,10 @@ def export_courses(*, actor, filters):
     from ..selectors.courses import annotate_figures, filtered_courses
 
     require(actor, EXPORT, filters.org) if filters.org else require(actor, EXPORT)
-    exportable = Course.objects.visible_to(actor, EXPORT).values("pk")
-    qs = annotate_figures(filtered_courses(actor, filters).filter(pk__in=exportable)).order_by("-year", "-id")
+    qs = filtered_courses(actor, filters)
+    if not filters.offered:  # courses offered from above are read by every user below (no export scope)
+        qs = qs.filter(pk__in=Course.objects.visible_to(actor, EXPORT).values("pk"))
+    qs = annotate_figures(qs).order_by("-year", "-id")
     qs = qs.select_related("org", "town", "school", "host_enterprise")
     programmes, modes, statuses = dict(Programme.choices), dict(DeliveryMode.choices), dict(CourseStatus.choices)
     headers = [_("Course number"), _("Title"), _("Year"), _("Programme"), _("Delivery mode"), _("Organiser"),

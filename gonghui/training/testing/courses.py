@@ -12,9 +12,12 @@ from gonghui.training.models.schools import Teacher, WorkerSchool
 from gonghui.training.services import courses as services
 
 
-def school(tree, *, name="红山职工学校", capacity=80, modes=("INDEPENDENT", "COMMISSIONED", "IN_ENTERPRISE")):
+def school(tree, *, name=None, capacity=80, modes=("INDEPENDENT", "COMMISSIONED", "IN_ENTERPRISE"), org=None):
+    """The school of town1 (红山职工学校), or of `org` (e.g. town2's), made once."""
+    org = org or tree.town1
+    name = name or ("红山职工学校" if org == tree.town1 else f"{org.name}职工学校")
     return WorkerSchool.objects.get_or_create(name=name, defaults={
-        "org": tree.town1, "address": "红山农场路1号", "capacity": capacity, "modes": list(modes)})[0]
+        "org": org, "address": f"{org.name}农场路1号", "capacity": capacity, "modes": list(modes)})[0]
 
 
 def teacher(tree, *, name="王师傅", specialities=("数控车工",)):
@@ -45,7 +48,10 @@ def course(tree, status=CourseStatus.DRAFT, *, org=None, actor=None, capacity=30
             sessions = [(timezone.now() - datetime.timedelta(hours=3), timezone.now() - datetime.timedelta(hours=1))]
     year = fields.pop("year", timezone.localtime(sessions[0][0]).year if sessions else today.year)
     values = {"title": "数控车工技能提升班", "programme": "SKILLS", "mode": "INDEPENDENT", "year": year,
-              "capacity": capacity, "school": fields.get("school") or school(tree), "fee": Decimal("0"),
+              "capacity": capacity, "fee": Decimal("0"),
+              # a school the organiser may use: town1's, or town2's for a course of town2's area
+              "school": fields.get("school") or school(tree, org=tree.town2 if org.path.startswith(tree.town2.path)
+                                                          else None),
               **fields}
     c = services.create_course(actor=actor, org=org, **values)
     for s, e in sessions:

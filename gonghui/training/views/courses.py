@@ -42,7 +42,8 @@ def course_list(request):
     return render(request, "training/courses/list.html", {
         "form": form, "page": page, "query": form.query_string(), "tab": "courses",
         "counts": [(label, counts.get(code, 0), code) for code, label in CourseStatus.choices if counts.get(code)],
-        "can_create": policies.can(request.user, policies.CHANGE),
+        "offered": filters.offered, "can_see_offered": bool(selectors.above_paths(request.user)),
+        "can_create": policies.can(request.user, policies.CHANGE) and not filters.offered,
         "can_export": policies.can(request.user, policies.EXPORT),
     })
 
@@ -89,6 +90,22 @@ def course_create(request):
 
 
 @login_required
+@require_GET
+def enterprise_options(request):
+    """<option>s of the host-enterprise menu (htmx): enterprises of the organiser's town whose name
+    contains the words typed, or with that credit code; the organiser must be in the user's reach."""
+    require(request.user, policies.CHANGE)
+    org = get_visible_or_404(Org.objects, request.user, parse_after(request.GET.get("org")), policies.CHANGE)
+    q = (request.GET.get("enterprise_q") or "").replace("\x00", "").strip()[:60]
+    qs = selectors.enterprise_choices(org)
+    if q:
+        qs = qs.filter(uscc=q.upper()) if len(q) == 18 and q.isalnum() else qs.filter(name__icontains=q)
+    chosen = parse_after(request.GET.get("host_enterprise"))
+    return render(request, "training/courses/_enterprise_options.html",
+                  {"enterprises": list(qs[:forms.ENTERPRISE_OPTIONS]), "chosen": chosen})
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def course_edit(request, pk):
     course = _course(request, pk)
@@ -110,9 +127,10 @@ def course_edit(request, pk):
 
 def _render_detail(request, course, *, bound=None, status=200):
     actions = policies.course_actions(request.user, course)
+    offered = selectors.is_offered(request.user, course)
     step_forms = {}
     if actions.sessions:
-        step_forms["session"] = forms.SessionForm(prefix="session")
+        step_forms["session"] = forms.SessionForm(prefix="session", org=course.org)
     if actions.cancel:
         step_forms["cancel"] = forms.ReasonForm(prefix="cancel")
     if bound is not None:
@@ -120,14 +138,20 @@ def _render_detail(request, course, *, bound=None, status=200):
     return render(request, "training/courses/detail.html", {
         "course": selectors.course_detail(course), "actions": actions, "step_forms": step_forms,
         "sessions": selectors.course_sessions(course), "history": history_for(request.user, course),
-        "tab": "courses", "now": services.now(),
+        "tab": "courses", "now": services.now(), "offered": offered,
     }, status=status)
 
 
 @login_required
 @require_GET
 def course_detail(request, pk):
-    return _render_detail(request, _course(request, pk))
+    """Readable by the organiser's subtree, and by the users below it once published (a union
+    chair opens the town's and the district's courses to enrol members); writes stay 404 for them."""
+    course = (selectors.readable_courses(request.user).select_related("org", "town", "school", "host_enterprise")
+              .filter(pk=pk).first())
+    if course is None:
+        raise Http404(_("Not found."))
+    return _render_detail(request, course)
 
 
 STEPS = {  # step: (form, CourseActions flag, service call, message)
@@ -184,7 +208,7 @@ def _session_values(form):
 def session_add(request, pk):
     course = _course(request, pk)
     require(request.user, policies.CHANGE, course.org)
-    form = forms.SessionForm(request.POST, prefix="session")
+    form = forms.SessionForm(request.POST, prefix="session", org=course.org)
     if form.is_valid() and run_service(form, lambda: services.add_session(
             actor=request.user, course=course, **_session_values(form))) is not None:
         messages.success(request, _("The session was added."))
@@ -208,12 +232,12 @@ def session_edit(request, pk, session_pk):
     require(request.user, policies.CHANGE, course.org)
     initial = {"title": session.title, "starts_at": session.starts_at, "ends_at": session.ends_at,
                "place": session.place, "teacher": session.teacher, "hours": session.hours}
-    form = forms.SessionForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = forms.SessionForm(request.POST if request.method == "POST" else None, initial=initial, org=course.org)
     cancel_form = forms.ReasonForm(request.POST if request.method == "POST" and "cancel-reason" in request.POST
                                    else None, prefix="cancel")
     if request.method == "POST":
         if "cancel-reason" in request.POST:
-            form = forms.SessionForm(initial=initial)
+            form = forms.SessionForm(initial=initial, org=course.org)
             if cancel_form.is_valid() and run_service(cancel_form, lambda: services.cancel_session(
                     actor=request.user, session=session, reason=cancel_form.cleaned_data["reason"])) is not None:
                 messages.success(request, _("The session was cancelled."))

@@ -109,7 +109,11 @@ def _render_school(request, school, *, bound=None, status=200):
 @login_required
 @require_GET
 def school_detail(request, pk):
-    return _render_school(request, _school(request, pk))
+    """Readable also below the running org (a union picks the town's school); writes stay 404."""
+    school = selectors.readable_schools(request.user).select_related("org").filter(pk=pk).first()
+    if school is None:
+        raise Http404(_("Not found."))
+    return _render_school(request, school)
 
 
 @login_required
@@ -253,7 +257,11 @@ def _render_teacher(request, teacher, *, bound=None, status=200):
 @login_required
 @require_GET
 def teacher_detail(request, pk):
-    return _render_teacher(request, _teacher(request, pk))
+    """Readable also below the registering org (the district's pool is shared); writes stay 404."""
+    teacher = selectors.readable_teachers(request.user).select_related("org", "person").filter(pk=pk).first()
+    if teacher is None:
+        raise Http404(_("Not found."))
+    return _render_teacher(request, teacher)
 
 
 @login_required
