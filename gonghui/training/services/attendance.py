@@ -117,13 +117,24 @@ def _seats(course):
     return Enrolment.objects.filter(course=course, status__in=SEAT_STATUSES)
 
 
-def _course_open_for_attendance(course):
+def locked_reason(course, *, scores=False):
+    """Why the course's attendance (or, with `scores`, its scores) can no longer be written, else None.
+    The pages show it instead of a form that could only be refused."""
     if course.status not in ATTENDANCE_COURSE_STATUSES:
-        raise DomainError(_("Attendance cannot be recorded: the course is “%(status)s”.")
-                          % {"status": course.get_status_display()}, code="wrong_stage")
+        return DomainError((_("Scores cannot be recorded: the course is “%(status)s”.") if scores else
+                            _("Attendance cannot be recorded: the course is “%(status)s”."))
+                           % {"status": course.get_status_display()}, code="wrong_stage")
     if course.status == CourseStatus.FINISHED and Certificate.objects.filter(enrolment__course=course).exists():
-        raise DomainError(_("Certificates of this course are issued: its attendance can no longer change."),
-                          code="certificates_issued")
+        return DomainError(_("Certificates of this course are issued: its scores can no longer change.") if scores
+                           else _("Certificates of this course are issued: its attendance can no longer change."),
+                           code="certificates_issued")
+    return None
+
+
+def _course_open_for_attendance(course, *, scores=False):
+    refusal = locked_reason(course, scores=scores)
+    if refusal is not None:
+        raise refusal
 
 
 def _session_ready(session):
@@ -318,7 +329,7 @@ def record_scores(*, actor, course, scores: dict) -> int:
     """Assessment scores: enrolment id → score (0–100, one decimal) or None to clear. All or nothing."""
     require(actor, CHANGE, course.org)
     course = _lock_course(course)
-    _course_open_for_attendance(course)
+    _course_open_for_attendance(course, scores=True)
     seats = {e.pk: e for e in _seats(course).select_related("person")}
     errors, clean = [], {}
     for raw_id, value in scores.items():

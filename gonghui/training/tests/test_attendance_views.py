@@ -13,6 +13,7 @@ from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _t
 from django.utils.translation import pgettext
 from openpyxl import load_workbook
 
@@ -250,3 +251,22 @@ def test_public_verification_is_rate_limited_per_ip(tree, settings):
     assert blocked.status_code == 429 and blocked.json()["code"] == "rate_limited"
     assert Client(REMOTE_ADDR="203.0.113.8").get(url).status_code == 200
     cache.clear()
+
+
+def test_certified_course_shows_its_sheet_and_scores_read_only_with_the_reason(tree):
+    c, e, _cert = build.finished_course_with_certificate(tree)
+    s = c.sessions.get()
+    web = client_for(tree.town1_cadre)
+    sheet = web.get(reverse("training:session_attendance", args=[s.pk])).content.decode()
+    reason = str(_t("Certificates of this course are issued: its attendance can no longer change."))
+    assert reason in sheet
+    assert 'name="note"' not in sheet and "/training/checkin/" not in sheet  # no save, no QR code
+    assert sheet.count("<fieldset") == sheet.count("<fieldset class=\"d-flex flex-wrap gap-2\" disabled")
+    url = reverse("training:course_scores", args=[c.pk])
+    scores = web.get(url).content.decode()
+    reason = str(_t("Certificates of this course are issued: its scores can no longer change."))
+    assert reason in scores and 'type="submit"' not in scores.split("<main")[-1] and " disabled" in scores
+    r = web.post(url, {f"score_{e.pk}": "99"})
+    assert r.status_code == 400 and reason in r.content.decode()
+    e.refresh_from_db()
+    assert e.assessment_score == D("85")

@@ -65,7 +65,10 @@ def _sheet_context(request, session, *, errors=None, posted=None):
     if posted is not None:
         for row in rows:
             row.posted = posted.get(str(row.enrolment.pk), row.status)
+    locked = services.locked_reason(session.course) if can_record else None
+    can_record = can_record and locked is None
     context = {"session": session, "course": session.course, "rows": rows, "can_record": can_record,
+               "locked": locked.text if locked else "",
                "statuses": AttendanceStatus.choices, "errors": errors or [], "course_url": _course_url(session.course)}
     if can_record and not session.is_cancelled:
         url = services.checkin_url(session)
@@ -147,8 +150,10 @@ def course_scores(request, course_pk):
             return redirect("training:course_scores", course_pk=course.pk)
         for line in panel["trainees"]:
             line.posted = posted.get(str(line.enrolment.pk), "")
+    locked = services.locked_reason(course, scores=True)
     return render(request, "training/attendance/scores.html", {
         "course": course, "panel": panel, "errors": errors, "course_url": _course_url(course),
+        "locked": locked.text if locked else "",
     }, status=400 if errors else 200)
 
 
