@@ -71,11 +71,16 @@ class BulkEnrolForm(StyledFormMixin, forms.Form):
                         "invalid_choice": _("Choose live members of the union."),
                         "invalid_pk_value": _("Choose live members of the union.")})
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, shown, **kwargs):
+        """`members`: every live member of the union (what may be sent); `shown`: the people of the
+        picker's page (with `on_course`)."""
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = members
         self.fields["people"].widget.attrs["class"] = "form-check-input"
-        self.fields["people"].widget.choices = [(p.pk, f"{p.name}（{p.id_number_masked}）") for p in members[:200]]
+        on_course = _("already on this course")
+        self.fields["people"].widget.choices = [
+            (p.pk, f"{p.name}（{p.id_number_masked}）" + (f" · {on_course}" if getattr(p, "on_course", False) else ""))
+            for p in shown]
 
 
 class CancelForm(StyledFormMixin, forms.Form):

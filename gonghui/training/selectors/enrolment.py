@@ -128,12 +128,47 @@ def union_choices(user, q="", limit=50, *, within=None):
     return list(qs.order_by("path")[:limit])
 
 
-def member_choices(union, q="", limit=200):
+def member_choices(union, q=""):
     """Live members of a union (people), by name."""
     qs = Person.objects.filter(memberships__union=union, memberships__status__in=LIVE_STATUSES)
     if q:
         qs = qs.filter(name__startswith=q.strip())
     return qs.order_by("name", "pk").distinct()
+
+
+MEMBER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    people: list
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def first(self):
+        return (self.number - 1) * MEMBER_PAGE + 1 if self.total else 0
+
+    @property
+    def last(self):
+        return min(self.number * MEMBER_PAGE, self.total)
+
+
+def member_page(members, course, number=1) -> MemberPage:
+    """One page of the member picker (`MEMBER_PAGE` people, by name); each person carries
+    `on_course` (already holds a place on `course`). Three queries."""
+    total = members.count()
+    pages = max((total + MEMBER_PAGE - 1) // MEMBER_PAGE, 1)
+    number = min(max(number, 1), pages)
+    start = (number - 1) * MEMBER_PAGE
+    people = list(members[start:start + MEMBER_PAGE])
+    on = set(Enrolment.objects.filter(course=course, person__in=people, status__in=(*SEAT_STATUSES,
+                                                                                  EnrolmentStatus.WAITLISTED))
+             .values_list("person_id", flat=True))
+    for p in people:
+        p.on_course = p.pk in on
+    return MemberPage(people=people, number=number, pages=pages, total=total)
 
 
 def ancestor_paths(org):
@@ -153,15 +188,21 @@ def may_enrol_in(user, course) -> bool:
     return user.can(CHANGE, course.org) or bool(union_choices(user, limit=1, within=course.org))
 
 
-def courses_for_enrolling(user, limit=100):
+def courses_for_enrolling(user, limit=100, q=""):
     """OPEN courses the user may enrol people in: those the user organises (`training.change`
-    on the course's org), and those open to a union the user runs."""
+    on the course's org), and those open to a union the user runs; `q`: part of the title or the
+    course number. Newest first, at most `limit`."""
     own = Course.objects.visible_to(user, CHANGE).filter(status=CourseStatus.OPEN)
     paths = set()
     for union in union_choices(user, limit=limit):
         paths.update(ancestor_paths(union))
     above = Course.objects.filter(status=CourseStatus.OPEN, org__path__in=paths)
-    ids = set(own.values_list("pk", flat=True)[:limit]) | set(above.values_list("pk", flat=True)[:limit])
+    q = (q or "").strip()
+    if q:
+        match = Q(title__icontains=q) | Q(code__iexact=q)
+        own, above = own.filter(match), above.filter(match)
+    ids = set(own.order_by("-id").values_list("pk", flat=True)[:limit]) | set(
+        above.order_by("-id").values_list("pk", flat=True)[:limit])
     return list(Course.objects.filter(pk__in=ids).select_related("org").order_by("-id")[:limit])
 
 
@@ -178,6 +219,17 @@ def my_enrolments(person):
     return list(person.training_enrolments.select_related("course", "course__org", "course__school")
                 .prefetch_related(Prefetch("course__sessions", queryset=upcoming, to_attr="upcoming"))
                 .order_by("-enrolled_at", "-pk")[:100])
+
+
+def courses_in_reach(person):
+    """Courses whose organiser's area includes the person's live union (or district courses for
+    everyone): what a member may even name on the member pages (others are 404)."""
+    from ..services.enrolment import live_unions
+
+    union = live_unions([person]).get(person.pk)
+    if union is None:
+        return Course.objects.filter(org__level=OrgLevel.DISTRICT)
+    return Course.objects.filter(Q(org__path__in=ancestor_paths(union)) | Q(org__level=OrgLevel.DISTRICT))
 
 
 def courses_open_to_person(person, *, limit=50):
@@ -198,7 +250,25 @@ def courses_open_to_person(person, *, limit=50):
         qs = qs.filter(members_only=False, org__level=OrgLevel.DISTRICT)
     qs = qs.filter(~Exists(Enrolment.objects.filter(course=OuterRef("pk"), person=person,
                                                    status__in=(*SEAT_STATUSES, EnrolmentStatus.WAITLISTED))))
-    return list(qs.select_related("org", "school").prefetch_related("sessions").order_by("-id")[:limit])
+    courses = list(qs.select_related("org", "school").prefetch_related("sessions").order_by("-id")[:limit])
+    mark_clashes(person, courses)
+    return courses
+
+
+def mark_clashes(person, courses):
+    """Set `clash` on each course (the first session of another course where the person holds a
+    place that overlaps one of its sessions, or None), as enrolling would refuse. Courses come
+    with their `sessions` prefetched; one query."""
+    from ..models.courses import CourseSession
+    from ..rules.enrolment import rules
+
+    held = (*SEAT_STATUSES, EnrolmentStatus.WAITLISTED) if rules().waitlist_blocks_overlap else SEAT_STATUSES
+    booked = list(CourseSession.objects.filter(
+        is_cancelled=False, course__enrolments__person=person, course__enrolments__status__in=held)
+        .exclude(course__status=CourseStatus.CANCELLED).select_related("course").order_by("starts_at", "pk"))
+    for c in courses:
+        c.clash = next((b for s in c.sessions.all() if not s.is_cancelled for b in booked
+                        if b.course_id != c.pk and b.starts_at < s.ends_at and b.ends_at > s.starts_at), None)
 
 
 # --- overview ------------------------------------------------------------------------------------------

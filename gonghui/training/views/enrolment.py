@@ -84,8 +84,10 @@ def enrolment_create(request):
     data = request.POST if request.method == "POST" else request.GET
     course_id = parse_after(data.get("course"))
     if not data.get("course"):
+        course_q = _clean_q(data.get("course_q"), 60)
         return render(request, "training/enrolment/create.html",
-                      {"courses": selectors.courses_for_enrolling(request.user), "course": None})
+                      {"courses": selectors.courses_for_enrolling(request.user, q=course_q), "course": None,
+                       "course_q": course_q})
     course = Course.objects.filter(pk=course_id, status=CourseStatus.OPEN).select_related("org").first() \
         if course_id else None
     if course is None or not selectors.may_enrol_in(request.user, course):
@@ -115,7 +117,9 @@ def enrolment_create(request):
         return render(request, "training/enrolment/create.html", context)
     person_q = _clean_q(data.get("person_q"), 30)
     members = selectors.member_choices(org, person_q)
-    form = forms.BulkEnrolForm(request.POST if request.method == "POST" else None, members=members)
+    picker = selectors.member_page(members, course, parse_after(data.get("page")) or 1)
+    form = forms.BulkEnrolForm(request.POST if request.method == "POST" else None, members=members,
+                               shown=picker.people)
     rows = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -129,7 +133,7 @@ def enrolment_create(request):
         else:
             messages.success(request, _placed_message(created))
             return redirect(f"{_enrolments_url()}?course={course.pk}")
-    context.update({"form": form, "person_q": person_q, "rows": rows})
+    context.update({"form": form, "person_q": person_q, "rows": rows, "picker": picker})
     return render(request, "training/enrolment/create.html", context, status=400 if form.errors else 200)
 
 
@@ -206,7 +210,8 @@ def my_courses(request):
 @require_POST
 def my_enrol(request, course_pk):
     person = _person(request)
-    course = Course.objects.filter(pk=course_pk, status__in=(CourseStatus.OPEN, CourseStatus.CLOSED)).first()
+    course = selectors.courses_in_reach(person).filter(pk=course_pk, status__in=(CourseStatus.OPEN,
+                                                                                 CourseStatus.CLOSED)).first()
     if course is None:
         raise Http404(_("Not found."))
     try:
