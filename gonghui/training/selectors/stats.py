@@ -23,18 +23,22 @@ Definitions (also in docs/training-stats.md and under the tables of the page):
   `Enrolment.town`, whoever organised the course). Progress = figure ÷ target.
 
 Queries: for the total and for each breakdown (school, programme, town, industry, year) one
-aggregate (GROUP BY) query over the seat enrolments (counts, no to-many join) and one over the
-attendance marks (hours; for the industry, grouped by union and mapped with one query on the
-unions' enterprises), plus one for the targets — at most fourteen whatever the number of records. No
-loop over enrolments in Python (the two result sets of a breakdown — a few dozen rows, a row per union
-for the industry hours — are merged
-by key).
+aggregate (GROUP BY) query over the seat enrolments (counts, no to-many join); the hours of the year
+from ONE GROUP BY over the attendance marks by (town, school, programme, union) — hours add up, so
+that serves every breakdown —, one small query for the unions' industries, one for the hours by year,
+plus one for the targets: ten whatever the number of records. No loop over enrolments or marks in
+Python (only over grouped rows). The figures are cached per (reach, year) for FIGURES_CACHE_SECONDS
+(the page shows when they were counted and offers a recount); the targets are read every time.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.scoping import scope_q, user_scope
@@ -97,6 +101,7 @@ class Row:
     label: str
     figures: Figures = field(default_factory=Figures)
     target: TrainingTarget | None = None
+    path: str = ""  # the town's tree path (the town table's order)
 
     def progress(self, name):
         if self.target is None:
@@ -127,6 +132,9 @@ class TrainingStats:
     by_year: list[Row] = field(default_factory=list)
     # The year's targets, each with the figures it is set against.
     targets: list[Row] = field(default_factory=list)
+    # When the figures were counted; `cached` when they are kept for FIGURES_CACHE_SECONDS.
+    computed_at: object = None
+    cached: bool = False
 
     def breakdowns(self):
         """(key, title, first column, rows) of each table, in page order."""
@@ -185,32 +193,47 @@ def union_industry(union_ref="union_id"):
     return Subquery(Enterprise.objects.filter(union=OuterRef(union_ref)).order_by("pk").values("industry")[:1])
 
 
-def _grouped(enrolments, marks, key, *labels):
-    """Rows of `enrolments` grouped by `key` (with `labels`), each with its hours from `marks`
-    grouped the same way: two GROUP BY queries."""
+def _grouped(enrolments, key, hours, *labels):
+    """Rows of `enrolments` grouped by `key` (with `labels`): one GROUP BY query; each row gets its
+    hours from `hours` (key → hours, see `_hours_by`)."""
     if key == "industry":
         rows = (enrolments.order_by().annotate(industry=union_industry()).values("industry")
                 .annotate(**count_aggregates()))
-        # Hours add up: group the marks by union (cheap), then each union's hours go to its industry
-        # (a per-mark subquery was the slowest query of the page at 200k marks).
-        by_union = dict(marks.order_by().values("enrolment__union").annotate(**HOURS)
-                        .values_list("enrolment__union", "hours"))
-        industry_of = {}
-        for union_id, industry in (Enterprise.objects.filter(union_id__in=[u for u in by_union if u])
-                                   .order_by("union_id", "-pk").values_list("union_id", "industry")):
-            industry_of[union_id] = industry  # ordered by -pk: the first enterprise is written last
-        hours = {}
-        for union_id, value in by_union.items():
-            industry = industry_of.get(union_id)
-            hours[industry] = (hours.get(industry) or 0) + (value or 0)
     else:
         rows = enrolments.order_by().values(key, *labels).annotate(**count_aggregates())
-        hours = dict(marks.order_by().values(f"enrolment__{key}").annotate(**HOURS)
-                     .values_list(f"enrolment__{key}", "hours"))
     rows = list(rows)
     for row in rows:
         row["hours"] = hours.get(row[key])
     return rows
+
+
+HOURS_KEYS = {"town": "enrolment__town", "course__school": "enrolment__course__school",
+              "course__programme": "enrolment__course__programme", "union": "enrolment__union"}
+
+
+def _hours_by(marks):
+    """The attended hours of `marks` by town, school, programme and industry — hours add up, so ONE
+    query grouped by (town, school, programme, union) serves every breakdown (a few thousand rows at
+    district size: one per combination, never per mark) — plus one small query for the unions'
+    industries (the first enterprise of a joint union, as `union_industry`). Returns
+    ({breakdown key: {key value: hours}}, total hours)."""
+    combos = list(marks.order_by().values_list(*HOURS_KEYS.values()).annotate(hours=Sum("session__hours")))
+    by = {key: {} for key in (*HOURS_KEYS, "industry")}
+    total = Decimal(0)
+    for *values, hours in combos:
+        hours = hours or Decimal(0)
+        total += hours
+        for key, value in zip(HOURS_KEYS, values, strict=True):
+            by[key][value] = by[key].get(value, Decimal(0)) + hours
+    unions = [u for u in by["union"] if u]
+    industry_of = {}
+    for union_id, industry in (Enterprise.objects.filter(union_id__in=unions).order_by("union_id", "-pk")
+                               .values_list("union_id", "industry")):
+        industry_of[union_id] = industry  # ordered by -pk: the first enterprise is written last
+    for union_id, hours in by["union"].items():
+        industry = industry_of.get(union_id)
+        by["industry"][industry] = by["industry"].get(industry, Decimal(0)) + hours
+    return by, total
 
 
 # --- the statistics ---------------------------------------------------------------------------------
@@ -222,49 +245,100 @@ def year_total(user, year, action=VIEW) -> Figures:
     return Figures.of(row)
 
 
-def training_stats(user, *, year: int, action=VIEW) -> TrainingStats:
+def training_stats(user, *, year: int, action=VIEW, refresh=False) -> TrainingStats:
     """The year's figures in the user's reach for `action` (VIEW for the page and the API, EXPORT
-    for the workbook), with the targets the user may see. Fourteen queries whatever the size."""
+    for the workbook), with the targets the user may see. The figures (ten aggregate queries
+    over the records) are cached per (reach, year, language) for `FIGURES_CACHE_SECONDS` (0 = off,
+    as in the tests) and `computed_at` says when they were counted; `refresh=True` counts again.
+    The targets (one small query) are read on every call, so a target just set shows at once."""
+    stats = _cached_figures(user, year, action, refresh=refresh)
+    _attach_targets(stats, user, year)
+    return stats
+
+
+def _cache_key(user, year, action):
+    from django.utils.translation import get_language
+
+    from gonghui.members.figures import TREE_VERSION_KEY
+
+    everything, paths = user_scope(user, action)
+    parts = ["v1", cache.get(TREE_VERSION_KEY, 0), year, get_language() or "", everything, *sorted(paths)]
+    return "training:stats:" + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
+
+
+def _cached_figures(user, year, action, *, refresh=False) -> TrainingStats:
+    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
+    key = _cache_key(user, year, action) if seconds > 0 else None
+    if key and not refresh:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    stats = _count_figures(user, year, action)
+    if key:
+        stats.cached = True
+        cache.set(key, stats, seconds)
+    return stats
+
+
+def _count_figures(user, year, action) -> TrainingStats:
+    """The figures of the year (no targets): ten queries whatever the size — the counts of the total
+    and of each breakdown (one GROUP BY each, over the seat enrolments), the year's hours (one GROUP
+    BY over the marks, shared by every breakdown) and the unions' industries, the year table's
+    counts and hours (one each)."""
     every_year, every_mark = seat_enrolments(user, action), attended_marks(user, action)
     of_year, marks = every_year.filter(course__year=year), every_mark.filter(enrolment__course__year=year)
-    stats = TrainingStats(year=year)
-    stats.total = year_total(user, year, action)
+    stats = TrainingStats(year=year, computed_at=timezone.now())
+    hours, total_hours = _hours_by(marks)
+    stats.total = Figures.of({**of_year.order_by().aggregate(**count_aggregates()), "hours": total_hours})
 
-    town_rows = sorted(_grouped(of_year, marks, "town", "town__name", "town__short_name", "town__path"),
+    town_rows = sorted(_grouped(of_year, "town", hours["town"], "town__name", "town__short_name", "town__path"),
                        key=lambda row: (row["town"] is None, row["town__path"] or ""))
     stats.by_town = [Row(row["town"], (row["town__short_name"] or row["town__name"]) if row["town"]
-                         else _("Above town level"), Figures.of(row)) for row in town_rows]
+                         else _("Above town level"), Figures.of(row), path=row["town__path"] or "")
+                     for row in town_rows]
     stats.by_school = sorted(
         (Row(row["course__school"], row["course__school__name"] or _("No worker school"), Figures.of(row))
-         for row in _grouped(of_year, marks, "course__school", "course__school__name")),
+         for row in _grouped(of_year, "course__school", hours["course__school"], "course__school__name")),
         key=lambda r: (r.key is None, r.label))
-    programmes = {row["course__programme"]: row for row in _grouped(of_year, marks, "course__programme")}
+    programmes = {row["course__programme"]: row
+                  for row in _grouped(of_year, "course__programme", hours["course__programme"])}
     stats.by_programme = [Row(code, str(label), Figures.of(programmes[code]))
                           for code, label in Programme.choices if code in programmes]
-    industries = {row["industry"]: row for row in _grouped(of_year, marks, "industry")}
+    industries = {row["industry"]: row for row in _grouped(of_year, "industry", hours["industry"])}
     stats.by_industry = [Row(code, str(label), Figures.of(industries[code]))
                          for code, label in Industry.choices if code in industries]
     if None in industries:
         stats.by_industry.append(Row(None, _("Unknown industry"), Figures.of(industries[None])))
-    years = {row["course__year"]: row for row in _grouped(every_year, every_mark, "course__year")}
+    year_hours = dict(every_mark.order_by().values("enrolment__course__year").annotate(**HOURS)
+                      .values_list("enrolment__course__year", "hours"))
+    years = {row["course__year"]: row for row in _grouped(every_year, "course__year", year_hours)}
+    stats.by_year = [Row(y, str(y), Figures.of(row)) for y, row in years.items()]
+    return stats
 
+
+def _attach_targets(stats: TrainingStats, user, year):
+    """The year's targets the user may see (one query), each with the figures it is set against; a
+    town with a target and no records gets its row (all 0) in the town table, so its progress shows."""
     targets = list(TrainingTarget.objects.visible_to(user, VIEW).select_related("org").order_by("org__path", "year"))
     headline = _headline_org(targets)
     towns = {row.key: row for row in stats.by_town}
+    stats.targets = []
     for target in targets:
         if target.year != year:
             continue
-        if target.org_id == headline:
-            figures = stats.total
-        else:
-            figures = towns[target.org_id].figures if target.org_id in towns else Figures()
+        if target.org_id != headline and target.org_id not in towns:
+            towns[target.org_id] = Row(target.org_id, target.org.short_name or target.org.name, Figures(),
+                                       path=target.org.path)
+            stats.by_town.append(towns[target.org_id])
+        figures = stats.total if target.org_id == headline else towns[target.org_id].figures
         stats.targets.append(Row(target.org_id, target.org.short_name or target.org.name, figures, target))
         if target.org_id in towns:
             towns[target.org_id].target = target
+    stats.by_town.sort(key=lambda row: (row.key is None, row.path))
     headline_targets = {t.year: t for t in targets if t.org_id == headline}
-    stats.by_year = [Row(y, str(y), Figures.of(years.get(y, {})), headline_targets.get(y))
+    years = {row.key: row for row in stats.by_year}
+    stats.by_year = [Row(y, str(y), years[y].figures if y in years else Figures(), headline_targets.get(y))
                      for y in sorted(set(years) | set(headline_targets), reverse=True)]
-    return stats
 
 
 def _headline_org(targets):
@@ -292,8 +366,10 @@ def definitions():
         _("Class hours: the hours of the sessions each trainee attended (present or late; cancelled sessions "
           "do not count), added up over the trainees."),
         _("Completion rate: completed ÷ decided (completed + not completed). Certificates: issued and not revoked."),
-        _("Town: the town of the trainee's union at enrolment (“above town level” when none). Industry: of the "
-          "enterprise of the trainee's union. School and programme: the course's."),
+        _("Town: the town of the trainee's union at enrolment (“above town level” when none); every town with a "
+          "target for the year is listed, even without records. Industry: of the enterprise of the trainee's union "
+          "(for a joint union, its first registered enterprise; “unknown industry” when it has none). School and "
+          "programme: the course's."),
         _("Targets: the district's target is set against the total, a town's against its row; progress = "
           "figure ÷ target."),
     ]
@@ -331,7 +407,6 @@ def town_chart(stats: TrainingStats, *, labels: dict) -> dict:
 def overview_card(user):
     """The year's trainees, person-times and class hours in the user's reach: two aggregate queries."""
     from django.urls import reverse
-    from django.utils import timezone
 
     from gonghui.core.overview import Card
     from gonghui.core.overview import Row as CardRow

@@ -1,6 +1,6 @@
 """How long the statistics take on a district-sized year (PostgreSQL, opt-in: STATS_BENCH=1):
 100,000 seat enrolments and 200,000 attendance marks over 200 courses. Prints the time of
-`training_stats` for the district and a town, and checks the query count stays seven."""
+`training_stats` for the district and a town, and checks the query count stays ten; then the cached reads."""
 
 import os
 import time
@@ -23,7 +23,7 @@ pytestmark = [
 YEAR = 2026
 
 
-def test_district_year(tree):
+def test_district_year(tree, settings):
     people = [tree.member(union=u).person for u in (tree.union1, tree.union2, tree.union1b) for _ in range(167)]
     now = timezone.now()
     statuses = [EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED, EnrolmentStatus.NOT_COMPLETED]
@@ -54,4 +54,23 @@ def test_district_year(tree):
               f"{took * 1000:.0f} ms")
         for q in queries.captured_queries:
             print(q["time"], q["sql"][:160], "…", q["sql"][-160:])
-        assert len(queries.captured_queries) == 14
+        assert len(queries.captured_queries) == 10
+    # With the figures cached per (reach, year) as in production (FIGURES_CACHE_SECONDS): the first
+    # call counts and stores, the next ones read the cache and the targets only.
+    from django.core.cache import cache
+
+    settings.FIGURES_CACHE_SECONDS = 300
+    cache.clear()
+    for user in (tree.district_staff, tree.town1_cadre):
+        selectors.training_stats(user, year=YEAR)
+        times = []
+        for _i in range(20):
+            start = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                stats = selectors.training_stats(user, year=YEAR)
+            times.append(time.perf_counter() - start)
+        times.sort()
+        print(f"\n{user.username} cached: {stats.total.person_times} person-times, {len(queries.captured_queries)} "
+              f"queries, median {times[10] * 1000:.1f} ms, p95 {times[18] * 1000:.1f} ms")
+        assert len(queries.captured_queries) == 1 and stats.cached
+    cache.clear()

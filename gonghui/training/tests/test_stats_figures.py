@@ -90,7 +90,7 @@ def test_a_fixed_number_of_queries_whatever_the_size(tree, data):
     selectors.training_stats(tree.district_staff, year=YEAR)  # the user's scope, cached on the user
     with CaptureQueriesContext(connection) as small:
         selectors.training_stats(tree.district_staff, year=YEAR)
-    assert len(small.captured_queries) == 14  # (counts + hours) × (total + 5 breakdowns) + industries + targets
+    assert len(small.captured_queries) == 10  # counts × 6 + year's hours + industries + hours by year + targets
     # Ten times more records in every breakdown.
     for _i in range(10):
         school = build.school(tree.town2)
@@ -116,3 +116,24 @@ def test_overview_card_has_the_years_headline_figures_in_one_query(tree, django_
         card = selectors.overview_card(tree.district_staff)
     assert [row.value for row in card.rows] == [5, 6, Decimal("13.5")]
     assert selectors.overview_card(tree.member_user) is None
+
+
+def test_a_town_with_a_target_and_no_records_has_its_row_at_zero(tree, data):
+    from gonghui.core.testing.factories import add_org
+    from gonghui.orgs.models import OrgLevel
+
+    town3 = add_org(tree.district, "三镇", OrgLevel.TOWN)
+    target = build.target(town3, YEAR, 5, 6, "10")
+    build.target(town3, YEAR - 2, 1, 1, "1")  # another year's target: no row this year
+    s = selectors.training_stats(tree.district_staff, year=YEAR)
+    rows = {row.key: row for row in s.by_town}
+    assert [row.key for row in s.by_town] == [tree.town1.pk, tree.town2.pk, town3.pk, None]  # by path
+    assert figures_tuple(rows[town3.pk].figures) == (0, 0, Decimal(0), 0, 0, 0)
+    assert rows[town3.pk].target == target and rows[town3.pk].trainees_progress == Decimal("0.0")
+    assert town3.pk in {row.key for row in s.targets}
+    chart = selectors.town_chart(s, labels={"trainees": "t", "person_times": "p", "target": "x"})
+    assert chart["series"][0]["data"][2] == 0 and chart["series"][2]["data"][2] == 5
+    # Not in the reach of another town's cadre.
+    assert town3.pk not in {row.key for row in selectors.training_stats(tree.town1_cadre, year=YEAR).by_town}
+    assert town3.pk not in {row.key for row in selectors.training_stats(tree.district_staff, year=YEAR - 1).by_town}
+    assert town3.pk in {row.key for row in selectors.training_stats(tree.district_staff, year=YEAR - 2).by_town}

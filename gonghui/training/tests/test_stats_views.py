@@ -128,3 +128,28 @@ def test_target_list_paginates_in_few_queries(tree, data, django_assert_max_num_
     with django_assert_max_num_queries(len(few.captured_queries) + 1):  # + the page's count
         r = c.get(url, {"page": 2})
     assert r.status_code == 200 and len(r.context["targets"]) == 3 + 18 * 3 - 50 and "2 / 2" in r.content.decode()
+
+
+def test_figures_are_cached_per_reach_and_year_with_the_time_and_a_recount(tree, data, settings,
+                                                                             django_assert_max_num_queries):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.FIGURES_CACHE_SECONDS = 300
+    c = client_for(tree.district_staff)
+    url = reverse("training:stats") + f"?year={YEAR}"
+    first = c.get(url).content.decode()
+    assert "Counted at" in first and "refresh=1" in first and ">6<" in first.replace(" ", "")
+    build.enrol(data.a, tree.member(union=tree.union2).person, tree.union2, EnrolmentStatus.COMPLETED)
+    with django_assert_max_num_queries(8):  # session, user, scope, targets: no count over the records
+        cached = c.get(url).content.decode()
+    assert ">6<" in cached.replace(" ", "") and ">7<" not in cached.replace(" ", "")
+    # A target just set shows at once (targets are not cached).
+    build.target(tree.town2, YEAR, 9, 9, "9")
+    assert "/ 9" in c.get(url).content.decode()
+    # Another reach has its own entry: town1 is not served the district's figures.
+    town1 = client_for(tree.town1_cadre).get(url).content.decode()
+    assert ">4<" in town1.replace(" ", "")
+    recount = c.get(url + "&refresh=1").content.decode()
+    assert ">7<" in recount.replace(" ", "")
+    cache.clear()

@@ -34,7 +34,7 @@ def stats(request):
     require(request.user, VIEW)
     form = YearForm(request.GET or None)
     year = form.chosen_year() if form.is_bound else YearForm().chosen_year()
-    figures = selectors.training_stats(request.user, year=year)
+    figures = selectors.training_stats(request.user, year=year, refresh=request.GET.get("refresh") == "1")
     chart = None
     if figures.by_town:
         chart = selectors.town_chart(figures, labels={
