@@ -14,7 +14,7 @@ A record outside the caller's scope answers 404 like a missing one.
 import datetime
 from decimal import Decimal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
@@ -252,7 +252,7 @@ def issue_certificates(request, course_id: Id):
     require(user, policies.CHANGE, course.org)
     certs = services.issue_certificates(actor=user, course=course)
     certs = list(selectors.certificate_rows().filter(pk__in=[c.pk for c in certs]))
-    return 201, {"items": [certificate_row(c) for c in certs]}
+    return Status(201, {"items": [certificate_row(c) for c in certs]})
 
 
 # --- certificates ---------------------------------------------------------------------------------------

@@ -302,7 +302,8 @@ def check_in(*, actor, person, session_pk, token) -> CheckIn:
                                     status=AttendanceStatus.LATE if late else AttendanceStatus.PRESENT,
                                     method=AttendanceMethod.QR, recorded_by=actor, recorded_at=at)
     audit.record(actor=actor, action="training.attendance_checkin", obj=course, org=course.org,
-                 after={"session": session.pk, "enrolment": enrolment.pk, "status": row.status})
+                 after={"session": session.pk, "starts_at": session.starts_at.isoformat(), "trainee": person.name,
+                        "attendance": row.status})
     return CheckIn(row, already=False)
 
 

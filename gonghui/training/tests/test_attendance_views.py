@@ -230,6 +230,15 @@ def test_checkin_is_never_cached_and_login_comes_back_to_it(tree, settings):
     assert other.course.title in stranger.content.decode()
     forged = client_for(tree.member_user).get(reverse("training:checkin", args=[other.pk]) + "?t=x")
     assert forged.status_code == 400 and other.course.title not in forged.content.decode()
+    # the course's history shows the check-in in words: the status's label, the trainee, the local start
+    from gonghui.core.audit_display import change_rows
+    from gonghui.training.models import AttendanceStatus
+
+    rows = {row.key: row for row in change_rows(AuditEvent.objects.get(action="training.attendance_checkin"))}
+    assert rows["attendance"].after == str(AttendanceStatus(Attendance.objects.get().status).label)
+    assert rows["trainee"].after == e.person.name
+    shown = rows["starts_at"].after  # formatted in local time, not the stored ISO text
+    assert "T" not in shown and timezone.localtime(s.starts_at).strftime("%H:%M") in shown
 
 
 def test_public_verification_is_rate_limited_per_ip(tree, settings):

@@ -10,7 +10,12 @@ def ready():
     from django.utils.translation import gettext_lazy as _
     from django.utils.translation import pgettext_lazy
 
-    from gonghui.core.audit_labels import register_action_labels, register_field_labels, register_object_labels
+    from gonghui.core.audit_labels import (
+        register_action_labels,
+        register_field_labels,
+        register_object_labels,
+        register_value_fields,
+    )
 
     register_action_labels({
         "training.attendance_record": pgettext_lazy("audit action", "Attendance recorded"),
@@ -32,4 +37,8 @@ def ready():
         "excused": pgettext_lazy("attendance count", "excused"), "enrolment": _("enrolment"),
         "total_hours": _("class hours"),
         "min_attendance": _("minimum attendance share"), "completed": _("completed"),
-        "not_completed": _("not completed"), "scores": _("scores")})
+        "not_completed": _("not completed"), "scores": _("scores"), "trainee": _("trainee"),
+        "attendance": _("attendance")})
+    # shown as those fields show them: the attendance by its label, the session's start in local time
+    register_value_fields("training.Course", {"attendance": "training.Attendance.status",
+                                              "starts_at": "training.CourseSession.starts_at"})
