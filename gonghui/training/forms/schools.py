@@ -89,7 +89,7 @@ class SchoolForm(StyledFormMixin, forms.Form):
 
     org = forms.ModelChoiceField(label=_("Run by"), queryset=Org.objects.none(), widget=FastSelect,
                                  error_messages={"invalid_choice": _("Choose the district or a town of your own.")})
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=_("School name"), max_length=80)
     address = forms.CharField(label=_("Address"), max_length=200)
     capacity = forms.IntegerField(label=_("Capacity (seats)"), min_value=1,
                                   help_text=_("Seats of the largest room."))
