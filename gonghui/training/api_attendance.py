@@ -7,7 +7,10 @@
   scores, the completion decision, issuing certificates (training.change in the organiser's subtree);
 - `GET /certificates`, `GET /certificates/{id}`, `POST /certificates/{id}/revoke` (training.approve);
 - `GET /certificates/verify/{code}`: public (no credentials), the same answer for a tampered and an
-  unknown code.
+  unknown code; rate-limited per client IP together with the public page (`verify_rate` in
+  rules/attendance.py, 429 `rate_limited` with Retry-After).
+`GET /certificates` is ordered by issue date, newest first (ties: newest id); `after` is the last id
+of the previous page.
 A record outside the caller's scope answers 404 like a missing one.
 """
 
