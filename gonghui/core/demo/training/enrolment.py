@@ -116,6 +116,8 @@ def seed(gen) -> dict:
                            key=lambda w: w.waitlist_position)
             if queue and course.status in (CourseStatus.OPEN, CourseStatus.CLOSED):
                 first = queue[0]
+                # the seat is freed after the waiting person joined the list, and promoted at that moment
+                x.cancelled_at = max(x.cancelled_at, first.enrolled_at + datetime.timedelta(hours=1))
                 first.status, first.waitlist_position, first.promoted_at = EnrolmentStatus.ENROLLED, None, \
                     x.cancelled_at
                 for w in queue[1:]:
