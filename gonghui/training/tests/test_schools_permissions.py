@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 ROLES = ["district_staff", "town1_cadre", "town2_cadre", "union1_chair", "union1_staff", "union2_chair",
          "member_user", "outsider"]
 SCHOOL_MANAGERS = {"district_staff", "town1_cadre"}
-SCHOOL_VIEWERS = SCHOOL_MANAGERS  # a union sees no town school (its subtree is below the town)
+SCHOOL_VIEWERS = SCHOOL_MANAGERS
+# A town's school is shared down the tree for reading (a union picks it for its courses): read, not changed.
+SCHOOL_READERS = SCHOOL_MANAGERS | {"union1_chair", "union1_staff"}
 TEACHER_MANAGERS = {"district_staff", "town1_cadre", "union1_chair", "union1_staff"}
 TEACHER_VIEWERS = TEACHER_MANAGERS
 LIST_READERS = {"district_staff", "town1_cadre", "town2_cadre", "union1_chair", "union1_staff", "union2_chair"}
@@ -74,6 +76,8 @@ def test_pages_404_out_of_scope_403_when_not_allowed(tree, role):
     edit = c.get(reverse("training:teacher_edit", args=[t.pk])).status_code
     if role in SCHOOL_VIEWERS:
         assert (school_detail, close) == (200, 302), role
+    elif role in SCHOOL_READERS:
+        assert (school_detail, close) == (200, 404), role
     else:
         assert (school_detail, close) == (404, 404), role
     if role in TEACHER_VIEWERS:
@@ -98,7 +102,8 @@ def test_api_404_out_of_scope_403_when_not_allowed(tree, role):
     get_s, get_t = api.get(f"/worker-schools/{s.pk}").status_code, api.get(f"/teachers/{t.pk}").status_code
     patch_s = api.patch(f"/worker-schools/{s.pk}", {"capacity": 99}).status_code
     patch_t = api.patch(f"/teachers/{t.pk}", {"title": "教授"}).status_code
-    assert (get_s, patch_s) == ((200, 200) if role in SCHOOL_VIEWERS else (404, 404)), role
+    assert (get_s, patch_s) == ((200, 200) if role in SCHOOL_VIEWERS else (200, 404) if role in SCHOOL_READERS
+                                else (404, 404)), role
     assert (get_t, patch_t) == ((200, 200) if role in TEACHER_VIEWERS else (404, 404)), role
     assert (WorkerSchool.objects.get().capacity == 99) == (role in SCHOOL_MANAGERS)
     created = api.post("/worker-schools", {"org": tree.town1.pk, "name": "新校", "address": "某路",
@@ -113,11 +118,16 @@ def test_api_404_out_of_scope_403_when_not_allowed(tree, role):
     assert WorkerSchool.objects.filter(name="新校").exists() == (role in SCHOOL_MANAGERS)
 
 
-def test_a_district_school_is_hidden_below_the_district(tree):
-    """Scope fails closed: a school run by the district is not visible to a town's cadre (404)."""
+def test_a_district_school_is_read_not_managed_below_the_district(tree):
+    """A school run by the district is shared down the tree: a town's cadre reads it, cannot change
+    it (404); a town's school is hidden from another town."""
     s = school(tree, org=tree.district)
+    other = school(tree, org=tree.town2)
     c = Client()
     c.force_login(tree.town1_cadre)
-    assert c.get(reverse("training:school_detail", args=[s.pk])).status_code == 404
+    assert c.get(reverse("training:school_detail", args=[s.pk])).status_code == 200
+    assert c.get(reverse("training:school_edit", args=[s.pk])).status_code == 404
+    assert c.post(reverse("training:school_step", args=[s.pk, "close"]), {"close-reason": "撤"}).status_code == 404
+    assert c.get(reverse("training:school_detail", args=[other.pk])).status_code == 404
     c.force_login(tree.district_staff)
     assert c.get(reverse("training:school_detail", args=[s.pk])).status_code == 200
