@@ -250,7 +250,12 @@ def courses_open_to_person(person, *, limit=50):
         qs = qs.filter(members_only=False, org__level=OrgLevel.DISTRICT)
     qs = qs.filter(~Exists(Enrolment.objects.filter(course=OuterRef("pk"), person=person,
                                                    status__in=(*SEAT_STATUSES, EnrolmentStatus.WAITLISTED))))
+    qs = qs.annotate(seats_taken=Count("enrolments", filter=Q(enrolments__status__in=SEAT_STATUSES)),
+                     waiting=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITLISTED)))
     courses = list(qs.select_related("org", "school").prefetch_related("sessions").order_by("-id")[:limit])
+    for c in courses:
+        c.seats_free = max(c.capacity - c.seats_taken, 0)
+        c.waiting_free = max(c.waitlist_limit - c.waiting, 0)
     mark_clashes(person, courses)
     return courses
 

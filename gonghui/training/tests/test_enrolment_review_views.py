@@ -141,3 +141,20 @@ def test_member_enrol_outside_their_reach_is_404_and_a_detail_cancel_says_what_i
     x = enrolled(tree, course(tree))
     body = client(tree.town1_cadre).get(reverse("training:enrolment_detail", args=[x.pk])).content.decode()
     assert "Cancel the place" in body or "取消报名" in body
+
+
+def test_courses_open_to_me_say_how_many_places_are_left(tree, django_assert_max_num_queries):
+    _member_login(tree)
+    roomy = course(tree, capacity=3, waitlist_limit=0, self_enrolment=True)
+    enrolled(tree, roomy)
+    waiting = course(tree, capacity=1, waitlist_limit=2, self_enrolment=True)
+    enrolled(tree, waiting), enrolled(tree, waiting)
+    full = course(tree, capacity=1, waitlist_limit=0, self_enrolment=True)
+    enrolled(tree, full)
+    web = client(tree.member_user)
+    web.get(reverse("training:my_courses"))
+    with django_assert_max_num_queries(16):
+        r = web.get(reverse("training:my_courses"))
+    by_pk = {c.pk: c for c in r.context["open_courses"]}
+    assert (by_pk[roomy.pk].seats_free, by_pk[waiting.pk].seats_free, by_pk[waiting.pk].waiting) == (2, 0, 1)
+    assert (by_pk[full.pk].seats_free, by_pk[full.pk].waiting_free) == (0, 0)
