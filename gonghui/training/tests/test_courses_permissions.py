@@ -82,3 +82,32 @@ def test_pages_and_api_404_out_of_scope(tree, role):
         assert detail.status_code == 404 and api.status_code == 404 and step.status_code == 404, role
     expected = CourseStatus.CANCELLED if role in VIEWERS else CourseStatus.DRAFT
     assert Course.objects.get(pk=x.pk).status == expected, role
+
+
+# Published courses are offered down the tree: read by the users below the organiser, never changed.
+OFFERED_READ = {  # role: (town1 course, district course, town2 course) page status
+    "district_staff": (200, 200, 200), "town1_cadre": (200, 200, 404), "town2_cadre": (404, 200, 200),
+    "union1_chair": (200, 200, 404), "union1_staff": (200, 200, 404), "union2_chair": (404, 200, 200),
+    "member_user": (404, 404, 404), "outsider": (404, 404, 404),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_offered_courses_matrix(tree, role):
+    town1 = course(tree, CourseStatus.OPEN, org=tree.town1, actor=tree.town1_cadre)
+    district = course(tree, CourseStatus.OPEN, org=tree.district, actor=tree.district_staff)
+    town2 = course(tree, CourseStatus.OPEN, org=tree.town2, actor=tree.town2_cadre)
+    c = Client()
+    c.force_login(getattr(tree, role))
+    got = tuple(c.get(reverse("training:course_detail", args=[x.pk])).status_code for x in (town1, district, town2))
+    assert got == OFFERED_READ[role], role
+    edit = c.get(reverse("training:course_edit", args=[town1.pk])).status_code
+    close = c.post(reverse("training:course_step", args=[town1.pk, "close"])).status_code
+    if role in ("district_staff", "town1_cadre"):
+        assert (edit, close) == (200, 302), role
+    else:
+        assert (edit, close) == (404, 404), role
+        assert Course.objects.get(pk=town1.pk).status == CourseStatus.OPEN, role
+    draft = course(tree, CourseStatus.DRAFT, org=tree.district, actor=tree.district_staff)
+    expected = 200 if role == "district_staff" else 404  # a draft is not offered yet
+    assert c.get(reverse("training:course_detail", args=[draft.pk])).status_code == expected, role

@@ -75,6 +75,12 @@ class CoursesDemo:
         orgs += [(u.id, u.town.id, 1) for u in anchored[:4 if self.small else len(anchored)][::step]]
         return orgs
 
+    @staticmethod
+    def org_paths(ids):
+        ids = list(ids)
+        paths = dict(Org.objects.filter(pk__in=set(ids)).values_list("pk", "path"))
+        return [paths[i] for i in ids]
+
     def schools(self):
         schools = list(WorkerSchool.objects.filter(status=SchoolStatus.ACTIVE).order_by("pk"))
         if schools:
@@ -129,13 +135,22 @@ class CoursesDemo:
     def seed(self) -> dict:
         orgs = self.organisers()
         schools = self.schools()
-        teachers = list(Teacher.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)[:200])
+        school_paths = {sc.pk: path for sc, path in zip(schools, self.org_paths(sc.org_id for sc in schools),
+                                                          strict=True)}
+        teacher_rows = list(Teacher.objects.filter(is_active=True).order_by("pk").values_list("pk", "org__path")[:200])
+        org_paths = dict(zip([o for o, _t, _n in orgs], self.org_paths(o for o, _t, _n in orgs), strict=True))
+
+        def related(a, b):  # the same subtree or an ancestor: what a course of `a` may use (services)
+            return a.startswith(b) or b.startswith(a)
         hosts = self.enterprises({town for _o, town, _n in orgs if town})
         all_hosts = [pk for pks in hosts.values() for pk in pks]
         programmes, modes = list(Programme.values), list(DeliveryMode.values)
         courses, sessions_of = [], []
         i = 0
         for org_id, town_id, rounds in orgs:
+            here = org_paths[org_id]
+            usable_schools = [sc for sc in schools if related(here, school_paths[sc.pk])] or schools
+            teachers = [pk for pk, path in teacher_rows if related(here, path)]
             for _round in range(rounds):
                 for year, status, kind in self.plans():
                     if self.rng.random() < 0.35 and rounds > 1:
@@ -149,7 +164,7 @@ class CoursesDemo:
                             mode = DeliveryMode.COMMISSIONED
                         else:
                             host = self.rng.choice(choices)
-                    school = self.rng.choice(schools)
+                    school = self.rng.choice(usable_schools)
                     if mode != DeliveryMode.INDEPENDENT and self.rng.random() < 0.4:
                         school = None
                     n_sessions = 1 if programme == Programme.LECTURE else self.rng.randint(2, 6)
