@@ -62,6 +62,8 @@ class RowOut(Schema):
 
 class StatsOut(Schema):
     year: int
+    computed_at: datetime.datetime | None = Field(None, description="When the figures were counted (they are kept for "
+                                                               "a few minutes, FIGURES_CACHE_SECONDS).")
     total: FiguresOut
     targets: list[RowOut]
     by_town: list[RowOut]
@@ -104,7 +106,8 @@ def get_stats(request, filters: Query[YearIn]):
     user = request.auth
     require(user, VIEW)
     stats = selectors.training_stats(user, year=_year(filters.year))
-    return {"year": stats.year, "total": stats.total.as_dict(), "targets": [_row(r) for r in stats.targets],
+    return {"year": stats.year, "computed_at": stats.computed_at, "total": stats.total.as_dict(),
+            "targets": [_row(r) for r in stats.targets],
             **{f"by_{key}": [_row(r) for r in rows] for key, _title, _first, rows in stats.breakdowns()}}
 
 

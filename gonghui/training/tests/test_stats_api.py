@@ -30,6 +30,7 @@ def test_stats_match_the_known_counts_and_queries_do_not_grow(tree, data, django
     assert {row["key"] for row in body["by_programme"]} == {"SKILLS", "SAFETY"}
     assert {row["key"] for row in body["by_industry"]} == {"MANUFACTURING", "LOGISTICS", None}
     assert [row["key"] for row in body["by_year"]] == [YEAR, YEAR - 1]
+    assert body["computed_at"]  # when the figures were counted
     assert [row["target"]["org"]["id"] for row in body["targets"]] == [tree.district.pk, tree.town1.pk]
     for _ in range(4):
         build.enrol(data.b, tree.member(union=tree.union2).person, tree.union2, EnrolmentStatus.ENROLLED)

@@ -55,6 +55,11 @@ def test_district_year(tree, settings):
         for q in queries.captured_queries:
             print(q["time"], q["sql"][:160], "…", q["sql"][-160:])
         assert len(queries.captured_queries) == 10
+        if os.environ.get("STATS_EXPLAIN"):  # the plans of the three slowest queries
+            for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]:
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
+                    print("\n".join(line for (line,) in cursor.fetchall()))
     # With the figures cached per (reach, year) as in production (FIGURES_CACHE_SECONDS): the first
     # call counts and stores, the next ones read the cache and the targets only.
     from django.core.cache import cache

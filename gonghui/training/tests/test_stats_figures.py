@@ -137,3 +137,21 @@ def test_a_town_with_a_target_and_no_records_has_its_row_at_zero(tree, data):
     assert town3.pk not in {row.key for row in selectors.training_stats(tree.town1_cadre, year=YEAR).by_town}
     assert town3.pk not in {row.key for row in selectors.training_stats(tree.district_staff, year=YEAR - 1).by_town}
     assert town3.pk in {row.key for row in selectors.training_stats(tree.district_staff, year=YEAR - 2).by_town}
+
+
+def test_overview_card_reads_the_cache_when_figures_are_cached(tree, settings, django_assert_num_queries):
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    cache.clear()
+    settings.FIGURES_CACHE_SECONDS = 300
+    year = timezone.localdate().year
+    KnownDataset(tree, year)
+    selectors.overview_card(tree.district_staff)  # counts (2 queries) and keeps the total
+    with django_assert_num_queries(0):
+        assert [row.value for row in selectors.overview_card(tree.district_staff).rows] == [5, 6, Decimal("13.5")]
+    cache.clear()
+    stats = selectors.training_stats(tree.district_staff, year=year)  # the page's figures serve the card
+    with django_assert_num_queries(0):
+        assert selectors.overview_card(tree.district_staff).rows[1].value == stats.total.person_times == 6
+    cache.clear()
