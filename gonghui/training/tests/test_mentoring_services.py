@@ -195,6 +195,10 @@ def test_reminders_once_per_report_period(tree):
     assert Notification.objects.filter(recipient=tree.union1_chair, key__startswith="training.mentorship_report")\
         .count() == 1
     assert services.remind_due_reports() == 0
+    # The town's cadres are told too; another town's are not; the link is the pair's page.
+    mine = Notification.objects.filter(recipient=tree.town1_cadre, key__startswith="training.mentorship_report")
+    assert mine.count() == 1 and mine.get().url.startswith("/training/mentorships/")
+    assert not Notification.objects.filter(recipient=tree.town2_cadre).exists()
 
 
 def test_due_lines_and_overview_card_count_in_scope(tree):
