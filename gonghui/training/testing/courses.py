@@ -8,21 +8,26 @@ from decimal import Decimal
 from django.utils import timezone
 
 from gonghui.training.models.courses import CourseStatus
-from gonghui.training.models.schools import Teacher, WorkerSchool
+from gonghui.training.models.schools import WorkerSchool
 from gonghui.training.services import courses as services
 
 
 def school(tree, *, name=None, capacity=80, modes=("INDEPENDENT", "COMMISSIONED", "IN_ENTERPRISE"), org=None):
-    """The school of town1 (红山职工学校), or of `org` (e.g. town2's), made once."""
+    """The school of town1 (红山职工学校), or of `org` (e.g. town2's), made once through the schools
+    area's builder (its services)."""
+    from gonghui.training.testing.schools import school as new_school
+
     org = org or tree.town1
     name = name or ("红山职工学校" if org == tree.town1 else f"{org.name}职工学校")
-    return WorkerSchool.objects.get_or_create(name=name, defaults={
-        "org": org, "address": f"{org.name}农场路1号", "capacity": capacity, "modes": list(modes)})[0]
+    return WorkerSchool.objects.filter(name=name).first() or new_school(
+        tree, org=org, name=name, capacity=capacity, modes=modes, address=f"{org.name}农场路1号")
 
 
-def teacher(tree, *, name="王师傅", specialities=("数控车工",)):
-    return Teacher.objects.create(org=tree.town1, kind="EXTERNAL", name=name, employer="杭州技师学院",
-                                  specialities=list(specialities))
+def teacher(tree, *, name="王师傅", specialities=("数控车工",), org=None):
+    """An external lecturer registered by town1 (or `org`), through the schools area's builder."""
+    from gonghui.training.testing.schools import teacher as new_teacher
+
+    return new_teacher(tree, org=org or tree.town1, name=name, specialities=specialities, employer="杭州技师学院")
 
 
 def at(day: datetime.date, hour: int, minute: int = 0):
