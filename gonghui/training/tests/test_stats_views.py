@@ -58,6 +58,10 @@ def test_a_bad_year_is_reported_and_this_year_shown(tree, data):
     assert r.status_code == 200 and "Enter a whole number" in r.content.decode()
     r = client_for(tree.district_staff).get(reverse("training:stats"), {"year": "1800"})
     assert r.status_code == 200 and "The year must be between" in r.content.decode()
+    from django.utils import timezone
+
+    r = client_for(tree.district_staff).get(reverse("training:stats"))  # no year: the field shows this one
+    assert f'value="{timezone.localdate().year}"' in r.content.decode()
 
 
 def test_export_has_the_same_figures_and_is_audited(tree, data):

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -32,7 +33,8 @@ def _chart_class(n):
 @require_GET
 def stats(request):
     require(request.user, VIEW)
-    form = YearForm(request.GET or None)
+    # Unbound (no ?year): the field shows this year, the one the figures are of.
+    form = YearForm(request.GET or None, initial={"year": timezone.localdate().year})
     year = form.chosen_year() if form.is_bound else YearForm().chosen_year()
     figures = selectors.training_stats(request.user, year=year, refresh=request.GET.get("refresh") == "1")
     chart = None
