@@ -20,7 +20,8 @@ DAY = services.datetime.timedelta(days=1)
 
 
 def client_for(user):
-    c = Client()
+    """Pages in English, so the assertions hold whatever the Chinese catalogue says."""
+    c = Client(headers={"Accept-Language": "en"})
     c.force_login(user)
     return c
 
@@ -108,13 +109,22 @@ def test_steps_report_assess_and_history(tree):
     assert r.status_code == 302
     r = c.post(step("assess"), {"assess-assessed_on": services.today().isoformat(), "assess-result": "PASS",
                                 "assess-score": "90", "assess-new_skill_level": "LEVEL4"})
-    assert r.status_code == 400 and "at most 1 grade" in r.content.decode()
+    assert r.status_code == 400
+    assert "at most 1 grade" in r.content.decode()
     r = c.post(step("assess"), {"assess-assessed_on": services.today().isoformat(), "assess-result": "PASS",
                                 "assess-score": "90", "assess-new_skill_level": "LEVEL5"})
     assert r.status_code == 302
     assert Person.objects.get(pk=m.apprentice_id).skill_level == "LEVEL5"
     history = client_for(tree.district_staff).get(detail).content.decode().split('id="history-title"')[-1]
-    assert "暂无变更记录" not in history and "90" in history
+    assert "No recorded changes" not in history and "90" in history
+    # The apprentice's own record shows the level change and where it came from.
+    assert AuditEvent.objects.filter(action="members.person.skill_level", object_type="members.Person",
+                                     object_id=str(m.apprentice_id)).exists()
+    for viewer in (tree.district_staff, tree.union1_chair):
+        person_page = client_for(viewer).get(reverse("members:detail", args=[m.apprentice_id]) + "?tab=history")
+        assert person_page.status_code == 200
+        person_history = person_page.content.decode().split('id="history-title"')[-1]
+        assert "No recorded changes" not in person_history and "Skill level changed" in person_history, viewer
     r = c.post(step("end"), {"end-ended_on": services.today().isoformat(), "end-reason": "x"})
     assert r.status_code == 302 and Mentorship.objects.get(pk=m.pk).status == MentorshipStatus.COMPLETED
     assert c.post(step("nope"), {}).status_code == 404
