@@ -13,6 +13,7 @@ class MembersConfig(AppConfig):
         from gonghui.core.audit_labels import (
             register_action_labels,
             register_field_labels,
+            register_name_fields,
             register_object_labels,
         )
 
@@ -40,6 +41,8 @@ class MembersConfig(AppConfig):
         }, group=_("Members"))
         # An export has no model row; its audit rows use this object type.
         register_object_labels({"members.Export": _("Member export")})
+        # A person referenced in another record's history (a trainee, an apprentice…) shows by name.
+        register_name_fields({"members.Person": "name"})
         # Snapshot keys written by services that are not model fields.
         register_field_labels("members.Export", {
             "filters": _("filters"),

@@ -182,7 +182,8 @@ def test_labelling_a_page_costs_one_query_per_named_model(tree, django_assert_nu
         labelled = describe_events([e for e in events if e.action != "members.membership.create"
                                     and not e.action.startswith("custom.")])
     assert labelled
-    with django_assert_num_queries(2):  # orgs and users (a stored user id is named by username)
+    # orgs, users (a stored user id is named by username) and people (a membership's person)
+    with django_assert_num_queries(3):
         describe_events(events)
 
 

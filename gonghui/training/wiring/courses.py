@@ -10,7 +10,12 @@ def ready():
     from django.utils.translation import gettext_lazy as _
     from django.utils.translation import pgettext_lazy
 
-    from gonghui.core.audit_labels import register_action_labels, register_field_labels, register_object_labels
+    from gonghui.core.audit_labels import (
+        register_action_labels,
+        register_field_labels,
+        register_name_fields,
+        register_object_labels,
+    )
     from gonghui.core.dashboard import register_due_source
 
     register_action_labels({
@@ -27,6 +32,8 @@ def ready():
         "training.session_cancel": pgettext_lazy("audit action", "Course session cancelled"),
     }, group=_("Training"))
     register_object_labels({"training.CourseExport": _("Courses export")})
+    # Ids of courses in any training record's history (an enrolment's course…) show as the title.
+    register_name_fields({"training.Course": "title"})
     register_field_labels("training.Course", {"org": _("organiser"), "session": _("session"),
                                               "reason": _("reason"), "enrolments_cancelled": _("enrolments cancelled"),
                                               "starts_at": _("starts at"), "ends_at": _("ends at"),
