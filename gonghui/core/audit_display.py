@@ -62,7 +62,8 @@ def collect_refs(events):
             continue
         for snapshot in _snapshots(event):
             for key, value in snapshot.items():
-                target = _fk_target(audit_labels.model_field(model, key))
+                field = audit_labels.model_field(model, key) or audit_labels.value_field(event.object_type, key)
+                target = _fk_target(field)
                 if target and _is_id(value):
                     refs.setdefault(target, set()).add(int(value))
     return refs
@@ -124,6 +125,9 @@ def format_value(field, value, names=None):
             return value
         if field.is_relation:  # an id of a model without a registered name column
             return f"#{value}"
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        # A list of words (trades, specialities) reads as words, not as JSON; empty is a dash.
+        return "、".join(value) if value else None
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)

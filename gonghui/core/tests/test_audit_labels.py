@@ -247,3 +247,12 @@ def test_registered_value_fields_show_choice_labels_for_keys_outside_the_model(c
         chair = str(CandidatePosition.CHAIR.label)
     assert rows["proposed_position"].after == chair != "CHAIR"
     assert rows["candidate"].after == "王五"  # an unregistered key stays as stored
+
+
+def test_a_list_of_words_reads_as_words_and_other_json_stays_json():
+    from gonghui.core.audit_display import format_value
+
+    assert format_value(None, ["电工", "钳工"]) == "电工、钳工"
+    assert format_value(None, []) is None  # shown as a dash
+    assert format_value(None, [1, 2]) == "[1, 2]"
+    assert format_value(None, {"b": 1, "a": "x"}) == '{"a": "x", "b": 1}'

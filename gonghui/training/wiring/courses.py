@@ -15,6 +15,7 @@ def ready():
         register_field_labels,
         register_name_fields,
         register_object_labels,
+        register_value_fields,
     )
     from gonghui.core.dashboard import register_due_source
 
@@ -34,10 +35,17 @@ def ready():
     register_object_labels({"training.CourseExport": _("Courses export")})
     # Ids of courses in any training record's history (an enrolment's course…) show as the title.
     register_name_fields({"training.Course": "title"})
+    # A session's values in the course's history read as the session's fields do (local time,
+    # the teacher's name), not as stored (ISO strings, ids).
+    register_value_fields("training.Course", {
+        "starts_at": "training.CourseSession.starts_at", "ends_at": "training.CourseSession.ends_at",
+        "teacher_id": "training.CourseSession.teacher", "is_cancelled": "training.CourseSession.is_cancelled",
+    })
     register_field_labels("training.Course", {"org": _("organiser"), "session": _("session"),
                                               "reason": _("reason"), "enrolments_cancelled": _("enrolments cancelled"),
                                               "starts_at": _("starts at"), "ends_at": _("ends at"),
-                                              "teacher": _("teacher"), "hours": _("class hours"),
+                                              "teacher": _("teacher"), "teacher_id": _("teacher"),
+                                              "hours": _("class hours"),
                                               "place": _("place"), "is_cancelled": _("cancelled")})
 
     from ..selectors.courses import DUE_SOURCES
