@@ -4,7 +4,7 @@ the organiser's subtree; sessions through their course)."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, DecimalField, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, IntegerField, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -217,7 +217,8 @@ def overview_card(user):
 def due_courses_summary(user):
     """Dashboard line for organisers (`training.change`): courses whose last session has ended
     but are not finished yet (overdue: completion waits on it) and drafts whose first session is
-    within `starting_soon_days` (soon: open enrolment). Two aggregate queries."""
+    within `starting_soon_days` (soon: open enrolment). One aggregate query (the dashboard calls
+    every due source on every view)."""
     from django.urls import reverse
 
     from gonghui.core.dashboard import DueSummary
@@ -225,14 +226,14 @@ def due_courses_summary(user):
     if not user.is_authenticated or not user.can(CHANGE):
         return None
     at = timezone.now()
-    qs = Course.objects.visible_to(user, CHANGE)
-    last_end = (CourseSession.objects.filter(course=OuterRef("pk"), is_cancelled=False).order_by()
-                .values("course").annotate(m=Max("ends_at")).values("m"))
-    overdue = (qs.filter(status__in=(CourseStatus.OPEN, CourseStatus.CLOSED))
-               .annotate(last=Subquery(last_end)).filter(last__lt=at).count())
-    soon = (qs.filter(status=CourseStatus.DRAFT, sessions__is_cancelled=False,
-                      sessions__starts_at__lt=at + datetime.timedelta(days=rules().starting_soon_days),
-                      sessions__starts_at__gte=at).distinct().count())
+    live = CourseSession.objects.filter(course=OuterRef("pk"), is_cancelled=False)
+    ended = Exists(live.filter(ends_at__lt=at)) & ~Exists(live.filter(ends_at__gte=at))
+    starting = Exists(live.filter(starts_at__gte=at,
+                                  starts_at__lt=at + datetime.timedelta(days=rules().starting_soon_days)))
+    figures = Course.objects.visible_to(user, CHANGE).order_by().aggregate(
+        overdue=Count("pk", filter=Q(status__in=(CourseStatus.OPEN, CourseStatus.CLOSED)) & Q(ended)),
+        soon=Count("pk", filter=Q(status=CourseStatus.DRAFT) & Q(starting)))
+    overdue, soon = figures["overdue"], figures["soon"]
     if not overdue and not soon:
         return None
     return DueSummary(label=_("Courses to finish or open"), overdue=overdue, soon=soon,
