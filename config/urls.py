@@ -17,6 +17,8 @@ urlpatterns = [
     path("competitions/", include("gonghui.competitions.urls")),
     path("honours/", include("gonghui.honours.urls")),
     path("training/", include("gonghui.training.urls")),
+    path("services/", include("gonghui.services.urls")),
+    path("welfare/", include("gonghui.welfare.urls")),
     path("api/v1/", include("gonghui.api_urls")),
     path("", include("gonghui.core.urls")),
 ]

@@ -53,12 +53,20 @@ def _add_routers():
     from gonghui.innovation.api import router as innovation_router
     from gonghui.members.api import router as members_router
     from gonghui.orgs.api import router as orgs_router
+    from gonghui.services.api_benefits import router as services_benefits_router
+    from gonghui.services.api_centres import router as services_centres_router
+    from gonghui.services.api_events import router as services_events_router
+    from gonghui.services.api_facilities import router as services_facilities_router
+    from gonghui.services.api_venues import router as services_venues_router
     from gonghui.training.api_attendance import router as training_attendance_router
     from gonghui.training.api_courses import router as training_courses_router
     from gonghui.training.api_enrolment import router as training_enrolment_router
     from gonghui.training.api_mentoring import router as training_mentoring_router
     from gonghui.training.api_schools import router as training_schools_router
     from gonghui.training.api_stats import router as training_stats_router
+    from gonghui.welfare.api_campaigns import router as welfare_campaigns_router
+    from gonghui.welfare.api_hardship import router as welfare_hardship_router
+    from gonghui.welfare.api_mutualaid import router as welfare_mutualaid_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("", orgs_router)  # /orgs, /enterprises
@@ -86,6 +94,14 @@ def _add_routers():
     api.add_router("", training_attendance_router)  # /certificates, attendance actions
     api.add_router("", training_mentoring_router)  # /mentorships
     api.add_router("", training_stats_router)  # /training-stats
+    api.add_router("", services_centres_router)  # /service-centres, /service-orders, /service-projects
+    api.add_router("", services_facilities_router)  # /facility-requests
+    api.add_router("", services_benefits_router)  # /merchants, /offers, /redemptions
+    api.add_router("", services_venues_router)  # /venues, /room-bookings, /programme
+    api.add_router("", services_events_router)  # /events
+    api.add_router("", welfare_mutualaid_router)  # /mutual-aid-plans, /mutual-aid-claims
+    api.add_router("", welfare_campaigns_router)  # /campaigns, /campaign-applications
+    api.add_router("", welfare_hardship_router)  # /hardship-files
 
 
 _add_routers()

@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "gonghui.competitions",
     "gonghui.honours",
     "gonghui.training",
+    "gonghui.services",
+    "gonghui.welfare",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -26,10 +26,12 @@ ROLE_GRANTS: dict[str, tuple[str, ...]] = {
         "orgs.move", "members.reveal_pii", "audit.view", "accounts.manage",
         # Liaison points (联系基层工作点) are the cadres' own work: chairs are visited, never log visits.
         "grassroots.liaise",
+        # Hardship files' incomes, costs and household (DOMAIN.md: income and health are PII).
+        "welfare.reveal_hardship",
     ),
     Role.UNION_CHAIR: (
         "*.view", "*.change", "*.transfer", "*.import", "*.export", "*.submit",
-        "members.reveal_pii", "audit.view",
+        "members.reveal_pii", "audit.view", "welfare.reveal_hardship",
     ),
     Role.UNION_STAFF: ("*.view", "*.change", "*.transfer", "*.import", "*.export", "*.submit"),
     # Members act on their own records through the portal, never on an org's subtree.
@@ -41,7 +43,9 @@ ROLE_GRANTS: dict[str, tuple[str, ...]] = {
 # values) to union staff; chairs and cadres are granted it by name.
 # "orgs.set_top100" (the district's top-100 list) is the district's alone: no future town or
 # union pattern may hand it out by accident.
-EXPLICIT_ONLY = ("members.export_full", "audit.view", "orgs.set_top100")
+# "welfare.reveal_hardship" (a hardship file's incomes, costs and household) is given by name like
+# members.reveal_pii: union staff see that a file exists, not what is in it.
+EXPLICIT_ONLY = ("members.export_full", "audit.view", "orgs.set_top100", "welfare.reveal_hardship")
 
 # Roles that make a user an administrator (second factor required when enabled).
 ADMIN_ROLES = (Role.DISTRICT_STAFF,)

@@ -20,6 +20,8 @@ NAV_ITEMS = [
     ("competitions:overview", _("Competitions and skills"), "competitions.view"),
     ("honours:overview", _("Honours"), "honours.view"),
     ("training:overview", _("Training"), "training.view"),
+    ("services:overview", _("Worker services"), "services.view"),
+    ("welfare:overview", _("Welfare and assistance"), "welfare.view"),
     ("core:audit_list", _("Audit trail"), "audit.view"),
     ("accounts:role_list", _("Users and roles"), "accounts.manage"),
 ]

@@ -17,6 +17,7 @@ from gonghui.orgs.models import Org
 from .audit_display import describe_events, label_event
 from .dashboard import calendar_warning, dashboard_for, due_for
 from .forms import AuditFilterForm
+from .member_pages import member_pages
 from .models import AuditEvent
 from .pagination import keyset_page, parse_after
 from .policies import get_visible_or_404, require
@@ -77,6 +78,7 @@ def home(request):
     if not sections:
         return render(request, "core/home_no_scope.html", {
             "is_member": Role.MEMBER in role_codes(request.user),
+            "member_pages": member_pages(request.user),
             "calendar_warning": calendar_warning(request.user),
         })
     for index, section in enumerate(sections):

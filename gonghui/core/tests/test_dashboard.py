@@ -110,12 +110,24 @@ def test_union_chair_sees_their_union_without_children(client, people):
     assert "data-chart" not in response.content.decode()
 
 
-def test_member_sees_the_portal_notice_and_no_dead_links(client, tree):
+def test_member_without_a_linked_record_is_told_so(client, tree):
+    client.force_login(tree.member_user)
+    text = client.get(reverse("core:home")).content.decode()
+    assert "not linked to your member record" in text
+    assert reverse("training:my_courses") not in text
+
+
+def test_member_sees_their_pages_and_no_dead_links(client, tree):
+    from gonghui.members.services import link_member_account
+
+    link_member_account(actor=tree.union1_chair, person=tree.member().person, user=tree.member_user)
     client.force_login(tree.member_user)
     response = client.get(reverse("core:home"))
     assert response.status_code == 200
     text = response.content.decode()
-    assert "member portal" in text
+    # every module's member pages (core.member_pages), e.g. training's
+    assert f'href="{reverse("training:my_courses")}"' in text
+    assert "contact your union directly" in text
     assert "data-chart" not in text
     for href in re.findall(r'href="([^"#]+)"', text):
         if href.startswith("/static/"):

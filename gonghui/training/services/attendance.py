@@ -39,6 +39,7 @@ from gonghui.core import audit
 from gonghui.core.errors import DomainError
 from gonghui.core.locking import lock_one
 from gonghui.core.policies import require
+from gonghui.core.qr import qr_svg
 
 from ..models.attendance import (
     PRESENT_STATUSES,
@@ -563,13 +564,6 @@ def verify_code(raw) -> Verification:
 def verify_url(certificate) -> str:
     path = reverse("training:verify_code", kwargs={"code": display_code(certificate.code)})
     return f"{settings.SITE_URL.rstrip('/')}{path}"
-
-
-def qr_svg(data: str, *, scale=4) -> str:
-    """An inline SVG QR code (segno), no XML declaration, for pages and PDFs."""
-    import segno
-
-    return segno.make(data, error="m").svg_inline(scale=scale, border=2)
 
 
 def render_certificate_pdf(*, actor, certificate) -> bytes:

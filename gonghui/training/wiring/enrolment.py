@@ -13,7 +13,10 @@ def ready():
         register_name_fields,
         register_object_labels,
     )
+    from gonghui.core.member_pages import register_member_page
 
+    register_member_page("training:my_courses", _("My training"),
+                         _("Courses I am enrolled in, courses open to me, my certificates"), order=30)
     register_action_labels({
         "training.enrolment_enrol": pgettext_lazy("audit action", "Enrolled in a course"),
         "training.enrolment_cancel": pgettext_lazy("audit action", "Course place cancelled"),

@@ -1,0 +1,7 @@
+"""Demo rows of the `mutualaid` area of welfare (see __init__.py)."""
+
+MODELS = ()
+
+
+def seed(gen) -> dict:
+    return {}

@@ -1,0 +1,1 @@
+"""Forms of the `centres` area of services."""

@@ -1,0 +1,1 @@
+"""Forms of the `venues` area of services."""

@@ -1,0 +1,3 @@
+"""Models of the `centres` area of services."""
+
+__all__: list[str] = []

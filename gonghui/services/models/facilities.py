@@ -1,0 +1,3 @@
+"""Models of the `facilities` area of services."""
+
+__all__: list[str] = []

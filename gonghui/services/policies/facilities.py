@@ -1,0 +1,1 @@
+"""Policies of the `facilities` area of services."""

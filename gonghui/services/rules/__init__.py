@@ -1,0 +1,2 @@
+"""Rules of worker services, one module per area:
+centres, facilities, benefits, venues, events."""

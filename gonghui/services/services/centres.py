@@ -1,0 +1,1 @@
+"""Services of the `centres` area of services."""

@@ -1,0 +1,2 @@
+"""Tasks of worker services, one module per area:
+centres, facilities, benefits, venues, events."""

@@ -1,0 +1,1 @@
+"""Tasks of the `benefits` area of services."""

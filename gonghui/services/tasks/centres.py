@@ -1,0 +1,1 @@
+"""Tasks of the `centres` area of services."""

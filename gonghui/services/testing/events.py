@@ -1,0 +1,1 @@
+"""Testing of the `events` area of services."""

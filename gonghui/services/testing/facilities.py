@@ -1,0 +1,1 @@
+"""Testing of the `facilities` area of services."""

@@ -1,0 +1,1 @@
+"""Testing of the `venues` area of services."""

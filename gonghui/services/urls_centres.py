@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401
+
+from .views import centres as views  # noqa: F401
+
+urlpatterns = []

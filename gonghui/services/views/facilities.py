@@ -1,0 +1,1 @@
+"""Views of the `facilities` area of services."""

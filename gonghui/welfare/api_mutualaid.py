@@ -1,0 +1,5 @@
+"""API of the `mutualaid` area of welfare."""
+
+from ninja import Router
+
+router = Router(tags=["welfare"])

@@ -1,0 +1,2 @@
+"""Forms of welfare and assistance, one module per area:
+mutualaid, campaigns, hardship."""

@@ -1,0 +1,3 @@
+"""Models of the `campaigns` area of welfare."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Models of the `mutualaid` area of welfare."""
+
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Policies of welfare and assistance, one module per area:
+mutualaid, campaigns, hardship."""

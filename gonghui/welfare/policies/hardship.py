@@ -1,0 +1,1 @@
+"""Policies of the `hardship` area of welfare."""

@@ -1,0 +1,1 @@
+"""Policies of the `mutualaid` area of welfare."""

@@ -1,0 +1,2 @@
+"""Selectors of welfare and assistance, one module per area:
+mutualaid, campaigns, hardship."""

@@ -1,0 +1,2 @@
+"""Services of welfare and assistance, one module per area:
+mutualaid, campaigns, hardship."""

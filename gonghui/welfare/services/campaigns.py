@@ -1,0 +1,1 @@
+"""Services of the `campaigns` area of welfare."""

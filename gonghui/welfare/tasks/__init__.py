@@ -1,0 +1,2 @@
+"""Tasks of welfare and assistance, one module per area:
+mutualaid, campaigns, hardship."""

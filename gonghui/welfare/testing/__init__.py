@@ -1,0 +1,2 @@
+"""Testing of welfare and assistance, one module per area:
+mutualaid, campaigns, hardship."""

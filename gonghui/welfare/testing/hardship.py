@@ -1,0 +1,1 @@
+"""Testing of the `hardship` area of welfare."""

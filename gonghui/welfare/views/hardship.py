@@ -1,0 +1,1 @@
+"""Views of the `hardship` area of welfare."""

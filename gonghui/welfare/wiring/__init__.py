@@ -1,0 +1,2 @@
+"""Wiring of welfare and assistance, one module per area:
+mutualaid, campaigns, hardship."""
