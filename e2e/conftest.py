@@ -17,7 +17,8 @@ CHROMIUM_ARGS = [
 ]
 
 # The layout tours check templates (rendering at two widths), not the database engine, so CI runs
-# them in its SQLite pass only; LAYOUT_TOURS=1 runs them on PostgreSQL too (docs/decisions.md).
+# them in its SQLite pass only, and likewise the 1280 px run of a flow that also runs at 390 px;
+# LAYOUT_TOURS=1 runs them on PostgreSQL too (docs/decisions.md).
 LAYOUT_TOUR_FILES = "test_layout_tour*.py"
 
 
@@ -36,11 +37,24 @@ def pytest_collection_modifyitems(config, items):
     if vendor != "sqlite3" and os.environ.get("LAYOUT_TOURS") != "1":
         skip = pytest.mark.skip(reason=f"layout tour: runs in the SQLite pass only, database is {vendor} "
                                        "(set LAYOUT_TOURS=1 to run it here)")
+    wide_skip = None
+    if skip is not None:
+        wide_skip = pytest.mark.skip(reason=f"desktop width of a flow: runs in the SQLite pass only, database is "
+                                            f"{vendor} (the 390 px run covers the database; LAYOUT_TOURS=1 runs both)")
     for item in items:
         if fnmatch.fnmatch(item.path.name, LAYOUT_TOUR_FILES):
             item.add_marker(pytest.mark.layout_tour)
             if skip is not None:
                 item.add_marker(skip)
+        elif wide_skip is not None and _is_desktop_twin(item):
+            item.add_marker(wide_skip)
+
+
+def _is_desktop_twin(item) -> bool:
+    """A flow run at 1280 px whose 390 px twin runs too: the same steps on the same database, only
+    the layout differs, and layout is the SQLite pass's job."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return params.get("width") == 1280
 
 
 @pytest.fixture(scope="session")
