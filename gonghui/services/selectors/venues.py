@@ -1,11 +1,373 @@
-"""Selectors of the `venues` area of services."""
+"""Reads of the venues area; every read that takes a user is scoped (venues and rooms: the
+venue's org's subtree; bookings: the booking org's or the venue's; performances and screenings:
+the host's)."""
 
-# Due-soon sources this area registers with the dashboard (see core.overview). Each costs one
-# query per dashboard view.
-DUE_SOURCES = ()
+import calendar
+import datetime
+from dataclasses import dataclass
 
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.pagination import keyset_page
+from gonghui.orgs.models import Org
+
+from ..models.venues import (
+    HOLDING,
+    BookingStatus,
+    Performance,
+    PerformanceStatus,
+    Room,
+    RoomBooking,
+    Screening,
+    ScreeningStatus,
+    Venue,
+)
+from ..policies.venues import APPROVE, CHANGE, VIEW
+from ..rules.venues import rules
+
+DUE_OVERDUE, DUE_SOON = "overdue", "soon"
+
+
+def now():
+    return timezone.now()
+
+
+def today():
+    return timezone.localdate()
+
+
+def day_start(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def venues(user):
+    return Venue.objects.visible_to(user, VIEW)
+
+
+def rooms(user):
+    return Room.objects.visible_to(user, VIEW)
+
+
+def bookings(user):
+    return RoomBooking.objects.visible_to(user, VIEW)
+
+
+def performances(user):
+    return Performance.objects.visible_to(user, VIEW)
+
+
+def screenings(user):
+    return Screening.objects.visible_to(user, VIEW)
+
+
+# --- venues -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VenueFilters:
+    q: str = ""
+    org: Org | None = None
+    kind: str = ""
+
+
+def filtered_venues(user, f: VenueFilters):
+    qs = venues(user)
+    if f.org is not None:
+        qs = qs.filter(org__path__startswith=f.org.path)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.q.strip():
+        qs = qs.filter(Q(name__icontains=f.q.strip()) | Q(address__icontains=f.q.strip()))
+    return qs
+
+
+def venue_page(user, f: VenueFilters, *, after=None):
+    return keyset_page(filtered_venues(user, f), after=after,
+                       load=Venue.objects.select_related("org").annotate(n_rooms=Count("rooms")))
+
+
+def rooms_of(venue):
+    return list(venue.rooms.order_by("name", "id"))
+
+
+def bookable_rooms(user, org=None):
+    """Rooms `org` (or any org where the user may book) may book: bookable rooms of active venues
+    run by the org or an org above it."""
+    qs = Room.objects.filter(is_bookable=True, venue__is_active=True).select_related("venue")
+    if org is not None:
+        paths = [org.path[:i] for i in range(Org.steplen, len(org.path) + 1, Org.steplen)]
+        return qs.filter(venue__org__path__in=paths).order_by("venue__name", "name")
+    return (qs.filter(pk__in=rooms(user).values("pk")) | qs.filter(venue__org__depth=1)).order_by("venue__name",
+                                                                                                   "name")
+
+
+def org_choices(user, action=CHANGE, q="", limit=50):
+    qs = Org.objects.visible_to(user, action).filter(is_active=True)
+    if q:
+        qs = qs.filter(name__icontains=q.strip())
+    return list(qs.order_by("path")[:limit])
+
+
+# --- bookings -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BookingFilters:
+    q: str = ""
+    org: Org | None = None
+    venue: Venue | None = None
+    status: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    due: str = ""
+
+
+def filtered_bookings(user, f: BookingFilters):
+    qs = bookings(user)
+    if f.org is not None:
+        qs = qs.filter(Q(org__path__startswith=f.org.path) | Q(room__venue__org__path__startswith=f.org.path))
+    if f.venue is not None:
+        qs = qs.filter(room__venue=f.venue)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.date_from:
+        qs = qs.filter(ends_at__gte=day_start(f.date_from))
+    if f.date_to:
+        qs = qs.filter(starts_at__lt=day_start(f.date_to + datetime.timedelta(days=1)))
+    if f.due:
+        qs = qs.filter(_due_q(f.due))
+    q = f.q.strip()
+    if q:
+        qs = qs.filter(Q(number__iexact=q) | Q(purpose__icontains=q) | Q(org__name__icontains=q)
+                       | Q(room__name__icontains=q))
+    return qs
+
+
+def _due_q(due):
+    r = rules()
+    late = now() - datetime.timedelta(days=r.confirm_within_days)
+    pending = Q(status=BookingStatus.REQUESTED, starts_at__gt=now())
+    if due == DUE_OVERDUE:
+        return pending & Q(created_at__lt=late)
+    return pending & Q(created_at__gte=late, starts_at__lt=now() + datetime.timedelta(days=r.confirm_soon_days))
+
+
+def booking_rows():
+    return RoomBooking.objects.select_related("room__venue", "org")
+
+
+def booking_page(user, f: BookingFilters, *, after=None):
+    return keyset_page(filtered_bookings(user, f), after=after, load=booking_rows())
+
+
+def status_counts(qs):
+    return {r["status"]: r["n"] for r in qs.order_by().values("status").annotate(n=Count("pk"))}
+
+
+def booking_detail(b):
+    return booking_rows().select_related("decided_by", "created_by").get(pk=b.pk)
+
+
+def room_schedule(room, day, *, days=7):
+    """Holding bookings of a room from `day` for `days` days, in time order."""
+    start = day_start(day)
+    return list(room.bookings.filter(status__in=HOLDING, starts_at__gte=start,
+                                     starts_at__lt=start + datetime.timedelta(days=days))
+                .select_related("org").order_by("starts_at"))
+
+
+# --- performances and screenings ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProgrammeFilters:
+    q: str = ""
+    org: Org | None = None
+    status: str = ""
+    year: int | None = None
+
+
+def filtered_performances(user, f: ProgrammeFilters):
+    qs = performances(user)
+    if f.org is not None:
+        qs = qs.filter(org__path__startswith=f.org.path)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.year:
+        qs = qs.filter(Q(starts_at__year=f.year) | Q(starts_at__isnull=True, wanted_on__year=f.year))
+    if f.q.strip():
+        q = f.q.strip()
+        qs = qs.filter(Q(title__icontains=q) | Q(org__name__icontains=q) | Q(place__icontains=q))
+    return qs
+
+
+def performance_rows():
+    return Performance.objects.select_related("org", "enterprise", "booking__room__venue")
+
+
+def performance_page(user, f, *, after=None):
+    return keyset_page(filtered_performances(user, f), after=after, load=performance_rows())
+
+
+def filtered_screenings(user, f: ProgrammeFilters):
+    qs = screenings(user)
+    if f.org is not None:
+        qs = qs.filter(org__path__startswith=f.org.path)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.year:
+        qs = qs.filter(starts_at__year=f.year)
+    if f.q.strip():
+        q = f.q.strip()
+        qs = qs.filter(Q(film__icontains=q) | Q(org__name__icontains=q) | Q(site__icontains=q))
+    return qs
+
+
+def screening_rows():
+    return Screening.objects.select_related("org", "enterprise")
+
+
+def screening_page(user, f, *, after=None):
+    return keyset_page(filtered_screenings(user, f), after=after, load=screening_rows())
+
+
+def programme_totals(user, year):
+    """Shows and screenings done in a year and their audience (one query each)."""
+    p = performances(user).filter(status=PerformanceStatus.DONE, starts_at__year=year).order_by().aggregate(
+        n=Count("pk"), audience=Sum("audience"))
+    s = screenings(user).filter(status=ScreeningStatus.SHOWN, starts_at__year=year).order_by().aggregate(
+        n=Count("pk"), audience=Sum("audience"))
+    return {"performances": p["n"], "performance_audience": p["audience"] or 0, "screenings": s["n"],
+            "screening_audience": s["audience"] or 0}
+
+
+# --- calendar -----------------------------------------------------------------------------------
+
+KIND_BOOKING, KIND_PERFORMANCE, KIND_SCREENING = "booking", "performance", "screening"
+
+
+@dataclass(frozen=True)
+class CalendarItem:
+    kind: str
+    day: datetime.date
+    starts: datetime.datetime
+    ends: datetime.datetime | None
+    title: str
+    where: str
+    status: str
+    status_label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class CalendarFilters:
+    year: int
+    month: int
+    venue: Venue | None = None
+    org: Org | None = None
+    kinds: tuple = (KIND_BOOKING, KIND_PERFORMANCE, KIND_SCREENING)
+
+
+def calendar_items(user, f: CalendarFilters):
+    """Items of a month: holding bookings, scheduled/done performances, planned/shown screenings.
+    Three queries."""
+    from django.urls import reverse
+
+    first = datetime.date(f.year, f.month, 1)
+    last = first + datetime.timedelta(days=calendar.monthrange(f.year, f.month)[1])
+    start, end = day_start(first), day_start(last)
+    items = []
+    if KIND_BOOKING in f.kinds:
+        qs = bookings(user).filter(status__in=HOLDING, starts_at__gte=start, starts_at__lt=end)
+        if f.venue is not None:
+            qs = qs.filter(room__venue=f.venue)
+        if f.org is not None:
+            qs = qs.filter(Q(org__path__startswith=f.org.path) | Q(room__venue__org__path__startswith=f.org.path))
+        for b in qs.select_related("room__venue", "org").order_by("starts_at")[:1000]:
+            items.append(CalendarItem(KIND_BOOKING, timezone.localtime(b.starts_at).date(), b.starts_at, b.ends_at,
+                                      b.purpose, f"{b.room.venue.name} · {b.room.name} · {b.org.name}", b.status,
+                                      b.get_status_display(), reverse("services:booking_detail", args=[b.pk])))
+    if KIND_PERFORMANCE in f.kinds:
+        qs = performances(user).filter(status__in=[PerformanceStatus.SCHEDULED, PerformanceStatus.DONE],
+                                       starts_at__gte=start, starts_at__lt=end)
+        if f.venue is not None:
+            qs = qs.filter(booking__room__venue=f.venue)
+        if f.org is not None:
+            qs = qs.filter(org__path__startswith=f.org.path)
+        for p in qs.select_related("org", "enterprise", "booking__room__venue").order_by("starts_at")[:1000]:
+            items.append(CalendarItem(KIND_PERFORMANCE, timezone.localtime(p.starts_at).date(), p.starts_at,
+                                      p.ends_at, p.title, p.where or p.org.name, p.status, p.get_status_display(),
+                                      reverse("services:performance_detail", args=[p.pk])))
+    if KIND_SCREENING in f.kinds and f.venue is None:
+        qs = screenings(user).filter(status__in=[ScreeningStatus.PLANNED, ScreeningStatus.SHOWN],
+                                     starts_at__gte=start, starts_at__lt=end)
+        if f.org is not None:
+            qs = qs.filter(org__path__startswith=f.org.path)
+        for s in qs.select_related("org").order_by("starts_at")[:1000]:
+            items.append(CalendarItem(KIND_SCREENING, timezone.localtime(s.starts_at).date(), s.starts_at, None,
+                                      s.film, s.site, s.status, s.get_status_display(),
+                                      reverse("services:screening_detail", args=[s.pk])))
+    items.sort(key=lambda i: i.starts)
+    return items
+
+
+def month_grid(year, month, items):
+    """Weeks (Monday first) of (day or None, [items]) for the desktop grid; and the days with items
+    for the phone list."""
+    by_day = {}
+    for item in items:
+        by_day.setdefault(item.day, []).append(item)
+    weeks = [[(d if d.month == month else None, by_day.get(d, []) if d.month == month else [])
+              for d in week] for week in calendar.Calendar().monthdatescalendar(year, month)]
+    return weeks, sorted(by_day.items())
+
+
+# --- overview and due soon ----------------------------------------------------------------------
 
 def overview_card(user):
-    """This area's card on the services overview (core.overview.Card), or None. Replace with the
-    area's headline figures (one aggregate, scoped query)."""
-    return None
+    """Venues on the services overview: bookings to confirm, confirmed bookings ahead, shows and
+    screenings this year. One aggregate scoped query (plus one per programme table)."""
+    from django.urls import reverse
+
+    from gonghui.core.overview import Card, Row
+
+    if not user.is_authenticated or not user.can(VIEW):
+        return None
+    moment = now()
+    c = bookings(user).order_by().aggregate(
+        requested=Count("pk", filter=Q(status=BookingStatus.REQUESTED, starts_at__gt=moment)),
+        ahead=Count("pk", filter=Q(status=BookingStatus.CONFIRMED, starts_at__gt=moment)))
+    totals = programme_totals(user, today().year)
+    url = reverse("services:booking_list")
+    programme = reverse("services:programme_list")
+    return Card(title=_("Venues and programme"), url=url, rows=[
+        Row(_("Booking requests to decide"), c["requested"], url + "?status=REQUESTED",
+            alert=bool(c["requested"])),
+        Row(_("Confirmed bookings ahead"), c["ahead"], url + "?status=CONFIRMED"),
+        Row(_("Art troupe shows this year"), totals["performances"], programme + "?status=DONE"),
+        Row(_("Film screenings this year"), totals["screenings"], reverse("services:screening_list")
+            + "?status=SHOWN"),
+    ])
+
+
+def due_bookings_summary(user):
+    """Dashboard line for the venue's approvers: booking requests waiting longer than
+    `confirm_within_days` (overdue) or starting within `confirm_soon_days`. One aggregate query."""
+    from django.urls import reverse
+
+    from gonghui.core.dashboard import DueSummary
+
+    if not user.is_authenticated or not user.can(APPROVE):
+        return None
+    r = rules()
+    moment = now()
+    late = moment - datetime.timedelta(days=r.confirm_within_days)
+    c = (RoomBooking.objects.filter(room__venue__in=Venue.objects.visible_to(user, APPROVE).values("pk"),
+                                    status=BookingStatus.REQUESTED, starts_at__gt=moment).order_by()
+         .aggregate(overdue=Count("pk", filter=Q(created_at__lt=late)),
+                    soon=Count("pk", filter=Q(created_at__gte=late,
+                                              starts_at__lt=moment + datetime.timedelta(days=r.confirm_soon_days)))))
+    return DueSummary(label=_("Room booking requests"), overdue=c["overdue"], soon=c["soon"],
+                      url=reverse("services:booking_list") + "?due=overdue")
+
+
+DUE_SOURCES = (due_bookings_summary,)
