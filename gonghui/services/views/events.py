@@ -332,7 +332,7 @@ def registration_list(request):
 @require_GET
 def registration_export(request):
     return export_list(request, action=policies.EXPORT, view_action=policies.VIEW,
-                       scoped=[("org", Org), ("event", Event)],
+                       scoped=[("org", Org)],
                        form=forms.RegistrationFilterForm(request.GET, user=request.user),
                        list_url="services:registration_list", export=services.export_registrations,
                        filename=lambda: f"event-registrations-{services.today():%Y%m%d}.xlsx")

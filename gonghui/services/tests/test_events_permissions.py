@@ -1,0 +1,120 @@
+"""Permission matrix of events: role × page/action, in scope / out of scope.
+
+A town1 event with a union1 member's registration: the district and town1 (the organiser's
+subtree) see and run the event; union1 (the member's union) sees and may cancel the registration
+but not the town's event (404); town2 and union2 get 404; members and outsiders have no staff page
+(403 on lists, 404 on records) and act only through /services/my/events/. At the service level a
+refusal is PermissionDenied and nothing changes."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
+
+from gonghui.core.testing.api import api_as
+from gonghui.services.models.events import Event, Registration
+from gonghui.services.services import events as services
+from gonghui.services.testing.events import event, people, registered
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["district_staff", "town1_cadre", "town2_cadre", "union1_chair", "union1_staff", "union2_chair",
+         "member_user", "outsider"]
+ORGANISERS = {"district_staff", "town1_cadre"}
+REG_VIEWERS = ORGANISERS | {"union1_chair", "union1_staff"}
+STAFF = REG_VIEWERS | {"town2_cadre", "union2_chair"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pages(tree, role):
+    e = event(tree)
+    x = registered(tree, e)
+    web = Client()
+    web.force_login(getattr(tree, role))
+    codes = {
+        "list": web.get(reverse("services:event_list")).status_code,
+        "regs": web.get(reverse("services:registration_list")).status_code,
+        "stats": web.get(reverse("services:event_stats")).status_code,
+        "export": web.get(reverse("services:event_export")).status_code,
+        "create": web.get(reverse("services:event_create")).status_code,
+        "detail": web.get(reverse("services:event_detail", args=[e.pk])).status_code,
+        "edit": web.get(reverse("services:event_edit", args=[e.pk])).status_code,
+        "reg": web.get(reverse("services:registration_detail", args=[x.pk])).status_code,
+    }
+    listing = 200 if role in STAFF else 403
+    assert codes["list"] == codes["regs"] == codes["stats"] == codes["export"] == codes["create"] == listing, role
+    assert codes["detail"] == codes["edit"] == (200 if role in ORGANISERS else 404), role
+    assert codes["reg"] == (200 if role in REG_VIEWERS else 404), role
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_page_actions(tree, role):
+    e = event(tree)
+    x = registered(tree, e)
+    web = Client()
+    web.force_login(getattr(tree, role))
+    step = web.post(reverse("services:event_step", args=[e.pk, "close"]), {"step-reason": ""}).status_code
+    rotate = web.post(reverse("services:event_rotate", args=[e.pk])).status_code
+    cancel = web.post(reverse("services:registration_cancel", args=[x.pk]), {"cancel-reason": ""}).status_code
+    e.refresh_from_db()
+    x.refresh_from_db()
+    if role in ORGANISERS:
+        assert (step, rotate, e.status) == (302, 302, "CLOSED"), role
+    else:
+        assert (step, rotate, e.status) == (404, 404, "PUBLISHED"), role
+    if role in REG_VIEWERS:
+        assert (cancel, x.status) == (302, "CANCELLED"), role
+    else:
+        assert (cancel, x.status) == (404, "REGISTERED"), role
+
+
+ALLOWED = {
+    "register": ORGANISERS,
+    "bulk": REG_VIEWERS,  # change on union1
+    "step": ORGANISERS,
+    "cancel": REG_VIEWERS,
+}
+
+
+def _call(action, user, tree, e):
+    if action == "register":
+        return services.register(actor=user, event=e, person=people(tree, 1)[0])
+    if action == "bulk":
+        return services.register_members(actor=user, event=e, union=tree.union1, people=people(tree, 1))
+    if action == "step":
+        return services.step(actor=user, event=e, name="close")
+    return services.cancel_registration(actor=user, registration=registered(tree, e))
+
+
+@pytest.mark.parametrize("action", list(ALLOWED))
+def test_service_matrix(tree, action):
+    for role in ROLES:
+        e = event(tree, capacity=50)
+        user = getattr(tree, role)
+        if role in ALLOWED[action]:
+            assert _call(action, user, tree, e) is not None, role
+            continue
+        x = registered(tree, e) if action == "cancel" else None
+        before = (list(Registration.objects.order_by("pk").values_list("pk", "status")),
+                  Event.objects.get(pk=e.pk).status)
+        with pytest.raises(PermissionDenied):
+            if x is not None:
+                services.cancel_registration(actor=user, registration=x)
+            else:
+                _call(action, user, tree, e)
+        after = (list(Registration.objects.order_by("pk").values_list("pk", "status")),
+                 Event.objects.get(pk=e.pk).status)
+        assert after == before, role
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_404_out_of_scope(tree, role):
+    e = event(tree)
+    x = registered(tree, e)
+    api = api_as(getattr(tree, role))
+    get = api.get(f"/events/{e.pk}").status_code
+    close = api.post(f"/events/{e.pk}/close", {}).status_code
+    reg = api.get(f"/event-registrations/{x.pk}").status_code
+    cancel = api.post(f"/event-registrations/{x.pk}/cancel", {}).status_code
+    assert (get, close) == ((200, 200) if role in ORGANISERS else (404, 404)), role
+    assert (reg, cancel) == ((200, 200) if role in REG_VIEWERS else (404, 404)), role
