@@ -17,7 +17,7 @@
 
 import datetime
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
@@ -481,9 +481,9 @@ def list_redemptions(request, filters: Query[RedemptionFiltersIn]):
 def create_redemption(request, payload: RedeemIn):
     x = services.redeem_with_pin(token=payload.token, merchant_code=payload.merchant_code, pin=payload.pin,
                                  offer_id=payload.offer, ident=client_ip(request) or "-", actor=request.auth)
-    return 201, {"id": x.pk, "redeemed_at": x.redeemed_at, "merchant": ref(x.merchant),
-                 "offer": {"id": x.offer.pk, "name": x.offer.title},
-                 "member_masked": services.mask_name(x.person.name), "union": ref(x.union)}
+    return Status(201, {"id": x.pk, "redeemed_at": x.redeemed_at, "merchant": ref(x.merchant),
+                        "offer": {"id": x.offer.pk, "name": x.offer.title},
+                        "member_masked": services.mask_name(x.person.name), "union": ref(x.union)})
 
 
 @router.get("/member-cards/verify", response={200: CardCheckOut, **READ_ERRORS, 429: READ_ERRORS[404]},

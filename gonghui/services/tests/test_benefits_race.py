@@ -1,0 +1,40 @@
+"""Concurrent redemptions: two tills scanning the same member's card for a "once" offer at the same
+moment log one redemption (the offer row is locked while the limit is counted); a "2 per month"
+offer scanned three times at once logs two. Staged on PostgreSQL."""
+
+import pytest
+from django.db import connection
+
+from gonghui.core.testing.factories import Tree
+from gonghui.core.testing.race import race
+from gonghui.services.models.benefits import OfferLimit, Redemption
+from gonghui.services.services import benefits as services
+from gonghui.services.testing import benefits as build
+
+needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers (PostgreSQL)")
+
+
+@pytest.mark.postgres
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_scans_of_a_once_offer_log_one_redemption():
+    tree = Tree()
+    o = build.offer(tree, limit=OfferLimit.ONCE)
+    person = build.member_person(tree)
+    token = services.card_token(person)
+    outcome = race([lambda: services.redeem(token=token, merchant=o.merchant, offer_id=o.pk) for _ in range(2)])
+    assert outcome == ["limit_reached", "won"]
+    assert Redemption.objects.filter(person=person, offer=o).count() == 1
+
+
+@pytest.mark.postgres
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_three_scans_of_a_twice_a_month_offer_log_two():
+    tree = Tree()
+    o = build.offer(tree, limit=OfferLimit.PER_MONTH, limit_count=2)
+    person = build.member_person(tree)
+    token = services.card_token(person)
+    outcome = race([lambda: services.redeem(token=token, merchant=o.merchant, offer_id=o.pk) for _ in range(3)])
+    assert outcome == ["limit_reached", "won", "won"]
+    assert Redemption.objects.filter(person=person, offer=o).count() == 2
