@@ -180,3 +180,21 @@ def test_verify_page_is_rate_limited(tree):
     url = reverse("services:card_verify")
     assert [c.get(url, {"t": "x"}).status_code for _ in range(3)] == [200, 200, 429]
     assert c.get(url, {"t": "x"})["Retry-After"]
+
+
+def test_overview_card_and_due_line_in_one_query(tree, django_assert_num_queries):
+    from gonghui.services.selectors import benefits as selectors
+
+    m = merchant(tree)
+    Merchant.objects.filter(pk=m.pk).update(agreement_end=datetime.date.today() + datetime.timedelta(days=5))
+    merchant(tree, org=tree.town2)
+    tree.town1_cadre.scope_paths("services.change")  # roles loaded once per request, as on the dashboard
+    with django_assert_num_queries(1):
+        due = selectors.due_agreements_summary(tree.town1_cadre)
+    assert (due.overdue, due.soon) == (0, 1)
+    assert selectors.due_agreements_summary(tree.town2_cadre) is None
+    assert selectors.due_agreements_summary(tree.union1_chair) is None
+    card = selectors.overview_card(tree.town1_cadre)
+    assert [row.value for row in card.rows] == [1, 0, 0]
+    r = _client(tree.town1_cadre).get(reverse("services:overview"))
+    assert r.status_code == 200
