@@ -33,7 +33,9 @@ class _Filters(StyledFormMixin, forms.Form):
         if "org" in self.fields:
             self.fields["org"].queryset = Org.objects.visible_to(user, VIEW)
         if "venue" in self.fields:
-            self.fields["venue"].queryset = Venue.objects.visible_to(user, VIEW)
+            from ..selectors.venues import venues
+
+            self.fields["venue"].queryset = venues(user)
             set_model_options(self.fields["venue"], self.fields["venue"].queryset.order_by("name")[:200],
                               empty_label=_("All venues"))
 

@@ -42,12 +42,25 @@ def day_start(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _ancestor_paths(user):
+    """Paths of the orgs above the user's reach (their venues take the user's bookings)."""
+    from gonghui.core.scoping import user_scope
+
+    _everything, paths = user_scope(user, VIEW)
+    return sorted({p[:i] for p in paths for i in range(Org.steplen, len(p), Org.steplen)})
+
+
 def venues(user):
-    return Venue.objects.visible_to(user, VIEW)
+    """Venues run in the user's subtree, and those run by an org above it (bookable by it)."""
+    qs = Venue.objects.visible_to(user, VIEW)
+    above = _ancestor_paths(user)
+    return (qs | Venue.objects.filter(org__path__in=above)) if above else qs
 
 
 def rooms(user):
-    return Room.objects.visible_to(user, VIEW)
+    qs = Room.objects.visible_to(user, VIEW)
+    above = _ancestor_paths(user)
+    return (qs | Room.objects.filter(venue__org__path__in=above)) if above else qs
 
 
 def bookings(user):

@@ -212,15 +212,15 @@ def _next_number(year):
     return f"CD{year}-{counter.last:04d}"
 
 
-def overlapping(room, starts_at, ends_at, *, exclude=None):
-    qs = RoomBooking.objects.filter(room=room, status__in=HOLDING, starts_at__lt=ends_at, ends_at__gt=starts_at)
+def overlapping(room, starts_at, ends_at, *, exclude=None, statuses=HOLDING):
+    qs = RoomBooking.objects.filter(room=room, status__in=statuses, starts_at__lt=ends_at, ends_at__gt=starts_at)
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
     return qs.select_related("org").order_by("starts_at").first()
 
 
-def _no_overlap(room, starts_at, ends_at, *, exclude=None):
-    other = overlapping(room, starts_at, ends_at, exclude=exclude)
+def _no_overlap(room, starts_at, ends_at, *, exclude=None, statuses=HOLDING):
+    other = overlapping(room, starts_at, ends_at, exclude=exclude, statuses=statuses)
     if other is not None:
         raise DomainError(_("%(room)s is already booked from %(start)s to %(end)s by %(org)s (booking %(number)s, "
                             "%(status)s); choose another time or room.")
@@ -310,7 +310,9 @@ def confirm_booking(*, actor, booking) -> RoomBooking:
     if b.starts_at <= now():
         raise DomainError(_("The slot has already started; it can only be rejected or cancelled."),
                           code="already_started")
-    _no_overlap(b.room, b.starts_at, b.ends_at, exclude=b.pk)
+    # Requests never overlap (checked at request time, under the same lock); against rows written
+    # before that rule (or by hand), the confirmed one wins.
+    _no_overlap(b.room, b.starts_at, b.ends_at, exclude=b.pk, statuses=[BookingStatus.CONFIRMED])
     before = audit.snapshot(b, fields=BOOKING_FIELDS)
     b.status, b.decided_at, b.decided_by = BookingStatus.CONFIRMED, now(), _user(actor)
     b.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])

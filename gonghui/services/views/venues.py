@@ -26,7 +26,6 @@ from ..models.venues import (
     RoomBooking,
     Screening,
     ScreeningStatus,
-    Venue,
 )
 from ..policies import venues as policies
 from ..selectors import venues as selectors
@@ -94,8 +93,12 @@ def venue_create(request):
                   status=400 if form.errors else 200)
 
 
-def _venue(request, pk, action=None):
-    return get_visible_or_404(Venue.objects.select_related("org"), request.user, pk, action)
+def _venue(request, pk):
+    require(request.user, policies.VIEW)
+    v = selectors.venues(request.user).select_related("org").filter(pk=parse_after(pk) or 0).first()
+    if v is None:
+        raise Http404(_("Not found."))
+    return v
 
 
 @login_required
@@ -134,7 +137,9 @@ def room_form(request, venue_pk, pk=None):
     require(request.user, policies.CHANGE, v.org)
     room = None
     if pk is not None:
-        room = get_visible_or_404(Room.objects.filter(venue=v), request.user, pk)
+        room = Room.objects.filter(venue=v, pk=pk).first()
+        if room is None:
+            raise Http404(_("Not found."))
     initial = {} if room is None else {k: getattr(room, k) for k in ("name", "kind", "capacity", "equipment",
                                                                     "is_bookable", "opens_at", "closes_at")}
     form = forms.RoomForm(request.POST if request.method == "POST" else None, initial=initial)

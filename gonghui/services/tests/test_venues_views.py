@@ -1,0 +1,165 @@
+"""Venues pages: lists with filters, search, counts and a fixed query count; the exports
+(audited, scoped); booking a room through the page with a specific error on a taken slot; the
+confirm step; the performance and screening pages; the calendar (month grid and day list); the
+history on the detail pages."""
+
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from gonghui.core.models import AuditEvent
+from gonghui.services.models.venues import BookingStatus, PerformanceStatus, RoomBooking
+from gonghui.services.testing.venues import at, booking, performance, room, screening, town_room
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user):
+    c = Client(headers={"Accept-Language": "en"})
+    c.force_login(user)
+    return c
+
+
+def body(r):
+    return r.content.decode().split("<tbody>")[1] if "<tbody>" in r.content.decode() else ""
+
+
+def test_booking_list_filters_scope_and_queries(tree, django_assert_max_num_queries):
+    a = booking(tree, purpose="甲培训")
+    b = booking(tree, room_=town_room(tree, town=tree.town2), org=tree.union2, purpose="丙联欢")
+    c = client_for(tree.district_staff)
+    url = reverse("services:booking_list")
+    c.get(url)
+    with django_assert_max_num_queries(25) as few:
+        r = c.get(url)
+    assert r.status_code == 200 and a.number in body(r) and b.number in body(r)
+    for i in range(4):
+        booking(tree, room_=a.room, start=12 + i, end=13 + i)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert c.get(url).status_code == 200
+    assert b.number not in body(c.get(url, {"q": "甲培训"}))
+    assert a.number not in body(c.get(url, {"venue": b.room.venue_id}))
+    assert a.number not in body(c.get(url, {"status": "CONFIRMED"}))
+    assert b.number not in body(client_for(tree.town1_cadre).get(url))
+    assert c.get(url, {"date_from": "x", "org": "99999", "due": "?"}).status_code == 200
+
+
+def test_export_is_audited_and_scoped(tree):
+    booking(tree)
+    booking(tree, room_=town_room(tree, town=tree.town2), org=tree.union2)
+    r = client_for(tree.town1_cadre).get(reverse("services:booking_export"))
+    assert r.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content)).active
+    assert len(list(sheet.iter_rows(values_only=True))) == 2
+    assert AuditEvent.objects.filter(action="services.booking_export").exists()
+    for name in ("performance_export", "screening_export"):
+        assert client_for(tree.district_staff).get(reverse(f"services:{name}")).status_code == 200
+
+
+def test_booking_through_the_page_and_the_taken_slot(tree):
+    r = room(tree)
+    c = client_for(tree.union1_chair)
+    url = reverse("services:booking_create")
+    assert c.get(url).status_code == 302  # one union: taken directly
+    page = c.get(url, {"org": tree.union1.pk})
+    assert page.status_code == 200 and r.name in page.content.decode()
+    data = {"org": tree.union1.pk, "room": r.pk, "day": at(1, 9).date().isoformat(), "start": "09:00",
+            "end": "11:00", "purpose": "职工培训", "attendees": 30, "contact_name": "张三",
+            "contact_phone": "13800000000"}
+    done = c.post(url, data)
+    assert done.status_code == 302
+    b = RoomBooking.objects.get()
+    assert done.url == reverse("services:booking_detail", args=[b.pk])
+    again = c.post(url, {**data, "start": "10:00", "end": "12:00"})
+    assert again.status_code == 400 and b.number in again.content.decode()
+    assert RoomBooking.objects.count() == 1
+    bad = c.post(url, {**data, "attendees": 500, "start": "14:00", "end": "15:00"})
+    assert bad.status_code == 400 and RoomBooking.objects.count() == 1
+
+
+def test_confirm_step_and_history(tree):
+    b = booking(tree)
+    c = client_for(tree.district_staff)
+    detail = c.get(reverse("services:booking_detail", args=[b.pk]))
+    assert detail.status_code == 200 and reverse("services:booking_step", args=[b.pk, "confirm"]) in \
+        detail.content.decode()
+    assert c.post(reverse("services:booking_step", args=[b.pk, "confirm"])).status_code == 302
+    b.refresh_from_db()
+    assert b.status == BookingStatus.CONFIRMED
+    page = c.get(reverse("services:booking_detail", args=[b.pk]))
+    assert {e.action for e in page.context["history"]} >= {"services.booking_request", "services.booking_confirm"}
+    assert c.post(reverse("services:booking_step", args=[b.pk, "reject"]),
+                  {"reject-reason": "x"}).status_code == 302  # not offered any more: a message, no change
+    b.refresh_from_db()
+    assert b.status == BookingStatus.CONFIRMED
+    cancel = client_for(tree.union1_chair).post(reverse("services:booking_step", args=[b.pk, "cancel"]),
+                                                {"cancel-reason": ""})
+    assert cancel.status_code == 400
+    assert client_for(tree.union1_chair).get(reverse("services:booking_detail", args=[b.pk])).status_code == 200
+
+
+def test_performance_pages_and_schedule_step(tree):
+    p = performance(tree)
+    r = room(tree)
+    c = client_for(tree.district_staff)
+    assert p.title in body(c.get(reverse("services:programme_list"), {"status": "REQUESTED"}))
+    day = at(10, 14).date().isoformat()
+    step = reverse("services:performance_step", args=[p.pk, "schedule"])
+    assert c.post(step, {"schedule-day": day, "schedule-start": "14:00", "schedule-end": "16:00",
+                         "schedule-room": r.pk}).status_code == 302
+    p.refresh_from_db()
+    assert p.status == PerformanceStatus.SCHEDULED and p.booking_id
+    assert c.get(reverse("services:performance_detail", args=[p.pk])).status_code == 200
+    u = client_for(tree.union1_chair)
+    new = u.post(reverse("services:performance_create"), {"org": tree.union1.pk, "title": "迎新春",
+                                                           "wanted_on": day, "place": "",
+                                                           "expected_audience": 100})
+    assert new.status_code == 400  # no place, no enterprise
+
+
+def test_screening_pages(tree):
+    s = screening(tree)
+    c = client_for(tree.union1_staff)
+    assert s.film in body(c.get(reverse("services:screening_list"), {"q": "长津"}))
+    r = c.post(reverse("services:screening_create"), {"org": tree.union1.pk, "film": "你好，李焕英",
+                                                      "day": at(3, 19).date().isoformat(), "start": "19:00",
+                                                      "site": "厂区广场"})
+    assert r.status_code == 302
+    assert c.get(r.url).status_code == 200
+    assert c.post(reverse("services:screening_step", args=[s.pk, "cancel"]),
+                  {"cancel-reason": "下雨"}).status_code == 302
+
+
+def test_venue_pages_and_room_form(tree):
+    r = room(tree)
+    c = client_for(tree.district_staff)
+    assert r.venue.name in body(c.get(reverse("services:venue_list")))
+    assert c.get(reverse("services:venue_detail", args=[r.venue_id])).status_code == 200
+    add = c.post(reverse("services:room_create", args=[r.venue_id]),
+                 {"name": "舞蹈房", "kind": "ACTIVITY", "capacity": 40, "opens_at": "09:00", "closes_at": "08:00"})
+    assert add.status_code == 400
+    add = c.post(reverse("services:room_create", args=[r.venue_id]),
+                 {"name": "舞蹈房", "kind": "ACTIVITY", "capacity": 40, "opens_at": "09:00", "closes_at": "21:00",
+                  "is_bookable": "on"})
+    assert add.status_code == 302 and r.venue.rooms.count() == 2
+    new = c.post(reverse("services:venue_create"), {"org": tree.town1.pk, "name": r.venue.name, "kind": "OTHER",
+                                                    "address": "x"})
+    assert new.status_code == 400  # the name is taken
+
+
+def test_calendar_month_grid_and_filters(tree):
+    b = booking(tree, purpose="月度例会")
+    s = screening(tree, starts_at=at(1, 19))
+    c = client_for(tree.town1_cadre)
+    month = at(1, 9).strftime("%Y-%m")
+    html = c.get(reverse("services:venue_calendar"), {"month": month}).content.decode()
+    assert "月度例会" in html and s.film in html
+    only = c.get(reverse("services:venue_calendar"), {"month": month, "what": "screening"}).content.decode()
+    assert "月度例会" not in only
+    assert c.get(reverse("services:venue_calendar"), {"month": "bad"}).status_code == 200
+    assert "月度例会" not in client_for(tree.union2_chair).get(reverse("services:venue_calendar"),
+                                                             {"month": month}).content.decode()
+    assert b.pk
