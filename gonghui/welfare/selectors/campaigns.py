@@ -35,7 +35,16 @@ def today():
 # --- campaigns -------------------------------------------------------------------------------------
 
 def campaigns(user, action=VIEW):
-    return Campaign.objects.visible_to(user, action)
+    """Campaigns in the user's subtree (organiser or a budget there), and campaigns run above it
+    (a union sees the district's and its town's campaigns it may apply to)."""
+    everything, paths = user_scope(user, action)
+    if everything:
+        return Campaign.objects.all()
+    if not paths:
+        return Campaign.objects.none()
+    above = {p[:i] for p in paths for i in range(Org.steplen, len(p) + 1, Org.steplen)}
+    return Campaign.objects.filter(Q(pk__in=Campaign.objects.visible_to(user, action).values("pk"))
+                                   | Q(org__path__in=above))
 
 
 @dataclass(frozen=True)

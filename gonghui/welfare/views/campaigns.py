@@ -31,7 +31,7 @@ from gonghui.members.selectors import person_of_account
 from gonghui.orgs.models import Org
 
 from ..forms import campaigns as forms
-from ..models.campaigns import ApplicationStatus, BenefitKind, Campaign, CampaignApplication, CampaignStatus
+from ..models.campaigns import ApplicationStatus, BenefitKind, CampaignApplication, CampaignStatus
 from ..policies import campaigns as policies
 from ..selectors import campaigns as selectors
 from ..services import campaigns as services
@@ -63,8 +63,11 @@ def campaign_export(request):
                        filename=lambda: f"welfare-campaigns-{services.today():%Y%m%d}.xlsx")
 
 
-def _campaign(request, pk, action=None):
-    return get_visible_or_404(Campaign.objects.select_related("org", "created_by"), request.user, pk, action)
+def _campaign(request, pk):
+    c = selectors.campaigns(request.user).select_related("org", "created_by").filter(pk=pk).first()
+    if c is None:
+        raise Http404(_("Not found."))
+    return c
 
 
 def _organiser_choices(user):
@@ -478,7 +481,7 @@ def my_apply(request, campaign_pk):
     person = _person(request)
     union = services.live_union_of(person)
     c = next((x for x in selectors.campaigns_open_to_person(person, union) if x.pk == campaign_pk), None)
-    if c is None:
+    if c is None or c.applied:
         raise Http404(_("Not found."))
     form = forms.DetailsForm(request.POST or None, campaign=c)
     if request.method == "POST" and form.is_valid():
