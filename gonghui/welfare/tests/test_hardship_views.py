@@ -34,6 +34,8 @@ def test_list_filters_and_never_shows_amounts(tree):
     assert b"table-responsive" in r.content
     r = c.get(reverse("welfare:file_list"), {"due": "overdue"})
     assert r.context["page"].items == []
+    r = c.get(reverse("welfare:overview"))
+    assert r.status_code == 200 and reverse("welfare:file_list").encode() in r.content
 
 
 def test_detail_is_masked_until_revealed(tree):
