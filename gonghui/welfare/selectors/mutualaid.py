@@ -66,7 +66,7 @@ def plan_figures(user, plan):
     """Enrolment and claims of the plan in the user's subtree: totals and one row per town."""
     enrol = (MutualAidEnrolment.objects.visible_to(user, VIEW).filter(plan=plan).exclude(status=PaymentStatus.CANCELLED)
              .order_by().values("town__name")
-             .annotate(batches=Count("pk"), people=Sum("people"), due=Sum("amount_due"),
+             .annotate(batches=Count("pk"), n_people=Sum("people"), due=Sum("amount_due"),
                        paid=Sum("amount_due", filter=Q(status=PaymentStatus.PAID)),
                        paid_people=Sum("people", filter=Q(status=PaymentStatus.PAID))))
     claims = (MutualAidClaim.objects.visible_to(user, VIEW).filter(plan=plan).order_by().values("town__name")
@@ -77,7 +77,7 @@ def plan_figures(user, plan):
     by_town = {}
     for r in enrol:
         by_town.setdefault(r["town__name"] or "—", {}).update(
-            batches=r["batches"], people=r["people"] or 0, due=r["due"] or 0, paid=r["paid"] or 0,
+            batches=r["batches"], people=r["n_people"] or 0, due=r["due"] or 0, paid=r["paid"] or 0,
             paid_people=r["paid_people"] or 0)
     for r in claims:
         by_town.setdefault(r["town__name"] or "—", {}).update(claims=r["claims"], approved=r["approved"] or 0,

@@ -44,7 +44,8 @@ def covered(tree, p, *, union=None, people=None, paid=True, paid_on=None):
         people = [tree.member(union=union).person]
     e = services.enrol(actor=tree.district_staff, plan=p, union=union, people=[x.pk for x in people])
     if paid:
-        services.record_payment(actor=tree.district_staff, enrolment=e, paid_on=paid_on or services.today() - datetime.timedelta(days=60),
+        paid_on = paid_on or services.today() - datetime.timedelta(days=60)
+        services.record_payment(actor=tree.district_staff, enrolment=e, paid_on=paid_on,
                                 reference="BANK-001")
     by_person = {c.person_id: c for c in MutualAidCoverage.objects.filter(enrolment=e)}
     return [by_person[x.pk] for x in people]
