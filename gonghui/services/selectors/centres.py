@@ -29,12 +29,32 @@ def today():
     return timezone.localdate()
 
 
+def _readable(model, user):
+    """Rows of the user's subtree and of the orgs above it: the centres and the catalogue of a
+    union's town and of the district are read (to order from them) by every user below them;
+    writes still need services.change on the row's org."""
+    from gonghui.core.scoping import scope_q, user_scope
+
+    everything, paths = user_scope(user, VIEW)
+    if everything:
+        return model.objects.all()
+    cond = scope_q(("org",), paths)
+    if cond is None:
+        return model.objects.none()
+    above = sorted({p[:i] for p in paths for i in range(Org.steplen, len(p), Org.steplen)})
+    if above:
+        cond |= Q(org__path__in=above)
+    return model.objects.filter(cond)
+
+
 def centres(user):
-    return ServiceCentre.objects.visible_to(user, VIEW)
+    """Centres of the user's subtree and those above it (their town's, the district's)."""
+    return _readable(ServiceCentre, user)
 
 
 def items(user):
-    return ServiceItem.objects.visible_to(user, VIEW)
+    """Catalogue items of the user's subtree and those above it."""
+    return _readable(ServiceItem, user)
 
 
 def orders(user):

@@ -87,7 +87,10 @@ def centre_export(request):
 
 
 def _centre(request, pk):
-    return get_visible_or_404(ServiceCentre.objects.select_related("org"), request.user, pk)
+    centre = selectors.centres(request.user).select_related("org").filter(pk=pk).first()
+    if centre is None:
+        raise Http404(_("Not found."))
+    return centre
 
 
 @login_required
@@ -113,8 +116,7 @@ def centre_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def centre_edit(request, pk):
-    centre = _centre(request, pk)
-    require(request.user, policies.CHANGE, centre.org)
+    centre = get_visible_or_404(ServiceCentre.objects.select_related("org"), request.user, pk, policies.CHANGE)
     initial = {k: getattr(centre, k) for k in ("name", "address", "phone", "hours", "manager", "description",
                                                "is_active")}
     form = forms.CentreForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -185,10 +187,12 @@ def item_create(request):
 @require_http_methods(["GET", "POST"])
 def item_edit(request, pk):
     """The item's page: its fields (editable with services.change on its owner) and history."""
-    item = get_visible_or_404(ServiceItem.objects.select_related("org", "centre"), request.user, pk)
+    item = selectors.items(request.user).select_related("org", "centre").filter(pk=pk).first()
+    if item is None:
+        raise Http404(_("Not found."))
     can_change = policies.can(request.user, policies.CHANGE, item.org)
-    if request.method == "POST":
-        require(request.user, policies.CHANGE, item.org)
+    if request.method == "POST" and not can_change:
+        raise Http404(_("Not found."))
     initial = {k: getattr(item, k) for k in ("name", "category", "delivery", "centre", "description", "is_active")}
     form = forms.ItemForm(request.POST if request.method == "POST" else None, org=item.org, initial=initial)
     if request.method == "POST" and form.is_valid() and run_service(
@@ -197,6 +201,11 @@ def item_edit(request, pk):
         return redirect("services:item_edit", pk=item.pk)
     return render(request, "services/centres/form.html", {
         "form": form, "org": item.org, "tab": "centres", "title": item.name, "obj": item, "readonly": not can_change,
+        "readonly_rows": [(_("Category"), item.get_category_display()), (_("Delivery"), item.get_delivery_display()),
+                          (_("Owner"), item.org.name),
+                          (_("Service centre"), item.centre.name if item.centre else _("All centres of the owner")),
+                          (_("Description"), item.description or "—"),
+                          (_("Active"), _("Yes") if item.is_active else _("No"))],
         "back": "services:item_list", "history": history_for(request.user, item)},
         status=400 if form.errors else 200)
 
