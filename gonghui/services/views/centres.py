@@ -26,7 +26,7 @@ from gonghui.core.selectors import history_for, reach_orgs
 from gonghui.orgs.models import Org
 
 from ..forms import centres as forms
-from ..models.centres import OrderStatus, ProjectStatus, ServiceCentre, ServiceItem, ServiceProject
+from ..models.centres import OrderStatus, ProjectStatus, ServiceCentre, ServiceProject
 from ..policies import centres as policies
 from ..selectors import centres as selectors
 from ..services import centres as services
