@@ -42,7 +42,7 @@ class Merchant(ScopedModel):
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by"))
     code = models.CharField(_("merchant code"), max_length=12, unique=True)
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(_("merchant name"), max_length=80)
     category = models.CharField(_("category"), max_length=10, choices=MerchantCategory.choices)
     address = models.CharField(_("address"), max_length=200)
     contact_name = models.CharField(_("contact person"), max_length=32, blank=True)

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core import audit
 from gonghui.core.api_support import hit
@@ -310,7 +311,7 @@ def _offer_values(merchant, title, discount, description, valid_from, valid_to, 
                           % {"a": merchant.agreement_start, "b": merchant.agreement_end},
                           code="outside_agreement", field="valid_to" if end > merchant.agreement_end else "valid_from")
     return {
-        "title": _text(title, "title", _("The title"), limit=80),
+        "title": _text(title, "title", _("The offer title"), limit=80),
         "discount": _text(discount, "discount", _("The discount"), limit=120),
         "description": _text(description, "description", _("The description"), required=False, limit=1000),
         "valid_from": start, "valid_to": end, "limit": limit, "limit_count": limit_count,
@@ -628,7 +629,7 @@ def export_merchants(*, actor, filters):
         return row
 
     handle, rows = _sheet(_("Partner merchants"), [
-        _("Merchant code"), _("Name"), _("Category"), _("Signed by"), _("Address"), _("Contact person"),
+        _("Merchant code"), _("Merchant name"), _("Category"), _("Signed by"), _("Address"), _("Contact person"),
         _("Contact phone"), _("Agreement starts"), _("Agreement ends"), _("Status")],
         [10, 24, 12, 18, 36, 10, 16, 12, 12, 10], qs.iterator(chunk_size=1000), convert, text_columns=(0, 6))
     _audit_export(actor, "services.merchant_export", "services.MerchantExport", filters.org,
@@ -652,7 +653,7 @@ def export_offers(*, actor, filters):
         return row
 
     handle, rows = _sheet(_("Offers"), [
-        _("Title"), _("Merchant"), _("Signed by"), _("Discount"), _("Valid from"), _("Valid to"),
+        _("Offer title"), _("Merchant"), _("Signed by"), _("Discount"), _("Valid from"), _("Valid to"),
         _("Per-member limit"), _("Times per month"), _("Status")],
         [24, 24, 18, 30, 12, 12, 16, 8, 10], qs.iterator(chunk_size=1000), convert)
     _audit_export(actor, "services.offer_export", "services.OfferExport", filters.org,
@@ -675,7 +676,8 @@ def export_redemptions(*, actor, filters):
         return row
 
     handle, rows = _sheet(_("Redemptions"), [
-        _("Redeemed at"), _("Merchant code"), _("Merchant"), _("Offer"), _("Member"), _("Union")],
+        _("Redeemed at"), _("Merchant code"), _("Merchant"), pgettext("member benefit", "Offer"), _("Member"),
+        _("Union")],
         [16, 10, 24, 24, 10, 24], qs.iterator(chunk_size=2000), convert, text_columns=(1,))
     _audit_export(actor, "services.redemption_export", "services.RedemptionExport", filters.org,
                   {"merchant": filters.merchant.pk if filters.merchant else None,

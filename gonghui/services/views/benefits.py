@@ -300,7 +300,7 @@ def offer_edit(request, pk):
         done = run_service(form, services.update_offer, actor=request.user, offer=offer,
                            **_offer_kwargs(form.cleaned_data))
         if done is not None:
-            messages.success(request, _("The offer was saved."))
+            messages.success(request, _("The benefit offer was saved."))
             return redirect("services:offer_detail", pk=offer.pk)
     return render(request, "services/benefits/offer_form.html",
                   {"form": form, "merchant": offer.merchant, "offer": offer}, status=400 if form.errors else 200)
