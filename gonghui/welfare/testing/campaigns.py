@@ -24,12 +24,13 @@ def campaign(tree, *, org=None, kind=CampaignKind.GOLDEN_AUTUMN, budgets=None, s
     ({org: amount}; default: town1 20000, town2 20000)."""
     org = org or tree.district
     day = timezone.localdate()
+    title = extra.pop("title", None) or f"{day.year}年活动{next(_n)}"
     defaults = {"benefit": BenefitKind.BY_SCHOOL_LEVEL if kind == CampaignKind.GOLDEN_AUTUMN else BenefitKind.FIXED,
                 "school_amounts": SCHOOL if kind == CampaignKind.GOLDEN_AUTUMN else {},
                 "fixed_amount": Decimal("500.00") if kind != CampaignKind.GOLDEN_AUTUMN else Decimal("0"),
                 "unions_apply": True, "members_apply": True, "member_required": True}
     defaults.update(extra)
-    c = Campaign.objects.create(kind=kind, year=day.year, title=extra.pop("title", f"{day.year}年活动{next(_n)}"),
+    c = Campaign.objects.create(kind=kind, year=day.year, title=title,
                                 org=org, opens_on=day - datetime.timedelta(days=10),
                                 closes_on=day + datetime.timedelta(days=20), status=status, **defaults)
     if budgets is None:
