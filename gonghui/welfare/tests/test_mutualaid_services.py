@@ -303,3 +303,25 @@ def test_documents_are_checked_by_content(tree):
     doc = services.add_document(actor=tree.union1_chair, claim=c, upload=pdf())
     services.remove_document(actor=tree.union1_chair, document=doc)
     assert not c.documents.exists()
+
+
+def test_a_claim_is_made_within_the_window_and_a_serious_illness_is_one_day(tree, settings):
+    settings.WELFARE_MUTUALAID_RULES = {"claim_within_days": 10}
+    p = plan(tree)
+    (cov,) = covered(tree, p)
+    assert code_of(lambda: claim(tree, cov, when=stay(days_ago=20))) == "claim_too_late"
+    day = services.today() - 5 * DAY
+    c = services.create_claim(actor=tree.union1_chair, coverage=cov, kind="SERIOUS", hospital="浙大二院",
+                              admitted_on=day, discharged_on=None, diagnosis="恶性肿瘤", invoice_numbers="S0001",
+                              total_cost=D("80000"), eligible_cost=D("60000"))
+    assert c.discharged_on == c.admitted_on == day
+
+
+def test_plans_in_draft_take_no_claims_and_withdrawn_claims_stop_there(tree):
+    p = plan(tree)
+    (cov,) = covered(tree, p)
+    c = claim(tree, cov, submit=True)
+    c = services.withdraw_claim(actor=tree.union1_staff, claim=c)
+    assert c.status == ClaimStatus.WITHDRAWN
+    assert code_of(lambda: services.review_claim(actor=tree.town1_cadre, claim=c)) == "wrong_stage"
+    assert code_of(lambda: services.add_document(actor=tree.union1_staff, claim=c, upload=pdf())) == "wrong_stage"
