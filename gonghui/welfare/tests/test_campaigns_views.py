@@ -135,6 +135,8 @@ def test_lists_filter_and_exports_are_audited(tree):
         assert w.get(reverse(f"welfare:{name}")).status_code == 200
     assert AuditEvent.objects.filter(action="welfare.campaign_payments_export").exists()
     assert web(tree.district_staff).get(reverse("welfare:campaign_list"), {"year": "abc"}).status_code == 200
+    overview = w.get(reverse("welfare:overview"))
+    assert overview.status_code == 200 and reverse("welfare:campaign_list") in overview.content.decode()
 
 
 def test_goods_recorded_on_the_page(tree):
