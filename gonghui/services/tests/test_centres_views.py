@@ -21,7 +21,7 @@ def _client(user):
     return c
 
 
-@pytest.mark.parametrize("name", ["order_list", "project_list", "centre_list", "item_list"])
+@pytest.mark.parametrize("name", ["order_list", "project_list", "item_list"])
 def test_lists_filter_and_keep_constant_queries(tree, name, django_assert_max_num_queries):
     for _ in range(3):
         order(tree, OrderStatus.DELIVERED)

@@ -44,9 +44,7 @@ def test_numbering_due_date_and_full_workflow(tree):
 
 @pytest.mark.parametrize(("kw", "field", "code"), [
     ({"kind": "CASINO"}, "kind", "invalid_kind"),
-    ({"title": ""}, "title", "required"),
     ({"workers_served": 0}, "workers_served", "out_of_range"),
-    ({"justification": " "}, "justification", "required"),
     ({"enterprise": "enterprise2"}, "enterprise", "enterprise_out_of_area"),
     ({"org": "town1"}, "org", "invalid_org"),
 ])
