@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.forms import FastSelect
 from gonghui.members.forms import DateInput, StyledFormMixin, org_label, set_model_options
@@ -84,8 +85,8 @@ class BookingFilterForm(_Filters):
                         widget=forms.TextInput(attrs={"type": "search",
                                                       "placeholder": _("Number, purpose, union or room")}))
     org = _org_field()
-    venue = forms.ModelChoiceField(label=_("Venue"), required=False, queryset=Venue.objects.none(),
-                                   widget=FastSelect)
+    venue = forms.ModelChoiceField(label=pgettext_lazy("venues", "Venue"), required=False,
+                                   queryset=Venue.objects.none(), widget=FastSelect)
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All statuses"))] + BookingStatus.choices)
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
@@ -129,8 +130,8 @@ class ScreeningFilterForm(ProgrammeFilterForm):
 class CalendarForm(_Filters):
     month = forms.RegexField(label=_("Month"), required=False, regex=r"^\d{4}-\d{2}$",
                              widget=forms.TextInput(attrs={"type": "month"}))
-    venue = forms.ModelChoiceField(label=_("Venue"), required=False, queryset=Venue.objects.none(),
-                                   widget=FastSelect)
+    venue = forms.ModelChoiceField(label=pgettext_lazy("venues", "Venue"), required=False,
+                                   queryset=Venue.objects.none(), widget=FastSelect)
     org = _org_field()
     what = forms.ChoiceField(label=_("Show"), required=False,
                              choices=[("", _("Everything")), ("booking", _("Room bookings")),
@@ -150,7 +151,7 @@ class CalendarForm(_Filters):
 
 
 class VenueForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=pgettext_lazy("venues", "Name"), max_length=80)
     kind = forms.ChoiceField(label=_("Kind"), choices=VenueKind.choices)
     address = forms.CharField(label=_("Address"), max_length=200)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
@@ -160,9 +161,9 @@ class VenueForm(StyledFormMixin, forms.Form):
 
 
 class RoomForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("venues", "Name"), max_length=60)
     kind = forms.ChoiceField(label=_("Kind"), choices=RoomKind.choices)
-    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=5000)
+    capacity = forms.IntegerField(label=pgettext_lazy("venues", "Capacity"), min_value=1, max_value=5000)
     equipment = forms.CharField(label=_("Equipment"), max_length=300, required=False,
                                 help_text=_("e.g. projector, sound system, stage lights"))
     opens_at = forms.TimeField(label=_("Opens at"), widget=TimeInput, initial=datetime.time(8, 0))
@@ -178,8 +179,8 @@ class RoomForm(StyledFormMixin, forms.Form):
 
 class _Slot(forms.Form):
     day = forms.DateField(label=_("Day"), widget=DateInput)
-    start = forms.TimeField(label=_("From"), widget=TimeInput)
-    end = forms.TimeField(label=_("To"), widget=TimeInput)
+    start = forms.TimeField(label=pgettext_lazy("venues", "From"), widget=TimeInput)
+    end = forms.TimeField(label=pgettext_lazy("venues", "To"), widget=TimeInput)
 
     def clean(self):
         data = super().clean()
@@ -218,7 +219,8 @@ class EmptyForm(StyledFormMixin, forms.Form):
 
 
 class PerformanceRequestForm(StyledFormMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120, help_text=_("e.g. 送文化进企业 · 迎新春文艺演出"))
+    title = forms.CharField(label=pgettext_lazy("venues", "Title"), max_length=120,
+                            help_text=_("e.g. 送文化进企业 · 迎新春文艺演出"))
     wanted_on = forms.DateField(label=_("Wanted on"), widget=DateInput)
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None, required=False, widget=FastSelect,
                                         error_messages={"invalid_choice": _("Choose an enterprise of the union.")})
@@ -239,7 +241,7 @@ class ScheduleForm(StyledFormMixin, _Slot):
                                   help_text=_("A room of a venue (it is booked and confirmed), or leave empty for "
                                               "the requested place."))
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    programme = forms.CharField(label=_("Programme"), max_length=2000, required=False,
+    programme = forms.CharField(label=pgettext_lazy("venues", "Programme"), max_length=2000, required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, rooms, **kwargs):
@@ -251,7 +253,7 @@ class ScheduleForm(StyledFormMixin, _Slot):
 
 class PerformanceDoneForm(StyledFormMixin, forms.Form):
     audience = forms.IntegerField(label=_("Audience"), min_value=0, max_value=100000)
-    summary = forms.CharField(label=_("Summary"), max_length=1000, required=False,
+    summary = forms.CharField(label=pgettext_lazy("venues", "Summary"), max_length=1000, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -37,9 +37,10 @@ class Venue(ScopedModel):
 
     scope_lookups = ("org",)
 
-    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("run by"))
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+",
+                            verbose_name=pgettext_lazy("venues", "run by"))
     kind = models.CharField(_("kind"), max_length=16, choices=VenueKind.choices, default=VenueKind.OTHER)
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(pgettext_lazy("venues", "name"), max_length=80)
     address = models.CharField(_("address"), max_length=200)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     description = models.TextField(_("description"), max_length=2000, blank=True)
@@ -48,8 +49,8 @@ class Venue(ScopedModel):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("venue")
-        verbose_name_plural = _("venues")
+        verbose_name = pgettext_lazy("venues", "venue")
+        verbose_name_plural = pgettext_lazy("venues", "venues")
         ordering = ("name", "id")
         constraints = [
             models.UniqueConstraint(fields=["name"], name="services_venue_name_unique",
@@ -75,10 +76,11 @@ class Room(ScopedModel):
 
     scope_lookups = ("venue__org",)
 
-    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="rooms", verbose_name=_("venue"))
-    name = models.CharField(_("name"), max_length=60)
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="rooms",
+                              verbose_name=pgettext_lazy("venues", "venue"))
+    name = models.CharField(pgettext_lazy("venues", "name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=10, choices=RoomKind.choices, default=RoomKind.MEETING)
-    capacity = models.PositiveIntegerField(_("capacity"))
+    capacity = models.PositiveIntegerField(pgettext_lazy("venues", "capacity"))
     equipment = models.CharField(_("equipment"), max_length=300, blank=True)
     is_bookable = models.BooleanField(_("bookable"), default=True)
     opens_at = models.TimeField(_("opens at"), default=datetime.time(8, 0))
@@ -120,7 +122,7 @@ class RoomBooking(ScopedModel):
 
     scope_lookups = ("org", "room__venue__org")
 
-    number = models.CharField(_("number"), max_length=16, unique=True)
+    number = models.CharField(pgettext_lazy("venues", "number"), max_length=16, unique=True)
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("room"))
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("booked by"))
     purpose = models.CharField(_("purpose"), max_length=200)
@@ -177,8 +179,8 @@ class Performance(ScopedModel):
     scope_lookups = ("org",)
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("host"))
-    title = models.CharField(_("title"), max_length=120)
-    programme = models.TextField(_("programme"), max_length=2000, blank=True)
+    title = models.CharField(pgettext_lazy("venues", "title"), max_length=120)
+    programme = models.TextField(pgettext_lazy("venues", "programme"), max_length=2000, blank=True)
     enterprise = models.ForeignKey("orgs.Enterprise", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("enterprise"))
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -191,7 +193,7 @@ class Performance(ScopedModel):
     status = models.CharField(_("status"), max_length=10, choices=PerformanceStatus.choices,
                               default=PerformanceStatus.REQUESTED)
     audience = models.PositiveIntegerField(_("audience"), null=True, blank=True)
-    summary = models.CharField(_("summary"), max_length=1000, blank=True)
+    summary = models.CharField(pgettext_lazy("venues", "summary"), max_length=1000, blank=True)
     reason = models.CharField(_("reason"), max_length=400, blank=True)
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+",
                                    verbose_name=_("created by"))

@@ -16,6 +16,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core import audit
 from gonghui.core.errors import DomainError
@@ -165,7 +166,7 @@ def _room_values(*, name, kind, capacity, equipment, is_bookable, opens_at, clos
     if closes_at <= opens_at:
         raise DomainError(_("The room must close after it opens."), code="hours_order", field="closes_at")
     return {"name": _text(name, "name", _("The name"), limit=60), "kind": _choice(kind, RoomKind, "kind"),
-            "capacity": _count(capacity, "capacity", _("The capacity"), minimum=1, maximum=5000),
+            "capacity": _count(capacity, "capacity", pgettext("venues", "The capacity"), minimum=1, maximum=5000),
             "equipment": _text(equipment, "equipment", _("The equipment"), required=False, limit=300),
             "is_bookable": bool(is_bookable), "opens_at": opens_at, "closes_at": closes_at}
 
@@ -581,7 +582,8 @@ def export_bookings(*, actor, filters):
             for b in qs.iterator(chunk_size=1000))
     return _export(actor, filters, title=_("Room bookings"), object_type="services.RoomBookingExport",
                    action="services.booking_export",
-                   headers=[_("Number"), _("Venue"), _("Room"), _("Booked by"), _("Purpose"), _("Starts at"),
+                   headers=[pgettext("venues", "Number"), pgettext("venues", "Venue"),
+                            _("Room"), _("Booked by"), _("Purpose"), _("Starts at"),
                             _("Ends at"), _("Attendees"), _("Contact"), _("Contact phone"), _("Status"),
                             _("Reason")],
                    widths=[14, 24, 16, 28, 30, 17, 17, 8, 10, 14, 10, 30], rows=rows)
@@ -598,7 +600,8 @@ def export_performances(*, actor, filters):
              p.reason] for p in qs.iterator(chunk_size=1000))
     return _export(actor, filters, title=_("Art troupe performances"), object_type="services.PerformanceExport",
                    action="services.performance_export",
-                   headers=[_("Title"), _("Host"), _("Place"), _("Wanted on"), _("Starts at"), _("Status"),
+                   headers=[pgettext("venues", "Title"),
+                            _("Host"), _("Place"), _("Wanted on"), _("Starts at"), _("Status"),
                             _("Expected audience"), _("Audience"), _("Reason")],
                    widths=[28, 28, 30, 12, 17, 10, 10, 10, 30], rows=rows)
 

@@ -490,7 +490,12 @@ def screening_step(request, pk, step):
 @require_GET
 def calendar_view(request):
     require(request.user, policies.VIEW)
-    form = _list_form(request, forms.CalendarForm)
+    data = request.GET.copy()
+    if not data.get("month"):
+        data["month"] = f"{services.today():%Y-%m}"
+    form = forms.CalendarForm(data, user=request.user)
+    form.is_valid()
+    form.set_org_options(reach_orgs(request.user, policies.VIEW))
     year, month = form.year_month()
     what = form.value("what") or ""
     kinds = (what,) if what else (selectors.KIND_BOOKING, selectors.KIND_PERFORMANCE, selectors.KIND_SCREENING)

@@ -43,15 +43,18 @@ def ready():
     register_object_labels({"services.RoomBookingExport": _("Room bookings export"),
                             "services.PerformanceExport": _("Art troupe performances export"),
                             "services.ScreeningExport": _("Film screenings export")})
-    register_field_labels("services.Venue", {"is_active": _("in use"), "contact_phone": _("contact phone")})
-    register_field_labels("services.Room", {"capacity": _("capacity"), "equipment": _("equipment"),
+    register_field_labels("services.Venue", {"is_active": _("in use"), "contact_phone": _("contact phone"),
+                                             "name": pgettext_lazy("venues", "name")})
+    register_field_labels("services.Room", {"capacity": pgettext_lazy("venues", "capacity"),
+                                            "name": pgettext_lazy("venues", "name"), "equipment": _("equipment"),
                                             "is_bookable": _("bookable"), "opens_at": _("opens at"),
                                             "closes_at": _("closes at")})
     register_field_labels("services.RoomBooking", {
-        "number": _("number"), "room": _("room"), "org": _("booked by"), "purpose": _("purpose"),
+        "number": pgettext_lazy("venues", "number"), "room": _("room"), "org": _("booked by"), "purpose": _("purpose"),
         "starts_at": _("starts at"), "ends_at": _("ends at"), "attendees": _("attendees"), "reason": _("reason")})
     register_field_labels("services.Performance", {
-        "title": _("title"), "starts_at": _("starts at"), "ends_at": _("ends at"), "place": _("place"),
+        "title": pgettext_lazy("venues", "title"), "starts_at": _("starts at"), "ends_at": _("ends at"),
+        "place": _("place"),
         "booking": _("room booking"), "audience": _("audience"), "reason": _("reason")})
     register_field_labels("services.Screening", {
         "film": _("film"), "starts_at": _("starts at"), "site": _("site"), "audience": _("audience"),

@@ -71,7 +71,8 @@ class VenuesDemo:
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
     def contact(self):
-        return self.rng.choice("王李张陈刘杨赵黄周吴") + self.rng.choice(["建国", "丽华", "志强", "海燕", "伟", "芳", "军", "敏"])
+        given = ["建国", "丽华", "志强", "海燕", "伟", "芳", "军", "敏"]
+        return self.rng.choice("王李张陈刘杨赵黄周吴") + self.rng.choice(given)
 
     def number(self, year):
         self.numbers[year] = self.numbers.get(year, 0) + 1
