@@ -112,3 +112,11 @@ def test_create_centre_item_and_project_pages(tree):
     # a union chair's item page is read-only
     page = _client(tree.union1_chair).get(reverse("services:item_edit", args=[it.pk]))
     assert page.status_code == 200 and page.context["readonly"]
+
+
+def test_district_orders_for_any_union_and_a_town_is_not_a_union(tree):
+    centre(tree)
+    c = _client(tree.district_staff)
+    assert c.get(reverse("services:order_create"), {"org": tree.union1.pk}).status_code == 200
+    assert c.get(reverse("services:order_create"), {"org": tree.town1.pk}).status_code == 404
+    assert c.get(reverse("services:facility_create"), {"org": tree.union2.pk}).status_code == 200

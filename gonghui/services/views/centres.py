@@ -58,13 +58,14 @@ def _warn_stage(request, obj):
                      % {"status": obj.get_status_display()})
 
 
-def _pick_org(request, choices, action):
-    """The org chosen (?org=) among the user's reach for `action`, or the only one, or None."""
+def _pick_org(request, choices, action, levels):
+    """The org chosen (?org=: in the user's reach for `action`, of one of `levels`, else 404), or
+    the only one of `choices`, or None (the page then lists `choices`)."""
     data = request.POST if request.method == "POST" else request.GET
     if data.get("org"):
         org = get_visible_or_404(Org.objects, request.user, parse_after(data.get("org")), action)
-        if org not in choices and org.pk not in {o.pk for o in choices}:
-            raise Http404(_("Not found."))
+        if org.level not in levels or not org.is_active:
+            raise Http404(_("Not found."))  # e.g. a town named where a union is expected
         return org
     if len(choices) == 1:
         return choices[0]
@@ -98,7 +99,7 @@ def _centre(request, pk):
 def centre_create(request):
     require(request.user, policies.CHANGE)
     orgs = selectors.centre_org_choices(request.user)
-    org = _pick_org(request, orgs, policies.CHANGE)
+    org = _pick_org(request, orgs, policies.CHANGE, services.CENTRE_LEVELS)
     if org is None:
         return render(request, "services/centres/pick_org.html", {"orgs": orgs, "tab": "centres",
                                                                   "title": _("New service centre")})
@@ -165,7 +166,7 @@ def item_export(request):
 def item_create(request):
     require(request.user, policies.CHANGE)
     orgs = selectors.centre_org_choices(request.user)
-    org = _pick_org(request, orgs, policies.CHANGE)
+    org = _pick_org(request, orgs, policies.CHANGE, services.CENTRE_LEVELS)
     if org is None:
         return render(request, "services/centres/pick_org.html", {"orgs": orgs, "tab": "centres",
                                                                   "title": _("New service")})
@@ -236,7 +237,7 @@ def order_export(request):
 def order_create(request):
     require(request.user, policies.SUBMIT)
     orgs = selectors.union_choices(request.user)
-    org = _pick_org(request, orgs, policies.SUBMIT)
+    org = _pick_org(request, orgs, policies.SUBMIT, services.UNION_LEVELS)
     if org is None:
         return render(request, "services/centres/pick_org.html", {"orgs": orgs, "tab": "orders",
                                                                   "title": _("Order a service")})

@@ -18,7 +18,7 @@ from ..models.facilities import FacilityStatus
 from ..policies import facilities as policies
 from ..selectors import facilities as selectors
 from ..services import facilities as services
-from ..services.centres import today
+from ..services.centres import UNION_LEVELS, today
 from .centres import _export, _list, _pick_org, _require_party, run_step
 
 
@@ -47,7 +47,7 @@ def facility_export(request):
 def facility_create(request):
     require(request.user, policies.SUBMIT)
     orgs = selectors.union_choices(request.user)
-    org = _pick_org(request, orgs, policies.SUBMIT)
+    org = _pick_org(request, orgs, policies.SUBMIT, UNION_LEVELS)
     if org is None:
         return render(request, "services/centres/pick_org.html", {"orgs": orgs, "tab": "facilities",
                                                                   "title": _("Request a facility")})
