@@ -8,13 +8,15 @@
   answers 400 with its code and field (`duplicate_invoice`, `duplicate_stay`, `cap_reached`,
   `not_paid`…); a step the status does not allow 409 `wrong_stage`.
 - The diagnosis is sensitive: lists show it masked, the claim detail in full (scoped).
-- Documents are uploaded on the claim's page (multipart); the API lists them by name.
+- Documents: `POST /mutual-aid-claims/{id}/documents` (multipart `file`, PDF/JPG/PNG checked by
+  content) while the claim is a draft; `GET .../documents/{document_id}` downloads one.
 """
 
 import datetime
 from decimal import Decimal
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, File, Header, Query, Router, Schema
+from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
@@ -34,9 +36,10 @@ from gonghui.core.api_support import (
     workflow_actions,
 )
 from gonghui.core.policies import require
+from gonghui.core.uploads import private_file_response
 from gonghui.orgs.models import Org
 
-from .models.mutualaid import ClaimKind, ClaimStatus, MutualAidCoverage, PaymentStatus, PlanStatus
+from .models.mutualaid import ClaimDocument, ClaimKind, ClaimStatus, MutualAidCoverage, PaymentStatus, PlanStatus
 from .policies import mutualaid as policies
 from .selectors import mutualaid as selectors
 from .services import mutualaid as services
@@ -325,10 +328,18 @@ class ClaimActionsOut(Schema):
     pay: bool
 
 
+class DocumentOut(Schema):
+    id: int
+    name: str
+    kind: str
+    size: int
+    uploaded_at: datetime.datetime
+
+
 class ClaimDetail(ClaimRow):
     diagnosis: str
     invoice_numbers: list[str]
-    documents: list[str]
+    documents: list[DocumentOut]
     review_note: str
     reject_reason: str
     payout: PayoutOut | None
@@ -384,7 +395,8 @@ def claim_detail(user, c):
     payout = selectors.payout_of(c)
     left = services.remaining_caps(c.plan, c.coverage)
     return {**claim_row(c), "diagnosis": c.diagnosis, "invoice_numbers": c.invoice_numbers.split(),
-            "documents": [d.name for d in selectors.documents_of(c)], "review_note": c.review_note,
+            "documents": [{"id": d.pk, "name": d.name, "kind": d.kind, "size": d.size, "uploaded_at": d.uploaded_at}
+                          for d in selectors.documents_of(c)], "review_note": c.review_note,
             "reject_reason": c.reject_reason,
             "payout": None if payout is None else {"amount": payout.amount, "paid_on": payout.paid_on,
                                                    "reference": payout.reference},
@@ -467,3 +479,25 @@ def approve(user, c, p):
 @_claim_action("pay", "Record the payout of an approved claim", PayoutIn)
 def pay_claim(user, c, p):
     services.pay_claim(actor=user, claim=c, paid_on=p.paid_on, reference=p.reference)
+
+
+@router.post("/mutual-aid-claims/{claim_id}/documents", response={200: ClaimDetail, **WRITE_ERRORS},
+             summary="Upload a document of a draft claim (multipart; PDF, JPG or PNG)",
+             operation_id="mutual_aid_claim_document_add")
+def add_document(request, claim_id: Id, file: File[UploadedFile]):
+    """The type is read from the file's content, not its name; 409 once the claim is submitted."""
+    user = request.auth
+    c = _load_claim(user, claim_id)
+    require(user, policies.SUBMIT, c.union)  # rights before reading the upload
+    services.add_document(actor=user, claim=c, upload=file)
+    return claim_detail(user, c)
+
+
+@router.get("/mutual-aid-claims/{claim_id}/documents/{document_id}", response={200: None, **READ_ERRORS},
+            summary="Download a claim document", operation_id="mutual_aid_claim_document_get")
+def get_document(request, claim_id: Id, document_id: Id):
+    c = _load_claim(request.auth, claim_id)
+    doc = ClaimDocument.objects.filter(claim=c, pk=document_id).first()
+    if doc is None:
+        raise not_found()
+    return private_file_response(doc.file, doc.name)

@@ -5,9 +5,10 @@ count, create with specific 400s (duplicates, caps), the workflow actions (409 o
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gonghui.core.testing.api import api_as
-from gonghui.welfare.models.mutualaid import MutualAidClaim, MutualAidEnrolment
+from gonghui.welfare.models.mutualaid import MutualAidEnrolment
 from gonghui.welfare.services import mutualaid as services
 from gonghui.welfare.testing.mutualaid import claim, covered, pdf, plan
 
@@ -100,7 +101,16 @@ def test_claim_create_duplicates_and_workflow(tree):
     assert api_as(tree.union2_chair).post("/mutual-aid-claims", body).status_code == 400  # coverage out of scope
     cid = d["id"]
     assert api.post(f"/mutual-aid-claims/{cid}/submit", {}).json()["code"] == "documents_missing"
-    services.add_document(actor=tree.union1_staff, claim=MutualAidClaim.objects.get(pk=cid), upload=pdf())
+    url = f"/api/v1/mutual-aid-claims/{cid}/documents"
+    r = api.client.post(url, {"file": SimpleUploadedFile("x.pdf", b"GIF89a....")})
+    assert r.status_code == 400 and r.json()["field"] == "file"
+    assert api_as(tree.union2_chair).client.post(url, {"file": pdf()}).status_code == 404
+    r = api.client.post(url, {"file": pdf()})
+    assert r.status_code == 200 and r.json()["documents"][0]["kind"] == "pdf"
+    download = f"/mutual-aid-claims/{cid}/documents/{r.json()['documents'][0]['id']}"
+    r = api_as(tree.town1_cadre).get(download)
+    assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"%PDF")
+    assert api_as(tree.town2_cadre).get(download).status_code == 404
     assert api.post(f"/mutual-aid-claims/{cid}/submit", {}).status_code == 200
     assert api.post(f"/mutual-aid-claims/{cid}/review", {}).status_code == 403
     assert api_as(tree.town1_cadre).post(f"/mutual-aid-claims/{cid}/review", {"note": "ok"}).status_code == 200
