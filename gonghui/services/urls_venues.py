@@ -4,6 +4,7 @@ from .views import venues as views
 
 urlpatterns = [
     path("venues/", views.venue_list, name="venue_list"),
+    path("venues/export/", views.venue_export, name="venue_export"),
     path("venues/new/", views.venue_create, name="venue_create"),
     path("venues/<int:pk>/", views.venue_detail, name="venue_detail"),
     path("venues/<int:pk>/edit/", views.venue_edit, name="venue_edit"),

@@ -571,6 +571,25 @@ def _export(actor, filters, *, title, object_type, action, headers, widths, rows
     return handle, n
 
 
+def export_venues(*, actor, filters):
+    """The filtered venues the actor may see, one row per room (a venue without rooms: one row)."""
+    from ..selectors.venues import filtered_venues
+
+    qs = filtered_venues(actor, filters).select_related("org").prefetch_related("rooms").order_by("name", "id")
+    rows = ([v.name, str(v.get_kind_display()), v.org.name, v.address, v.contact_phone,
+             _("Yes") if v.is_active else _("No"), r.name if r else "", str(r.get_kind_display()) if r else "",
+             r.capacity if r else "", r.equipment if r else "",
+             f"{r.opens_at:%H:%M}–{r.closes_at:%H:%M}" if r else "", (_("Yes") if r.is_bookable else _("No")) if r
+             else ""]
+            for v in qs.iterator(chunk_size=500) for r in (list(v.rooms.all()) or [None]))
+    return _export(actor, filters, title=_("Venues and rooms"), object_type="services.VenueExport",
+                   action="services.venue_export",
+                   headers=[pgettext("venues", "Venue"), _("Kind"), pgettext("venues", "Run by"), _("Address"),
+                            _("Contact phone"), _("In use"), _("Room"), _("Kind"), pgettext("venues", "Capacity"),
+                            _("Equipment"), _("Opening hours"), _("Bookable")],
+                   widths=[24, 14, 24, 30, 14, 6, 16, 12, 8, 24, 12, 6], rows=rows)
+
+
 def export_bookings(*, actor, filters):
     from ..selectors.venues import filtered_bookings
 

@@ -55,7 +55,7 @@ def test_export_is_audited_and_scoped(tree):
     sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content)).active
     assert len(list(sheet.iter_rows(values_only=True))) == 2
     assert AuditEvent.objects.filter(action="services.booking_export").exists()
-    for name in ("performance_export", "screening_export"):
+    for name in ("performance_export", "screening_export", "venue_export"):
         assert client_for(tree.district_staff).get(reverse(f"services:{name}")).status_code == 200
 
 

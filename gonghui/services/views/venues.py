@@ -70,7 +70,17 @@ def venue_list(request):
     page = selectors.venue_page(request.user, form.filters(), after=parse_after(request.GET.get("after")))
     return render(request, "services/venues/venue_list.html", {
         "form": form, "page": page, "query": form.query_string(), "tab": "venues", "sub": "venues",
-        "can_create": policies.can(request.user, policies.CHANGE)})
+        "can_create": policies.can(request.user, policies.CHANGE),
+        "can_export": policies.can(request.user, policies.EXPORT)})
+
+
+@login_required
+@require_GET
+def venue_export(request):
+    return export_list(request, action=policies.EXPORT, view_action=policies.VIEW, scoped=[("org", Org)],
+                       form=forms.VenueFilterForm(request.GET, user=request.user),
+                       list_url="services:venue_list", export=services.export_venues,
+                       filename=lambda: f"venues-{services.today():%Y%m%d}.xlsx")
 
 
 @login_required

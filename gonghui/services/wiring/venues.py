@@ -1,4 +1,5 @@
-ACTION_CODES = ("services.venue_create", "services.venue_update", "services.room_create", "services.room_update",
+ACTION_CODES = ("services.venue_create", "services.venue_update", "services.venue_export",
+                "services.room_create", "services.room_update",
                 "services.booking_request", "services.booking_confirm", "services.booking_reject",
                 "services.booking_cancel", "services.booking_export", "services.performance_request",
                 "services.performance_schedule", "services.performance_decline", "services.performance_cancel",
@@ -22,6 +23,7 @@ def ready():
     register_action_labels({
         "services.venue_create": pgettext_lazy("audit action", "Venue added"),
         "services.venue_update": pgettext_lazy("audit action", "Venue edited"),
+        "services.venue_export": pgettext_lazy("audit action", "Venues exported"),
         "services.room_create": pgettext_lazy("audit action", "Room added"),
         "services.room_update": pgettext_lazy("audit action", "Room edited"),
         "services.booking_request": pgettext_lazy("audit action", "Room booking requested"),
@@ -41,6 +43,7 @@ def ready():
         "services.screening_export": pgettext_lazy("audit action", "Film screenings exported"),
     }, group=_("Worker services"))
     register_object_labels({"services.RoomBookingExport": _("Room bookings export"),
+                            "services.VenueExport": _("Venues export"),
                             "services.PerformanceExport": _("Art troupe performances export"),
                             "services.ScreeningExport": _("Film screenings export")})
     register_field_labels("services.Venue", {"is_active": _("in use"), "contact_phone": _("contact phone"),
