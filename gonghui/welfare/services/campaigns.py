@@ -221,7 +221,7 @@ def create_campaign(*, actor, org, data: dict) -> Campaign:
         raise DomainError(_("Campaigns are run by the district or a town."), code="invalid", field="org")
     clean = _clean_campaign(data)
     c = Campaign(org=org, created_by=actor if getattr(actor, "pk", None) else None, **clean)
-    c.full_clean()
+    c.full_clean(exclude=["created_by"])
     c.save()
     audit.record(actor=actor, action="welfare.campaign_create", obj=c, org=org,
                  after=audit.snapshot(c, fields=CAMPAIGN_FIELDS))
@@ -241,7 +241,7 @@ def update_campaign(*, actor, campaign, data: dict) -> Campaign:
     before = audit.snapshot(c, fields=CAMPAIGN_FIELDS)
     for k, v in clean.items():
         setattr(c, k, v)
-    c.full_clean()
+    c.full_clean(exclude=["created_by"])
     c.save()
     b, a = audit.changed(before, audit.snapshot(c, fields=CAMPAIGN_FIELDS))
     audit.record(actor=actor, action="welfare.campaign_update", obj=c, org=c.org, before=b, after=a)

@@ -177,3 +177,22 @@ def test_application_detail_links_the_hardship_file(tree):
     f = hardship_file(person, tree.union1)
     x = reviewed(tree, c, person)
     assert f.number in web(tree.district_staff).get(reverse("welfare:application_detail", args=[x.pk])).content.decode()
+
+
+def test_edit_pages_render_and_save(tree):
+    c = campaign(tree)
+    applied(tree, c)
+    w = web(tree.district_staff)
+    for url in (reverse("welfare:campaign_edit", args=[c.pk]), reverse("welfare:goods_create", args=[c.pk]),
+                reverse("welfare:application_create") + f"?campaign={c.pk}&union={tree.union1.pk}"):
+        assert w.get(url).status_code == 200, url
+    r = w.post(reverse("welfare:campaign_edit", args=[c.pk]), {
+        "kind": "GOLDEN_AUTUMN", "year": c.year, "title": "改名", "opens_on": c.opens_on.isoformat(),
+        "closes_on": c.closes_on.isoformat(), "unions_apply": "on", "benefit": "BY_SCHOOL_LEVEL",
+        "amount_HIGH_SCHOOL": "3500"})
+    c.refresh_from_db()
+    assert r.status_code == 302 and (c.title, c.school_amounts) == ("改名", {"HIGH_SCHOOL": "3500.00"})
+    r = w.post(reverse("welfare:campaign_edit", args=[c.pk]), {
+        "kind": "SPRING_BREEZE", "year": c.year, "title": "改名", "opens_on": c.opens_on.isoformat(),
+        "closes_on": c.closes_on.isoformat(), "unions_apply": "on", "benefit": "FIXED", "fixed_amount": "100"})
+    assert r.status_code == 400 and Campaign.objects.get(pk=c.pk).kind == "GOLDEN_AUTUMN"
