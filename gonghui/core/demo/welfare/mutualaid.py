@@ -15,7 +15,7 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 
 from gonghui.members.models import LIVE_STATUSES, Membership
-from gonghui.welfare.models.hardship import HelpRecord
+from gonghui.welfare.models.hardship import HardshipFile, HelpRecord
 from gonghui.welfare.models.mutualaid import (
     ClaimDocument,
     ClaimInvoice,
@@ -225,8 +225,11 @@ class MutualAidDemo:
                 payouts.append(ClaimPayout(claim=c, amount=c.approved_amount, paid_on=paid_on,
                                            reference=f"FK{paid_on:%Y%m%d}{c.pk:05d}"))
         ClaimPayout.objects.bulk_create(payouts, batch_size=1000)
+        files = dict(HardshipFile.objects.filter(status="ACTIVE", person_id__in=[p.claim.person_id for p in payouts])
+                     .values_list("person_id", "pk"))  # when the hardship demo ran first
         for p in payouts:
-            helps.append(HelpRecord(person_id=p.claim.person_id, org_id=district_id, kind="MUTUAL_AID",
+            helps.append(HelpRecord(person_id=p.claim.person_id, file_id=files.get(p.claim.person_id),
+                                    org_id=district_id, kind="MUTUAL_AID",
                                     source_key=f"welfare.ClaimPayout:{p.pk}",
                                     source_label=f"职工医疗互助保障 {p.claim.number}", amount=p.amount,
                                     given_on=p.paid_on))
