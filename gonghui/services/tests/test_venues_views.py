@@ -163,3 +163,17 @@ def test_calendar_month_grid_and_filters(tree):
     assert "月度例会" not in client_for(tree.union2_chair).get(reverse("services:venue_calendar"),
                                                              {"month": month}).content.decode()
     assert b.pk
+
+
+def test_overview_card_and_due_line(tree, django_assert_num_queries):
+    from gonghui.services.selectors import venues as selectors
+
+    b = booking(tree, room_=town_room(tree))
+    RoomBooking.objects.filter(pk=b.pk).update(created_at=b.created_at - selectors.datetime.timedelta(days=5))
+    card = selectors.overview_card(tree.town1_cadre)
+    assert card.rows[0].value == 1 and card.rows[0].alert
+    with django_assert_num_queries(1):  # one aggregate (the roles are cached on the user)
+        due = selectors.due_bookings_summary(tree.town1_cadre)
+    assert (due.overdue, due.soon) == (1, 0)
+    assert selectors.due_bookings_summary(tree.union1_chair) is None  # no approve
+    assert selectors.due_bookings_summary(tree.town2_cadre).overdue == 0
