@@ -1,10 +1,11 @@
 """Demo welfare and assistance on top of the generated district; one module per area. Each area module
 has `MODELS` (the tables it writes, parents first) and `seed(gen) -> dict` (the counts it wrote);
-areas run in the order below, so a later area may read what an earlier one wrote."""
+areas run in the order below, so a later area may read what an earlier one wrote (campaigns and
+mutual aid read the hardship files for eligibility and write help records onto them)."""
 
 from . import campaigns, hardship, mutualaid
 
-AREAS = (mutualaid, campaigns, hardship,)
+AREAS = (hardship, mutualaid, campaigns,)
 
 
 def all_models():
