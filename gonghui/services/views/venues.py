@@ -121,7 +121,7 @@ def venue_detail(request, pk):
         "v": v, "rooms": [(r, selectors.room_schedule(r, day)) for r in rooms], "tab": "venues", "sub": "venues",
         "can_change": policies.can(request.user, policies.CHANGE, v.org),
         "can_book": policies.can(request.user, policies.CHANGE),
-        "history": history_for(request.user, v), "today": day})
+        "history": history_for(request.user, v, related=[("services.Room", r.pk) for r in rooms]), "today": day})
 
 
 @login_required
