@@ -196,7 +196,8 @@ def ref(obj):
 
 # DomainError codes that mean "the request conflicts with the current state of a record".
 # A step the record's stage does not allow now, or a second open negotiation, is a conflict too.
-CONFLICT_CODES = {"already_member", "transfer_decided", "code_taken", "uscc_taken", "wrong_stage", "already_open"}
+CONFLICT_CODES = {"already_member", "transfer_decided", "code_taken", "uscc_taken", "wrong_stage", "already_open",
+                  "double_booking"}
 
 
 class ApiError(Exception):

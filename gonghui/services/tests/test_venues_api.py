@@ -24,7 +24,7 @@ def test_request_confirm_and_double_booking(tree):
     assert data["status"] == "REQUESTED" and data["actions"] == {"confirm": False, "reject": False, "cancel": True}
     clash = api_as(tree.union2_chair).post("/room-bookings", body(r, org=tree.union2.pk,
                                                                   starts_at=at(1, 10).isoformat()))
-    assert clash.status_code == 400 and clash.json()["code"] == "double_booking"
+    assert clash.status_code == 409 and clash.json()["code"] == "double_booking"
     assert RoomBooking.objects.count() == 1
     district = api_as(tree.district_staff)
     assert chair.post(f"/room-bookings/{data['id']}/confirm", {}).status_code == 403
