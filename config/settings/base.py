@@ -251,6 +251,11 @@ CELERY_BEAT_SCHEDULE = {
     # Training: 名师带徒 progress reports due or overdue (once per report period).
     "training-mentorship-reports": {"task": "gonghui.training.tasks.mentoring.remind_mentorship_reports_task",
                                     "schedule": crontab(hour=7, minute=55)},
+    # Member benefits: partner merchants whose agreement has ended are marked expired (their offers
+    # stop verifying the same night).
+    "services-expire-merchant-agreements": {
+        "task": "gonghui.services.tasks.benefits.expire_merchant_agreements_task",
+        "schedule": crontab(hour=1, minute=10)},
     "purge-old-notifications": {"task": "gonghui.core.tasks.purge_old_notifications_task", "schedule": 24 * 3600},
 }
 
