@@ -208,13 +208,17 @@ def order_status_counts(user, f):
     return {r["status"]: r["n"] for r in rows}
 
 
-def union_choices(user):
-    """Unions the user may order for (services.submit), a short list."""
-    from gonghui.core.selectors import reach_orgs
-
+def union_choices(user, q="", limit=50):
+    """Active unions anywhere in the user's subtree where they may order or request
+    (services.submit), by name (`q`: name contains), at most `limit`, in tree order."""
     from ..services.centres import UNION_LEVELS
 
-    return [o for o in reach_orgs(user, SUBMIT) if o.is_active and o.level in UNION_LEVELS]
+    if user is None or not user.is_authenticated:
+        return []
+    qs = Org.objects.visible_to(user, SUBMIT).filter(is_active=True, level__in=UNION_LEVELS)
+    if q:
+        qs = qs.filter(name__icontains=q.strip())
+    return list(qs.order_by("path")[:limit])
 
 
 def centre_org_choices(user):

@@ -68,10 +68,10 @@ def status_counts(user, f):
     return {r["status"]: r["n"] for r in rows}
 
 
-def union_choices(user):
+def union_choices(user, q="", limit=50):
     from .centres import union_choices as unions
 
-    return unions(user)
+    return unions(user, q, limit)
 
 
 def enterprise_choices(org):

@@ -120,3 +120,16 @@ def test_district_orders_for_any_union_and_a_town_is_not_a_union(tree):
     assert c.get(reverse("services:order_create"), {"org": tree.union1.pk}).status_code == 200
     assert c.get(reverse("services:order_create"), {"org": tree.town1.pk}).status_code == 404
     assert c.get(reverse("services:facility_create"), {"org": tree.union2.pk}).status_code == 200
+
+
+def test_district_picks_a_union_anywhere_by_name(tree):
+    """The picker searches the whole subtree (union1 sits under town1, not under the district)."""
+    centre(tree)
+    c = _client(tree.district_staff)
+    for name in ("services:order_create", "services:facility_create"):
+        page = c.get(reverse(name), {"union_q": tree.union1.name})
+        assert page.status_code == 200 and tree.union1 in page.context["unions"]
+        assert f"?org={tree.union1.pk}" in page.content.decode()
+    # a chair's only union is taken directly, with no "choose another"
+    page = _client(tree.union1_chair).get(reverse("services:order_create"))
+    assert page.context["org"] == tree.union1 and not page.context["choose_again"]

@@ -72,6 +72,21 @@ def _pick_org(request, choices, action, levels):
     return None
 
 
+def _pick_union(request, union_choices, tab, title):
+    """The union an order or a facility request is for: ?org= (in the user's subtree for
+    services.submit, a union, else 404), or the user's only union, else a union picker searching
+    the whole subtree by name. Returns (org, response, choose_again)."""
+    data = request.POST if request.method == "POST" else request.GET
+    union_q = (data.get("union_q") or "").replace("\x00", "").strip()[:60]
+    unions = union_choices(request.user, union_q)
+    if data.get("org"):
+        return _pick_org(request, [], policies.SUBMIT, services.UNION_LEVELS), None, len(unions) > 1
+    if len(unions) == 1 and not union_q:
+        return unions[0], None, False
+    return None, render(request, "services/centres/pick_union.html", {
+        "unions": unions, "union_q": union_q, "tab": tab, "title": title}), True
+
+
 # --- centres -----------------------------------------------------------------------------------
 
 @login_required
@@ -220,7 +235,7 @@ def order_list(request):
         counts = selectors.order_status_counts(request.user, f)
         return {"counts": [(label, counts.get(code, 0), code) for code, label in OrderStatus.choices
                            if counts.get(code)],
-                "can_create": bool(selectors.union_choices(request.user)), "today": services.today()}
+                "can_create": bool(selectors.union_choices(request.user, limit=1)), "today": services.today()}
 
     return _list(request, forms.OrderFilterForm, selectors.order_page, "services/centres/order_list.html", "orders",
                  extra)
@@ -236,11 +251,9 @@ def order_export(request):
 @require_http_methods(["GET", "POST"])
 def order_create(request):
     require(request.user, policies.SUBMIT)
-    orgs = selectors.union_choices(request.user)
-    org = _pick_org(request, orgs, policies.SUBMIT, services.UNION_LEVELS)
+    org, picker, choose_again = _pick_union(request, selectors.union_choices, "orders", _("Order a service"))
     if org is None:
-        return render(request, "services/centres/pick_org.html", {"orgs": orgs, "tab": "orders",
-                                                                  "title": _("Order a service")})
+        return picker
     form = forms.OrderForm(request.POST if request.method == "POST" else None, org=org)
     if request.method == "POST" and form.is_valid():
         order = run_service(form, lambda: services.create_order(actor=request.user, org=org, **form.cleaned_data))
@@ -250,7 +263,7 @@ def order_create(request):
             return redirect("services:order_detail", pk=order.pk)
     return render(request, "services/centres/form.html", {
         "form": form, "org": org, "tab": "orders", "title": _("Order a service"), "back": "services:order_list",
-        "choose_again": len(orgs) > 1}, status=400 if form.errors else 200)
+        "choose_again": choose_again}, status=400 if form.errors else 200)
 
 
 def _order(request, pk):

@@ -18,8 +18,8 @@ from ..models.facilities import FacilityStatus
 from ..policies import facilities as policies
 from ..selectors import facilities as selectors
 from ..services import facilities as services
-from ..services.centres import UNION_LEVELS, today
-from .centres import _export, _list, _pick_org, _require_party, run_step
+from ..services.centres import today
+from .centres import _export, _list, _pick_union, _require_party, run_step
 
 
 @login_required
@@ -29,7 +29,7 @@ def facility_list(request):
         counts = selectors.status_counts(request.user, f)
         return {"counts": [(label, counts.get(code, 0), code) for code, label in FacilityStatus.choices
                            if counts.get(code)],
-                "can_create": bool(selectors.union_choices(request.user)), "today": today()}
+                "can_create": bool(selectors.union_choices(request.user, limit=1)), "today": today()}
 
     return _list(request, forms.FacilityFilterForm, selectors.request_page, "services/facilities/list.html",
                  "facilities", extra)
@@ -46,11 +46,9 @@ def facility_export(request):
 @require_http_methods(["GET", "POST"])
 def facility_create(request):
     require(request.user, policies.SUBMIT)
-    orgs = selectors.union_choices(request.user)
-    org = _pick_org(request, orgs, policies.SUBMIT, UNION_LEVELS)
+    org, picker, choose_again = _pick_union(request, selectors.union_choices, "facilities", _("Request a facility"))
     if org is None:
-        return render(request, "services/centres/pick_org.html", {"orgs": orgs, "tab": "facilities",
-                                                                  "title": _("Request a facility")})
+        return picker
     form = forms.FacilityForm(request.POST if request.method == "POST" else None, org=org)
     if request.method == "POST" and form.is_valid():
         req = run_service(form, lambda: services.submit_request(actor=request.user, org=org, **form.cleaned_data))
@@ -59,7 +57,7 @@ def facility_create(request):
             return redirect("services:facility_detail", pk=req.pk)
     return render(request, "services/centres/form.html", {
         "form": form, "org": org, "tab": "facilities", "title": _("Request a facility"),
-        "back": "services:facility_list", "choose_again": len(orgs) > 1}, status=400 if form.errors else 200)
+        "back": "services:facility_list", "choose_again": choose_again}, status=400 if form.errors else 200)
 
 
 def _request(request, pk):
