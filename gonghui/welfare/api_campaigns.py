@@ -310,7 +310,7 @@ def get_campaign(request, campaign_id: Id):
     if c is None:
         raise not_found()
     budgets = [{"org": ref(b.org), "allocated": b.allocated, "approved": b.approved, "paid": b.paid,
-                "remaining": b.remaining} for b in selectors.budget_rows(c)]
+                "remaining": b.remaining} for b in selectors.budget_rows(c, request.auth)]
     return {**campaign_row(c), "description": c.description, "member_required": c.member_required,
             "hardship_required": c.hardship_required, "hardship_categories": c.categories,
             "migrant_required": c.migrant_required, "outside_province_required": c.outside_province_required,

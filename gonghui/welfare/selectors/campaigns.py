@@ -93,10 +93,21 @@ def campaign_totals(ids) -> dict:
     return {r["campaign_id"]: r for r in rows}
 
 
-def budget_rows(campaign):
+def budget_rows(campaign, user=None):
     """The campaign's budgets (organiser's pool first, then towns by place in the tree), each with
-    its application counts (`waiting`, `approved_n`, `paid_n`) and `remaining`. Two queries."""
+    its application counts (`waiting`, `approved_n`, `paid_n`) and `remaining`. Two queries.
+
+    With `user`, only the lines they may see: the organiser's side (the district) sees every line, a
+    town its own line (and those inside it), a union the line of its town — never other towns'."""
     budgets = list(CampaignBudget.objects.filter(campaign=campaign).select_related("org").order_by("org__path"))
+    if user is not None:
+        everything, paths = user_scope(user, VIEW)
+        if not everything:
+            organiser = campaign.org.path
+            budgets = [b for b in budgets if any(
+                organiser.startswith(p) or b.org.path.startswith(p)
+                or (p.startswith(b.org.path) and b.org.level in (OrgLevel.TOWN, OrgLevel.PLATFORM))
+                for p in paths)]
     counts = {}
     rows = (CampaignApplication.objects.filter(campaign=campaign).order_by().values("town_id", "status")
             .annotate(n=Count("pk")))

@@ -20,6 +20,11 @@ def test_campaigns_list_and_budgets(tree):
     town1 = next(b for b in detail["budgets"] if b["org"]["id"] == tree.town1.pk)
     assert (town1["allocated"], town1["approved"], town1["remaining"]) == ("20000.00", "5000.00", "15000.00")
     assert api_as(tree.outsider).get(f"/campaigns/{c.pk}").status_code == 404
+    # Budget lines by role: the district all, a town its own, a union its town's — never another town's.
+    lines = {name: {b["org"]["id"] for b in api_as(getattr(tree, name)).get(f"/campaigns/{c.pk}").json()["budgets"]}
+             for name in ("district_staff", "town1_cadre", "town2_cadre", "union1_chair")}
+    assert lines == {"district_staff": {tree.town1.pk, tree.town2.pk}, "town1_cadre": {tree.town1.pk},
+                     "town2_cadre": {tree.town2.pk}, "union1_chair": {tree.town1.pk}}
 
 
 def test_refusal_lists_every_reason(tree):

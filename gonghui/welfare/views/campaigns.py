@@ -120,11 +120,12 @@ def _school_rows(c):
 
 def _render_campaign(request, c, *, budget_form=None, status=200):
     may_configure = policies.may_configure(request.user, c)
+    counts = selectors.status_counts_of(c, request.user)
     return render(request, "welfare/campaigns/campaign_detail.html", {
-        "c": c, "school_rows": _school_rows(c), "budgets": selectors.budget_rows(c), "may_configure": may_configure,
+        "c": c, "school_rows": _school_rows(c), "budgets": selectors.budget_rows(c, request.user),
+        "may_configure": may_configure,
         "budget_form": budget_form or (forms.BudgetForm(orgs=selectors.budget_orgs(c)) if may_configure else None),
-        "counts": [(label, n, code) for code, label in ApplicationStatus.choices
-                   if (n := selectors.status_counts_of(c, request.user).get(code))],
+        "counts": [(label, n, code) for code, label in ApplicationStatus.choices if (n := counts.get(code))],
         "can_goods": policies.can(request.user, policies.CHANGE) and c.status != CampaignStatus.DRAFT,
         "can_apply": c.status == CampaignStatus.OPEN and c.unions_apply and policies.can(request.user,
                                                                                          policies.SUBMIT),
