@@ -1,6 +1,7 @@
 """seed_demo's campaigns (core.demo.welfare.campaigns) at small scale: rows the services could have
 written — no budget overspent, paid ≤ approved, one live application per person, kind and year,
-a payment or goods and a help record for every paid application — in several towns including
+a payment or goods and a help record for every paid application, 金秋助学 only for people with a
+hardship file (their help records on it) — in several towns including
 城厢街道 and 北干街道, member1's applications, and the demo accounts see the pages."""
 
 import io
@@ -21,7 +22,7 @@ from gonghui.welfare.models.campaigns import (
     CampaignPayment,
     GoodsDistribution,
 )
-from gonghui.welfare.models.hardship import HelpRecord
+from gonghui.welfare.models.hardship import HardshipFile, HelpRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,13 @@ def test_demo_campaigns_follow_the_rules_and_show(seeded):
         application__isnull=False).count()
     assert HelpRecord.objects.filter(source_key__startswith="welfare.CampaignPayment:").count() \
         == CampaignPayment.objects.count()
+    # 金秋助学 requires a hardship file: every applicant has one on file, and their help records sit on it.
+    golden = CampaignApplication.objects.filter(kind="GOLDEN_AUTUMN")
+    assert golden.exists() and golden.filter(campaign__hardship_required=False).count() == 0
+    on_file = set(HardshipFile.objects.filter(status="ACTIVE").values_list("person_id", flat=True))
+    assert set(golden.values_list("person_id", flat=True)) <= on_file
+    assert not HelpRecord.objects.filter(source_key__startswith="welfare.CampaignPayment:", person_id__in=on_file,
+                                         file__isnull=True).exists()
     towns = set(CampaignApplication.objects.values_list("town__name", flat=True))
     assert {"城厢街道总工会", "北干街道总工会"} <= towns and len(towns) >= 3
     member1 = Person.objects.get(account=seeded["member1"])

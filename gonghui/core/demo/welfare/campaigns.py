@@ -8,7 +8,9 @@ a budget for the district's pool and for every town; approvals consume the appli
 budget without ever exceeding it (the same rule as the services). Applications come from unions in
 every town (城厢街道 and 北干街道 first, union1 among them), in every status of the chain; member1's
 person has a paid 金秋助学 application and an open 平安返乡 one, so the member page has data. Paid
-applications have their payment (ledger) and the person's help record; goods have theirs.
+applications have their payment (ledger) and the person's help record (on their hardship file when
+they have one); goods have theirs. 金秋助学 requires a hardship file, as the real programme does: its
+applicants are people with an active file (the hardship demo runs before this one).
 
 Bulk writes: a few queries per campaign (well under a few seconds at district scale).
 """
@@ -35,7 +37,7 @@ from gonghui.welfare.models.campaigns import (
     PaymentMethod,
     SchoolLevel,
 )
-from gonghui.welfare.models.hardship import HelpKind, HelpRecord
+from gonghui.welfare.models.hardship import HardshipFile, HardshipStatus, HelpKind, HelpRecord
 
 MODELS = (Campaign, CampaignBudget, CampaignApplication, CampaignPayment, GoodsDistribution, ApplicationCounter)
 
@@ -82,7 +84,8 @@ def seed(gen) -> dict:
                  description="走进建筑工地、物流园区、环卫站点，送清凉、送健康。"),
             dict(kind=CampaignKind.GOLDEN_AUTUMN, year=y, title=f"{y}年金秋助学", opens_on=datetime.date(y, 8, 1),
                  closes_on=datetime.date(y, 10, 15), benefit=BenefitKind.BY_SCHOOL_LEVEL, school_amounts=SCHOOL,
-                 status=CampaignStatus.CLOSED, description="资助困难职工子女就读高中（中职）、大专、本科。"),
+                 hardship_required=True, status=CampaignStatus.CLOSED,
+                 description="资助困难职工子女就读高中（中职）、大专、本科。"),
         ]
     defs += [
         dict(kind=CampaignKind.SAFE_HOMECOMING, year=year, title=f"{year + 1}年春节平安返乡",
@@ -113,6 +116,16 @@ def seed(gen) -> dict:
             if m1:
                 rows = [m1] + [r for r in rows if r[0] != member1]
         live[t.id] = rows
+    # 金秋助学 requires a hardship file on record (the hardship demo ran first): its applicants are the
+    # people with an ACTIVE file, by town (member1's first when on file).
+    files = dict(HardshipFile.objects.filter(status=HardshipStatus.ACTIVE).values_list("person_id", "pk"))
+    hard = {}
+    for person_id, union_id in (Membership.objects.filter(person_id__in=list(files), status__in=LIVE_STATUSES,
+                                                          union_id__in=list(union_town))
+                                .order_by("person_id").values_list("person_id", "union_id")):
+        rows = hard.setdefault(union_town[union_id], [])
+        if all(p != person_id for p, _u in rows):
+            rows.insert(0, (person_id, union_id)) if person_id == member1 else rows.append((person_id, union_id))
     migrants = set(Person.objects.filter(pk__in=[p for rows in live.values() for p, _u in rows], is_migrant=True)
                    .exclude(hometown_province__in=("", "浙江省")).values_list("pk", flat=True))
 
@@ -131,7 +144,7 @@ def seed(gen) -> dict:
             budgets.append(b)
         n_budget[c.pk] = town_budgets
         for t in towns:
-            rows = live.get(t.id, [])
+            rows = hard.get(t.id, []) if c.hardship_required else live.get(t.id, [])
             if not rows:
                 continue
             b = town_budgets[t.id]
@@ -233,12 +246,14 @@ def seed(gen) -> dict:
     goods = GoodsDistribution.objects.bulk_create(goods)
     for p in payments:
         x = p.application
-        helps.append(HelpRecord(person_id=x.person_id, org_id=x.budget.org_id, kind=HelpKind.CAMPAIGN,
+        helps.append(HelpRecord(person_id=x.person_id, file_id=files.get(x.person_id), org_id=x.budget.org_id,
+                                kind=HelpKind.CAMPAIGN,
                                 source_key=f"welfare.CampaignPayment:{p.pk}", source_label=x.campaign.title[:120],
                                 amount=p.amount, given_on=p.paid_on))
     for g in goods:
         if g.person_id:
-            helps.append(HelpRecord(person_id=g.person_id, org_id=g.org_id, kind=HelpKind.CAMPAIGN,
+            helps.append(HelpRecord(person_id=g.person_id, file_id=files.get(g.person_id), org_id=g.org_id,
+                                    kind=HelpKind.CAMPAIGN,
                                     source_key=f"welfare.GoodsDistribution:{g.pk}", source_label=g.campaign.title[:120],
                                     amount=g.value, goods=g.items[:200], given_on=g.given_on))
     HelpRecord.objects.bulk_create(helps, batch_size=2000)
