@@ -299,9 +299,12 @@ def due_claims_summary(user):
                                                      plan__org__path__in=user.scope_paths(APPROVE))
     if user.is_superuser:
         waiting = Q(status__in=(ClaimStatus.SUBMITTED, ClaimStatus.REVIEWED, ClaimStatus.APPROVED))
+    # The clock of a claim's wait is the time it reached its stage (not `updated_at`, which any
+    # save — a document upload, a note — would reset).
+    since = Q(status=ClaimStatus.SUBMITTED, submitted_at__lt=limit) | Q(
+        status=ClaimStatus.REVIEWED, reviewed_at__lt=limit) | Q(status=ClaimStatus.APPROVED, decided_at__lt=limit)
     c = (MutualAidClaim.objects.visible_to(user, REVIEW).filter(waiting).order_by()
-         .aggregate(overdue=Count("pk", filter=Q(updated_at__lt=limit)),
-                    soon=Count("pk", filter=Q(updated_at__gte=limit))))
+         .aggregate(overdue=Count("pk", filter=since), soon=Count("pk", filter=~since)))
     return DueSummary(label=_("Mutual aid claims waiting"), overdue=c["overdue"], soon=c["soon"],
                       url=reverse("welfare:claim_list") + "?due=review")
 

@@ -38,7 +38,11 @@ def test_due_line_per_role_one_query(tree, claims, django_assert_num_queries):
     with django_assert_num_queries(1):
         district = selectors.due_claims_summary(tree.district_staff)
     assert district.soon == 4  # two submitted, one to approve, one to pay
-    MutualAidClaim.objects.filter(pk=claims[0].pk).update(updated_at=services.now() - datetime.timedelta(days=30))
+    old = services.now() - datetime.timedelta(days=30)
+    MutualAidClaim.objects.filter(pk=claims[0].pk).update(submitted_at=old)
+    assert selectors.due_claims_summary(tree.town1_cadre).overdue == 1
+    # the wait counts from the stage's time: a later save (a document, a note) does not restart it
+    MutualAidClaim.objects.filter(pk=claims[0].pk).update(updated_at=services.now())
     assert selectors.due_claims_summary(tree.town1_cadre).overdue == 1
     assert selectors.due_claims_summary(tree.union1_chair) is None
     assert selectors.due_claims_summary(tree.member_user) is None

@@ -14,6 +14,8 @@ import datetime
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
+
 from gonghui.members.models import LIVE_STATUSES, Membership
 from gonghui.welfare.models.hardship import HardshipFile, HelpRecord
 from gonghui.welfare.models.mutualaid import (
@@ -90,6 +92,10 @@ class MutualAidDemo:
         if member1 and member1 not in seen and self.gen.union1.id in chosen:
             chosen[self.gen.union1.id].append(member1)
         return chosen
+
+    @staticmethod
+    def _at(day):
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
 
     def _number(self, year):
         self.n += 1
@@ -205,6 +211,14 @@ class MutualAidDemo:
                     t.total_approved += amount
             if stage == "REJECTED" and not c.reject_reason:
                 c.reject_reason = rng.choice(REJECTS)
+            if stage != "DRAFT":  # the stage clocks (the dashboard's overdue line reads them)
+                day = min(discharged + rng.randint(1, 6) * DAY, self.on)
+                c.submitted_at = self._at(day)
+                if stage in ("REVIEWED", "APPROVED", "PAID", "REJECTED"):
+                    day = min(day + rng.randint(1, 5) * DAY, self.on)
+                    c.reviewed_at = self._at(day) if stage != "REJECTED" or rng.random() < 0.5 else None
+                if stage in ("APPROVED", "PAID", "REJECTED"):
+                    c.decided_at = self._at(min(day + rng.randint(1, 5) * DAY, self.on))
             if stage not in ("DRAFT",):
                 c.review_note = "材料齐全，情况属实" if stage in ("REVIEWED", "APPROVED", "PAID") else ""
             claims.append(c)
