@@ -59,10 +59,11 @@ from ..models.hardship import (
 from ..policies.hardship import CHANGE, EXPORT, REVEAL, REVIEW, SUBMIT, VIEW
 from ..rules.hardship import CENT, Assessment, assess, rules
 
-FILE_FIELDS = ["status", "category", "accepted_on", "review_due_on", "exited_on", "exit_kind", "exit_reason",
-               "household_size", "computed_category"]
+FILE_FIELDS = ["status", "category", "accepted_on", "review_due_on", "exited_on", "exit_kind", "computed_category"]
 # Values kept out of the audit trail's clear fields (the trail is read by `audit.view` holders,
-# who may lack the reveal right): line changes record kinds and counts, never amounts.
+# who may lack the reveal right, and reading it is not a recorded reveal): line changes record
+# kinds, never amounts; the household size, the cause, the exit or rejection reason and review
+# notes are not in the snapshots.
 MIN_YEAR, MAX_AMOUNT = 1900, Decimal("99999999.99")
 
 HELP_FIELDS = ("person", "file", "org", "kind", "source_label", "amount", "goods", "given_on")
@@ -218,10 +219,17 @@ def _refresh_figures(f) -> Assessment:
     return a
 
 
-def _not_eligible(a: Assessment):
+def _not_eligible(a: Assessment, actor=None, org=None):
+    """The refusal; its figures (per-capita income, unexpected costs) only for a user who may see
+    them (`welfare.reveal_hardship` on the file's union): union staff get the verdict alone."""
     if a.persons < 1:
         return DomainError(_("Add the household members first (the worker at least)."), code="no_household",
                            field="household")
+    if actor is not None and not actor.can(REVEAL, org):
+        return DomainError(_("By these figures the household is not in hardship (neither below %(mult)s × the 低保 "
+                             "line nor with unexpected costs above %(share)s%% of the income).")
+                           % {"mult": rules().relative_multiplier.normalize(),
+                              "share": (rules().accident_share * 100).normalize()}, code="not_eligible")
     return DomainError(
         _("By these figures the household is not in hardship: %(pc)s yuan per person per month is not below "
           "%(limit)s yuan (%(mult)s × the 低保 line of %(line)s yuan), and unexpected costs of %(unexp)s yuan are not "
@@ -368,7 +376,7 @@ def submit_file(*, actor, file) -> HardshipFile:
         raise _wrong_stage(f)
     a = calculate(f)
     if not a.eligible:
-        raise _not_eligible(a)
+        raise _not_eligible(a, actor, f.org)
     before = _snapshot(f)
     f.status, f.submitted_at = HardshipStatus.SUBMITTED, timezone.now()
     f.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -400,7 +408,7 @@ def review_file(*, actor, file, decision: str, note="", reviewed_on=None) -> Har
     a = calculate(f)
     if decision == ReviewOutcome.ACCEPTED:
         if not a.eligible:
-            raise _not_eligible(a)
+            raise _not_eligible(a, actor, f.org)
         f.status, f.category, f.accepted_on = HardshipStatus.ACTIVE, a.category, day
         f.review_due_on = add_months(day, rules().review_months)
     elif decision == ReviewOutcome.REJECTED:

@@ -105,6 +105,23 @@ def test_submit_not_eligible_shows_the_reason(tree):
     assert r.status_code == 400 and HardshipFile.objects.get(pk=f.pk).status == HardshipStatus.DRAFT
 
 
+def test_staff_see_their_lines_masked_and_figures_stay_out_of_messages_and_history(tree):
+    f = draft(tree, persons=2, income="90000", rigid="0")
+    staff = client(tree.union1_staff)
+    r = staff.get(reverse("welfare:file_detail", args=[f.pk]))
+    lines = r.context["masked_lines"]
+    assert [m.relation for m in lines["household"]] == ["SELF", "SPOUSE"] and len(lines["incomes"]) == 1
+    assert b"90000" not in r.content and "家属1".encode() not in r.content
+    line = lines["incomes"][0]
+    assert reverse("welfare:file_remove_line", args=[f.pk, "income", line.pk]).encode() in r.content
+    r = staff.post(reverse("welfare:file_step", args=[f.pk, "submit"]))
+    assert r.status_code == 400 and b"3750" not in r.content  # (90000 / 12 / 2) is the chair's to see
+    r = client(tree.union1_chair).post(reverse("welfare:file_step", args=[f.pk, "submit"]))
+    assert r.status_code == 400 and b"3750" in r.content
+    for e in AuditEvent.objects.filter(object_type="welfare.HardshipFile", object_id=str(f.pk)):
+        assert not {"household_size", "exit_reason", "reason"} & (set(e.before or {}) | set(e.after or {}))
+
+
 def test_remove_line(tree):
     f = draft(tree)
     line = IncomeLine.objects.get(file=f)

@@ -118,8 +118,16 @@ def _render_detail(request, f, *, bound=None, status=200, revealed=None):
     if bound is not None:
         step_forms[bound[0]] = bound[1]
     related = [("welfare.HelpRecord", h.pk) for h in selectors.help_records_of(f.person)[:50]]
+    # Without the reveal, an editor (union staff) still sees which lines the file has — the kind or
+    # relation, never the name, amount or note — so a wrong line can be removed.
+    masked_lines = None
+    if revealed is None and actions.edit:
+        masked_lines = {"household": list(f.household.order_by("pk").only("pk", "relation", "file_id")),
+                        "incomes": list(f.incomes.order_by("pk").only("pk", "kind", "file_id")),
+                        "costs": list(f.costs.order_by("pk").only("pk", "kind", "file_id"))}
     response = render(request, "welfare/hardship/detail.html", {
         "f": f, "actions": actions, "step_forms": step_forms, "revealed": revealed, "rules": rules(),
+        "masked_lines": masked_lines,
         "reviews": selectors.reviews_of(f), "help_records": list(selectors.help_records_of(f.person)[:100]),
         "history": history_for(request.user, f, related=related), "today": today, "tab": "hardship",
         "review_overdue": f.status == HardshipStatus.ACTIVE and f.review_due_on and f.review_due_on < today,
