@@ -537,8 +537,9 @@ def add_delivery(*, actor, project, delivered_on, people_served, union=None, ent
         people_served=whole(people_served, "people_served", _("The people served"), low=1, high=100_000),
         note=text(note, "note", _("The note"), required=False, limit=400))
     audit.record(actor=actor, action="services.project_delivery", obj=project, org=project.org,
-                 after={"delivery": delivery.pk, "delivered_on": delivered_on.isoformat(),
-                        "union": union.pk if union else None, "people_served": delivery.people_served})
+                 after={"delivered_on": delivered_on.isoformat(), "union": union.name if union else None,
+                        "enterprise": enterprise.name if enterprise else None,
+                        "people_served": delivery.people_served})
     return delivery
 
 
@@ -580,7 +581,7 @@ def rate_project(*, actor, project, union, rating, comment="") -> ProjectRating:
     r = ProjectRating.objects.create(project=project, union=union, rating=rating_value(rating),
                                      comment=text(comment, "comment", _("The comment"), required=False, limit=400))
     audit.record(actor=actor, action="services.project_rate", obj=project, org=project.org,
-                 after={"union": union.pk, "rating": r.rating, "comment": r.comment})
+                 after={"union": union.name, "rating": r.rating, "comment": r.comment})
     return r
 
 
