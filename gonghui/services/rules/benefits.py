@@ -8,6 +8,7 @@
 - `verify_rate`: public card verifications per client IP ("count/period"; "" = no limit);
 - `pin_rate`: merchant PIN attempts per merchant code and per client IP (brute force);
 - `pin_length`: digits of a merchant PIN (min, max);
+- `merchant_session_hours`: how long a merchant stays signed in on the verify page after the PIN;
 - `expiring_days`: an agreement ending within this many days is "due" for the signing cadres;
 - `merchant_prefix`: first letters of a merchant code (PH + 6 digits).
 """
@@ -25,6 +26,7 @@ class Rules:
     pin_rate: str = "10/h"
     pin_min_length: int = 6
     pin_max_length: int = 8
+    merchant_session_hours: int = 12
     expiring_days: int = 30
     merchant_prefix: str = "PH"
 

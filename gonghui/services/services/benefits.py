@@ -19,15 +19,18 @@ both pass a "once" limit.
 """
 
 import datetime
+import hashlib
 import re
 import secrets
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from gonghui.core import audit
-from gonghui.core.api_support import hit
+from gonghui.core.api_support import parse_rate
 from gonghui.core.errors import DomainError
 from gonghui.core.locking import lock_one
 from gonghui.core.policies import require
@@ -395,7 +398,8 @@ def live_membership(person):
 
 def card_token(person) -> str:
     """A signed, timestamped token naming the person's internal id (not the ID number)."""
-    return signing.dumps({"p": person.pk}, salt=CARD_SALT, compress=True)
+    # "n": a nonce, so that every code shown is distinct (one code = one use per offer)
+    return signing.dumps({"p": person.pk, "n": secrets.token_hex(4)}, salt=CARD_SALT, compress=True)
 
 
 def card_url(person) -> str:
@@ -449,20 +453,43 @@ def verify_card(token, *, grace=False) -> CardCheck:
 
 # --- redemptions ------------------------------------------------------------------------------
 
+def _pin_failures_key(ident, window):
+    return "pinfail:" + hashlib.sha256(f"{PIN_RATE_SCOPE}:{ident}:{window}".encode()).hexdigest()
+
+
+def _pin_windows(idents):
+    parsed = parse_rate(rules().pin_rate)
+    if parsed is None:
+        return None, []
+    limit, period = parsed
+    window = int(time.time() // period)
+    return (limit, period), [_pin_failures_key(i, window) for i in idents]
+
+
 def authenticate_merchant(code, pin, *, ident="-") -> Merchant:
-    """The merchant of `code` when `pin` is its PIN. Attempts are counted per merchant code and
-    per client (`ident`); too many answer `too_many_attempts` without checking."""
+    """The merchant of `code` when `pin` is its PIN. Failed attempts are counted per merchant code
+    and per client (`ident`); past `pin_rate` failures every attempt answers `too_many_attempts`
+    without checking the PIN. Successful sign-ins (a till logging many redemptions through the
+    API) are not counted."""
     code = (code or "").strip().upper()[:12]
-    rate = rules().pin_rate
-    if hit(PIN_RATE_SCOPE, "code:" + code, rate) is not None or hit(PIN_RATE_SCOPE, "ip:" + ident, rate) is not None:
+    rate, keys = _pin_windows(["code:" + code, "ip:" + ident])
+    if rate is not None and any((cache.get(k) or 0) >= rate[0] for k in keys):
         raise DomainError(_("Too many PIN attempts. Please wait and try again later."), code="too_many_attempts",
                           field="pin")
     wrong = DomainError(_("The merchant code or the PIN is wrong."), code="wrong_pin", field="pin")
     merchant = Merchant.objects.select_related("org").filter(code=code).first() if code else None
+    ok = False
     if merchant is None or not merchant.pin_hash:
         check_password(pin or "", make_password(None))  # same time either way
-        raise wrong
-    if not check_password((pin or "").strip(), merchant.pin_hash):
+    else:
+        ok = check_password((pin or "").strip(), merchant.pin_hash)
+    if not ok:
+        for k in keys:
+            cache.add(k, 0, timeout=rate[1] + 1)
+            try:
+                cache.incr(k)
+            except ValueError:  # evicted between add and incr
+                cache.set(k, 1, timeout=rate[1] + 1)
         raise wrong
     return merchant
 
@@ -507,13 +534,18 @@ def offer_refusal(offer, merchant, on):
 def merchant_session_value(merchant) -> dict:
     """What the verify page keeps in the merchant's browser session after the PIN: a new PIN (or
     a status change) ends it."""
-    return {"m": merchant.pk, "at": merchant.pin_set_at.isoformat() if merchant.pin_set_at else ""}
+    return {"m": merchant.pk, "at": merchant.pin_set_at.isoformat() if merchant.pin_set_at else "",
+            "since": int(time.time())}
 
 
 def merchant_of_session(value):
-    """The merchant of a session value, still active with the same PIN; else None."""
+    """The merchant of a session value, still active with the same PIN and signed in within
+    `merchant_session_hours`; else None."""
     if not isinstance(value, dict):
         return None
+    since = value.get("since")
+    if not isinstance(since, int) or time.time() - since > rules().merchant_session_hours * 3600:
+        return None  # signed in too long ago (a till phone left signed in): the PIN again
     m = Merchant.objects.select_related("org").filter(pk=value.get("m"), status=MerchantStatus.ACTIVE).first()
     if m is None or not m.pin_hash or (m.pin_set_at.isoformat() if m.pin_set_at else "") != value.get("at"):
         return None
@@ -560,6 +592,12 @@ def redeem(*, token, merchant, offer_id, actor=None) -> Redemption:
         raise DomainError(_("The member has already used “%(offer)s” as often as allowed (%(limit)s).")
                           % {"offer": offer.title, "limit": offer.limit_label}, code="limit_reached",
                           field="offer")
+    # one scanned code logs one use of an offer: a replayed code or a double tap is refused
+    used_key = "benefits-code-used:" + hashlib.sha256(f"{offer.pk}:{token}".encode()).hexdigest()
+    r = rules()
+    if not cache.add(used_key, 1, timeout=(r.card_token_minutes + r.redeem_grace_minutes) * 60 + 60):
+        raise DomainError(_("This card code has already been used for this offer: ask the member to refresh "
+                            "the e-card and scan again."), code="code_used", field="token")
     x = Redemption.objects.create(org=merchant.org, merchant=merchant, offer=offer, person=person,
                                   union=membership.union, redeemed_at=at)
     audit.record(actor=actor, action="services.redemption_create", obj=x, org=merchant.org,

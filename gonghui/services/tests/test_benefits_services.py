@@ -116,7 +116,8 @@ def test_card_token_names_no_id_number_and_expires(tree, settings):
     person = member_person(tree)
     token = services.card_token(person)
     raw = signing.loads(token, salt=services.CARD_SALT)
-    assert raw == {"p": person.pk}
+    assert raw["p"] == person.pk and set(raw) == {"p", "n"}  # internal id and a nonce only
+    assert services.card_token(person) != token
     assert person.id_number_masked[:6] not in token
     check = services.verify_card(token)
     assert (check.result, check.union_name) == ("valid", tree.union1.name)
@@ -200,8 +201,36 @@ def test_authenticate_merchant_wrong_pin_and_rate_limit(tree):
     assert services.authenticate_merchant(m.code.lower(), PIN) == m
     assert _code(lambda: services.authenticate_merchant(m.code, "000001")) == ("wrong_pin", "pin")
     assert _code(lambda: services.authenticate_merchant("PH999999", PIN))[0] == "wrong_pin"
+    assert _code(lambda: services.authenticate_merchant(m.code, "000002"))[0] == "wrong_pin"
+    # three failures from this client: even the right PIN is no longer checked
     assert _code(lambda: services.authenticate_merchant(m.code, PIN))[0] == "too_many_attempts"
+    # and per code, from any client
+    assert _code(lambda: services.authenticate_merchant(m.code, "000003", ident="10.0.0.8"))[0] == "wrong_pin"
+    assert _code(lambda: services.authenticate_merchant(m.code, PIN, ident="10.0.0.7"))[0] == "too_many_attempts"
     cache.clear()
+    for _i in range(5):  # successes are not counted: a till may log many redemptions through the API
+        assert services.authenticate_merchant(m.code, PIN, ident="10.0.0.9") == m
+    cache.clear()
+
+
+def test_a_scanned_code_logs_one_use_of_an_offer(tree):
+    o = offer(tree)  # unlimited: only the code's single use stops a replay or a double tap
+    person = member_person(tree)
+    token = services.card_token(person)
+    services.redeem(token=token, merchant=o.merchant, offer_id=o.pk)
+    assert _code(lambda: services.redeem(token=token, merchant=o.merchant, offer_id=o.pk)) == ("code_used", "token")
+    o2 = offer(tree, o.merchant, title="满百减十")
+    services.redeem(token=token, merchant=o.merchant, offer_id=o2.pk)  # another offer of the same visit
+    redeem(tree, o, person)  # a refreshed code
+    assert Redemption.objects.filter(person=person).count() == 3
+
+
+def test_merchant_session_ends_after_the_configured_hours(tree):
+    m = merchant(tree)
+    value = services.merchant_session_value(m)
+    assert services.merchant_of_session(value) == m
+    assert services.merchant_of_session({**value, "since": value["since"] - 13 * 3600}) is None
+    assert services.merchant_of_session({k: v for k, v in value.items() if k != "since"}) is None
 
 
 def test_new_pin_ends_the_merchant_session(tree):

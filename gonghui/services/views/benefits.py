@@ -17,6 +17,7 @@ alike), check the action, call one service or selector, render.
 
 import datetime
 import math
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -454,7 +455,7 @@ def card_verify(request):
     if request.method == "GET":
         return no_store(render(request, "services/benefits/verify.html", _verify_context(request, token)))
     action = request.POST.get("action")
-    back = f"{reverse('services:card_verify')}?t={token}"
+    back = f"{reverse('services:card_verify')}?{urlencode({'t': token})}"
     if action == "logout":
         request.session.pop(SESSION_KEY, None)
         return redirect(back)
