@@ -4,12 +4,13 @@ services.campaigns (shared with the API)."""
 from urllib.parse import urlencode
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import FastSelect
 from gonghui.members.forms import StyledFormMixin, org_label, set_model_options
-from gonghui.orgs.models import Org
+from gonghui.orgs.models import Enterprise, Org
 
 from ..models.campaigns import (
     ApplicationChannel,
@@ -299,7 +300,10 @@ class GoodsForm(HandOverForm):
     id_number = forms.CharField(label=_("Recipient's ID card number"), required=False, max_length=18,
                                 min_length=15,
                                 error_messages={"min_length": _("An ID card number has 15 or 18 characters.")})
-    site = forms.CharField(label=_("Or the site / enterprise visited"), required=False, max_length=100)
+    enterprise = forms.CharField(label=_("Or the enterprise visited"), required=False, max_length=200,
+                                 help_text=_("Its name or unified social credit code, as in the registry."))
+    site = forms.CharField(label=_("Or the site visited"), required=False, max_length=100,
+                           help_text=_("A building site, a logistics park… when it is not a registered enterprise."))
     value = forms.DecimalField(label=_("Value (yuan)"), error_messages={**MONEY_ERRORS,
                                                                        "required": _("Enter the value.")}, **MONEY)
 
@@ -310,6 +314,21 @@ class GoodsForm(HandOverForm):
         base = min((o.depth for o in orgs), default=1)
         set_model_options(self.fields["org"], orgs, label=lambda o: org_label(o, base), empty_label="—")
         self.person = None
+        self.enterprise = None
+
+    def clean_enterprise(self):
+        text = (self.cleaned_data.get("enterprise") or "").strip()
+        if not text:
+            return ""
+        found = list(Enterprise.objects.visible_to(self.user).filter(Q(uscc=text.upper()) | Q(name=text))[:2])
+        if not found:
+            raise forms.ValidationError(_("No enterprise with this name or credit code in your area of the registry."),
+                                        code="unknown")
+        if len(found) > 1:
+            raise forms.ValidationError(_("Several enterprises have this name: enter the unified social credit "
+                                          "code."), code="ambiguous")
+        self.enterprise = found[0]
+        return text
 
     def clean_id_number(self):
         from gonghui.core import pii
@@ -327,6 +346,8 @@ class GoodsForm(HandOverForm):
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not data.get("id_number") and not (data.get("site") or "").strip():
-            self.add_error("site", _("Name who received the goods: a member's ID card number, or the site."))
+        if not self.errors and not data.get("id_number") and not data.get("enterprise") \
+                and not (data.get("site") or "").strip():
+            self.add_error("site", _("Name who received the goods: a member's ID card number, an enterprise or "
+                                     "the site."))
         return data

@@ -149,6 +149,12 @@ def test_goods_recorded_on_the_page(tree):
     r = w.post(url, {"org": tree.town1.pk, "items": "清凉包", "quantity": "20", "value": "2000",
                      "given_on": timezone.localdate().isoformat(), "site": "城厢某工地"})
     assert r.status_code == 302 and GoodsDistribution.objects.get().site == "城厢某工地"
+    base = {"org": tree.town1.pk, "items": "清凉包", "quantity": "5", "value": "500",
+            "given_on": timezone.localdate().isoformat()}
+    r = w.post(url, {**base, "enterprise": tree.enterprise2.uscc})  # town2's enterprise: not in town1's registry
+    assert r.status_code == 400 and r.context["form"].has_error("enterprise", "unknown")
+    r = w.post(url, {**base, "enterprise": tree.enterprise1.uscc})
+    assert r.status_code == 302 and GoodsDistribution.objects.filter(enterprise=tree.enterprise1).count() == 1
 
 
 def test_member_page_apply_and_withdraw(tree):

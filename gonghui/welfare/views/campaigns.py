@@ -187,7 +187,7 @@ def goods_create(request, pk):
         d = form.cleaned_data
         g = run_service(form, services.record_goods, actor=request.user, campaign=c, org=d["org"], items=d["items"],
                         quantity=d["quantity"], value=d["value"], given_on=d["given_on"], person=form.person,
-                        site=d["site"])
+                        enterprise=form.enterprise, site=d["site"])
         if g is not None:
             messages.success(request, _("The goods were recorded."))
             return redirect(f"{reverse('welfare:goods_list')}?campaign={c.pk}")
