@@ -24,6 +24,7 @@ from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiError,
     Id,
     PageMeta,
     PageParams,
@@ -38,6 +39,7 @@ from gonghui.core.api_support import (
     workflow_actions,
 )
 from gonghui.core.context import client_ip
+from gonghui.core.errors import DomainError
 from gonghui.core.policies import require
 from gonghui.orgs.models import Org
 
@@ -476,11 +478,18 @@ def list_redemptions(request, filters: Query[RedemptionFiltersIn]):
     return paginate(qs, filters, row=redemption_row, load=selectors.redemption_rows())
 
 
-@router.post("/redemptions", response={201: RedeemOut, **WRITE_ERRORS},
-             summary="Log a redemption (card token, merchant code and PIN, offer)")
+@router.post("/redemptions", response={201: RedeemOut, **WRITE_ERRORS, 429: READ_ERRORS[404]},
+             summary="Log a redemption (card token, merchant code and PIN, offer)",
+             description="One card token logs one use of an offer (`code_used` on a replay); too many wrong "
+                         "PINs for the merchant code or from the client answer 429 `too_many_attempts`.")
 def create_redemption(request, payload: RedeemIn):
-    x = services.redeem_with_pin(token=payload.token, merchant_code=payload.merchant_code, pin=payload.pin,
-                                 offer_id=payload.offer, ident=client_ip(request) or "-", actor=request.auth)
+    try:
+        x = services.redeem_with_pin(token=payload.token, merchant_code=payload.merchant_code, pin=payload.pin,
+                                     offer_id=payload.offer, ident=client_ip(request) or "-", actor=request.auth)
+    except DomainError as exc:
+        if exc.code == "too_many_attempts":
+            raise ApiError(429, exc.code, exc.text, field=exc.field) from exc
+        raise
     return Status(201, {"id": x.pk, "redeemed_at": x.redeemed_at, "merchant": ref(x.merchant),
                         "offer": {"id": x.offer.pk, "name": x.offer.title},
                         "member_masked": services.mask_name(x.person.name), "union": ref(x.union)})

@@ -95,6 +95,11 @@ def test_redemption_api_and_log(tree):
     assert r.status_code == 400 and r.json()["code"] == "wrong_pin" and not Redemption.objects.exists()
     r = api.post("/redemptions", {**body, "pin": PIN})
     assert r.status_code == 201 and r.json()["member_masked"] != person.name
+    r = api.post("/redemptions", {**body, "pin": PIN})  # the same scanned code again
+    assert r.status_code == 400 and r.json()["code"] == "code_used" and Redemption.objects.count() == 1
+    with override_settings(SERVICES_BENEFITS_RULES={"pin_rate": "1/h"}):
+        r = api.post("/redemptions", {**body, "pin": "000009"})  # already one failure: locked
+        assert r.status_code == 429 and r.json()["code"] == "too_many_attempts"
     redeem(tree, o, member_person(tree))
     assert api.get("/redemptions").json()["count"] == 2
     assert api.get("/redemptions", {"merchant": o.merchant.pk}).json()["count"] == 2
