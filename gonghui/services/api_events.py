@@ -93,6 +93,8 @@ class EventFiltersIn(PageParams):
     status: EventStatus | None = None
     org: Id | None = Field(None, description="Only this town's or union's subtree.")
     q: Text(60) | None = None
+    offered: bool = Field(False, description="Events offered to the caller from above (published, closed or "
+                                             "finished events of their town or the district: read only).")
 
 
 class EventIn(Schema):
@@ -226,8 +228,9 @@ def list_events(request, filters: Query[EventFiltersIn]):
     require(user, policies.VIEW)
     org = Org.objects.visible_to(user, policies.VIEW).filter(pk=filters.org).first() if filters.org else None
     qs = selectors.filtered_events(user, selectors.EventFilters(q=filters.q or "", org=org, year=filters.year,
-                                                                kind=filters.kind or "", status=filters.status or ""))
-    if filters.org and org is None:
+                                                                kind=filters.kind or "", status=filters.status or ""),
+                                    offered=filters.offered)
+    if filters.org and org is None and not filters.offered:
         qs = qs.none()
     return paginate(qs, filters, row=event_row, load=selectors.event_rows())
 
@@ -243,8 +246,12 @@ def create_event(request, payload: EventCreateIn):
 
 @router.get("/events/{event_id}", response={200: EventDetail, **READ_ERRORS}, summary="Get an event")
 def get_event(request, event_id: Id):
+    """Also an event offered from above (read only: `actions.change` false, no steps)."""
     user = request.auth
-    return event_out(user, _event(user, event_id))
+    e = selectors.readable_events(user).select_related("org", "venue").filter(pk=event_id).first()
+    if e is None:
+        raise not_found()
+    return event_out(user, e)
 
 
 @router.patch("/events/{event_id}", response={200: EventDetail, **WRITE_ERRORS}, summary="Edit an event")
@@ -290,7 +297,9 @@ def cancel(user, e, p):
             summary="Registrations of an event")
 def event_registrations(request, event_id: Id, filters: Query[PageParams]):
     user = request.auth
-    e = _event(user, event_id)
+    e = selectors.readable_events(user).filter(pk=event_id).first()  # offered from above: our unions' places
+    if e is None:
+        raise not_found()
     qs = selectors.registrations(user).filter(event=e)
     return paginate(qs, filters, row=registration_row, load=selectors.registration_rows())
 

@@ -35,6 +35,45 @@ def events(user, action=VIEW):
     return Event.objects.visible_to(user, action)
 
 
+# Events organised above the user (their town's, the district's) are offered down the tree once
+# published: a union chair opens their page to read them and register members (as training's
+# courses offered from above). Drafts and cancelled events are not offered.
+OFFERED_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED, EventStatus.FINISHED)
+
+
+def above_paths(user, action=VIEW):
+    """Paths of the orgs strictly above the user's scope roots for `action`. Empty for a superuser
+    (who sees everything anyway) or a user without the action."""
+    from gonghui.core.scoping import user_scope
+
+    everything, paths = user_scope(user, action)
+    if everything or not paths:
+        return []
+    return sorted({p[:i] for p in paths for i in range(Org.steplen, len(p), Org.steplen)})
+
+
+def readable_events(user):
+    """What an event page may show: the user's events and the published ones offered from above
+    (read only: every write still requires services.change on the event's org)."""
+    from gonghui.core.scoping import scope_q, user_scope
+
+    everything, paths = user_scope(user, VIEW)
+    if everything:
+        return Event.objects.all()
+    cond = scope_q(("org",), paths)
+    if cond is None:
+        return Event.objects.none()
+    above = above_paths(user)
+    if above:
+        cond |= Q(org__path__in=above, status__in=OFFERED_STATUSES)
+    return Event.objects.filter(cond)
+
+
+def is_offered(user, event) -> bool:
+    """True when the user reads `event` only because it is offered from above."""
+    return not user.can(VIEW, event.org)
+
+
 @dataclass(frozen=True)
 class EventFilters:
     q: str = ""
@@ -48,8 +87,16 @@ class EventFilters:
                 "status": self.status}
 
 
-def filtered_events(user, f: EventFilters):
-    qs = events(user)
+def offered_events(user):
+    """Events offered to the user from above (published, closed or finished; read only)."""
+    paths = above_paths(user)
+    if not paths:
+        return Event.objects.none()
+    return Event.objects.filter(org__path__in=paths, status__in=OFFERED_STATUSES)
+
+
+def filtered_events(user, f: EventFilters, *, offered=False):
+    qs = offered_events(user) if offered else events(user)
     if f.org is not None:
         qs = qs.filter(org__path__startswith=f.org.path)
     if f.year:

@@ -2,7 +2,8 @@
 
 A town1 event with a union1 member's registration: the district and town1 (the organiser's
 subtree) see and run the event; union1 (the member's union) sees and may cancel the registration
-but not the town's event (404); town2 and union2 get 404; members and outsiders have no staff page
+and reads the town's published event (offered from above) but never changes it (404); town2 and
+union2 get 404; members and outsiders have no staff page
 (403 on lists, 404 on records) and act only through /services/my/events/. At the service level a
 refusal is PermissionDenied and nothing changes."""
 
@@ -43,7 +44,9 @@ def test_pages_and_actions(tree, role):
     }
     listing = 200 if role in STAFF else 403
     assert codes["list"] == codes["regs"] == codes["stats"] == codes["export"] == codes["create"] == listing, role
-    assert codes["detail"] == codes["edit"] == (200 if role in ORGANISERS else 404), role
+    # the town's published event is offered to the unions below it: read only (no edit, no steps)
+    assert codes["detail"] == (200 if role in REG_VIEWERS else 404), role
+    assert codes["edit"] == (200 if role in ORGANISERS else 404), role
     assert codes["reg"] == (200 if role in REG_VIEWERS else 404), role
     step = web.post(reverse("services:event_step", args=[e.pk, "close"]), {"step-reason": ""}).status_code
     rotate = web.post(reverse("services:event_rotate", args=[e.pk])).status_code
@@ -108,5 +111,38 @@ def test_api_404_out_of_scope(tree, role):
     close = api.post(f"/events/{e.pk}/close", {}).status_code
     reg = api.get(f"/event-registrations/{x.pk}").status_code
     cancel = api.post(f"/event-registrations/{x.pk}/cancel", {}).status_code
-    assert (get, close) == ((200, 200) if role in ORGANISERS else (404, 404)), role
+    assert get == (200 if role in REG_VIEWERS else 404), role  # union1: offered from above, read only
+    assert close == (200 if role in ORGANISERS else 404), role
     assert (reg, cancel) == ((200, 200) if role in REG_VIEWERS else (404, 404)), role
+
+
+def test_union_reads_an_event_offered_from_above_but_never_changes_it(tree):
+    """A district event offered to union1: its page (note, only union1's places, photos), the API
+    (detail with no actions, `offered=true` list); a draft is not offered; writes stay refused."""
+    from gonghui.services.models.events import EventPhoto
+
+    e = event(tree, org=tree.district, capacity=5)
+    mine, other = registered(tree, e), registered(tree, e, union=tree.union2)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    photo = EventPhoto.objects.create(event=e, image=SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20),
+                                      kind="png", caption="合影")
+    draft = event(tree, org=tree.district, status="DRAFT")
+    web = Client()
+    web.force_login(tree.union1_chair)
+    r = web.get(reverse("services:event_detail", args=[e.pk]))
+    assert r.status_code == 200 and r.context["offered"] is True
+    assert [x.pk for x in r.context["registrations"]] == [mine.pk]
+    assert other.person.name not in r.content.decode()
+    assert not r.context["steps"] and not r.context["can_change"] and not r.context["can_checkin"]
+    assert r.context["can_register"] and "qr" not in r.context and r.context["history"] == []
+    assert web.get(reverse("services:event_photo", args=[e.pk, photo.pk])).status_code == 200
+    assert web.get(reverse("services:event_detail", args=[draft.pk])).status_code == 404
+    assert web.get(reverse("services:event_edit", args=[e.pk])).status_code == 404
+    assert web.post(reverse("services:event_photo_add", args=[e.pk])).status_code == 404
+    api = api_as(tree.union1_chair)
+    body = api.get(f"/events/{e.pk}").json()
+    assert body["actions"] == {"change": False, "steps": []}
+    assert [x["id"] for x in api.get(f"/events/{e.pk}/registrations").json()["items"]] == [mine.pk]
+    assert {x["id"] for x in api.get("/events?offered=true&limit=50").json()["items"]} == {e.pk}
+    assert api.post(f"/events/{e.pk}/close", {}).status_code == 404

@@ -64,8 +64,8 @@ def test_detail_shows_steps_qr_and_history(tree):
     assert r.status_code == 200
     assert [s[0] for s in r.context["steps"]] == ["close", "cancel"]
     assert "<svg" in r.context["qr"] and r.context["history"] is not None
-    r = _web(tree.union1_staff).get(reverse("services:event_detail", args=[e.pk]))
-    assert r.status_code == 404  # a town event is not in the union's subtree
+    r = _web(tree.union2_chair).get(reverse("services:event_detail", args=[e.pk]))
+    assert r.status_code == 404  # another town's event is not offered to union2
 
 
 def test_cancel_step_needs_a_reason_on_the_page(tree):

@@ -135,19 +135,25 @@ STEP_LABELS = {
 def _render_event(request, event, *, step_form=None, photo_form=None, status=200):
     x = selectors.event_detail(event)
     can_change = policies.can(request.user, policies.CHANGE, event.org)
+    offered = selectors.is_offered(request.user, event)
+    if offered:  # read only from below: the places of the user's own unions, no history of the organiser
+        registrations = list(selectors.registrations(request.user).filter(
+            event=event, status__in=policies.CANCELLABLE).select_related("person", "union")
+            .order_by("status", "waitlist_position", "registered_at", "pk"))
+    else:
+        registrations = selectors.event_registrations(event)
     steps = [(name, str(STEP_LABELS[name][0]), STEP_LABELS[name][1])
              for name in policies.steps_for(request.user, event)]
     context = {
         "event": x, "steps": steps, "step_form": step_form or forms.StepForm(prefix="step"),
         "can_change": can_change, "can_edit": can_change and event.status in policies.EDITABLE,
-        "registrations": selectors.event_registrations(event) if policies.can(request.user, policies.VIEW,
-                                                                                  event.org) else [],
+        "registrations": registrations, "offered": offered,
         "photos": list(event.photos.all()),
         "photo_form": photo_form or (forms.PhotoForm(prefix="photo") if can_change else None),
         "can_register": event.status == EventStatus.PUBLISHED and (
             can_change or selectors.may_register_for(request.user, event)),
         "can_checkin": can_change and event.status in (*policies.RUNNING, EventStatus.FINISHED),
-        "history": history_for(request.user, event), "tab": "events",
+        "history": [] if offered else history_for(request.user, event), "tab": "events",
     }
     if context["can_checkin"]:
         url = services.checkin_url(event)
@@ -159,7 +165,13 @@ def _render_event(request, event, *, step_form=None, photo_form=None, status=200
 @login_required
 @require_GET
 def event_detail(request, pk):
-    return _render_event(request, _event(request, pk))
+    """Readable by the organiser's subtree, and by the users below it once published (a union
+    chair opens the town's and the district's events to register members); writes stay 404/403."""
+    event = (selectors.readable_events(request.user).select_related("org", "town", "venue", "created_by")
+             .filter(pk=pk).first())
+    if event is None:
+        raise Http404(_("Not found."))
+    return _render_event(request, event)
 
 
 @login_required
@@ -229,7 +241,11 @@ def _photo(request, pk, photo_pk):
 @login_required
 @require_GET
 def event_photo(request, pk, photo_pk):
-    _e, photo = _photo(request, pk, photo_pk)
+    """The gallery is read wherever the event's page is (also an event offered from above)."""
+    photo = EventPhoto.objects.filter(pk=photo_pk, event__in=selectors.readable_events(request.user).filter(pk=pk)) \
+        .first()
+    if photo is None:
+        raise Http404(_("Not found."))
     ext = "jpg" if photo.kind == "jpeg" else "png"
     response = private_file_response(photo.image, f"event-{photo.event_id}-{photo.pk}.{ext}")
     response["Content-Type"] = "image/jpeg" if photo.kind == "jpeg" else "image/png"
