@@ -148,6 +148,12 @@ def test_venue_pages_and_room_form(tree):
     new = c.post(reverse("services:venue_create"), {"org": tree.town1.pk, "name": r.venue.name, "kind": "OTHER",
                                                     "address": "x"})
     assert new.status_code == 400  # the name is taken
+    # union2 sees union1's slot at the palace as taken: no link to a page it cannot open, no name
+    b = booking(tree, room_=r)
+    page = client_for(tree.union2_chair).get(reverse("services:venue_detail", args=[r.venue_id])).content.decode()
+    assert reverse("services:booking_detail", args=[b.pk]) not in page and tree.union1.name not in page
+    assert reverse("services:booking_detail", args=[b.pk]) in \
+        client_for(tree.union1_chair).get(reverse("services:venue_detail", args=[r.venue_id])).content.decode()
 
 
 def test_calendar_month_grid_and_filters(tree):

@@ -117,8 +117,13 @@ def venue_detail(request, pk):
     v = _venue(request, pk)
     day = services.today()
     rooms = selectors.rooms_of(v)
+    schedules = [(r, selectors.room_schedule(r, day)) for r in rooms]
+    # Bookings of other subtrees (a union looking at the district's palace) show as taken slots,
+    # without a link (their page is 404 for this user) nor the other org's name.
+    shown = [b.pk for _r, schedule in schedules for b in schedule]
+    visible = set(selectors.bookings(request.user).filter(pk__in=shown).values_list("pk", flat=True)) if shown else set()
     return render(request, "services/venues/venue_detail.html", {
-        "v": v, "rooms": [(r, selectors.room_schedule(r, day)) for r in rooms], "tab": "venues", "sub": "venues",
+        "v": v, "rooms": schedules, "visible_bookings": visible, "tab": "venues", "sub": "venues",
         "can_change": policies.can(request.user, policies.CHANGE, v.org),
         "can_book": policies.can(request.user, policies.CHANGE),
         "history": history_for(request.user, v, related=[("services.Room", r.pk) for r in rooms]), "today": day})
