@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.forms import FastSelect
 from gonghui.members.forms import DateInput, StyledFormMixin, org_label, set_model_options
@@ -21,7 +22,8 @@ from ..models.centres import (
 )
 from ..policies.centres import VIEW
 
-ACTIVE_CHOICES = [("", _("Active and inactive")), ("yes", _("Active")), ("no", _("Inactive"))]
+ACTIVE_CHOICES = [("", _("Active and inactive")), ("yes", pgettext_lazy("service centres", "Active")),
+                  ("no", _("Inactive"))]
 RATING_CHOICES = [(str(n), str(n)) for n in (5, 4, 3, 2, 1)]
 
 
@@ -81,7 +83,7 @@ class FilterForm(StyledFormMixin, forms.Form):
 
 
 class CentreFilterForm(FilterForm):
-    active = forms.ChoiceField(label=_("Active"), required=False, choices=ACTIVE_CHOICES)
+    active = forms.ChoiceField(label=pgettext_lazy("service centres", "Active"), required=False, choices=ACTIVE_CHOICES)
 
     @property
     def filters_class(self):
@@ -95,7 +97,7 @@ class ItemFilterForm(FilterForm):
                                  choices=[("", _("All categories"))] + ServiceCategory.choices)
     delivery = forms.ChoiceField(label=_("Delivery"), required=False,
                                  choices=[("", _("Any delivery"))] + Delivery.choices)
-    active = forms.ChoiceField(label=_("Active"), required=False, choices=ACTIVE_CHOICES)
+    active = forms.ChoiceField(label=pgettext_lazy("service centres", "Active"), required=False, choices=ACTIVE_CHOICES)
 
     @property
     def filters_class(self):
@@ -150,7 +152,8 @@ class ProjectFilterForm(FilterForm):
 # --- writes ------------------------------------------------------------------------------------
 
 class CentreForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120, help_text=_("e.g. 城厢街道职工服务中心."))
+    name = forms.CharField(label=pgettext_lazy("service centres", "Name"), max_length=120,
+                           help_text=_("e.g. 城厢街道职工服务中心."))
     address = forms.CharField(label=_("Address"), max_length=200)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     hours = forms.CharField(label=_("Opening hours"), max_length=120, required=False,
@@ -160,11 +163,12 @@ class CentreForm(StyledFormMixin, forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 3}),
                                   help_text=_("What the centre offers, in a few words; the catalogue lists the "
                                               "services one by one."))
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    is_active = forms.BooleanField(label=pgettext_lazy("service centres", "Active"), required=False, initial=True)
 
 
 class ItemForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120, help_text=_("e.g. 劳动法律咨询进企业."))
+    name = forms.CharField(label=pgettext_lazy("service centres", "Name"), max_length=120,
+                           help_text=_("e.g. 劳动法律咨询进企业."))
     category = forms.ChoiceField(label=_("Category"), choices=ServiceCategory.choices)
     delivery = forms.ChoiceField(label=_("Delivery"), choices=Delivery.choices,
                                  help_text=_("By order: unions order it from the centre. As a project: the centre "
@@ -174,7 +178,7 @@ class ItemForm(StyledFormMixin, forms.Form):
                                     error_messages={"invalid_choice": _("Choose a centre of this area.")})
     description = forms.CharField(label=_("Description"), max_length=2000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    is_active = forms.BooleanField(label=pgettext_lazy("service centres", "Active"), required=False, initial=True)
 
     def __init__(self, *args, org, **kwargs):
         super().__init__(*args, **kwargs)
@@ -227,12 +231,13 @@ class AcceptForm(StyledFormMixin, forms.Form):
 class DeliverForm(StyledFormMixin, forms.Form):
     delivered_on = forms.DateField(label=_("Delivered on"), widget=DateInput)
     people_served = forms.IntegerField(label=_("People served"), min_value=1)
-    summary = forms.CharField(label=_("Summary"), max_length=2000, required=False,
+    summary = forms.CharField(label=pgettext_lazy("service centres", "Summary"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RateForm(StyledFormMixin, forms.Form):
-    rating = forms.TypedChoiceField(label=_("Satisfaction"), choices=RATING_CHOICES, coerce=int,
+    rating = forms.TypedChoiceField(label=pgettext_lazy("service centres", "Satisfaction"), choices=RATING_CHOICES,
+                                    coerce=int,
                                     help_text=_("5 very satisfied … 1 very dissatisfied."))
     comment = forms.CharField(label=_("Comment"), max_length=400, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
@@ -244,11 +249,11 @@ class ReasonForm(StyledFormMixin, forms.Form):
 
 
 class ProjectForm(StyledFormMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=_("Project name"), max_length=120)
     item = forms.ModelChoiceField(label=_("Service"), queryset=ServiceItem.objects.none(), widget=FastSelect,
                                   error_messages={"invalid_choice": _("Choose a service the centre offers.")})
     starts_on = forms.DateField(label=_("Starts on"), widget=DateInput)
-    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput)
+    ends_on = forms.DateField(label=pgettext_lazy("service centres", "Ends on"), widget=DateInput)
     targets = forms.CharField(label=_("Target enterprises and unions"), max_length=400, required=False)
     planned_beneficiaries = forms.IntegerField(label=_("Planned beneficiaries"), min_value=1)
     budget = forms.DecimalField(label=_("Budget (yuan)"), min_value=0, max_digits=14, decimal_places=2, initial=0)
@@ -291,7 +296,7 @@ class DeliveryForm(StyledFormMixin, forms.Form):
 
 
 class FinishForm(StyledFormMixin, forms.Form):
-    summary = forms.CharField(label=_("Summary"), max_length=2000, required=False,
+    summary = forms.CharField(label=pgettext_lazy("service centres", "Summary"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -27,7 +27,7 @@ class FacilityFilterForm(FilterForm):
 
 class FacilityForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FacilityKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=120, help_text=_("e.g. 园区职工爱心超市."))
+    title = forms.CharField(label=_("Facility name"), max_length=120, help_text=_("e.g. 园区职工爱心超市."))
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), required=False, queryset=Enterprise.objects.none(),
                                         widget=FastSelect, empty_label="—",
                                         error_messages={"invalid_choice": _("Choose an enterprise of your union.")})

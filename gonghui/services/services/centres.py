@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core import audit, workdays
 from gonghui.core.errors import DomainError
@@ -600,8 +601,8 @@ def export_orders(*, actor, filters):
     handle, n = write_xlsx(_("Service orders"), [
         _("Order number"), _("Ordering union"), _("Service centre"), _("Service"), _("Place"), _("Wanted on"),
         _("Headcount"), _("Submitted on"), _("Acceptance due on"), _("Scheduled on"), _("Delivered on"),
-        _("People served"), _("Satisfaction"), _("Status")], [14, 26, 20, 20, 24, 12, 8, 12, 12, 12, 12, 8, 8, 10],
-        rows)
+        _("People served"), pgettext("service centres", "Satisfaction"), _("Status")],
+        [14, 26, 20, 20, 24, 12, 8, 12, 12, 12, 12, 8, 8, 10], rows)
     audit_export(actor, "services.order_export", "services.ServiceOrderExport", filters, n)
     return handle, n
 
@@ -617,8 +618,9 @@ def export_projects(*, actor, filters):
     rows = ([p.title, p.centre.name, p.item.name, p.starts_on, p.ends_on, p.planned_beneficiaries, p.served or 0,
              p.budget, p.avg_rating or "", str(statuses.get(p.status, p.status))] for p in qs.iterator(chunk_size=1000))
     handle, n = write_xlsx(_("Service projects"), [
-        _("Title"), _("Service centre"), _("Service"), _("Starts on"), _("Ends on"), _("Planned beneficiaries"),
-        _("People served"), _("Budget (yuan)"), _("Satisfaction"), _("Status")],
+        _("Project name"), _("Service centre"), _("Service"), _("Starts on"), pgettext("service centres", "Ends on"),
+        _("Planned beneficiaries"),
+        _("People served"), _("Budget (yuan)"), pgettext("service centres", "Satisfaction"), _("Status")],
         [30, 20, 20, 12, 12, 10, 10, 12, 8, 10], rows)
     audit_export(actor, "services.project_export", "services.ServiceProjectExport", filters, n)
     return handle, n
@@ -633,8 +635,9 @@ def export_centres(*, actor, filters):
     rows = ([c.name, c.org.name, c.address, c.phone, c.hours, c.manager, c.item_count, c.open_orders,
              _("Yes") if c.is_active else _("No")] for c in qs.iterator(chunk_size=1000))
     handle, n = write_xlsx(_("Service centres"), [
-        _("Name"), _("Run by"), _("Address"), _("Phone"), _("Opening hours"), _("Manager"), _("Own services"),
-        _("Open orders"), _("Active")], [26, 20, 30, 14, 20, 10, 8, 8, 6], rows)
+        pgettext("service centres", "Name"), _("Run by"), _("Address"), _("Phone"), _("Opening hours"), _("Manager"),
+        _("Own services"),
+        _("Open orders"), pgettext("service centres", "Active")], [26, 20, 30, 14, 20, 10, 8, 8, 6], rows)
     audit_export(actor, "services.centre_export", "services.ServiceCentreExport", filters, n)
     return handle, n
 
@@ -649,7 +652,8 @@ def export_items(*, actor, filters):
     rows = ([i.name, str(categories.get(i.category, i.category)), str(deliveries.get(i.delivery, i.delivery)),
              i.org.name, i.centre.name if i.centre else _("All centres of the owner"),
              _("Yes") if i.is_active else _("No")] for i in qs.iterator(chunk_size=1000))
-    handle, n = write_xlsx(_("Service catalogue"), [_("Name"), _("Category"), _("Delivery"), _("Owner"),
-                                                    _("Service centre"), _("Active")], [26, 12, 14, 20, 20, 6], rows)
+    handle, n = write_xlsx(_("Service catalogue"), [
+        pgettext("service centres", "Name"), _("Category"), _("Delivery"), pgettext("service centres", "Owner"),
+        _("Service centre"), pgettext("service centres", "Active")], [26, 12, 14, 20, 20, 6], rows)
     audit_export(actor, "services.item_export", "services.ServiceItemExport", filters, n)
     return handle, n

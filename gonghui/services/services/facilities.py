@@ -14,6 +14,7 @@ import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core import audit, workdays
 from gonghui.core.errors import DomainError
@@ -179,9 +180,10 @@ def export_requests(*, actor, filters):
              r.decided_on or "", r.partner, r.planned_open_on or "", r.opened_on or "", r.rating or "",
              str(statuses.get(r.status, r.status))] for r in qs.iterator(chunk_size=1000))
     handle, n = write_xlsx(_("Facility requests"), [
-        _("Request number"), _("Title"), _("Kind"), _("Requesting union"), _("Town"), _("Enterprise"), _("Location"),
+        _("Request number"), _("Facility name"), _("Kind"), _("Requesting union"), _("Town"), _("Enterprise"),
+        _("Location"),
         _("Workers served"), _("Submitted on"), _("Decided on"), _("Partner"), _("Planned opening on"),
-        _("Opened on"), _("Satisfaction"), _("Status")], [14, 24, 10, 24, 14, 24, 24, 8, 12, 12, 18, 12, 12, 8, 10],
-        rows)
+        _("Opened on"), pgettext("service centres", "Satisfaction"), _("Status")],
+        [14, 24, 10, 24, 14, 24, 24, 8, 12, 12, 18, 12, 12, 8, 10], rows)
     audit_export(actor, "services.facility_export", "services.FacilityRequestExport", filters, n)
     return handle, n

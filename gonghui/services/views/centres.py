@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gonghui.core.forms import run_service
@@ -218,10 +218,10 @@ def item_edit(request, pk):
     return render(request, "services/centres/form.html", {
         "form": form, "org": item.org, "tab": "centres", "title": item.name, "obj": item, "readonly": not can_change,
         "readonly_rows": [(_("Category"), item.get_category_display()), (_("Delivery"), item.get_delivery_display()),
-                          (_("Owner"), item.org.name),
+                          (pgettext("service centres", "Owner"), item.org.name),
                           (_("Service centre"), item.centre.name if item.centre else _("All centres of the owner")),
                           (_("Description"), item.description or "—"),
-                          (_("Active"), _("Yes") if item.is_active else _("No"))],
+                          (pgettext("service centres", "Active"), _("Yes") if item.is_active else _("No"))],
         "back": "services:item_list", "history": history_for(request.user, item)},
         status=400 if form.errors else 200)
 
