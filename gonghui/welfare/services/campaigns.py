@@ -421,7 +421,11 @@ def next_number(year: int) -> str:
 
 
 def _snapshot(x):
-    return audit.snapshot(x, fields=APPLICATION_FIELDS)
+    """The application's audited fields; the budget as the org whose budget it is (shown by name in
+    the history, a budget row has no name of its own)."""
+    snap = audit.snapshot(x, fields=[f for f in APPLICATION_FIELDS if f != "budget"])
+    snap["budget_org"] = x.budget.org_id if x.budget_id else None
+    return snap
 
 
 def _create(*, actor, campaign, person, union, channel, data, submit) -> CampaignApplication:
@@ -453,7 +457,8 @@ def _create(*, actor, campaign, person, union, channel, data, submit) -> Campaig
         raise DomainError(_("This person already has an application of this kind of campaign this year."),
                           code="once_a_year", field="person") from exc
     audit.record(actor=actor, action="welfare.campaign_apply", obj=x, org=union,
-                 after={**_snapshot(x), "person": person.pk, "campaign": campaign.pk, "channel": channel})
+                 after={**{k: v for k, v in _snapshot(x).items() if v not in (None, "", [], {})},
+                        "person": person.pk, "campaign": campaign.pk, "channel": channel})
     return x
 
 
@@ -676,8 +681,8 @@ def record_payment(*, actor, application, paid_on, method, reference="", amount=
                                              recorded_by=actor if getattr(actor, "pk", None) else None)
     before = _snapshot(x)
     x.status = ApplicationStatus.PAID
-    _write(actor, "welfare.campaign_pay", x, before, x.campaign.org, ["status"], payment=payment.pk,
-           paid=str(amount), method=method)
+    _write(actor, "welfare.campaign_pay", x, before, x.campaign.org, ["status"], paid=str(amount),
+           paid_on=paid_on.isoformat(), method=method, reference=payment.reference)
     record_help(actor=actor, person=x.person, org=budget.org if budget else x.campaign.org, kind=HelpKind.CAMPAIGN,
                 source_key=f"welfare.CampaignPayment:{payment.pk}", source_label=x.campaign.title[:120],
                 given_on=paid_on, amount=amount)
@@ -715,7 +720,7 @@ def hand_over_goods(*, actor, application, items="", quantity=1, given_on=None) 
                                          recorded_by=actor if getattr(actor, "pk", None) else None)
     before = _snapshot(x)
     x.status = ApplicationStatus.PAID
-    _write(actor, "welfare.campaign_pay", x, before, x.campaign.org, ["status"], goods=g.pk)
+    _write(actor, "welfare.campaign_pay", x, before, x.campaign.org, ["status"], goods=f"{items} × {quantity}")
     record_help(actor=actor, person=x.person, org=org, kind=HelpKind.CAMPAIGN,
                 source_key=f"welfare.GoodsDistribution:{g.pk}", source_label=x.campaign.title[:120],
                 given_on=given_on, amount=x.amount, goods=f"{items} × {quantity}")

@@ -17,6 +17,7 @@ def ready():
         register_field_labels,
         register_name_fields,
         register_object_labels,
+        register_value_fields,
     )
     from gonghui.core.dashboard import register_due_source
     from gonghui.core.member_pages import register_member_page
@@ -53,8 +54,10 @@ def ready():
     register_field_labels("welfare.CampaignApplication", {
         "person": _("applicant"), "campaign": _("campaign"), "channel": _("applied through"),
         "payment": _("payment"), "paid": _("amount paid"), "method": _("method"), "goods": _("goods"),
-        "budget_id": _("budget"),
+        "budget_id": _("budget"), "budget_org": _("budget"), "paid_on": _("paid on"), "reference": _("reference"),
     })
+    register_value_fields("welfare.CampaignApplication", {"budget_org": "welfare.CampaignBudget.org",
+                                                          "method": "welfare.CampaignPayment.method"})
     register_field_labels("welfare.CampaignBudget", {"org": _("organisation"), "allocated": _("allocated (yuan)")})
     register_field_labels("welfare.GoodsDistribution", {"campaign": _("campaign")})
 
