@@ -6,8 +6,9 @@
   use is 400 `unknown_reference` on that field.
 - Every workflow action (`POST /room-bookings/{id}/confirm|reject|cancel`,
   `/performances/{id}/schedule|decline|done|cancel`, `/screenings/{id}/done|cancel`) calls exactly
-  one service. A refused rule answers 400 with its code and field (`double_booking`,
-  `over_capacity`, `outside_hours`…); a step the status does not allow 409 `wrong_stage`.
+  one service. A refused rule answers 400 with its code and field (`over_capacity`,
+  `outside_hours`…); a taken slot 409 `double_booking`; a step the status does not allow 409
+  `wrong_stage`.
 - Lists: keyset pagination, newest first: `?after=<next_after>&limit=1..200`.
 """
 

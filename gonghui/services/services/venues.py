@@ -186,6 +186,22 @@ def create_room(*, actor, venue, name, capacity, kind=RoomKind.MEETING, equipmen
     return room
 
 
+def _fits_held_bookings(room, values):
+    """Smaller capacity or shorter hours may not strand a booking still to come (cancel it first)."""
+    for b in room.bookings.filter(status__in=HOLDING, ends_at__gt=now()).select_related("org").order_by("starts_at"):
+        s, e = local(b.starts_at), local(b.ends_at)
+        if b.attendees > values["capacity"]:
+            field = "capacity"
+        elif s.time() < values["opens_at"] or e.time() > values["closes_at"]:
+            field = "opens_at"
+        else:
+            continue
+        raise DomainError(_("Booking %(number)s (%(org)s, %(start)s–%(end)s, %(n)s people) would no longer fit; "
+                            "cancel or move it first.")
+                          % {"number": b.number, "org": b.org.name, "start": fmt(b.starts_at),
+                             "end": f"{e:%H:%M}", "n": b.attendees}, code="strands_booking", field=field)
+
+
 @transaction.atomic
 def update_room(*, actor, room, name, capacity, kind, equipment="", is_bookable=True, opens_at=None,
                 closes_at=None) -> Room:
@@ -196,6 +212,7 @@ def update_room(*, actor, room, name, capacity, kind, equipment="", is_bookable=
                           opens_at=opens_at, closes_at=closes_at)
     if Room.objects.filter(venue_id=r.venue_id, name=values["name"]).exclude(pk=r.pk).exists():
         raise DomainError(_("This venue already has a room with this name."), code="duplicate_name", field="name")
+    _fits_held_bookings(r, values)
     for k, v in values.items():
         setattr(r, k, v)
     r.save()

@@ -91,6 +91,20 @@ def test_unbookable_room_and_room_of_another_town(tree):
     assert booking(tree, room_=t1, org=tree.union1b).pk
 
 
+def test_a_room_edit_cannot_strand_a_booking_to_come(tree):
+    import datetime
+
+    r = room(tree)
+    b = booking(tree, room_=r, start=18, end=20, attendees=60)
+    keep = {"actor": tree.district_staff, "room": r, "name": r.name, "kind": r.kind, "opens_at": r.opens_at,
+            "closes_at": r.closes_at}
+    err = refused(services.update_room, "strands_booking", **{**keep, "capacity": 50})
+    assert err.field == "capacity" and b.number in err.text
+    refused(services.update_room, "strands_booking", **{**keep, "capacity": 100, "closes_at": datetime.time(19)})
+    services.cancel_booking(actor=tree.district_staff, booking=b, reason="改期")
+    assert services.update_room(**{**keep, "capacity": 50, "closes_at": datetime.time(19)}).capacity == 50
+
+
 def test_confirm_rechecks_and_steps_in_order(tree):
     b = booking(tree)
     RoomBooking.objects.create(number="X-1", room=b.room, org=tree.union2, purpose="旧数据", starts_at=at(1, 10),

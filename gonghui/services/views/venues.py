@@ -121,7 +121,8 @@ def venue_detail(request, pk):
     # Bookings of other subtrees (a union looking at the district's palace) show as taken slots,
     # without a link (their page is 404 for this user) nor the other org's name.
     shown = [b.pk for _r, schedule in schedules for b in schedule]
-    visible = set(selectors.bookings(request.user).filter(pk__in=shown).values_list("pk", flat=True)) if shown else set()
+    visible = set(selectors.bookings(request.user).filter(pk__in=shown).values_list("pk", flat=True)
+                  if shown else [])
     return render(request, "services/venues/venue_detail.html", {
         "v": v, "rooms": schedules, "visible_bookings": visible, "tab": "venues", "sub": "venues",
         "can_change": policies.can(request.user, policies.CHANGE, v.org),
