@@ -34,7 +34,7 @@ def test_three_scans_of_a_twice_a_month_offer_log_two():
     tree = Tree()
     o = build.offer(tree, limit=OfferLimit.PER_MONTH, limit_count=2)
     person = build.member_person(tree)
-    token = services.card_token(person)
-    outcome = race([lambda: services.redeem(token=token, merchant=o.merchant, offer_id=o.pk) for _ in range(3)])
+    tokens = [services.card_token(person) for _ in range(3)]  # three codes (one code is used once per offer)
+    outcome = race([lambda t=t: services.redeem(token=t, merchant=o.merchant, offer_id=o.pk) for t in tokens])
     assert outcome == ["limit_reached", "won", "won"]
     assert Redemption.objects.filter(person=person, offer=o).count() == 2
