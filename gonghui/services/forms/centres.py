@@ -4,6 +4,7 @@ the rules live in services.centres (shared with the API)."""
 from urllib.parse import urlencode
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -277,6 +278,9 @@ class ProjectForm(StyledFormMixin, forms.Form):
         return data
 
 
+UNION_OPTIONS = 300
+
+
 class DeliveryForm(StyledFormMixin, forms.Form):
     delivered_on = forms.DateField(label=_("Delivered on"), widget=DateInput)
     union = forms.ModelChoiceField(label=_("Union served"), required=False, queryset=Org.objects.none(),
@@ -291,8 +295,30 @@ class DeliveryForm(StyledFormMixin, forms.Form):
 
         super().__init__(*args, **kwargs)
         unions = Org.objects.filter(path__startswith=org.path, level__in=UNION_LEVELS, is_active=True).order_by("name")
-        self.fields["union"].queryset = unions
-        set_model_options(self.fields["union"], unions[:300], empty_label="—")
+        self.unions = unions
+        if unions[:UNION_OPTIONS + 1].count() > UNION_OPTIONS:
+            # A district centre's area holds thousands of unions: a menu of the first few hundred
+            # would hide the rest, so the union is typed (its full name or code) instead.
+            self.fields["union"] = forms.CharField(
+                label=_("Union served"), required=False, max_length=120,
+                help_text=_("The union's full name or its code."))
+        else:
+            self.fields["union"].queryset = unions
+            set_model_options(self.fields["union"], unions, empty_label="—")
+
+    def clean_union(self):
+        value = self.cleaned_data.get("union")
+        if not isinstance(value, str):
+            return value
+        value = value.strip()
+        if not value:
+            return None
+        found = list(self.unions.filter(Q(name=value) | Q(code=value))[:2])
+        if len(found) != 1:
+            raise forms.ValidationError(
+                _("No single union named “%(name)s” in the centre's area: type its full name or its code.")
+                % {"name": value}, code="unknown_union")
+        return found[0]
 
 
 class FinishForm(StyledFormMixin, forms.Form):

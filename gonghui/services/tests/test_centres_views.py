@@ -133,3 +133,19 @@ def test_district_picks_a_union_anywhere_by_name(tree):
     # a chair's only union is taken directly, with no "choose another"
     page = _client(tree.union1_chair).get(reverse("services:order_create"))
     assert page.context["org"] == tree.union1 and not page.context["choose_again"]
+
+
+def test_delivery_union_typed_when_the_area_is_large(tree, monkeypatch):
+    """Past UNION_OPTIONS unions (a district centre) the union is typed by name or code, not picked
+    from a menu that would hide most of them."""
+    from gonghui.services.forms import centres as centre_forms
+
+    monkeypatch.setattr(centre_forms, "UNION_OPTIONS", 1)
+    p = project(tree, ProjectStatus.RUNNING)
+    c = _client(tree.district_staff)
+    url = reverse("services:project_delivery", args=[p.pk])
+    data = {"delivery-delivered_on": today().isoformat(), "delivery-people_served": "20"}
+    bad = c.post(url, {**data, "delivery-union": "没有这个工会"})
+    assert bad.status_code == 400 and p.deliveries.count() == 0
+    assert c.post(url, {**data, "delivery-union": tree.union1.name}).status_code == 302
+    assert p.deliveries.get().union == tree.union1
