@@ -742,6 +742,9 @@ def record_goods(*, actor, campaign, org, items, quantity, value, given_on, pers
                           field="org")
     if campaign.status == CampaignStatus.DRAFT:
         raise DomainError(_("The campaign is not open yet."), code="not_open", field="campaign")
+    if org.level not in (OrgLevel.DISTRICT, OrgLevel.TOWN, OrgLevel.PLATFORM):
+        raise DomainError(_("Goods are recorded by the town or the district whose budget pays for them."),
+                          code="not_budget_holder", field="org")
     items, quantity, given_on = _goods_fields(items, quantity, given_on)
     value = money(value, field="value", label=_("The value"))
     site = _text(site, field="site", label=_("the site"), limit=100)

@@ -291,6 +291,10 @@ def test_goods_to_a_site_consume_the_budget(tree):
         services.record_goods(actor=tree.town1_cadre, campaign=c, org=tree.town1, items="绿豆汤", quantity=10,
                               value="300", given_on=TODAY(), site="另一工地")
     assert err.value.code == "over_budget"
+    with pytest.raises(DomainError) as err:  # a union does not spend its town's budget
+        services.record_goods(actor=tree.union1_chair, campaign=c, org=tree.union1, items="绿豆汤", quantity=1,
+                              value="10", given_on=TODAY(), site="车间")
+    assert err.value.code == "not_budget_holder"
     assert GoodsDistribution.objects.count() == 1
     b = budget(c, tree.town1)
     assert (b.approved, b.paid) == (Decimal("800.00"), Decimal("800.00"))

@@ -28,7 +28,7 @@ from gonghui.core.policies import get_visible_or_404, require
 from gonghui.core.responses import export_list
 from gonghui.core.selectors import history_for, reach_orgs
 from gonghui.members.selectors import person_of_account
-from gonghui.orgs.models import Org
+from gonghui.orgs.models import Org, OrgLevel
 
 from ..forms import campaigns as forms
 from ..models.campaigns import ApplicationStatus, BenefitKind, CampaignApplication, CampaignStatus
@@ -126,7 +126,7 @@ def _render_campaign(request, c, *, budget_form=None, status=200):
         "may_configure": may_configure,
         "budget_form": budget_form or (forms.BudgetForm(orgs=selectors.budget_orgs(c)) if may_configure else None),
         "counts": [(label, n, code) for code, label in ApplicationStatus.choices if (n := counts.get(code))],
-        "can_goods": policies.can(request.user, policies.CHANGE) and c.status != CampaignStatus.DRAFT,
+        "can_goods": c.status != CampaignStatus.DRAFT and bool(_goods_orgs(request.user, c)),
         "can_apply": c.status == CampaignStatus.OPEN and c.unions_apply and policies.can(request.user,
                                                                                          policies.SUBMIT),
         "history": history_for(request.user, c), "tab": "campaigns",
@@ -173,12 +173,19 @@ def campaign_status(request, pk, step):
     return redirect("welfare:campaign_detail", pk=c.pk)
 
 
+def _goods_orgs(user, c):
+    """Who may record goods handed out: the budget holders (the district, towns) the user changes,
+    inside the organiser's area — a union does not spend its town's budget."""
+    return [o for o in reach_orgs(user, policies.CHANGE) if o.path.startswith(c.org.path)
+            and o.level in (OrgLevel.DISTRICT, OrgLevel.TOWN, OrgLevel.PLATFORM)]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def goods_create(request, pk):
     c = _campaign(request, pk)
     require(request.user, policies.CHANGE)
-    orgs = [o for o in reach_orgs(request.user, policies.CHANGE) if o.path.startswith(c.org.path)]
+    orgs = _goods_orgs(request.user, c)
     if not orgs:
         raise PermissionDenied
     form = forms.GoodsForm(request.POST or None, user=request.user, orgs=orgs,
