@@ -734,13 +734,14 @@ def export_stats(*, actor, filters):
 
     require(actor, EXPORT, filters.org) if filters.org else require(actor, EXPORT)
     stats = participation(actor, filters)
-    headers = [_("Name"), _("Events"), _("Registrations"), _("Check-ins"), _("Check-in rate (%)")]
+    figures = [_("Events"), _("Registrations"), _("Check-ins"), _("Check-in rate (%)")]
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     rows = 0
     with XlsxStream(handle) as book:
-        for title, lines in ((_("By town"), stats.by_town), (_("By union"), stats.by_union),
-                             (_("By kind"), stats.by_kind)):
-            sheet = book.sheet(str(title), headers=headers, widths=[30, 10, 12, 12, 12])
+        for title, head, lines in ((_("By town"), _("Town"), stats.by_town),
+                                   (_("By union"), _("Union"), stats.by_union),
+                                   (_("By kind"), _("Kind"), stats.by_kind)):
+            sheet = book.sheet(str(title), headers=[head, *figures], widths=[30, 10, 12, 12, 12])
             for line in lines:
                 sheet.append([line.label, line.events, line.registrations, line.checkins,
                               float(line.rate) if line.rate is not None else ""])
