@@ -185,7 +185,7 @@ class Migration(migrations.Migration):
                 ('review_due_on', models.DateField(blank=True, null=True, verbose_name='review due on')),
                 ('exited_on', models.DateField(blank=True, null=True, verbose_name='exited on')),
                 ('exit_reason', models.CharField(blank=True, max_length=400, verbose_name='reason for exit')),
-                ('exit_kind', models.CharField(blank=True, max_length=12, verbose_name='exit')),
+                ('exit_kind', models.CharField(blank=True, choices=[('NOT_ELIGIBLE', 'No longer eligible'), ('LEFT', 'Left the union'), ('DECEASED', 'Deceased'), ('OWN_REQUEST', 'At their own request')], max_length=12, verbose_name='exit')),
                 ('household_size', models.PositiveSmallIntegerField(default=0, verbose_name='household size')),
                 ('annual_income', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='annual household income (yuan)')),
                 ('annual_rigid_costs', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='annual rigid costs (yuan)')),

@@ -41,6 +41,13 @@ class HardshipStatus(models.TextChoices):
 OPEN_FILE_STATUSES = (HardshipStatus.DRAFT, HardshipStatus.SUBMITTED, HardshipStatus.ACTIVE)
 
 
+class ExitReason(models.TextChoices):
+    NOT_ELIGIBLE = "NOT_ELIGIBLE", pgettext_lazy("hardship exit", "No longer eligible")
+    LEFT = "LEFT", pgettext_lazy("hardship exit", "Left the union")
+    DECEASED = "DECEASED", pgettext_lazy("hardship exit", "Deceased")
+    OWN_REQUEST = "OWN_REQUEST", pgettext_lazy("hardship exit", "At their own request")
+
+
 class HardshipFile(ScopedModel):
     """The hardship file of one worker, kept by their union (`org`)."""
 
@@ -62,7 +69,7 @@ class HardshipFile(ScopedModel):
     exit_reason = models.CharField(_("reason for exit"), max_length=400, blank=True)
     # The hardship area's additions: the exit's kind, and the calculator's figures kept on the file
     # whenever a line changes (lists, exports and the API read them without summing lines).
-    exit_kind = models.CharField(_("exit"), max_length=12, blank=True)
+    exit_kind = models.CharField(_("exit"), max_length=12, choices=ExitReason.choices, blank=True)
     household_size = models.PositiveSmallIntegerField(_("household size"), default=0)
     annual_income = models.DecimalField(_("annual household income (yuan)"), max_digits=12, decimal_places=2,
                                         default=0)
@@ -180,13 +187,6 @@ class CostKind(models.TextChoices):
 
 RIGID_COST_KINDS = (CostKind.MEDICAL, CostKind.EDUCATION, CostKind.RENT, CostKind.CARE, CostKind.OTHER_RIGID)
 UNEXPECTED_COST_KINDS = (CostKind.ILLNESS, CostKind.ACCIDENT, CostKind.DISASTER)
-
-
-class ExitReason(models.TextChoices):
-    NOT_ELIGIBLE = "NOT_ELIGIBLE", pgettext_lazy("hardship exit", "No longer eligible")
-    LEFT = "LEFT", pgettext_lazy("hardship exit", "Left the union")
-    DECEASED = "DECEASED", pgettext_lazy("hardship exit", "Deceased")
-    OWN_REQUEST = "OWN_REQUEST", pgettext_lazy("hardship exit", "At their own request")
 
 
 class ReviewOutcome(models.TextChoices):

@@ -330,7 +330,7 @@ def _line(actor, file, model, kinds, kind, amount, note, action):
                                 note=_text(note, "note", _("The note"), required=False, limit=200))
     before = _snapshot(f)
     _refresh_figures(f)
-    _record(actor, action, f, before, kind=kind)
+    _record(actor, action, f, before, **{"income_kind" if model is IncomeLine else "cost_kind": kind})
     return line
 
 

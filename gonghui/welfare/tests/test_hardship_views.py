@@ -10,7 +10,14 @@ from django.test import Client
 from django.urls import reverse
 
 from gonghui.core.models import AuditEvent
-from gonghui.welfare.models.hardship import HardshipFile, HardshipStatus, IncomeLine
+from gonghui.welfare.models.hardship import (
+    ExitReason,
+    HardshipFile,
+    HardshipStatus,
+    IncomeKind,
+    IncomeLine,
+    Relation,
+)
 from gonghui.welfare.services import hardship as services
 from gonghui.welfare.testing.hardship import active, draft, submitted
 
@@ -120,6 +127,13 @@ def test_staff_see_their_lines_masked_and_figures_stay_out_of_messages_and_histo
     assert r.status_code == 400 and b"3750" in r.content
     for e in AuditEvent.objects.filter(object_type="welfare.HardshipFile", object_id=str(f.pk)):
         assert not {"household_size", "exit_reason", "reason"} & (set(e.before or {}) | set(e.after or {}))
+    # the history reads in words: relations, kinds, decisions and exits by their labels, never codes
+    done = active(tree)
+    services.exit_file(actor=tree.district_staff, file=done, kind="LEFT")
+    history = client(tree.town1_cadre).get(reverse("welfare:file_detail", args=[done.pk])).context["history"]
+    shown = {c.after for e in history for c in e.changes}
+    assert {"SPOUSE", "WAGES", "MEDICAL", "ACCEPTED", "LEFT"}.isdisjoint(shown)
+    assert {str(Relation.SPOUSE.label), str(IncomeKind.WAGES.label), str(ExitReason.LEFT.label)} <= shown
 
 
 def test_remove_line(tree):

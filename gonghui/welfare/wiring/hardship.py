@@ -15,6 +15,7 @@ def ready():
         register_field_labels,
         register_name_fields,
         register_object_labels,
+        register_value_fields,
     )
     from gonghui.core.dashboard import register_due_source
 
@@ -40,7 +41,12 @@ def ready():
         "number": _("file number"), "person": _("worker"), "org": _("union"), "decision": _("decision"),
         "outcome": _("outcome"), "relation": _("relation"), "kind": _("kind"), "fields": _("fields shown"),
         "household_size": _("household size"), "computed_category": _("category by the calculator"),
-        "exit_kind": _("exit")})
+        "exit_kind": _("exit"), "income_kind": _("income kind"), "cost_kind": _("cost kind")})
+    # Codes in the trail read as their labels (a choice by its label, never its code).
+    register_value_fields("welfare.HardshipFile", {
+        "decision": "welfare.HardshipReview.outcome", "outcome": "welfare.HardshipReview.outcome",
+        "relation": "welfare.HouseholdMember.relation", "income_kind": "welfare.IncomeLine.kind",
+        "cost_kind": "welfare.CostLine.kind"})
     register_field_labels("welfare.HelpRecord", {
         "person": _("worker"), "file": _("hardship file"), "org": _("given by"), "kind": _("kind"),
         "source_label": _("source"), "amount": _("amount (yuan)"), "goods": _("goods"), "given_on": _("given on")})
