@@ -278,6 +278,15 @@ def _names(person_ids, limit=5):
     return text + (_(" and %(n)s more") % {"n": more} if more > 0 else "")
 
 
+def _audit_names(person_ids, limit=200):
+    """The names of (at most `limit` of) these people, for the audit trail (the history panel shows
+    words, never ids)."""
+    from gonghui.members.models import Person
+
+    return list(Person.objects.filter(pk__in=list(person_ids)[:limit]).order_by("name", "pk")
+                .values_list("name", flat=True))
+
+
 def _check_enrolment_window(plan):
     if plan.status != PlanStatus.OPEN:
         raise DomainError(_("The plan “%(plan)s” is not open for enrolment.") % {"plan": plan.name},
@@ -345,7 +354,8 @@ def enrol(*, actor, plan, union, people=None) -> MutualAidEnrolment:
     chosen = _add_people(actor, plan, e, union, list(people or []), all_members=people is None)
     _recount(e)
     audit.record(actor=actor, action="welfare.mutualaid_enrol", obj=e, org=union,
-                 after={**audit.snapshot(e, fields=ENROL_FIELDS), "plan": plan.pk, "person_ids": chosen[:200]})
+                 after={**audit.snapshot(e, fields=ENROL_FIELDS), "plan": plan.pk,
+                        "person_names": _audit_names(chosen)})
     return e
 
 
@@ -360,7 +370,8 @@ def add_people(*, actor, enrolment, people=None) -> MutualAidEnrolment:
     before = audit.snapshot(e, fields=ENROL_FIELDS)
     chosen = _add_people(actor, plan, e, e.union, list(people or []), all_members=people is None)
     _recount(e)
-    _record(actor, "welfare.mutualaid_enrol_add", e, e.union, before, ENROL_FIELDS, person_ids=chosen[:200])
+    _record(actor, "welfare.mutualaid_enrol_add", e, e.union, before, ENROL_FIELDS,
+            person_names=_audit_names(chosen))
     return e
 
 

@@ -116,6 +116,9 @@ def test_enrol_and_pay_through_the_pages(tree):
     assert r.status_code == 302 and e.people == 2 and e.amount_due == Decimal("60.00")
     detail = reverse("welfare:enrolment_detail", args=[e.pk])
     assert members[0].name in chair.get(detail).content.decode()
+    # the history names the people enrolled (words, never a list of ids)
+    shown = {c.after for ev in chair.get(detail).context["history"] for c in ev.changes}
+    assert {m.name for m in members} in [set(v.split("、")) for v in shown if v]
     step = reverse("welfare:enrolment_step", args=[e.pk, "pay"])
     assert chair.post(step, {"pay-paid_on": services.today().isoformat(), "pay-reference": "X"}).status_code == 403
     assert MutualAidEnrolment.objects.get().status == PaymentStatus.UNPAID  # the union may not record it

@@ -20,6 +20,7 @@ def ready():
         register_field_labels,
         register_name_fields,
         register_object_labels,
+        register_value_fields,
     )
     from gonghui.core.dashboard import register_due_source
     from gonghui.core.member_pages import register_member_page
@@ -52,11 +53,13 @@ def ready():
     register_object_labels({"welfare.MutualAidPlanExport": _("Mutual aid plans export"),
                             "welfare.MutualAidEnrolmentExport": _("Mutual aid enrolments export"),
                             "welfare.MutualAidClaimExport": _("Mutual aid claims export")})
-    register_field_labels("welfare.MutualAidEnrolment", {"plan": _("plan"), "person_ids": _("people"),
+    register_field_labels("welfare.MutualAidEnrolment", {"plan": _("plan"), "person_names": _("members enrolled"),
                                                          "person": _("worker")})
     register_field_labels("welfare.MutualAidClaim", {"person": _("worker"), "file": _("file"), "size": _("size"),
                                                      "cut": _("cut to the cap"), "amount": _("amount"),
                                                      "paid_on": _("paid on"), "reference": _("payment reference")})
+    # The id of the person removed from a batch reads as the person's name.
+    register_value_fields("welfare.MutualAidEnrolment", {"person": "welfare.MutualAidClaim.person"})
     register_name_fields({"welfare.MutualAidClaim": "number", "welfare.MutualAidPlan": "name",
                           "welfare.MutualAidEnrolment": "union__name"})
 
