@@ -20,6 +20,7 @@ urlpatterns = [
     path("campaign-payments/export/", views.payment_export, name="payment_export"),
     path("campaign-goods/", views.goods_list, name="goods_list"),
     path("campaign-goods/export/", views.goods_export, name="goods_export"),
+    path("campaign-goods/<int:pk>/", views.goods_detail, name="goods_detail"),
     path("my/applications/", views.my_applications, name="my_applications"),
     path("my/applications/apply/<int:campaign_pk>/", views.my_apply, name="my_apply"),
     path("my/applications/<int:pk>/withdraw/", views.my_withdraw, name="my_withdraw"),

@@ -155,6 +155,10 @@ def test_goods_recorded_on_the_page(tree):
     assert r.status_code == 400 and r.context["form"].has_error("enterprise", "unknown")
     r = w.post(url, {**base, "enterprise": tree.enterprise1.uscc})
     assert r.status_code == 302 and GoodsDistribution.objects.filter(enterprise=tree.enterprise1).count() == 1
+    g = GoodsDistribution.objects.get(enterprise=tree.enterprise1)
+    page = w.get(reverse("welfare:goods_detail", args=[g.pk]))
+    assert page.status_code == 200 and page.context["history"]  # the record's history
+    assert web(tree.town2_cadre).get(reverse("welfare:goods_detail", args=[g.pk])).status_code == 404
 
 
 def test_member_page_apply_and_withdraw(tree):

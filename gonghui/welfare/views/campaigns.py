@@ -455,6 +455,18 @@ def goods_list(request):
 
 @login_required
 @require_GET
+def goods_detail(request, pk):
+    from ..models.campaigns import GoodsDistribution
+
+    g = get_visible_or_404(GoodsDistribution.objects.select_related(
+        "campaign", "org", "person", "enterprise", "application", "budget__org", "recorded_by"), request.user, pk,
+        policies.VIEW)
+    return render(request, "welfare/campaigns/goods_detail.html", {
+        "g": g, "history": history_for(request.user, g), "tab": "goods"})
+
+
+@login_required
+@require_GET
 def goods_export(request):
     return export_list(request, action=policies.EXPORT, view_action=policies.VIEW, scoped=[("org", Org)],
                        form=forms.PaymentFilterForm(request.GET, user=request.user),
