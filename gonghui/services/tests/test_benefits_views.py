@@ -165,6 +165,8 @@ def test_verify_page_public_flow(tree):
     assert r.context["merchant"] == o.merchant and r.context["offers"] == [o]
     r = c.post(url, {"t": token, "action": "redeem", "offer": o.pk})
     assert r.status_code == 302 and Redemption.objects.filter(person=person, offer=o).count() == 1
+    r = c.post(url, {"t": token, "action": "redeem", "offer": o.pk})  # a double tap: the code is used
+    assert r.status_code == 400 and Redemption.objects.filter(person=person, offer=o).count() == 1
     c.post(url, {"t": token, "action": "logout"})
     assert c.get(url, {"t": token}).context["merchant"] is None
 

@@ -24,6 +24,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -490,6 +491,6 @@ def card_verify(request):
                                    _verify_context(request, token, error=exc.text), status=400))
         messages.success(request, _("Logged: %(offer)s for %(name)s at %(time)s.")
                          % {"offer": x.offer.title, "name": services.mask_name(x.person.name),
-                            "time": x.redeemed_at.astimezone().strftime("%H:%M")})
+                            "time": timezone.localtime(x.redeemed_at).strftime("%H:%M")})
         return redirect(back)
     raise Http404(_("Not found."))
