@@ -52,7 +52,7 @@ def ready():
     })
     register_name_fields({"services.ServiceCentre": "name", "services.ServiceItem": "name"})
     register_field_labels("services.ServiceProject", {
-        "delivery": _("delivery"), "delivered_on": _("delivered on"), "union": _("union"),
+        "enterprise": _("enterprise"), "delivered_on": _("delivered on"), "union": _("union"),
         "people_served": _("people served"), "rating": _("satisfaction"), "comment": _("comment")})
     register_field_labels("services.ServiceOrder", {"reason": _("reason")})
 
