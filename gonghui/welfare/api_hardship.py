@@ -89,8 +89,18 @@ class ActionsOut(Schema):
     reveal: bool
 
 
+class MaskedLineOut(Schema):
+    part: str = Field(description="household / income / cost")
+    id: int
+    kind: str = Field(description="The relation (household) or the IncomeKind / CostKind code; no name, amount "
+                                  "or note.")
+
+
 class FileDetail(FileRow):
     masked: bool = Field(description="Always true here: see POST /hardship-files/{id}/reveal.")
+    lines: list[MaskedLineOut] = Field(default_factory=list, description=(
+        "For a user who may edit the file: its lines without names, amounts or notes (union staff, who add "
+        "lines without the reveal right, see what they entered)."))
     computed_category: str = Field(description="What the calculator says on the current lines (empty: not in "
                                                "hardship).")
     help_records: list[HelpOut]
@@ -222,9 +232,16 @@ def help_row(h):
 
 def detail(user, f):
     f = selectors.file_rows().get(pk=f.pk)
+    actions = policies.file_actions(user, f)
     return {**row(f), "masked": True, "computed_category": f.computed_category,
             "help_records": [help_row(h) for h in selectors.help_records_of(f.person)[:200]],
-            "actions": vars(policies.file_actions(user, f))}
+            "actions": vars(actions), "lines": _masked_lines(f) if actions.edit else []}
+
+
+def _masked_lines(f):
+    parts = (("household", f.household, "relation"), ("income", f.incomes, "kind"), ("cost", f.costs, "kind"))
+    return [{"part": part, "id": pk, "kind": k} for part, lines, column in parts
+            for pk, k in lines.order_by("pk").values_list("pk", column)]
 
 
 def _load(user, file_id):

@@ -32,6 +32,9 @@ def test_reveal(tree):
     assert body["household_size"] == 3 and body["annual_income"] == "30000.00" and len(body["household"]) == 3
     assert AuditEvent.objects.filter(action="welfare.hardship_reveal").count() == 1
     assert api_as(tree.union1_staff).post(f"/hardship-files/{f.pk}/reveal").status_code == 403
+    lines = api_as(tree.union1_staff).get(f"/hardship-files/{f.pk}").json()["lines"]  # what staff entered, masked
+    assert [(x["part"], x["kind"]) for x in lines][-2:] == [("income", "WAGES"), ("cost", "MEDICAL")]
+    assert "30000" not in str(lines) and "家属" not in str(lines)
     assert api_as(tree.union2_chair).post(f"/hardship-files/{f.pk}/reveal").status_code == 404
 
 
