@@ -3,11 +3,13 @@ member's e-card (QR, offers), the public verify page (check, merchant sign-in, r
 limit). Assertions on codes and statuses, never on the page's language."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from gonghui.core.models import AuditEvent
 from gonghui.services.models.benefits import Merchant, MerchantStatus, Offer, OfferStatus, Redemption
@@ -167,6 +169,10 @@ def test_verify_page_public_flow(tree):
     assert r.status_code == 302 and Redemption.objects.filter(person=person, offer=o).count() == 1
     r = c.post(url, {"t": token, "action": "redeem", "offer": o.pk})  # a double tap: the code is used
     assert r.status_code == 400 and Redemption.objects.filter(person=person, offer=o).count() == 1
+    later = timezone.now() + datetime.timedelta(minutes=7)  # expired, but inside the redemption grace
+    with mock.patch("django.core.signing.time.time", return_value=later.timestamp()):
+        assert c.get(url, {"t": token}).context["check"].result == "valid"  # for the signed-in merchant
+        assert Client().get(url, {"t": token}).context["check"].result == "expired"  # for anyone else
     c.post(url, {"t": token, "action": "logout"})
     assert c.get(url, {"t": token}).context["merchant"] is None
 

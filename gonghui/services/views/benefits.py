@@ -426,8 +426,9 @@ def _verify_rate_wait(request):
 
 
 def _verify_context(request, token, *, check=None, login_form=None, error=""):
-    check = check or services.verify_card(token)
     merchant = services.merchant_of_session(request.session.get(SESSION_KEY))
+    # a signed-in merchant gets the redemption grace (the code was scanned before the PIN was typed)
+    check = check or services.verify_card(token, grace=merchant is not None)
     offers = []
     if merchant is not None:
         on = services.today()
