@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.forms import FastSelect
 from gonghui.core.uploads import DocumentField
@@ -121,13 +122,13 @@ class EventForm(StyledFormMixin, forms.Form):
     org = forms.ModelChoiceField(label=_("Organiser"), queryset=Org.objects.none(), widget=FastSelect,
                                  error_messages={"required": _("Choose the organiser."),
                                                  "invalid_choice": _("Choose an organiser in your area.")})
-    title = forms.CharField(label=_("Title"), max_length=120,
+    title = forms.CharField(label=pgettext_lazy("event", "Title"), max_length=120,
                             error_messages={"required": _("Enter the event's title.")})
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices,
                              error_messages={"required": _("Choose the kind of event.")})
     description = forms.CharField(label=_("Description"), required=False, max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 4}))
-    venue = forms.ModelChoiceField(label=_("Venue"), required=False, queryset=Venue.objects.none(),
+    venue = forms.ModelChoiceField(label=pgettext_lazy("event", "Venue"), required=False, queryset=Venue.objects.none(),
                                    empty_label=_("No venue (enter the place)"), widget=FastSelect)
     place = forms.CharField(label=_("Place"), required=False, max_length=200,
                             help_text=_("Room, address or meeting point; required without a venue."))

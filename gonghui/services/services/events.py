@@ -36,6 +36,7 @@ from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core import audit
 from gonghui.core.errors import DomainError
@@ -765,7 +766,8 @@ def export_events(*, actor, filters):
         .values_list("title", "kind", "org__name", "venue__name", "place", "starts_at", "ends_at", "capacity",
                      "seats", "waiting", "checkins", "status")
     kinds, statuses = dict(EventKind.choices), dict(EventStatus.choices)
-    headers = [_("Title"), _("Kind"), _("Organiser"), _("Venue"), _("Place"), _("Starts at"), _("Ends at"),
+    headers = [pgettext("event", "Title"), _("Kind"), _("Organiser"), pgettext("event", "Venue"),
+               _("Place"), _("Starts at"), _("Ends at"),
                _("Capacity"), _("Registered"), _("Waiting"), _("Checked in"), _("Status")]
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     rows = 0

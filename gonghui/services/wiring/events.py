@@ -48,7 +48,8 @@ def ready():
                             "services.EventRegistrationExport": _("Event registrations export"),
                             "services.EventStatsExport": _("Event statistics export")})
     register_field_labels("services.Event", {
-        "title": _("title"), "kind": _("kind"), "description": _("description"), "venue": _("venue"),
+        "title": _("title"), "kind": _("kind"), "description": _("description"),
+        "venue": pgettext_lazy("event", "venue"),
         "place": _("place"), "starts_at": _("starts at"), "ends_at": _("ends at"),
         "reg_opens_on": _("registration opens on"), "reg_closes_on": _("registration closes on"),
         "capacity": _("capacity"), "waitlist_limit": _("waiting list limit"), "status": _("status"),
