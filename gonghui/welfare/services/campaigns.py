@@ -58,6 +58,7 @@ CAMPAIGN_FIELDS = ["kind", "year", "title", "org", "description", "opens_on", "c
                    "goods"]
 APPLICATION_FIELDS = ["status", "amount", "child_name", "child_school", "school_level", "route", "ticket_cost",
                       "reason", "review_note", "reject_reason", "budget", "findings"]
+GOODS_FIELDS = ["items", "quantity", "value", "given_on", "person", "enterprise", "site"]
 DETAIL_FIELDS = ("reason", "child_name", "child_school", "school_level", "route", "ticket_cost")
 
 
@@ -766,8 +767,8 @@ def record_goods(*, actor, campaign, org, items, quantity, value, given_on, pers
                                          items=items, quantity=quantity, value=value, given_on=given_on,
                                          budget=budget, recorded_by=actor if getattr(actor, "pk", None) else None)
     audit.record(actor=actor, action="welfare.campaign_goods", obj=g, org=org,
-                 after={**audit.snapshot(g, fields=["items", "quantity", "value", "given_on", "person", "enterprise",
-                                                    "site"]), "campaign": campaign.pk})
+                 after={**{k: v for k, v in audit.snapshot(g, fields=GOODS_FIELDS).items() if v not in (None, "")},
+                        "campaign": campaign.pk})
     if person is not None and value > 0:
         record_help(actor=actor, person=person, org=org, kind=HelpKind.CAMPAIGN,
                     source_key=f"welfare.GoodsDistribution:{g.pk}", source_label=campaign.title[:120],

@@ -59,7 +59,8 @@ def ready():
     register_value_fields("welfare.CampaignApplication", {"budget_org": "welfare.CampaignBudget.org",
                                                           "method": "welfare.CampaignPayment.method"})
     register_field_labels("welfare.CampaignBudget", {"org": _("organisation"), "allocated": _("allocated (yuan)")})
-    register_field_labels("welfare.GoodsDistribution", {"campaign": _("campaign")})
+    register_field_labels("welfare.GoodsDistribution", {"campaign": _("campaign"),
+                                                        "site": pgettext_lazy("campaign goods", "site")})
 
     from ..selectors.campaigns import DUE_SOURCES
 
