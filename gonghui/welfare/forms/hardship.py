@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.forms import FastSelect
 from gonghui.members.forms import DateInput, StyledFormMixin, org_label, set_model_options
@@ -34,7 +35,8 @@ class FileFilterForm(StyledFormMixin, forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False,
                                  choices=[("", _("All categories"))] + HardshipCategory.choices)
     year = forms.IntegerField(label=_("On file since (year)"), required=False, min_value=2000, max_value=2100)
-    due = forms.ChoiceField(label=_("Due"), required=False, choices=DUE_CHOICES)
+    due = forms.ChoiceField(label=pgettext_lazy("hardship filter", "Yearly review"), required=False,
+                            choices=DUE_CHOICES)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
