@@ -68,6 +68,8 @@ def test_golden_autumn_from_submission_to_payment(page_for, tour_screenshots):
     sign_in(desk, "town1")
     desk.goto(f"/welfare/campaign-applications/{x.pk}/")
     assert desk.locator(step_form(desk, x, "approve")).count() == 0  # not the town's step
+    if tour_screenshots:
+        desk.screenshot(path=str(tour_screenshots / "welfare-application-detail-1280.png"), full_page=True)
     desk.fill("input[name=review-note]", "经核实，家庭困难情况属实")
     submit(desk, step_form(desk, x, "review"))
     x.refresh_from_db()
@@ -92,11 +94,17 @@ def test_golden_autumn_from_submission_to_payment(page_for, tour_screenshots):
     assert x.status == "PAID"
     payment = CampaignPayment.objects.get()
     assert "ZH20260915001" in district.locator("#payment-line").inner_text()
+    if tour_screenshots:
+        district.screenshot(path=str(tour_screenshots / "welfare-application-paid-1280.png"), full_page=True)
 
     # The ledger and the campaign's budget by town.
     district.goto("/welfare/campaign-payments/")
     assert x.number in district.locator("main table").inner_text()
+    if tour_screenshots:
+        district.screenshot(path=str(tour_screenshots / "welfare-payment-ledger-1280.png"), full_page=True)
     district.goto(f"/welfare/campaigns/{c.pk}/")
+    if tour_screenshots:
+        district.screenshot(path=str(tour_screenshots / "welfare-campaign-detail-1280.png"), full_page=True)
     assert tree.town1.name in district.locator("main table").inner_text()
     assert "5,000" in district.locator("main table").inner_text() or "5000" in district.locator(
         "main table").inner_text()
@@ -105,6 +113,8 @@ def test_golden_autumn_from_submission_to_payment(page_for, tour_screenshots):
     phone.goto("/welfare/my/applications/")
     assert x.number in phone.locator("main").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 391
+    if tour_screenshots:
+        phone.screenshot(path=str(tour_screenshots / "welfare-my-applications-paid-390.png"), full_page=True)
     record = HelpRecord.objects.get(source_key=f"welfare.CampaignPayment:{payment.pk}")
     assert (record.file_id, record.amount, record.person_id) == (file.pk, Decimal("5000.00"), wang.pk)
     try:
