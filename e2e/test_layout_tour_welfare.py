@@ -48,6 +48,8 @@ def build_mutualaid(tree, r, member, today):
     to_approve = mutualaid_testing.reviewed(tree, mutualaid_testing.claim(tree, covs[3]))
     r["claim_approved"] = mutualaid_services.approve_claim(actor=tree.district_staff, claim=to_approve)
     r["enrolment_paid"] = covs[0].enrolment
+    for name in ("陈一", "陈二"):  # live members not enrolled yet: the enrol and add-people forms list them
+        tree.member(union=tree.union1, name=name)
     r["enrolment_unpaid"] = mutualaid_services.enrol(actor=tree.district_staff, plan=p, union=tree.union1,
                                                      people=[tree.member().person.pk])
 
