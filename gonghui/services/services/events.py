@@ -768,7 +768,7 @@ def export_events(*, actor, filters):
     kinds, statuses = dict(EventKind.choices), dict(EventStatus.choices)
     headers = [pgettext("event", "Title"), _("Kind"), _("Organiser"), pgettext("event", "Venue"),
                _("Place"), _("Starts at"), _("Ends at"),
-               _("Capacity"), _("Registered"), _("Waiting"), _("Checked in"), _("Status")]
+               _("Capacity"), _("Registered"), pgettext("event", "Waiting"), _("Checked in"), _("Status")]
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     rows = 0
     with XlsxStream(handle) as book:
