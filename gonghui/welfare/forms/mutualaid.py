@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.forms import FastSelect
 from gonghui.core.uploads import DocumentField
@@ -157,7 +158,7 @@ class AddPeopleForm(StyledFormMixin, forms.Form):
 
 
 class PaymentForm(StyledFormMixin, forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput)
+    paid_on = forms.DateField(label=pgettext_lazy("mutual aid premium", "Paid on"), widget=DateInput)
     reference = forms.CharField(label=_("Payment reference"), max_length=60,
                                 help_text=_("Bank transfer number or receipt number."))
     amount = forms.DecimalField(label=_("Amount paid (yuan)"), required=False, **MONEY,

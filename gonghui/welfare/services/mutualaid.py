@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core import audit
 from gonghui.core.errors import DomainError
@@ -803,8 +804,8 @@ def export_enrolments(*, actor, filters):
             row[8] = timezone.localtime(row[8]).date() if row[8] else None
             yield row
 
-    headers = [_("Year"), _("Union"), _("Town"), _("People"), _("Amount due"), _("Payment status"), _("Paid on"),
-               _("Payment reference"), _("Enrolled on")]
+    headers = [_("Year"), _("Union"), _("Town"), _("People"), _("Amount due"), _("Payment status"),
+               pgettext("mutual aid premium", "Paid on"), _("Payment reference"), _("Enrolled on")]
     handle, n = _write(_("Mutual aid enrolments"), headers, [6, 30, 14, 8, 12, 10, 12, 18, 12], rows(),
                        text_columns=(7,))
     _audit_export(actor, "welfare.mutualaid_enrolment_export", "welfare.MutualAidEnrolmentExport", filters.org,
