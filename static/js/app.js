@@ -16,6 +16,11 @@ document.addEventListener("DOMContentLoaded", function () {
       document.querySelectorAll(box.getAttribute("data-select-all")).forEach(function (row) { row.checked = box.checked; });
     });
   });
+  // A module's tab row scrolls sideways on a phone: bring the current tab into view.
+  document.querySelectorAll(".nav-tabs.overflow-auto .nav-link.active").forEach(function (tab) {
+    var row = tab.closest(".nav-tabs");
+    row.scrollLeft = tab.offsetLeft - row.offsetLeft - 16;
+  });
   // Selects that submit their form on change (filters).
   document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
     el.addEventListener("change", function () { el.form.submit(); });
