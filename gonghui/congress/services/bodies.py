@@ -512,7 +512,8 @@ def export_sessions(*, actor, filters):
         exportable = Session.objects.visible_to(actor, EXPORT).values("pk")
         qs = session_rows().filter(pk__in=listed).filter(pk__in=exportable).order_by("-planned_on", "-id")
         statuses = dict(SessionStatus.choices)
-        headers = [_("Enterprise"), _("Union"), _("Term number"), _("Session number"), pgettext("congress session", "Title"), _("Status"),
+        headers = [_("Enterprise"), _("Union"), _("Term number"), _("Session number"),
+                   pgettext("congress session", "Title"), _("Status"),
                    _("Planned for"), _("Papers sent on"), _("Held on"), _("Entitled to attend"), _("Present"),
                    _("Report due on"), _("Reported on"), _("Reason the papers were late"), _("Reason for cancelling")]
         rows = 0
