@@ -297,21 +297,27 @@ def booking_step(request, pk, step):
 
 # --- performances -------------------------------------------------------------------------------
 
+def _programme_list(request, *, form_class, page_of, filtered, statuses, template, sub):
+    """The performances or the screenings list: the same filters, counts and yearly totals."""
+    require(request.user, policies.VIEW)
+    form = _list_form(request, form_class)
+    filters = form.filters()
+    year = filters.year or services.today().year
+    page = page_of(request.user, filters, after=parse_after(request.GET.get("after")))
+    counts = selectors.status_counts(filtered(request.user, filters))
+    return render(request, template, {
+        "form": form, "page": page, "query": form.query_string(), "tab": "programme", "sub": sub,
+        "counts": _counts(counts, statuses), "totals": selectors.programme_totals(request.user, year),
+        "year": year, "can_create": policies.can(request.user, policies.CHANGE),
+        "can_export": policies.can(request.user, policies.EXPORT)})
+
+
 @login_required
 @require_GET
 def programme_list(request):
-    require(request.user, policies.VIEW)
-    form = _list_form(request, forms.ProgrammeFilterForm)
-    filters = form.filters()
-    page = selectors.performance_page(request.user, filters, after=parse_after(request.GET.get("after")))
-    counts = selectors.status_counts(selectors.filtered_performances(request.user, filters))
-    return render(request, "services/venues/performance_list.html", {
-        "form": form, "page": page, "query": form.query_string(), "tab": "programme", "sub": "performances",
-        "counts": _counts(counts, PerformanceStatus.choices),
-        "totals": selectors.programme_totals(request.user, filters.year or services.today().year),
-        "year": filters.year or services.today().year,
-        "can_create": policies.can(request.user, policies.CHANGE),
-        "can_export": policies.can(request.user, policies.EXPORT)})
+    return _programme_list(request, form_class=forms.ProgrammeFilterForm, page_of=selectors.performance_page,
+                           filtered=selectors.filtered_performances, statuses=PerformanceStatus.choices,
+                           template="services/venues/performance_list.html", sub="performances")
 
 
 @login_required
@@ -412,18 +418,9 @@ def performance_step(request, pk, step):
 @login_required
 @require_GET
 def screening_list(request):
-    require(request.user, policies.VIEW)
-    form = _list_form(request, forms.ScreeningFilterForm)
-    filters = form.filters()
-    page = selectors.screening_page(request.user, filters, after=parse_after(request.GET.get("after")))
-    counts = selectors.status_counts(selectors.filtered_screenings(request.user, filters))
-    return render(request, "services/venues/screening_list.html", {
-        "form": form, "page": page, "query": form.query_string(), "tab": "programme", "sub": "screenings",
-        "counts": _counts(counts, ScreeningStatus.choices),
-        "totals": selectors.programme_totals(request.user, filters.year or services.today().year),
-        "year": filters.year or services.today().year,
-        "can_create": policies.can(request.user, policies.CHANGE),
-        "can_export": policies.can(request.user, policies.EXPORT)})
+    return _programme_list(request, form_class=forms.ScreeningFilterForm, page_of=selectors.screening_page,
+                           filtered=selectors.filtered_screenings, statuses=ScreeningStatus.choices,
+                           template="services/venues/screening_list.html", sub="screenings")
 
 
 @login_required
