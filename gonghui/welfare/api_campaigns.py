@@ -14,6 +14,8 @@
   `withdraw` (union), `pay` (amount ≤ approved, paid_on, method, reference). A step the record's
   stage does not allow is 409 `wrong_stage`; a step not the caller's is 403.
 - Lists: keyset pagination, newest first: `?after=<next_after>&limit=1..200`; counts are capped.
+  `GET /campaigns` rows carry the budget totals the caller may see (the district: the whole
+  campaign; a town or a union: its town's line), as the budget lines of `GET /campaigns/{id}`.
 """
 
 import datetime
@@ -85,8 +87,16 @@ class CampaignRow(Schema):
     members_apply: bool
 
 
+class CampaignListRow(CampaignRow):
+    allocated: Decimal = Field(description="Budget allocated, over the lines the caller may see: the whole "
+                                           "campaign for the district, the caller's town for a town or a union.")
+    approved: Decimal
+    paid: Decimal
+    remaining: Decimal
+
+
 class CampaignPage(PageMeta):
-    items: list[CampaignRow]
+    items: list[CampaignListRow]
 
 
 class CampaignDetail(CampaignRow):
@@ -300,7 +310,10 @@ def _details(p):
 def list_campaigns(request, filters: Query[CampaignFiltersIn]):
     qs = selectors.filtered_campaigns(request.auth, selectors.CampaignFilters(
         q=filters.q or "", year=filters.year, kind=filters.kind or "", status=filters.status or ""))
-    return paginate(qs, filters, row=campaign_row, load=Campaign.objects.select_related("org"))
+    return paginate(qs, filters, load=Campaign.objects.select_related("org"),
+                    rows=lambda items: [{**campaign_row(c), "allocated": c.allocated, "approved": c.approved,
+                                         "paid": c.paid, "remaining": c.remaining}
+                                        for c in selectors.with_totals(items, request.auth)])
 
 
 @router.get("/campaigns/{campaign_id}", response={200: CampaignDetail, **READ_ERRORS},

@@ -4,6 +4,7 @@ organiser, payments through their application, goods through the giver and the o
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -78,36 +79,66 @@ def filtered_campaigns(user, f: CampaignFilters):
 def campaign_page(user, f: CampaignFilters, *, after=None, size=None):
     page = keyset_page(filtered_campaigns(user, f), after=after, size=size,
                        load=Campaign.objects.select_related("org"))
-    totals = campaign_totals([c.pk for c in page.items])
-    for c in page.items:
-        t = totals.get(c.pk, {})
-        c.allocated, c.approved, c.paid = t.get("allocated", 0), t.get("approved", 0), t.get("paid", 0)
-        c.remaining = c.allocated - c.approved
+    with_totals(page.items, user)
     return page
 
 
-def campaign_totals(ids) -> dict:
-    """{campaign id: {allocated, approved, paid}} summed over its budgets (one query)."""
-    rows = (CampaignBudget.objects.filter(campaign_id__in=list(ids)).order_by().values("campaign_id")
+def visible_budgets_q(user):
+    """The budget lines `user` may see, as a condition on CampaignBudget (None: every line).
+
+    The organiser's side (the district; a town for its own campaigns) sees every line, a town its
+    own line (and those inside it), a union the line of its town — never other towns'. The campaign
+    page, `GET /campaigns/{id}`, the list and its export all use this one rule."""
+    everything, paths = user_scope(user, VIEW)
+    if everything:
+        return None
+    q = Q(pk__in=[])
+    for p in paths:
+        above = [p[:i] for i in range(Org.steplen, len(p) + 1, Org.steplen)]
+        q |= (Q(campaign__org__path__startswith=p) | Q(org__path__startswith=p)
+              | Q(org__path__in=above, org__level__in=(OrgLevel.TOWN, OrgLevel.PLATFORM)))
+    return q
+
+
+def sees_every_budget_line(user) -> bool:
+    """True for the district (the root of the tree, or everything): its totals are whole campaigns."""
+    everything, paths = user_scope(user, VIEW)
+    return everything or any(len(p) <= Org.steplen for p in paths)
+
+
+def campaign_totals(ids, user=None) -> dict:
+    """{campaign id: {allocated, approved, paid}} summed over its budgets (one query); with `user`,
+    over the lines they may see only (`visible_budgets_q`): a town or a union gets its town's figures."""
+    qs = CampaignBudget.objects.filter(campaign_id__in=list(ids))
+    if user is not None and (scope := visible_budgets_q(user)) is not None:
+        qs = qs.filter(scope)
+    rows = (qs.order_by().values("campaign_id")
             .annotate(allocated=Sum("allocated"), approved=Sum("approved"), paid=Sum("paid")))
     return {r["campaign_id"]: r for r in rows}
+
+
+def with_totals(items, user):
+    """Set `allocated`, `approved`, `paid`, `remaining` on each campaign of a page, as `user` may see
+    them (one query for the page)."""
+    totals = campaign_totals([c.pk for c in items], user)
+    cent = Decimal("0.01")
+    for c in items:
+        t = totals.get(c.pk, {})
+        c.allocated, c.approved, c.paid = (Decimal(t.get(k) or 0).quantize(cent) for k in ("allocated", "approved",
+                                                                                          "paid"))
+        c.remaining = c.allocated - c.approved
+    return items
 
 
 def budget_rows(campaign, user=None):
     """The campaign's budgets (organiser's pool first, then towns by place in the tree), each with
     its application counts (`waiting`, `approved_n`, `paid_n`) and `remaining`. Two queries.
 
-    With `user`, only the lines they may see: the organiser's side (the district) sees every line, a
-    town its own line (and those inside it), a union the line of its town — never other towns'."""
-    budgets = list(CampaignBudget.objects.filter(campaign=campaign).select_related("org").order_by("org__path"))
-    if user is not None:
-        everything, paths = user_scope(user, VIEW)
-        if not everything:
-            organiser = campaign.org.path
-            budgets = [b for b in budgets if any(
-                organiser.startswith(p) or b.org.path.startswith(p)
-                or (p.startswith(b.org.path) and b.org.level in (OrgLevel.TOWN, OrgLevel.PLATFORM))
-                for p in paths)]
+    With `user`, only the lines they may see (`visible_budgets_q`)."""
+    qs = CampaignBudget.objects.filter(campaign=campaign)
+    if user is not None and (scope := visible_budgets_q(user)) is not None:
+        qs = qs.filter(scope)
+    budgets = list(qs.select_related("org").order_by("org__path"))
     counts = {}
     rows = (CampaignApplication.objects.filter(campaign=campaign).order_by().values("town_id", "status")
             .annotate(n=Count("pk")))

@@ -27,6 +27,25 @@ def test_campaigns_list_and_budgets(tree):
                      "town2_cadre": {tree.town2.pk}, "union1_chair": {tree.town1.pk}}
 
 
+def test_list_totals_by_role(tree, django_assert_max_num_queries):
+    c = campaign(tree, budgets={tree.town1: "20000", tree.town2: "30000"})
+    approved(tree, c)
+    figures = {}
+    for name in ("district_staff", "town1_cadre", "union1_chair"):
+        row = next(x for x in api_as(getattr(tree, name)).get("/campaigns").json()["items"] if x["id"] == c.pk)
+        figures[name] = (row["allocated"], row["approved"], row["paid"], row["remaining"])
+    assert figures == {"district_staff": ("50000.00", "5000.00", "0.00", "45000.00"),
+                       "town1_cadre": ("20000.00", "5000.00", "0.00", "15000.00"),
+                       "union1_chair": ("20000.00", "5000.00", "0.00", "15000.00")}
+    api = api_as(tree.union1_chair)
+    with django_assert_max_num_queries(100) as one:
+        api.get("/campaigns")
+    for _ in range(3):
+        campaign(tree)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(api.get("/campaigns").json()["items"]) == 4
+
+
 def test_refusal_lists_every_reason(tree):
     c = campaign(tree, hardship_required=True, migrant_required=True)
     person = tree.member(is_migrant=False).person

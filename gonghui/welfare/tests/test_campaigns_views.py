@@ -139,6 +139,32 @@ def test_lists_filter_and_exports_are_audited(tree):
     assert overview.status_code == 200 and reverse("welfare:campaign_list") in overview.content.decode()
 
 
+@pytest.mark.parametrize("role, figures", [
+    ("district_staff", (50000, 5000, 0, 45000)),   # the whole campaign: both towns' lines
+    ("town1_cadre", (20000, 5000, 0, 15000)),      # its own town's line
+    ("union1_chair", (20000, 5000, 0, 15000)),     # its town's line only, never town2's
+])
+def test_list_totals_follow_the_budget_lines_the_reader_may_see(tree, role, figures, django_assert_max_num_queries):
+    c = campaign(tree, budgets={tree.town1: "20000", tree.town2: "30000"})
+    approved(tree, c)
+    w = web(getattr(tree, role))
+    r = w.get(reverse("welfare:campaign_list"))
+    row = next(x for x in r.context["page"].items if x.pk == c.pk)
+    assert (row.allocated, row.approved, row.paid, row.remaining) == figures
+    assert r.context["town_totals"] is (role != "district_staff")  # the note under the table
+    # The export shows the same figures (budget, approved, paid in columns 8-10).
+    book = load_workbook(io.BytesIO(b"".join(w.get(reverse("welfare:campaign_export")).streaming_content)))
+    line = next(v for v in book.active.iter_rows(min_row=2, values_only=True) if v[1] == c.title)
+    assert tuple(line[7:10]) == figures[:3]
+    # Bounded: more campaigns on the page, no more queries (no per-row query).
+    with django_assert_max_num_queries(100) as one:
+        w.get(reverse("welfare:campaign_list"))
+    for _ in range(3):
+        campaign(tree)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(w.get(reverse("welfare:campaign_list")).context["page"].items) == 4
+
+
 def test_goods_recorded_on_the_page(tree):
     c = campaign(tree, kind=CampaignKind.SUMMER_COOLING, benefit=BenefitKind.GOODS, fixed_amount=100, goods="清凉包")
     w = web(tree.town1_cadre)

@@ -51,6 +51,7 @@ def campaign_list(request):
         "form": form, "page": page, "query": form.query_string(),
         "can_create": policies.can(request.user, policies.CONFIGURE),
         "can_export": policies.can(request.user, policies.EXPORT), "tab": "campaigns",
+        "town_totals": not selectors.sees_every_budget_line(request.user),
     })
 
 
