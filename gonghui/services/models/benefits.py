@@ -6,7 +6,9 @@ redemptions made with the member e-card.
   and a PIN (stored hashed, set by the signing cadres) with which the merchant logs redemptions.
 - `Offer`: what the merchant gives members (title, discount text, validity, a per-member limit:
   unlimited, once, or N per calendar month), ACTIVE or WITHDRAWN.
-- `Redemption`: one use of an offer by a member (the person and their union at that moment).
+- `Redemption`: one use of an offer by a member (the person and their union at that moment) and
+  the nonce of the e-card code that was scanned: one code logs one use of an offer (unique in the
+  database; blank for rows logged without a code).
 """
 
 from django.db import models
@@ -139,6 +141,8 @@ class Redemption(ScopedModel):
                                verbose_name=_("member"))
     union = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("union"))
     redeemed_at = models.DateTimeField(_("redeemed at"), db_index=True)
+    # the random nonce of the scanned e-card code (not secret, not personal); "" = logged without one
+    card_nonce = models.CharField(_("e-card code nonce"), max_length=32, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("redemption")
@@ -146,6 +150,11 @@ class Redemption(ScopedModel):
         ordering = ("-redeemed_at", "-id")
         indexes = [models.Index(fields=["person", "offer", "redeemed_at"], name="services_redemption_limit_idx"),
                    models.Index(fields=["merchant", "redeemed_at"], name="services_redemption_merch_idx")]
+        constraints = [
+            # one scanned code logs one use of an offer (a replayed screenshot, a double tap)
+            models.UniqueConstraint(fields=["offer", "card_nonce"], condition=~Q(card_nonce=""),
+                                    name="services_redemption_code_once"),
+        ]
 
     def __str__(self):
         return f"{self.offer_id}/{self.person_id}"

@@ -15,7 +15,8 @@ name and the union, or invalid / expired — never an ID number or phone. `redee
 redemption: the merchant's code and PIN (attempts rate-limited per merchant code), an active offer
 of that merchant open to the member (the merchant is signed by the member's union's town or the
 district), the per-member limit counted with the offer row locked, so two scans at once cannot
-both pass a "once" limit.
+both pass a "once" limit. Each code carries a random nonce stored on the redemption: one code logs
+one use of an offer (checked under the offer lock and by a unique constraint in the database).
 """
 
 import datetime
@@ -31,7 +32,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core import signing
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,6 +63,7 @@ OFFER_FIELDS = ["title", "discount", "description", "valid_from", "valid_to", "l
 SIGNING_LEVELS = (OrgLevel.DISTRICT, OrgLevel.TOWN)
 PHONE = re.compile(r"^[0-9][0-9\- ]{4,18}[0-9]$")
 CARD_SALT = "services.benefits.card"
+NONCE = re.compile(r"^[0-9a-f]{8,32}$")
 PIN_RATE_SCOPE = "services-benefits-pin"
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -398,8 +400,9 @@ def live_membership(person):
 
 def card_token(person) -> str:
     """A signed, timestamped token naming the person's internal id (not the ID number)."""
-    # "n": a nonce, so that every code shown is distinct (one code = one use per offer)
-    return signing.dumps({"p": person.pk, "n": secrets.token_hex(4)}, salt=CARD_SALT, compress=True)
+    # "n": a random nonce (64 bits), so that every code shown is distinct; a redemption stores it
+    # (`Redemption.card_nonce`, unique per offer): one code = one use per offer
+    return signing.dumps({"p": person.pk, "n": secrets.token_hex(8)}, salt=CARD_SALT, compress=True)
 
 
 def card_url(person) -> str:
@@ -409,6 +412,11 @@ def card_url(person) -> str:
 
 def read_card_token(token, *, grace=False):
     """The person id of a genuine, fresh token; DomainError `invalid_token` / `expired_token`."""
+    return _read_card(token, grace=grace)[0]
+
+
+def _read_card(token, *, grace=False):
+    """(person id, nonce) of a genuine, fresh token."""
     r = rules()
     minutes = r.card_token_minutes + (r.redeem_grace_minutes if grace else 0)
     token = (token or "")[:512]
@@ -419,9 +427,10 @@ def read_card_token(token, *, grace=False):
                           code="expired_token", field="token") from exc
     except signing.BadSignature as exc:
         raise DomainError(_("This is not a valid member card code."), code="invalid_token", field="token") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("p"), int):
+    if not isinstance(data, dict) or not isinstance(data.get("p"), int) or not isinstance(data.get("n"), str) \
+            or not NONCE.match(data["n"]):
         raise DomainError(_("This is not a valid member card code."), code="invalid_token", field="token")
-    return data["p"]
+    return data["p"], data["n"]
 
 
 @dataclass(frozen=True)
@@ -431,6 +440,7 @@ class CardCheck:
     union_name: str = ""
     person_id: int | None = None
     union_id: int | None = None
+    nonce: str = ""
 
 
 def verify_card(token, *, grace=False) -> CardCheck:
@@ -438,7 +448,7 @@ def verify_card(token, *, grace=False) -> CardCheck:
     from gonghui.members.models import Person
 
     try:
-        pk = read_card_token(token, grace=grace)
+        pk, nonce = _read_card(token, grace=grace)
     except DomainError as exc:
         return CardCheck("expired" if exc.code == "expired_token" else "invalid")
     person = Person.objects.filter(pk=pk).only("pk", "name").first()
@@ -446,9 +456,9 @@ def verify_card(token, *, grace=False) -> CardCheck:
         return CardCheck("invalid")
     membership = live_membership(person)
     if membership is None:
-        return CardCheck("not_member", masked_name=mask_name(person.name), person_id=person.pk)
+        return CardCheck("not_member", masked_name=mask_name(person.name), person_id=person.pk, nonce=nonce)
     return CardCheck("valid", masked_name=mask_name(person.name), union_name=membership.union.name,
-                     person_id=person.pk, union_id=membership.union_id)
+                     person_id=person.pk, union_id=membership.union_id, nonce=nonce)
 
 
 # --- redemptions ------------------------------------------------------------------------------
@@ -592,18 +602,31 @@ def redeem(*, token, merchant, offer_id, actor=None) -> Redemption:
         raise DomainError(_("The member has already used “%(offer)s” as often as allowed (%(limit)s).")
                           % {"offer": offer.title, "limit": offer.limit_label}, code="limit_reached",
                           field="offer")
-    # one scanned code logs one use of an offer: a replayed code or a double tap is refused
-    used_key = "benefits-code-used:" + hashlib.sha256(f"{offer.pk}:{token}".encode()).hexdigest()
-    r = rules()
-    if not cache.add(used_key, 1, timeout=(r.card_token_minutes + r.redeem_grace_minutes) * 60 + 60):
-        raise DomainError(_("This card code has already been used for this offer: ask the member to refresh "
-                            "the e-card and scan again."), code="code_used", field="token")
-    x = Redemption.objects.create(org=merchant.org, merchant=merchant, offer=offer, person=person,
-                                  union=membership.union, redeemed_at=at)
+    # one scanned code logs one use of an offer: a replayed code or a double tap is refused. Checked
+    # here under the offer lock, and by the unique constraint (offer, card_nonce) whatever happens.
+    if _code_used(offer, card.nonce):
+        raise _code_used_error()
+    try:
+        with transaction.atomic():  # a savepoint: the constraint's refusal leaves the transaction usable
+            x = Redemption.objects.create(org=merchant.org, merchant=merchant, offer=offer, person=person,
+                                          union=membership.union, redeemed_at=at, card_nonce=card.nonce)
+    except IntegrityError:
+        if _code_used(offer, card.nonce):
+            raise _code_used_error() from None
+        raise
     audit.record(actor=actor, action="services.redemption_create", obj=x, org=merchant.org,
                  after={"merchant": merchant.pk, "offer": offer.pk, "person": person.pk,
                         "union": membership.union_id, "redeemed_at": at.isoformat()})
     return x
+
+
+def _code_used(offer, nonce) -> bool:
+    return Redemption.objects.filter(offer=offer, card_nonce=nonce).exclude(card_nonce="").exists()
+
+
+def _code_used_error():
+    return DomainError(_("This card code has already been used for this offer: ask the member to refresh "
+                         "the e-card and scan again."), code="code_used", field="token")
 
 
 def redeem_with_pin(*, token, merchant_code, pin, offer_id, ident="-", actor=None) -> Redemption:
