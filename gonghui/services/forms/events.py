@@ -39,6 +39,8 @@ class EventFilterForm(_OrgFilterMixin, StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))] + EventKind.choices)
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All statuses"))] + EventStatus.choices)
+    source = forms.ChoiceField(label=_("Events"), required=False,
+                               choices=[("", _("Organised by us")), ("offered", _("Offered to us from above"))])
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,14 +49,15 @@ class EventFilterForm(_OrgFilterMixin, StyledFormMixin, forms.Form):
     def filters(self):
         from ..selectors.events import EventFilters
 
-        return EventFilters(q=(_value(self, "q", "") or "").strip(), org=_value(self, "org"),
+        offered = _value(self, "source", "") == "offered"
+        return EventFilters(q=(_value(self, "q", "") or "").strip(), org=None if offered else _value(self, "org"),
                             year=_value(self, "year"), kind=_value(self, "kind", "") or "",
-                            status=_value(self, "status", "") or "")
+                            status=_value(self, "status", "") or "", offered=offered)
 
     def query_string(self, **extra):
         f = self.filters()
         params = {"q": f.q, "org": f.org.pk if f.org else "", "year": f.year or "", "kind": f.kind,
-                  "status": f.status, **extra}
+                  "status": f.status, "source": "offered" if f.offered else "", **extra}
         return urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
 

@@ -81,10 +81,11 @@ class EventFilters:
     year: int | None = None
     kind: str = ""
     status: str = ""
+    offered: bool = False  # events offered to us from above instead of ours (the list's second tab)
 
     def as_audit(self):
         return {"q": self.q, "org": self.org.pk if self.org else None, "year": self.year, "kind": self.kind,
-                "status": self.status}
+                "status": self.status, "offered": self.offered}
 
 
 def offered_events(user):
@@ -96,8 +97,9 @@ def offered_events(user):
 
 
 def filtered_events(user, f: EventFilters, *, offered=False):
+    offered = offered or f.offered
     qs = offered_events(user) if offered else events(user)
-    if f.org is not None:
+    if f.org is not None and not f.offered:  # the org menu lists the user's reach, not the orgs above
         qs = qs.filter(org__path__startswith=f.org.path)
     if f.year:
         qs = qs.filter(starts_at__year=f.year)

@@ -37,6 +37,30 @@ def test_list_filters_and_export(tree):
     assert AuditEvent.objects.filter(action="services.event_export").exists()
 
 
+def test_offered_tab_lists_events_from_above_read_only(tree):
+    finished = event(tree, title="城厢往届运动会", status="FINISHED", starts_in_days=-30)   # town1's, finished
+    published = event(tree, org=tree.district, title="区职工歌咏比赛")                      # the district's
+    event(tree, title="城厢草稿", status="DRAFT")                                         # not offered
+    other = event(tree, org=tree.town2, title="北干运动会", status="FINISHED", starts_in_days=-30)
+    ours = event(tree, org=tree.union1, title="本会读书会")
+    web = _web(tree.union1_chair)
+    r = web.get(reverse("services:event_list"), {"source": "offered"})
+    assert r.status_code == 200 and r.context["can_see_offered"] and r.context["offered"]
+    items = r.context["page"].items
+    assert [e.pk for e in items] == [published.pk, finished.pk]  # newest first; no draft, no town2, not ours
+    assert other not in items and ours not in items
+    assert not r.context["can_create"] and not r.context["can_export"]  # read only
+    assert "?source=offered" in r.content.decode()  # the tab
+    r = web.get(reverse("services:event_list"), {"source": "offered", "status": "FINISHED"})
+    assert [e.pk for e in r.context["page"].items] == [finished.pk]
+    assert [e.pk for e in web.get(reverse("services:event_list")).context["page"].items] == [ours.pk]
+    detail = web.get(reverse("services:event_detail", args=[finished.pk]))
+    assert detail.status_code == 200 and detail.context["offered"] and not detail.context["can_change"]
+    # The district has nothing above it: no tab, and the offered filter lists nothing.
+    r = _web(tree.district_staff).get(reverse("services:event_list"), {"source": "offered"})
+    assert not r.context["can_see_offered"] and r.context["page"].items == []
+
+
 def test_create_page_specific_errors_then_saves(tree):
     web = _web(tree.town1_cadre)
     assert web.get(reverse("services:event_create")).status_code == 200
@@ -89,7 +113,7 @@ def test_union_bulk_registration_page(tree):
     assert Registration.objects.filter(event=e, channel="UNION").count() == 2
     # the list page offers the town's event to the union
     r = web.get(reverse("services:event_list"))
-    assert e in r.context["offered"] or Registration.objects.filter(event=e).exists()
+    assert e in r.context["open_offered"] or Registration.objects.filter(event=e).exists()
 
 
 def test_organiser_registers_one_by_id_number(tree):

@@ -64,10 +64,12 @@ def event_list(request):
     return render(request, "services/events/list.html", {
         "form": form, "page": page, "query": form.query_string(),
         "counts": [(label, counts.get(code, 0), code) for code, label in EventStatus.choices if counts.get(code)],
-        "can_create": policies.can(request.user, policies.CHANGE),
-        "offered": list(selectors.events_open_for_union(request.user).exclude(
+        # The second tab: events of the town or the district offered to us (read only, no export).
+        "offered": filters.offered, "can_see_offered": bool(selectors.above_paths(request.user)),
+        "can_create": policies.can(request.user, policies.CHANGE) and not filters.offered,
+        "open_offered": [] if filters.offered else list(selectors.events_open_for_union(request.user).exclude(
             pk__in=selectors.events(request.user).values("pk"))[:10]),
-        "can_export": policies.can(request.user, policies.EXPORT), "tab": "events",
+        "can_export": policies.can(request.user, policies.EXPORT) and not filters.offered, "tab": "events",
     })
 
 
