@@ -131,6 +131,9 @@ def test_card_token_names_no_id_number_and_expires(tree, settings):
         assert services.verify_card(token, grace=True).result == "valid"
     assert services.verify_card("garbage").result == "invalid"
     assert services.verify_card(token[:-2] + "xx").result == "invalid"
+    # a genuine signature without a well-formed nonce is not a card code
+    for payload in ({"p": person.pk}, {"p": person.pk, "n": ""}, {"p": person.pk, "n": "X" * 16}):
+        assert services.verify_card(signing.dumps(payload, salt=services.CARD_SALT)).result == "invalid"
 
 
 def test_verify_says_not_member_after_leaving(tree):
@@ -214,15 +217,53 @@ def test_authenticate_merchant_wrong_pin_and_rate_limit(tree):
 
 
 def test_a_scanned_code_logs_one_use_of_an_offer(tree):
+    from django.core.cache import cache
+
     o = offer(tree)  # unlimited: only the code's single use stops a replay or a double tap
     person = member_person(tree)
     token = services.card_token(person)
-    services.redeem(token=token, merchant=o.merchant, offer_id=o.pk)
+    x = services.redeem(token=token, merchant=o.merchant, offer_id=o.pk)
+    assert x.card_nonce == signing.loads(token, salt=services.CARD_SALT)["n"]
+    cache.clear()  # the mark is in the database, not in the cache
     assert _code(lambda: services.redeem(token=token, merchant=o.merchant, offer_id=o.pk)) == ("code_used", "token")
     o2 = offer(tree, o.merchant, title="满百减十")
     services.redeem(token=token, merchant=o.merchant, offer_id=o2.pk)  # another offer of the same visit
     redeem(tree, o, person)  # a refreshed code
     assert Redemption.objects.filter(person=person).count() == 3
+
+
+def test_code_used_when_only_the_database_constraint_catches_the_replay(tree, monkeypatch):
+    """The check before the insert missed it (as a race would): the unique constraint refuses the
+    row inside a savepoint and the same `code_used` is raised; nothing partial is saved."""
+    o = offer(tree)
+    token = services.card_token(member_person(tree))
+    services.redeem(token=token, merchant=o.merchant, offer_id=o.pk)
+    real, calls = services._code_used, []
+
+    def missed_once(offer_, nonce):
+        calls.append(nonce)
+        return False if len(calls) == 1 else real(offer_, nonce)
+
+    monkeypatch.setattr(services, "_code_used", missed_once)
+    assert _code(lambda: services.redeem(token=token, merchant=o.merchant, offer_id=o.pk)) == ("code_used", "token")
+    assert len(calls) == 2 and Redemption.objects.count() == 1
+    assert AuditEvent.objects.filter(action="services.redemption_create").count() == 1
+
+
+def test_card_nonce_unique_per_offer_in_the_database(tree):
+    from django.db import IntegrityError, transaction
+
+    o = offer(tree)
+    o2 = offer(tree, o.merchant, title="满百减十")
+    x = redeem(tree, o, member_person(tree))
+    values = {"org": x.org, "merchant": x.merchant, "person": x.person, "union": x.union,
+              "redeemed_at": x.redeemed_at}
+    Redemption.objects.create(offer=o2, card_nonce=x.card_nonce, **values)  # another offer: allowed
+    for _i in range(2):  # rows without a code (older rows, imports) are not constrained
+        Redemption.objects.create(offer=o, card_nonce="", **values)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Redemption.objects.create(offer=o, card_nonce=x.card_nonce, **values)
+    assert Redemption.objects.filter(offer=o).count() == 3
 
 
 def test_merchant_session_ends_after_the_configured_hours(tree):
