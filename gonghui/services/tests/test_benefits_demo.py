@@ -53,6 +53,7 @@ def test_demo_rows_follow_the_rules_and_reach_town1_and_town2(tree):
     once = (Redemption.objects.filter(offer__limit=OfferLimit.ONCE).values("offer", "person")
             .annotate(n=Count("pk")).filter(n__gt=1))
     assert not once.exists()
+    assert not Redemption.objects.filter(card_nonce="").exists()  # every demo row as if scanned (unique per offer)
     c = Client()
     c.force_login(tree.town1_cadre)
     assert c.get(reverse("services:redemption_list")).context["page"].count > 0

@@ -8,8 +8,9 @@ has the demo PIN `DEMO_PIN` (hashed once: one hash shared, so seeding stays fast
 Offers: one to three per merchant, mixing unlimited, once per member and N per month; one
 withdrawn. Redemptions: over the last six months by live members of unions in each merchant's
 area, within each offer's limit (ONCE: a person once; PER_MONTH: a person at most N a month); the
-demo member1 (`gen.member1`) has a few, so the e-card page lists them. Deterministic (gen.seed);
-bulk writes; a few thousand rows at most.
+demo member1 (`gen.member1`) has a few, so the e-card page lists them. Each redemption carries the
+nonce of the (pretend) scanned e-card code, distinct per offer as the unique constraint requires.
+Deterministic (gen.seed); bulk writes; a few thousand rows at most.
 """
 
 import datetime
@@ -115,6 +116,16 @@ def seed(gen) -> dict:
 
 def _redemptions(gen, rng, offers, small, now):
     member1 = getattr(gen, "member1", None)
+    nonces = random.Random(gen.seed * 104729 + 13)  # apart from `rng`: the other rows stay as they were
+    seen = set()
+
+    def nonce():
+        while True:
+            value = f"{nonces.getrandbits(64):016x}"
+            if value not in seen:
+                seen.add(value)
+                return value
+
     union1_path = Org.objects.filter(pk=gen.union1.id).values_list("path", flat=True).first() or ""
     people_by_org = {}
     rows = []
@@ -150,7 +161,7 @@ def _redemptions(gen, rng, offers, small, now):
                 continue
             used[key] = used.get(key, 0) + 1
             rows.append(Redemption(org_id=org.pk, merchant=m, offer=o, person_id=person_id, union_id=union_id,
-                                   redeemed_at=at))
+                                   redeemed_at=at, card_nonce=nonce()))
         # member1 (union1) uses a few offers open to union1
         if member1 and union1_path.startswith(org.path) and o.status == OfferStatus.ACTIVE and \
                 m.status == MerchantStatus.ACTIVE and o.limit != OfferLimit.ONCE and rng.random() < 0.6:
@@ -160,5 +171,5 @@ def _redemptions(gen, rng, offers, small, now):
                 if at <= now and used.get((member1, (day.year, day.month) if o.limit == OfferLimit.PER_MONTH
                                            else None), 0) < (o.limit_count or 99):
                     rows.append(Redemption(org_id=org.pk, merchant=m, offer=o, person_id=member1,
-                                           union_id=gen.union1.id, redeemed_at=at))
+                                           union_id=gen.union1.id, redeemed_at=at, card_nonce=nonce()))
     return rows
