@@ -158,6 +158,8 @@ def pages_venues(tree, r):
             ("ve-booking-detail", reverse("services:booking_detail", args=[r["booking"].pk])),
             ("ve-booking-create", reverse("services:booking_create") + f"?org={u}"),
             ("ve-calendar", reverse("services:venue_calendar")),
+            ("ve-calendar-day", reverse("services:venue_calendar")
+             + f"?day={timezone.localtime(r['booking'].starts_at):%Y-%m-%d}"),
             ("ve-venue-list", reverse("services:venue_list")),
             ("ve-venue-detail", reverse("services:venue_detail", args=[r["town_room"].venue_id])),
             ("ve-venue-edit", reverse("services:venue_edit", args=[r["town_room"].venue_id])),

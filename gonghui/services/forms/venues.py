@@ -136,9 +136,14 @@ class CalendarForm(_Filters):
     what = forms.ChoiceField(label=_("Show"), required=False,
                              choices=[("", _("Everything")), ("booking", _("Room bookings")),
                                       ("performance", _("Art troupe performances")),
-                                      ("screening", _("Film screenings"))])
+                                      ("screening", _("Film screenings")), ("event", _("Events"))])
+    # The day view: every item of one day (the "+N" of a crowded day in the month grid opens it).
+    day = forms.DateField(label=_("Day"), required=False, widget=forms.HiddenInput)
 
     def year_month(self):
+        day = self.value("day")
+        if day is not None and 2000 <= day.year <= 2100:
+            return day.year, day.month
         raw = self.value("month") or ""
         today = timezone.localdate()
         try:

@@ -255,7 +255,17 @@ def programme_totals(user, year):
 
 # --- calendar -----------------------------------------------------------------------------------
 
-KIND_BOOKING, KIND_PERFORMANCE, KIND_SCREENING = "booking", "performance", "screening"
+KIND_BOOKING, KIND_PERFORMANCE, KIND_SCREENING, KIND_EVENT = "booking", "performance", "screening", "event"
+CALENDAR_KINDS = (KIND_BOOKING, KIND_PERFORMANCE, KIND_SCREENING, KIND_EVENT)
+# Items drawn in a day of the month grid (and of the phone list); the rest behind "+N", which opens
+# the day view (`?day=YYYY-MM-DD`) with every item of that day.
+DAY_CAP = 4
+
+_BADGES = {KIND_BOOKING: "text-bg-primary", KIND_PERFORMANCE: "text-bg-success", KIND_SCREENING: "text-bg-info",
+           KIND_EVENT: "text-bg-dark"}
+_STATUS_LABELS = {}  # kind -> {status: label}, filled on first use (the event model is another area's)
+_DETAIL_URLS = {KIND_BOOKING: "services:booking_detail", KIND_PERFORMANCE: "services:performance_detail",
+                KIND_SCREENING: "services:screening_detail", KIND_EVENT: "services:event_detail"}
 
 
 @dataclass(frozen=True)
@@ -267,8 +277,27 @@ class CalendarItem:
     title: str
     where: str
     status: str
-    status_label: str
-    url: str
+    pk: int
+
+    @property
+    def status_label(self):
+        return _STATUS_LABELS[self.kind][self.status]
+
+    @property
+    def hm(self):
+        """The start as HH:MM, local time (cheaper than the `time` filter for a few hundred items)."""
+        return timezone.localtime(self.starts).strftime("%H:%M")
+
+    @property
+    def badge(self):
+        return _BADGES[self.kind]
+
+    @property
+    def url(self):
+        """Reversed only for the items drawn (a district month holds hundreds)."""
+        from django.urls import reverse
+
+        return reverse(_DETAIL_URLS[self.kind], args=[self.pk])
 
 
 @dataclass(frozen=True)
@@ -277,28 +306,45 @@ class CalendarFilters:
     month: int
     venue: Venue | None = None
     org: Org | None = None
-    kinds: tuple = (KIND_BOOKING, KIND_PERFORMANCE, KIND_SCREENING)
+    kinds: tuple = CALENDAR_KINDS
+    day: datetime.date | None = None  # only that day (the day view)
 
 
 def calendar_items(user, f: CalendarFilters):
-    """Items of a month: holding bookings, scheduled/done performances, planned/shown screenings.
-    Three queries."""
-    from django.urls import reverse
+    """Items of a month (or of `f.day`): holding bookings, scheduled/done performances,
+    planned/shown screenings, and published/closed/finished events the user may read (their
+    subtree's and those offered from above). One query per kind, four at most."""
+    from .events import OFFERED_STATUSES, readable_events
 
-    first = datetime.date(f.year, f.month, 1)
-    last = first + datetime.timedelta(days=calendar.monthrange(f.year, f.month)[1])
+    if f.day is not None:
+        first, last = f.day, f.day + datetime.timedelta(days=1)
+    else:
+        first = datetime.date(f.year, f.month, 1)
+        last = first + datetime.timedelta(days=calendar.monthrange(f.year, f.month)[1])
     start, end = day_start(first), day_start(last)
     items = []
+
+    if not _STATUS_LABELS:
+        from ..models.events import EventStatus
+
+        for kind, choices in ((KIND_BOOKING, BookingStatus), (KIND_PERFORMANCE, PerformanceStatus),
+                              (KIND_SCREENING, ScreeningStatus), (KIND_EVENT, EventStatus)):
+            _STATUS_LABELS[kind] = dict(choices.choices)  # lazy labels: translated when drawn
+
+    def add(kind, starts, ends, title, where, status, pk):
+        items.append(CalendarItem(kind, timezone.localtime(starts).date(), starts, ends, title, where, status, pk))
+
     if KIND_BOOKING in f.kinds:
         qs = bookings(user).filter(status__in=HOLDING, starts_at__gte=start, starts_at__lt=end)
         if f.venue is not None:
             qs = qs.filter(room__venue=f.venue)
         if f.org is not None:
             qs = qs.filter(Q(org__path__startswith=f.org.path) | Q(room__venue__org__path__startswith=f.org.path))
-        for b in qs.select_related("room__venue", "org").order_by("starts_at")[:1000]:
-            items.append(CalendarItem(KIND_BOOKING, timezone.localtime(b.starts_at).date(), b.starts_at, b.ends_at,
-                                      b.purpose, f"{b.room.venue.name} · {b.room.name} · {b.org.name}", b.status,
-                                      b.get_status_display(), reverse("services:booking_detail", args=[b.pk])))
+        for b in qs.select_related("room__venue", "org").only(
+                "starts_at", "ends_at", "purpose", "status", "room__name", "room__venue__name",
+                "org__name").order_by("starts_at")[:1000]:
+            add(KIND_BOOKING, b.starts_at, b.ends_at, b.purpose, f"{b.room.venue.name} · {b.room.name} · {b.org.name}",
+                b.status, b.pk)
     if KIND_PERFORMANCE in f.kinds:
         qs = performances(user).filter(status__in=[PerformanceStatus.SCHEDULED, PerformanceStatus.DONE],
                                        starts_at__gte=start, starts_at__lt=end)
@@ -307,31 +353,51 @@ def calendar_items(user, f: CalendarFilters):
         if f.org is not None:
             qs = qs.filter(org__path__startswith=f.org.path)
         for p in qs.select_related("org", "enterprise", "booking__room__venue").order_by("starts_at")[:1000]:
-            items.append(CalendarItem(KIND_PERFORMANCE, timezone.localtime(p.starts_at).date(), p.starts_at,
-                                      p.ends_at, p.title, p.where or p.org.name, p.status, p.get_status_display(),
-                                      reverse("services:performance_detail", args=[p.pk])))
+            add(KIND_PERFORMANCE, p.starts_at, p.ends_at, p.title, p.where or p.org.name, p.status, p.pk)
     if KIND_SCREENING in f.kinds and f.venue is None:
         qs = screenings(user).filter(status__in=[ScreeningStatus.PLANNED, ScreeningStatus.SHOWN],
                                      starts_at__gte=start, starts_at__lt=end)
         if f.org is not None:
             qs = qs.filter(org__path__startswith=f.org.path)
-        for s in qs.select_related("org").order_by("starts_at")[:1000]:
-            items.append(CalendarItem(KIND_SCREENING, timezone.localtime(s.starts_at).date(), s.starts_at, None,
-                                      s.film, s.site, s.status, s.get_status_display(),
-                                      reverse("services:screening_detail", args=[s.pk])))
+        for s in qs.only("starts_at", "film", "site", "status").order_by("starts_at")[:1000]:
+            add(KIND_SCREENING, s.starts_at, None, s.film, s.site, s.status, s.pk)
+    if KIND_EVENT in f.kinds:
+        qs = readable_events(user).filter(status__in=OFFERED_STATUSES, starts_at__gte=start, starts_at__lt=end)
+        if f.venue is not None:
+            qs = qs.filter(venue=f.venue)
+        if f.org is not None:
+            qs = qs.filter(org__path__startswith=f.org.path)
+        for e in qs.select_related("venue", "org").only(
+                "starts_at", "ends_at", "title", "place", "status", "venue__name", "org__name").order_by(
+                "starts_at")[:1000]:
+            where = " · ".join(x for x in (e.venue.name if e.venue else "", e.place) if x) or e.org.name
+            add(KIND_EVENT, e.starts_at, e.ends_at, e.title, where, e.status, e.pk)
     items.sort(key=lambda i: i.starts)
     return items
 
 
-def month_grid(year, month, items):
-    """Weeks (Monday first) of (day or None, [items]) for the desktop grid; and the days with items
-    for the phone list."""
+@dataclass(frozen=True)
+class CalendarDay:
+    """A day of the grid or the phone list: the first `DAY_CAP` items and how many more there are."""
+    day: datetime.date | None
+    items: list
+    more: int = 0
+
+
+def month_grid(year, month, items, *, cap=DAY_CAP):
+    """Weeks (Monday first) of `CalendarDay` (day None outside the month) for the desktop grid, and
+    the days with items for the phone list; both hold at most `cap` items a day."""
     by_day = {}
     for item in items:
         by_day.setdefault(item.day, []).append(item)
-    weeks = [[(d if d.month == month else None, by_day.get(d, []) if d.month == month else [])
-              for d in week] for week in calendar.Calendar().monthdatescalendar(year, month)]
-    return weeks, sorted(by_day.items())
+
+    def cell(d):
+        its = by_day.get(d, [])
+        return CalendarDay(d, its[:cap], max(len(its) - cap, 0))
+
+    weeks = [[cell(d) if d.month == month else CalendarDay(None, []) for d in week]
+             for week in calendar.Calendar().monthdatescalendar(year, month)]
+    return weeks, [cell(d) for d in sorted(by_day)]
 
 
 # --- overview and due soon ----------------------------------------------------------------------

@@ -1,13 +1,15 @@
 """Venues pages: lists with filters, search, counts and a fixed query count; the exports
 (audited, scoped); booking a room through the page with a specific error on a taken slot; the
-confirm step; the performance and screening pages; the calendar (month grid and day list); the
-history on the detail pages."""
+confirm step; the performance and screening pages; the calendar (month grid and day list, the
+cap per day with "+N" and the day view, the events in scope); the history on the detail pages."""
 
+import datetime
 import io
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from gonghui.core.models import AuditEvent
@@ -183,3 +185,51 @@ def test_overview_card_and_due_line(tree, django_assert_num_queries):
     assert (due.overdue, due.soon) == (1, 0)
     assert selectors.due_bookings_summary(tree.union1_chair) is None  # no approve
     assert selectors.due_bookings_summary(tree.town2_cadre).overdue == 0
+
+
+def test_calendar_caps_a_day_and_opens_the_day_view(tree, django_assert_max_num_queries):
+    from gonghui.services.selectors.venues import DAY_CAP
+
+    r = room(tree)
+    made = [booking(tree, room_=r, start=8 + i, end=9 + i, purpose=f"例会{i:02d}") for i in range(DAY_CAP + 2)]
+    c = client_for(tree.district_staff)
+    day = at(1, 9).date()
+    url = reverse("services:venue_calendar")
+    c.get(url, {"month": f"{day:%Y-%m}"})
+    with django_assert_max_num_queries(12):
+        html = c.get(url, {"month": f"{day:%Y-%m}"}).content.decode()
+    # the grid and the phone list each draw DAY_CAP items of the day, then "+2" to the day view
+    first, last = (reverse("services:booking_detail", args=[b.pk]) + '"' for b in (made[0], made[-1]))
+    assert html.count(first) == 2 and last not in html
+    more = str(_("+%(n)s more") % {"n": 2})
+    assert html.count(more) == 2 and f"day={day:%Y-%m-%d}" in html
+    with django_assert_max_num_queries(12):
+        page = c.get(url, {"day": f"{day:%Y-%m-%d}"}).content.decode()
+    assert all(b.purpose in page for b in made) and more not in page
+    assert made[0].number and len(made) == DAY_CAP + 2
+    other = c.get(url, {"day": f"{day + datetime.timedelta(days=1):%Y-%m-%d}"}).content.decode()
+    assert first not in other
+    assert c.get(url, {"day": "2026-02-31"}).status_code == 200  # a bad day: the month
+
+
+def test_calendar_shows_events_in_scope(tree, django_assert_max_num_queries):
+    from gonghui.services.models.events import EventStatus
+    from gonghui.services.testing.events import event
+
+    mine = event(tree, title="城厢趣味运动会", starts_in_days=1)
+    district = event(tree, org=tree.district, title="全区职工合唱", starts_in_days=1)
+    other = event(tree, org=tree.town2, title="北干登山", starts_in_days=1)
+    draft = event(tree, title="草稿活动", starts_in_days=1, status=EventStatus.DRAFT)
+    month = f"{mine.starts_at.astimezone():%Y-%m}"
+    url = reverse("services:venue_calendar")
+    c = client_for(tree.town1_cadre)
+    c.get(url, {"month": month})
+    with django_assert_max_num_queries(12):
+        html = c.get(url, {"month": month}).content.decode()
+    assert mine.title in html and district.title in html  # offered from above: readable
+    assert reverse("services:event_detail", args=[mine.pk]) in html and "text-bg-dark" in html
+    assert other.title not in html and draft.title not in html
+    only = c.get(url, {"month": month, "what": "event"}).content.decode()
+    assert mine.title in only
+    assert mine.title not in c.get(url, {"month": month, "what": "booking"}).content.decode()
+    assert other.title in client_for(tree.town2_cadre).get(url, {"month": month}).content.decode()

@@ -511,14 +511,23 @@ def calendar_view(request):
     form.set_org_options(reach_orgs(request.user, policies.VIEW))
     year, month = form.year_month()
     what = form.value("what") or ""
-    kinds = (what,) if what else (selectors.KIND_BOOKING, selectors.KIND_PERFORMANCE, selectors.KIND_SCREENING)
+    day = form.value("day")
+    if day is not None and not 2000 <= day.year <= 2100:
+        day = None
+    kinds = (what,) if what else selectors.CALENDAR_KINDS
     items = selectors.calendar_items(request.user, selectors.CalendarFilters(
-        year=year, month=month, venue=form.value("venue"), org=form.value("org"), kinds=kinds))
-    weeks, days = selectors.month_grid(year, month, items)
-    prev_m = (year, month - 1) if month > 1 else (year - 1, 12)
-    next_m = (year, month + 1) if month < 12 else (year + 1, 1)
-    return render(request, "services/venues/calendar.html", {
-        "form": form, "weeks": weeks, "days": days, "year": year, "month": month, "items": items,
-        "prev": form.query_string(month=f"{prev_m[0]:04d}-{prev_m[1]:02d}"),
-        "next": form.query_string(month=f"{next_m[0]:04d}-{next_m[1]:02d}"),
-        "today": services.today(), "tab": "venues", "sub": "calendar"})
+        year=year, month=month, venue=form.value("venue"), org=form.value("org"), kinds=kinds, day=day))
+    month_key = f"{year:04d}-{month:02d}"
+    context = {"form": form, "year": year, "month": month, "items": items, "day": day,
+               "today": services.today(), "tab": "venues", "sub": "calendar",
+               # "+N" of a day: the same filters, that day only
+               "day_base": form.query_string(month=month_key, day=None) + "&day="}
+    if day is not None:
+        context["back"] = form.query_string(month=month_key, day=None)
+    else:
+        context["weeks"], context["days"] = selectors.month_grid(year, month, items)
+        prev_m = (year, month - 1) if month > 1 else (year - 1, 12)
+        next_m = (year, month + 1) if month < 12 else (year + 1, 1)
+        context["prev"] = form.query_string(month=f"{prev_m[0]:04d}-{prev_m[1]:02d}", day=None)
+        context["next"] = form.query_string(month=f"{next_m[0]:04d}-{next_m[1]:02d}", day=None)
+    return render(request, "services/venues/calendar.html", context)
