@@ -369,7 +369,7 @@ def create_order(request, payload: OrderCreateIn):
     require(user, policies.SUBMIT, org)
     centre = resolve(services.centres_for_union(org), payload.centre, field="centre")
     item = resolve(ServiceItem.objects.filter(is_active=True), payload.item, field="item")
-    enterprise = resolve(Enterprise.objects.all(), payload.enterprise, field="enterprise")
+    enterprise = resolve(Enterprise.objects.visible_to(user), payload.enterprise, field="enterprise")
     o = services.create_order(actor=user, org=org, centre=centre, item=item, wanted_on=payload.wanted_on,
                               headcount=payload.headcount, enterprise=enterprise, place=payload.place,
                               note=payload.note)
@@ -590,8 +590,9 @@ def cancel_project(user, p, payload):
 def add_delivery(request, project_id: Id, payload: DeliveryIn):
     user = request.auth
     p = _project(user, project_id)
-    union = resolve(Org.objects.all(), payload.union, field="union")
-    enterprise = resolve(Enterprise.objects.all(), payload.enterprise, field="enterprise")
+    # Out-of-reach ids read as unknown, never as "X is not an enterprise of …" with X's name.
+    union = resolve(Org.objects.visible_to(user, policies.VIEW), payload.union, field="union")
+    enterprise = resolve(Enterprise.objects.visible_to(user), payload.enterprise, field="enterprise")
     services.add_delivery(actor=user, project=p, delivered_on=payload.delivered_on,
                           people_served=payload.people_served, union=union, enterprise=enterprise,
                           place=payload.place, note=payload.note)

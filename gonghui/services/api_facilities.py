@@ -156,7 +156,7 @@ def create_request(request, payload: RequestCreateIn):
     user = request.auth
     org = resolve(Org.objects.visible_to(user, policies.VIEW), payload.org, field="org")
     require(user, policies.SUBMIT, org)
-    enterprise = resolve(Enterprise.objects.all(), payload.enterprise, field="enterprise")
+    enterprise = resolve(Enterprise.objects.visible_to(user), payload.enterprise, field="enterprise")
     r = services.submit_request(actor=user, org=org, kind=payload.kind, title=payload.title,
                                 location=payload.location, workers_served=payload.workers_served,
                                 justification=payload.justification, enterprise=enterprise)

@@ -82,3 +82,17 @@ def test_project_through_the_api(tree):
     r = api_as(tree.union1_chair).post(f"/service-projects/{pid}/ratings", {"union": tree.union1.pk, "rating": 4})
     assert r.status_code == 201 and r.json()["average_rating"] == 4.0
     assert api_as(tree.union2_chair).get(f"/service-projects/{pid}").status_code == 404
+
+
+def test_an_enterprise_out_of_reach_reads_as_unknown_not_by_name(tree):
+    c, i = centre(tree), item(tree)
+    body = {"org": tree.union1.pk, "centre": c.pk, "item": i.pk, "headcount": 12, "place": "车间",
+            "wanted_on": today().isoformat(), "enterprise": tree.enterprise2.pk}
+    r = api_as(tree.union1_chair).post("/service-orders", body)
+    assert r.status_code == 400 and (r.json()["code"], r.json()["field"]) == ("unknown_reference", "enterprise")
+    assert tree.enterprise2.name not in r.content.decode()
+    r = api_as(tree.union1_chair).post("/facility-requests", {
+        "org": tree.union1.pk, "kind": "ATM", "title": "取款机", "location": "厂区门口", "workers_served": 300,
+        "justification": "离镇区远", "enterprise": tree.enterprise2.pk})
+    assert r.status_code == 400 and r.json()["code"] == "unknown_reference"
+    assert tree.enterprise2.name not in r.content.decode()
