@@ -19,6 +19,8 @@ urlpatterns = [
     path("training/", include("gonghui.training.urls")),
     path("services/", include("gonghui.services.urls")),
     path("welfare/", include("gonghui.welfare.urls")),
+    path("voice/", include("gonghui.voice.urls")),
+    path("publicity/", include("gonghui.publicity.urls")),
     path("api/v1/", include("gonghui.api_urls")),
     path("", include("gonghui.core.urls")),
 ]

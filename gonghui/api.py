@@ -53,6 +53,9 @@ def _add_routers():
     from gonghui.innovation.api import router as innovation_router
     from gonghui.members.api import router as members_router
     from gonghui.orgs.api import router as orgs_router
+    from gonghui.publicity.api_activities import router as publicity_activities_router
+    from gonghui.publicity.api_articles import router as publicity_articles_router
+    from gonghui.publicity.api_studies import router as publicity_studies_router
     from gonghui.services.api_benefits import router as services_benefits_router
     from gonghui.services.api_centres import router as services_centres_router
     from gonghui.services.api_events import router as services_events_router
@@ -64,6 +67,10 @@ def _add_routers():
     from gonghui.training.api_mentoring import router as training_mentoring_router
     from gonghui.training.api_schools import router as training_schools_router
     from gonghui.training.api_stats import router as training_stats_router
+    from gonghui.voice.api_appeals import router as voice_appeals_router
+    from gonghui.voice.api_intake import router as voice_intake_router
+    from gonghui.voice.api_stats import router as voice_stats_router
+    from gonghui.voice.api_surveys import router as voice_surveys_router
     from gonghui.welfare.api_campaigns import router as welfare_campaigns_router
     from gonghui.welfare.api_hardship import router as welfare_hardship_router
     from gonghui.welfare.api_mutualaid import router as welfare_mutualaid_router
@@ -102,6 +109,13 @@ def _add_routers():
     api.add_router("", welfare_mutualaid_router)  # /mutual-aid-plans, /mutual-aid-claims
     api.add_router("", welfare_campaigns_router)  # /campaigns, /campaign-applications
     api.add_router("", welfare_hardship_router)  # /hardship-files
+    api.add_router("", voice_intake_router)  # /public/appeals, /my/appeals
+    api.add_router("", voice_appeals_router)  # /appeals
+    api.add_router("", voice_surveys_router)  # /surveys
+    api.add_router("", voice_stats_router)  # /appeal-stats
+    api.add_router("", publicity_articles_router)  # /articles
+    api.add_router("", publicity_activities_router)  # /theme-activities
+    api.add_router("", publicity_studies_router)  # /study-sessions
 
 
 _add_routers()

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "gonghui.training",
     "gonghui.services",
     "gonghui.welfare",
+    "gonghui.voice",
+    "gonghui.publicity",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

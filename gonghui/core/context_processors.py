@@ -22,6 +22,8 @@ NAV_ITEMS = [
     ("training:overview", _("Training"), "training.view"),
     ("services:overview", _("Worker services"), "services.view"),
     ("welfare:overview", _("Welfare and assistance"), "welfare.view"),
+    ("voice:overview", _("Workers' voice"), "voice.view"),
+    ("publicity:overview", _("Publicity and education"), "publicity.view"),
     ("core:audit_list", _("Audit trail"), "audit.view"),
     ("accounts:role_list", _("Users and roles"), "accounts.manage"),
 ]

@@ -581,8 +581,10 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
     from . import grassroots as demo_grassroots
     from . import honours as demo_honours
     from . import innovation as demo_innovation
+    from . import publicity as demo_publicity
     from . import services as demo_services
     from . import training as demo_training
+    from . import voice as demo_voice
     from . import welfare as demo_welfare
 
     started = time.monotonic()
@@ -612,6 +614,8 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
         training_counts = demo_training.seed_all(gen)
         services_counts = demo_services.seed_all(gen)
         welfare_counts = demo_welfare.seed_all(gen)
+        voice_counts = demo_voice.seed_all(gen)
+        publicity_counts = demo_publicity.seed_all(gen)
         root = Org.objects.get(pk=gen.root.id)
         town1 = Org.objects.get(pk=gen.town_by_name[TOWN1].id)
         town2 = Org.objects.get(pk=gen.town_by_name[TOWN2].id)
@@ -640,6 +644,8 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
         counts["training"] = training_counts
         counts["services"] = services_counts
         counts["welfare"] = welfare_counts
+        counts["voice"] = voice_counts
+        counts["publicity"] = publicity_counts
         if accounts:
             counts["accounts"] = demo_accounts.create_demo_accounts(
                 root=root, town1=town1, town2=town2, union1=union1, member1_person=member1)
@@ -659,7 +665,8 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
                           *demo_congress.MODELS, *demo_innovation.MODELS,
                           *demo_grassroots.all_models(), *demo_competitions.all_models(),
                           *demo_honours.all_models(), *demo_training.all_models(),
-                          *demo_services.all_models(), *demo_welfare.all_models()):
+                          *demo_services.all_models(), *demo_welfare.all_models(),
+                          *demo_voice.all_models(), *demo_publicity.all_models()):
                 cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
         elif connection.vendor == "sqlite":
             cursor.execute("ANALYZE")

@@ -9,8 +9,10 @@ def wipe_demo_data():
     from gonghui.core.demo import competitions as demo_competitions
     from gonghui.core.demo import grassroots as demo_grassroots
     from gonghui.core.demo import honours as demo_honours
+    from gonghui.core.demo import publicity as demo_publicity
     from gonghui.core.demo import services as demo_services
     from gonghui.core.demo import training as demo_training
+    from gonghui.core.demo import voice as demo_voice
     from gonghui.core.demo import welfare as demo_welfare
     from gonghui.core.models import AuditEvent
     from gonghui.innovation.models import Suggestion, TechProject
@@ -25,6 +27,8 @@ def wipe_demo_data():
     # their scores, team members and milestones).
     innovation = (Suggestion, TechProject)
     # Honours, competitions and grassroots building go first: its rows point at orgs, enterprises, people and users.
+    demo_publicity.wipe()
+    demo_voice.wipe()
     demo_welfare.wipe()
     demo_services.wipe()
     demo_training.wipe()

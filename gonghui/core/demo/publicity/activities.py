@@ -1,0 +1,7 @@
+"""Demo rows of publicity `activities` (owned by its builder)."""
+
+MODELS = ()
+
+
+def seed(gen) -> dict:
+    return {}

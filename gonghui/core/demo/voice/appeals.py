@@ -1,0 +1,7 @@
+"""Demo rows of voice `appeals` (owned by its builder)."""
+
+MODELS = ()
+
+
+def seed(gen) -> dict:
+    return {}

@@ -1,0 +1,5 @@
+"""API of the `activities` area."""
+
+from ninja import Router
+
+router = Router(tags=["publicity-activities"])

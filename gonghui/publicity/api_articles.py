@@ -1,0 +1,5 @@
+"""API of the `articles` area."""
+
+from ninja import Router
+
+router = Router(tags=["publicity-articles"])

@@ -1,0 +1,5 @@
+"""API of the `studies` area."""
+
+from ninja import Router
+
+router = Router(tags=["publicity-studies"])

@@ -1,0 +1,3 @@
+"""Models of the `activities` area (owned by its builder)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Models of the `studies` area (owned by its builder)."""
+
+__all__ = []

@@ -1,0 +1,2 @@
+"""Policies of publicity and education, one module per area:
+articles, activities, studies."""

@@ -1,0 +1,2 @@
+"""Rules of publicity and education, one module per area:
+articles, activities, studies."""

@@ -1,0 +1,2 @@
+"""Testing of publicity and education, one module per area:
+articles, activities, studies."""

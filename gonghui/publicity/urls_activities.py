@@ -1,0 +1,3 @@
+"""URLs of the `activities` area."""
+
+urlpatterns = []

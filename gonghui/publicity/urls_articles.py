@@ -1,0 +1,3 @@
+"""URLs of the `articles` area."""
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""API of the `intake` area."""
+
+from ninja import Router
+
+router = Router(tags=["voice-intake"])

@@ -1,0 +1,5 @@
+"""API of the `stats` area."""
+
+from ninja import Router
+
+router = Router(tags=["voice-stats"])

@@ -1,0 +1,5 @@
+"""API of the `surveys` area."""
+
+from ninja import Router
+
+router = Router(tags=["voice-surveys"])

@@ -1,0 +1,2 @@
+"""Forms of workers' voice, one module per area:
+appeals, intake, surveys, stats."""

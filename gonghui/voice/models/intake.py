@@ -1,0 +1,3 @@
+"""Models of the `intake` area (owned by its builder)."""
+
+__all__ = []

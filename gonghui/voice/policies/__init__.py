@@ -1,0 +1,2 @@
+"""Policies of workers' voice, one module per area:
+appeals, intake, surveys, stats."""

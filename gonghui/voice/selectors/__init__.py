@@ -1,0 +1,2 @@
+"""Selectors of workers' voice, one module per area:
+appeals, intake, surveys, stats."""

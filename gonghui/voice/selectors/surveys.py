@@ -1,0 +1,9 @@
+"""Reads of the `surveys` area, scoped to the user."""
+
+
+def overview_card(user):
+    """The area's card on /voice/ (core.overview), or None."""
+    return None
+
+
+DUE_SOURCES = ()

@@ -1,0 +1,2 @@
+"""Services of workers' voice, one module per area:
+appeals, intake, surveys, stats."""

@@ -1,0 +1,2 @@
+"""Tasks of workers' voice, one module per area:
+appeals, intake, surveys, stats."""

@@ -1,0 +1,2 @@
+"""Testing of workers' voice, one module per area:
+appeals, intake, surveys, stats."""
