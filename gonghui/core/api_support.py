@@ -541,8 +541,11 @@ def _rendered(schema, data):
     return json.loads(json.dumps(schema.model_validate(data).model_dump(), cls=NinjaJSONEncoder))
 
 
-def idempotent(request, key, payload, run, *, schema):
+def idempotent(request, key, payload, run, *, schema, owner=None):
     """Run `run() -> (status, data)` once per (user, endpoint, Idempotency-Key).
+
+    `owner` replaces the user in that triple for endpoints without a login (e.g. "ip:<client
+    IP>" for the public appeal form's API); by default it is the signed-in user's id.
 
     The first 2xx response is kept in the cache for 24 hours (Django's cache: Redis in
     production, so every web process sees it). A replay with the same body returns it with
@@ -555,8 +558,9 @@ def idempotent(request, key, payload, run, *, schema):
     if not IDEMPOTENCY_KEY.match(key):
         raise ApiError(400, "idempotency_key_invalid",
                        _("Idempotency-Key must be 1–255 visible ASCII characters."), field="Idempotency-Key")
-    user = request.auth
-    scope = f"{user.pk}:{request.method}:{request.path}:{key}"
+    if owner is None:
+        owner = request.auth.pk
+    scope = f"{owner}:{request.method}:{request.path}:{key}"
     cache_key = "idem:" + hashlib.sha256(scope.encode()).hexdigest()
     fingerprint = hashlib.sha256(
         json.dumps(_jsonable(payload), sort_keys=True, default=str).encode()).hexdigest()
