@@ -258,6 +258,9 @@ CELERY_BEAT_SCHEDULE = {
     "services-expire-merchant-agreements": {
         "task": "gonghui.services.tasks.benefits.expire_merchant_agreements_task",
         "schedule": crontab(hour=1, minute=10)},
+    # Workers' voice: open appeals overdue past the grace are escalated one level up (idempotent).
+    "voice-escalate-appeals": {"task": "gonghui.voice.tasks.appeals.escalate_overdue_appeals_task",
+                               "schedule": crontab(hour=7, minute=30)},
     "purge-old-notifications": {"task": "gonghui.core.tasks.purge_old_notifications_task", "schedule": 24 * 3600},
 }
 

@@ -148,6 +148,7 @@ class Appeal(ScopedModel):
             models.Index(fields=["status", "due_on"], name="voice_appeal_status_due"),
             models.Index(fields=["received_at"], name="voice_appeal_received"),
             models.Index(fields=["category", "received_at"], name="voice_appeal_category"),
+            models.Index(fields=["escalated_to", "status"], name="voice_appeal_escalated"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
@@ -174,6 +175,9 @@ class AppealEvent(models.Model):
     # transfers' reasons when the rules keep them internal).
     public = models.BooleanField(_("shown to the worker"), default=False)
     text = models.TextField(_("text"), max_length=5000, blank=True)
+    # The reason of a transfer or the instructions of a dispatch: internal even when the event is
+    # public (the worker sees "transferred to X", never why). Added by the appeals area.
+    reason = models.TextField(_("internal reason"), max_length=2000, blank=True)
     from_org = models.ForeignKey("orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("from"))
     to_org = models.ForeignKey("orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
