@@ -176,10 +176,7 @@ class AppealStats:
 def period_bounds(year: int, month: int | None = None):
     """[start, end) of the year or month as aware datetimes at local midnight."""
     first = datetime.date(year, month or 1, 1)
-    if month is None or month == 12:
-        after = datetime.date(year + 1, 1, 1)
-    else:
-        after = datetime.date(year, month + 1, 1)
+    after = datetime.date(year + 1, 1, 1) if month in (None, 12) else datetime.date(year, month + 1, 1)
     tz = timezone.get_current_timezone()
     return (timezone.make_aware(datetime.datetime.combine(first, datetime.time()), tz),
             timezone.make_aware(datetime.datetime.combine(after, datetime.time()), tz))
