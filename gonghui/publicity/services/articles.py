@@ -238,7 +238,7 @@ def publish_due(*, at=None) -> int:
             article.save(update_fields=["status", "published_at", "updated_at"])
             audit.record(actor=None, action="publicity.article_publish_scheduled", obj=article, org=article.org,
                          before={"status": ArticleStatus.SCHEDULED}, after={"status": ArticleStatus.PUBLISHED,
-                                                                            "published_at": article.published_at})
+                                "published_at": article.published_at.isoformat()})
             n += 1
     return n
 
