@@ -15,7 +15,7 @@ The worker's view never carries internal notes or cadres' names: public events, 
 
 import datetime
 
-from ninja import Field, Header, Router, Schema
+from ninja import Field, Header, Query, Router, Schema
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
@@ -206,7 +206,7 @@ def _own(user, pk):
 
 
 @router.get("/my/appeals", response={200: MyAppealPage, **READ_ERRORS}, summary="My appeals (a member's login)")
-def my_appeals(request, page: PageParams = PageParams()):
+def my_appeals(request, page: Query[PageParams]):
     user = request.auth
     qs = selectors.own_appeals(user, _person(user))
     return paginate(qs, page, row=lambda a: {

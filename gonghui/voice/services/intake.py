@@ -164,7 +164,7 @@ def submit(*, actor, channel, category, title, content, anonymous=False, person=
         person, contact_name, contact_phone = None, "", ""
     elif person is not None:
         contact_name = person.name
-        contact_phone = contact_phone or person.phone
+        contact_phone = contact_phone or person.phone()
     else:
         contact_name, contact_phone = _check_contact(contact_name, contact_phone)
     checked = check_files(files)
