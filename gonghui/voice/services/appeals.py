@@ -407,7 +407,8 @@ def escalate_overdue(on=None) -> int:
     """The daily job: escalate each appeal that is due one level up (idempotent: the level a day
     reaches is computed from the level already reached). One transaction per appeal."""
     on = on or today()
-    ids = list(Appeal.objects.filter(status__in=OPEN_STATUSES, due_on__lt=on).order_by("pk").values_list("pk", flat=True))
+    ids = list(Appeal.objects.filter(status__in=OPEN_STATUSES, due_on__lt=on).order_by("pk")
+               .values_list("pk", flat=True))
     done = 0
     for pk in ids:
         done += _escalate_one(pk, on)
