@@ -262,8 +262,12 @@ def open_survey(*, actor, survey) -> Survey:
 
 @transaction.atomic
 def close_survey(*, actor, survey) -> Survey:
-    if actor is not None:  # None: the daily task closing surveys past their date
-        require(actor, CHANGE, survey.org)
+    require(actor, CHANGE, survey.org)
+    return _close(actor, survey)
+
+
+def _close(actor, survey) -> Survey:
+    """OPEN → CLOSED (a cadre's step, or the daily task as the system, actor None)."""
     s = lock_one(Survey, survey.pk)
     if s.status != SurveyStatus.OPEN:
         raise _wrong_stage(s)
@@ -375,7 +379,8 @@ def close_due_surveys(day=None) -> int:
     day = day or today()
     n = 0
     for s in Survey.objects.filter(status=SurveyStatus.OPEN, closes_on__lt=day).select_related("org"):
-        close_survey(actor=None, survey=s)
+        with transaction.atomic():
+            _close(None, s)
         n += 1
     return n
 
