@@ -106,6 +106,8 @@ class PublicAppealForm(AppealContentForm):
             age = time.time() - float(value["t"])
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             raise forms.ValidationError(_("This form has expired. Please fill it in again.")) from None
+        if age > r.max_fill_hours * 3600:
+            raise forms.ValidationError(_("This form has expired. Please fill it in again."))
         if age < r.min_fill_seconds:
             raise forms.ValidationError(_("The form was sent too quickly. Please check it and send it again."))
         return self.cleaned_data["started"]
