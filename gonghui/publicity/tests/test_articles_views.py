@@ -100,3 +100,10 @@ def test_member_news_pages(tree):
     old.refresh_from_db()
     assert old.read_count == 1
     assert client(tree.outsider).get(reverse("publicity:news_list")).status_code == 404  # no registry person
+
+
+def test_overview_card(tree):
+    published(tree)
+    draft(tree)
+    r = client(tree.town1_cadre).get(reverse("publicity:overview"))
+    assert r.status_code == 200 and "/publicity/articles/?status=DRAFT" in r.content.decode()
