@@ -73,7 +73,8 @@ def test_detail_and_steps_through_the_forms(tree):
     assert c.post(reverse("voice:appeal_step", args=[a.pk, "accept"])).status_code == 302
     assert c.post(reverse("voice:appeal_step", args=[a.pk, "note"]), {"note-text": "内部记录甲"}).status_code == 302
     pdf = SimpleUploadedFile("回复.pdf", b"%PDF-1.4 reply", content_type="application/pdf")
-    r = c.post(reverse("voice:appeal_step", args=[a.pk, "reply"]), {"reply-text": "已受理，请等待", "reply-attachment": pdf})
+    r = c.post(reverse("voice:appeal_step", args=[a.pk, "reply"]),
+               {"reply-text": "已受理，请等待", "reply-attachment": pdf})
     assert r.status_code == 302
     page = c.get(url).content.decode()
     assert "内部记录甲" in page and "已受理，请等待" in page
@@ -83,7 +84,8 @@ def test_detail_and_steps_through_the_forms(tree):
     assert r.status_code == 200 and r["X-Content-Type-Options"] == "nosniff"
     assert client(tree.union2_chair).get(reverse("voice:appeal_attachment", args=[a.pk, att.pk])).status_code == 404
     # A bad close: the form shows the error, nothing saved.
-    r = c.post(reverse("voice:appeal_step", args=[a.pk, "close"]), {"close-result": "RESOLVED", "close-result_text": ""})
+    r = c.post(reverse("voice:appeal_step", args=[a.pk, "close"]),
+               {"close-result": "RESOLVED", "close-result_text": ""})
     assert r.status_code == 400 and Appeal.objects.get(pk=a.pk).status == AppealStatus.HANDLING
     r = c.post(reverse("voice:appeal_step", args=[a.pk, "close"]),
                {"close-result": "RESOLVED", "close-result_text": "已补发"})
