@@ -155,10 +155,10 @@ def update_session(*, actor, session, **data) -> StudySession:
         setattr(session, name, value)
     session.save()
     after = audit.snapshot(session, list(EDITABLE))
-    changed = audit.changed(before, after)
-    if changed:
-        audit.record(actor=actor, action="publicity.study_update", obj=session, org=session.org,
-                     before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    old, new = audit.changed(before, after)
+    if new:
+        audit.record(actor=actor, action="publicity.study_update", obj=session, org=session.org, before=old,
+                     after=new)
     return session
 
 
