@@ -261,6 +261,9 @@ CELERY_BEAT_SCHEDULE = {
     # Workers' voice: open appeals overdue past the grace are escalated one level up (idempotent).
     "voice-escalate-appeals": {"task": "gonghui.voice.tasks.appeals.escalate_overdue_appeals_task",
                                "schedule": crontab(hour=7, minute=30)},
+    # Publicity: scheduled articles are published every five minutes (idempotent).
+    "publicity-articles-publish": {"task": "gonghui.publicity.tasks.articles.publish_scheduled_articles_task",
+                                   "schedule": 300},
     "purge-old-notifications": {"task": "gonghui.core.tasks.purge_old_notifications_task", "schedule": 24 * 3600},
 }
 

@@ -47,8 +47,12 @@ class AppealFilterForm(StyledFormMixin, forms.Form):
     month = forms.IntegerField(label=_("Month"), required=False, min_value=1, max_value=12)
     closed_on_time = forms.ChoiceField(label=_("On time"), required=False, choices=ON_TIME)
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, user, **kwargs):
+        # The statistics' links say closed_on_time=1/0: read as yes/no.
+        if data is not None and data.get("closed_on_time") in ("1", "0"):
+            data = data.copy()
+            data["closed_on_time"] = "yes" if data["closed_on_time"] == "1" else "no"
+        super().__init__(data, *args, **kwargs)
         visible = Org.objects.visible_to(user, VIEW)
         self.fields["org"].queryset = visible
         self.fields["town"].queryset = visible.filter(level__in=(OrgLevel.TOWN, OrgLevel.PLATFORM))

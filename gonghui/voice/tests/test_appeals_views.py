@@ -133,3 +133,12 @@ def test_overview_and_dashboard(tree):
     assert due.overdue == 1 and a.pk
     assert selectors.overview_card(tree.member_user) is None
     assert client(tree.town1_cadre).get(reverse("voice:overview")).status_code == 200
+
+
+def test_statistics_links_closed_on_time_1(tree):
+    from gonghui.voice.testing.appeals import closed
+
+    a = closed(tree)
+    r = client(tree.town1_cadre).get(reverse("voice:appeal_list"), {"closed_on_time": "1", "status": "CLOSED"})
+    assert numbers(r) == {a.number}
+    assert numbers(client(tree.town1_cadre).get(reverse("voice:appeal_list"), {"closed_on_time": "0"})) == set()
