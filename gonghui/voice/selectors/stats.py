@@ -29,10 +29,10 @@ docs/voice-stats.md):
 
 Queries: one GROUP BY (category, town, org) over the appeals of the period gives every count —
 counts add up, so the category, town, org and total rows are sums over those combinations in
-Python (never a loop over appeals); one GROUP BY (category, town, org, day received, day closed)
-over the closed ones gives the days to close (working days from a day → ordinal map built once
-for the span); one for the names of the orgs; one GROUP BY month for the chart; two for the top
-issues; plus the surveys' own. Seven whatever the number of appeals.
+Python (never a loop over appeals); two GROUP BY over the closed ones, by (category, town, org)
+and day received and by day closed, give the days to close (a day → working-day ordinal map built
+once for the span); one for the names of the orgs; one GROUP BY month for the chart; two for the
+top issues; plus the surveys' own. Eight whatever the number of appeals.
 """
 
 import datetime
@@ -227,21 +227,26 @@ def _working_day_ordinals(first: datetime.date, last: datetime.date) -> dict:
 
 
 def _days_to_close(period) -> dict:
-    """(category, town, org) → (sum of working days to close, closed appeals counted): one GROUP BY
-    over the closed appeals by day received and day closed."""
-    pairs = list(period.filter(status=AppealStatus.CLOSED, closed_at__isnull=False).order_by()
-                 .annotate(rday=TruncDate("received_at"), cday=TruncDate("closed_at"))
-                 .values_list("category", "town", "org", "rday", "cday").annotate(n=Count("pk")))
-    if not pairs:
+    """(category, town, org) → (sum of working days to close, closed appeals counted).
+
+    The days of one appeal are ordinal(day closed) − ordinal(day received) (`_working_day_ordinals`),
+    so a group's sum is Σ ordinal(closed) − Σ ordinal(received): two GROUP BY queries, one by day
+    received and one by day closed (at most categories × orgs × 365 rows each, never one per appeal)."""
+    closed = period.filter(status=AppealStatus.CLOSED, closed_at__isnull=False).order_by()
+    received_days = list(closed.annotate(day=TruncDate("received_at"))
+                         .values_list("category", "town", "org", "day").annotate(n=Count("pk")))
+    if not received_days:
         return {}
-    first = min(min(p[3], p[4]) for p in pairs)
-    last = max(max(p[3], p[4]) for p in pairs)
-    ordinals = _working_day_ordinals(first, last)
+    closed_days = list(closed.annotate(day=TruncDate("closed_at"))
+                       .values_list("category", "town", "org", "day").annotate(n=Count("pk")))
+    days = [row[3] for row in received_days + closed_days]
+    ordinals = _working_day_ordinals(min(days), max(days))
     out = {}
-    for category, town, org, rday, cday, n in pairs:
-        days = max(ordinals[cday] - ordinals[rday], 0)
-        total, count = out.get((category, town, org), (0, 0))
-        out[(category, town, org)] = (total + days * n, count + n)
+    for sign, rows in ((-1, received_days), (1, closed_days)):
+        for category, town, org, day, n in rows:
+            total, count = out.get((category, town, org), (0, 0))
+            # Each appeal is counted once (in the rows of the day closed).
+            out[(category, town, org)] = (total + sign * ordinals[day] * n, count + (n if sign > 0 else 0))
     return out
 
 
