@@ -13,7 +13,6 @@ from gonghui.orgs.models import Industry, Org
 
 from ..models.surveys import QuestionKind, SurveyAudience, SurveyStatus
 from ..policies.surveys import CHANGE, VIEW
-from ..rules.surveys import rules
 
 
 class SurveyFilterForm(StyledFormMixin, forms.Form):
@@ -126,20 +125,24 @@ class AnswerForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, questions, **kwargs):
         super().__init__(*args, **kwargs)
         needed = {"required": _("This question needs an answer.")}
+        check = {"class": "form-check-input"}
         for q in questions:
             name = f"q{q.pk}"
             if q.kind == QuestionKind.SINGLE:
                 field = forms.ChoiceField(choices=[(o.pk, o.text) for o in q.options.all()],
-                                          widget=forms.RadioSelect, error_messages=needed)
+                                          widget=forms.RadioSelect(attrs=check),
+                                          error_messages=needed)
             elif q.kind == QuestionKind.MULTI:
                 field = forms.MultipleChoiceField(choices=[(o.pk, o.text) for o in q.options.all()],
-                                                  widget=forms.CheckboxSelectMultiple, error_messages=needed)
+                                                  widget=forms.CheckboxSelectMultiple(attrs=check),
+                                                  error_messages=needed)
             elif q.kind == QuestionKind.SCALE:
                 field = forms.ChoiceField(choices=[(n, str(n)) for n in range(1, (q.scale_max or 5) + 1)],
                                           widget=forms.RadioSelect(attrs={"class": "btn-check"}),
                                           error_messages=needed)
             else:
-                field = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                field = forms.CharField(max_length=1000,
+                                        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
                                         error_messages={**needed, "max_length": _("At most 1000 characters.")})
             field.label = q.text
             field.required = q.required
@@ -149,6 +152,3 @@ class AnswerForm(StyledFormMixin, forms.Form):
     def answers(self) -> dict:
         return {name[1:]: value for name, value in self.cleaned_data.items()}
 
-
-def max_options():
-    return rules().max_options
