@@ -321,7 +321,7 @@ def appeal_stats(user, *, year: int, month: int | None = None, category: str = "
 
 def _org_names(ids):
     ids = {i for i in ids if i}
-    return {o["pk"]: o for o in Org.objects.filter(pk__in=ids).values("pk", "name", "short_name", "path")}
+    return {o["pk"]: o for o in Org.objects.filter(pk__in=ids).values("pk", "name", "short_name", "path", "numchild")}
 
 
 def _row(key, value, orgs, list_url, base) -> Row:
@@ -334,9 +334,11 @@ def _row(key, value, orgs, list_url, base) -> Row:
             return Row(None, _("Above town level"), links={}, sort="")
         return Row(value, org["short_name"] or org["name"], links=_links(list_url, base, {"town": value}),
                    sort=org["path"])
-    # The org: the list filters by the handling org with `org` (see /tmp/v/reports/stats-needs.md).
+    # The org: the list's `org` filter is the org's SUBTREE, which is the org alone only for an org
+    # without children (a union); a town's own appeals have no exact list filter, so no link.
     label = (org["short_name"] or org["name"]) if org else str(value)
-    return Row(value, label, links=_links(list_url, base, {"org": value}), sort=org["path"] if org else "")
+    links = _links(list_url, base, {"org": value}) if org and not org["numchild"] else {}
+    return Row(value, label, links=links, sort=org["path"] if org else "")
 
 
 def _monthly(reach, year, today, list_url, base) -> list[Row]:

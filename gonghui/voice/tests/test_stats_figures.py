@@ -142,6 +142,9 @@ def test_every_figure_links_to_the_filtered_list(tree, data):
     town = next(r for r in s.by_town if r.key == tree.town1.pk)
     assert f"town={tree.town1.pk}" in town.links["received"]
     assert "category=WAGES_OWED" in s.by_category[0].links["closed"]
+    orgs = {r.key: r.links for r in s.by_org}
+    assert f"org={tree.union1.pk}" in orgs[tree.union1.pk]["received"]
+    assert orgs[tree.town2.pk] == {}  # the list's org filter is a subtree: a town's own appeals have no link
 
 
 def test_queries_do_not_grow_with_the_appeals(tree, data, django_assert_max_num_queries):
