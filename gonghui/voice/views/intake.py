@@ -47,8 +47,15 @@ def _upload_limit():
 
 
 def _too_large(request) -> bool:
-    """Refuse a body larger than every allowed attachment together before reading it."""
-    return request.method == "POST" and not limit_upload(request, _upload_limit())
+    """Refuse a body larger than every allowed attachment together before reading it. When the
+    CSRF check has already read the body (a browser's form post), the form and the service still
+    check every file's size and the count."""
+    if request.method != "POST":
+        return False
+    try:
+        return not limit_upload(request, _upload_limit())
+    except AttributeError:  # "cannot alter upload handlers after the upload has been processed"
+        return False
 
 
 def _files(request, form):
