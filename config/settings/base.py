@@ -264,6 +264,12 @@ CELERY_BEAT_SCHEDULE = {
     # Publicity: scheduled articles are published every five minutes (idempotent).
     "publicity-articles-publish": {"task": "gonghui.publicity.tasks.articles.publish_scheduled_articles_task",
                                    "schedule": 300},
+    # Surveys past their closing day are closed (they take no answers after it either way).
+    "voice-close-due-surveys": {"task": "gonghui.voice.tasks.surveys.close_due_surveys_task",
+                                "schedule": crontab(hour=0, minute=20)},
+    # Study sessions whose day has passed are marked held (their attendance sheet stays open).
+    "publicity-hold-finished-studies": {"task": "publicity.studies.hold_finished_sessions",
+                                        "schedule": crontab(hour=1, minute=30)},
     "purge-old-notifications": {"task": "gonghui.core.tasks.purge_old_notifications_task", "schedule": 24 * 3600},
 }
 

@@ -51,6 +51,10 @@ def create_demo_accounts(*, root, town1, town2, union1, member1_person=None) -> 
             # member1 is the portal login of that person (member pages: courses, check-in…).
             Person.objects.filter(account=user).exclude(pk=member1_person.pk).update(account=None)
             Person.objects.filter(pk=member1_person.pk).update(account=user)
+    # Study sessions invite cadres (users), which exist only now: the demo cadres get theirs.
+    from gonghui.core.demo.publicity.studies import invite_demo_accounts
+
+    invite_demo_accounts()
     return len(DEMO_ACCOUNTS)
 
 

@@ -58,7 +58,7 @@ def test_new_appeal_page_refuses_anonymous_where_not_allowed(tree, linked):
     r = client_for(tree.member_user).post(reverse("voice:my_appeal_new"), {
         "category": "WAGES_OWED", "title": "欠薪", "content": "两个月未发", "anonymous": "on"})
     assert r.status_code == 400 and Appeal.objects.count() == 0
-    assert "cannot be submitted anonymously" in r.content.decode()
+    assert "该类别的诉求不能匿名提交" in r.content.decode()
 
 
 def test_new_appeal_with_a_bad_file_saves_nothing(tree, linked):

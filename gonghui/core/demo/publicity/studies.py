@@ -144,7 +144,8 @@ def seed(gen) -> dict:
 
 def invite_demo_accounts() -> int:
     """After the demo accounts exist: invite district/town1/town2/union1 to the sessions of the
-    organisers in their reach (idempotent). Returns how many invitations were added."""
+    organisers in their reach (idempotent).
+    Returns how many invitations it tried to add (the unique constraint skips existing ones)."""
     added = 0
     for ra in RoleAssignment.objects.filter(user__username__in=("district", "town1", "town2", "union1"),
                                             role__in=(Role.DISTRICT_STAFF, Role.TOWN_CADRE, Role.UNION_CHAIR)
@@ -153,4 +154,7 @@ def invite_demo_accounts() -> int:
                                           ).values_list("pk", flat=True)
         rows = [StudyInvitee(session_id=pk, user_id=ra.user_id, org_id=ra.org_id) for pk in ids]
         added += len(StudyInvitee.objects.bulk_create(rows, ignore_conflicts=True))
+        # The sessions already held have their sheet recorded: the demo cadres were there.
+        StudyInvitee.objects.filter(user_id=ra.user_id, session_id__in=ids, session__status="HELD",
+                                    status="").update(status="PRESENT", recorded_at=timezone.now())
     return added
