@@ -105,6 +105,7 @@ class AppealDetail(AppealRow):
 
 class FiltersIn(PageParams):
     org: Id | None = Field(None, description="Only this org's subtree.")
+    holder: Id | None = Field(None, description="Held by exactly this org (not its subtree).")
     town: Id | None = None
     status: AppealStatus | None = None
     category: AppealCategory | None = None
@@ -198,13 +199,16 @@ def list_appeals(request, filters: Query[FiltersIn]):
     user = request.auth
     require(user, policies.VIEW)
     org, town = _visible_org(user, filters.org), _visible_org(user, filters.town)
+    holder = _visible_org(user, filters.holder)
     qs = selectors.filtered_appeals(user, selectors.AppealFilters(
-        q=filters.q or "", org=org, town=town, status=filters.status or "", category=filters.category or "",
+        q=filters.q or "", org=org, holder=holder, town=town, status=filters.status or "",
+        category=filters.category or "",
         channel=filters.channel or "", overdue=filters.overdue, due_soon=filters.due_soon,
         escalated=filters.escalated or "", mine=filters.mine, received_from=filters.received_from,
         received_to=filters.received_to, year=filters.year, month=filters.month if filters.year else None,
         closed_on_time=filters.closed_on_time or ""))
-    if (filters.org is not None and org is None) or (filters.town is not None and town is None):
+    if any(asked is not None and found is None
+           for asked, found in ((filters.org, org), (filters.town, town), (filters.holder, holder))):
         qs = qs.none()
     today = services.today()
     return paginate(qs, filters, row=lambda a: row(a, today), load=selectors.appeal_rows())

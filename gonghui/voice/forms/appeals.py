@@ -28,6 +28,10 @@ class AppealFilterForm(StyledFormMixin, forms.Form):
                                                       "placeholder": _("Number, title or the worker's name")}))
     org = forms.ModelChoiceField(label=_("Town or union"), required=False, queryset=Org.objects.none(),
                                  empty_label=_("All my organisations"), widget=FastSelect)
+    # Exact holding org (the statistics' "by handling organisation" links); a hidden field: the
+    # menu above covers the subtree, this one only arrives by link and shows as a removable chip.
+    holder = forms.ModelChoiceField(label=_("Held by exactly"), required=False, queryset=Org.objects.none(),
+                                    widget=forms.HiddenInput)
     town = forms.ModelChoiceField(label=pgettext_lazy("appeal filter", "Town"), required=False,
                                   queryset=Org.objects.none(), empty_label=_("All towns"), widget=FastSelect)
     status = forms.ChoiceField(label=pgettext_lazy("appeal filter", "Status"), required=False,
@@ -55,6 +59,7 @@ class AppealFilterForm(StyledFormMixin, forms.Form):
         super().__init__(data, *args, **kwargs)
         visible = Org.objects.visible_to(user, VIEW)
         self.fields["org"].queryset = visible
+        self.fields["holder"].queryset = visible
         self.fields["town"].queryset = visible.filter(level__in=(OrgLevel.TOWN, OrgLevel.PLATFORM))
 
     def clean(self):
@@ -82,7 +87,8 @@ class AppealFilterForm(StyledFormMixin, forms.Form):
 
         v = self.value
         return AppealFilters(
-            q=(v("q", "") or "").strip(), org=v("org"), town=v("town"), status=v("status", "") or "",
+            q=(v("q", "") or "").strip(), org=v("org"), holder=v("holder"), town=v("town"),
+            status=v("status", "") or "",
             category=v("category", "") or "", channel=v("channel", "") or "", overdue=v("overdue") == "1",
             due_soon=v("due_soon") == "1", escalated=v("escalated", "") or "", mine=v("mine") == "1",
             received_from=v("received_from"), received_to=v("received_to"), year=v("year"),

@@ -44,6 +44,7 @@ def own_org_ids(user):
 class AppealFilters:
     q: str = ""
     org: Org | None = None  # the holding org's subtree
+    holder: Org | None = None  # held by exactly this org (not its subtree): the statistics' org rows
     town: Org | None = None
     status: str = ""
     category: str = ""
@@ -59,7 +60,8 @@ class AppealFilters:
     closed_on_time: str = ""  # "yes" / "no"
 
     def as_params(self):
-        return {"q": self.q, "org": self.org.pk if self.org else "", "town": self.town.pk if self.town else "",
+        return {"q": self.q, "org": self.org.pk if self.org else "",
+                "holder": self.holder.pk if self.holder else "", "town": self.town.pk if self.town else "",
                 "status": self.status, "category": self.category, "channel": self.channel,
                 "overdue": "1" if self.overdue else "", "due_soon": "1" if self.due_soon else "",
                 "escalated": self.escalated, "mine": "1" if self.mine else "",
@@ -77,6 +79,8 @@ def filtered_appeals(user, f: AppealFilters, *, on=None):
     day = on or today()
     if f.org is not None:
         qs = qs.filter(org__path__startswith=f.org.path)
+    if f.holder is not None:
+        qs = qs.filter(org=f.holder)
     if f.town is not None:
         qs = qs.filter(town=f.town)
     for name in ("status", "category", "channel"):
@@ -123,11 +127,35 @@ def status_counts(user, f: AppealFilters):
     return {r["status"]: r["n"] for r in rows}
 
 
+def by_hidden_worker(appeal, actor_id) -> bool:
+    """An anonymous appeal keeps the member's login (`submitted_by`) so the member can follow it;
+    staff never learn who: a line or audit row acted by that login is shown without the login."""
+    return bool(appeal.anonymous and appeal.submitted_by_id and actor_id == appeal.submitted_by_id)
+
+
 def events_of(appeal, *, public_only=False):
+    """The handling history, oldest first. On an anonymous appeal the worker's own lines (submitted,
+    rated, re-opened, withdrawn) lose their actor (in memory only: never saved)."""
     qs = AppealEvent.objects.filter(appeal=appeal).select_related("actor", "actor_org", "from_org", "to_org")
     if public_only:
         qs = qs.filter(public=True)
-    return list(qs.prefetch_related("attachments").order_by("created_at", "id"))
+    events = list(qs.prefetch_related("attachments").order_by("created_at", "id"))
+    for e in events:
+        if by_hidden_worker(appeal, e.actor_id):
+            e.actor = None
+    return events
+
+
+def history_of(user, appeal):
+    """The audit history of the appeal's page; rows written by an anonymous appeal's worker read
+    "anonymous worker" without the login or IP."""
+    from gonghui.core.selectors import history_for
+
+    rows = history_for(user, appeal)
+    for row in rows:
+        if by_hidden_worker(appeal, row.actor_id):
+            row.actor_name, row.ip = _("Anonymous worker"), None
+    return rows
 
 
 def attachments_of(appeal):

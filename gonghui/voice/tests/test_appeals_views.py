@@ -142,3 +142,54 @@ def test_statistics_links_closed_on_time_1(tree):
     r = client(tree.town1_cadre).get(reverse("voice:appeal_list"), {"closed_on_time": "1", "status": "CLOSED"})
     assert numbers(r) == {a.number}
     assert numbers(client(tree.town1_cadre).get(reverse("voice:appeal_list"), {"closed_on_time": "0"})) == set()
+
+
+def test_holder_is_the_exact_handling_org(tree):
+    """`holder=<org id>`: appeals held by that org itself, not its subtree (the statistics' org rows);
+    an org outside the reach is an invalid choice on the page (no rows) and 404 on the export."""
+    at_town = appeal(tree, org=tree.town1)
+    at_union = appeal(tree, org=tree.union1)
+    c = client(tree.town1_cadre)
+    url = reverse("voice:appeal_list")
+    assert numbers(c.get(url, {"org": tree.town1.pk})) == {at_town.number, at_union.number}
+    r = c.get(url, {"holder": tree.town1.pk})
+    assert numbers(r) == {at_town.number} and tree.town1.name in r.content.decode()
+    assert numbers(c.get(url, {"holder": tree.union1.pk})) == {at_union.number}
+    assert "holder=" in r.context["query"] and "holder=" not in r.context["query_without_holder"]
+    assert client(tree.union2_chair).get(url, {"holder": tree.union1.pk}).context["page"].items == []
+    assert client(tree.union2_chair).get(reverse("voice:appeal_export"), {"holder": tree.union1.pk}).status_code == 404
+    export = c.get(reverse("voice:appeal_export"), {"holder": tree.town1.pk})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content)
+                                              if export.streaming else export.content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [at_town.number]
+
+
+def test_anonymous_appeal_never_shows_the_login(tree):
+    """intake-needs.md: an anonymous appeal keeps the member's login in `submitted_by` (so they can
+    follow it) — the staff page, its audit history, the API and the export never show it."""
+    from gonghui.core import audit
+    from gonghui.core.testing.api import api_as
+
+    login = tree.member_user
+    login.username = "secretworker88"
+    login.save()
+    a = appeal(tree, anonymous=True, category="OTHER", submitted_by=login)
+    services.add_event(a, "WITHDRAWN", public=True, actor=login, text="")
+    audit.record(actor=login, action="voice.appeal_submit", obj=a, org=a.org, after={"title": a.title})
+    page = client(tree.town1_cadre).get(reverse("voice:appeal_detail", args=[a.pk])).content.decode()
+    assert "secretworker88" not in page and ("Anonymous worker" in page or "匿名职工" in page)
+    listing = client(tree.town1_cadre).get(reverse("voice:appeal_list")).content.decode()
+    assert "secretworker88" not in listing
+    body = api_as(tree.town1_cadre).get(f"/appeals/{a.pk}").content.decode()
+    assert "secretworker88" not in body
+    assert "secretworker88" not in api_as(tree.town1_cadre).get("/appeals").content.decode()
+    export = client(tree.town1_cadre).get(reverse("voice:appeal_export"))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content)
+                                             if export.streaming else export.content))
+    cells = [str(v) for row in book.active.iter_rows(values_only=True) for v in row if v is not None]
+    assert not any("secretworker88" in v for v in cells)
+    # a named appeal of the same login still shows who acted
+    named = appeal(tree, submitted_by=login)
+    services.add_event(named, "WITHDRAWN", public=True, actor=login, text="")
+    page = client(tree.town1_cadre).get(reverse("voice:appeal_detail", args=[named.pk])).content.decode()
+    assert "secretworker88" in page

@@ -23,7 +23,7 @@ from gonghui.core.forms import run_service
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
 from gonghui.core.responses import export_list, no_store
-from gonghui.core.selectors import history_for, reach_orgs
+from gonghui.core.selectors import reach_orgs
 from gonghui.core.uploads import private_file_response
 from gonghui.orgs.models import Org
 
@@ -49,6 +49,7 @@ def appeal_list(request):
     today = services.today()
     return render(request, "voice/appeals/list.html", {
         "form": form, "page": page, "query": form.query_string(), "tab": "appeals", "today": today,
+        "holder": filters.holder, "query_without_holder": form.query_string(holder=""),
         "soon": selectors.soon_limit(today),
         "counts": [(label, counts.get(code, 0), code) for code, label in AppealStatus.choices if counts.get(code)],
         "can_export": policies.can(request.user, policies.EXPORT),
@@ -60,7 +61,7 @@ def appeal_list(request):
 @require_GET
 def appeal_export(request):
     return export_list(request, action=policies.EXPORT, view_action=policies.VIEW,
-                       scoped=[("org", Org), ("town", Org)],
+                       scoped=[("org", Org), ("holder", Org), ("town", Org)],
                        form=forms.AppealFilterForm(request.GET, user=request.user),
                        list_url="voice:appeal_list", export=services.export_appeals,
                        filename=lambda: f"appeals-{services.today():%Y%m%d}.xlsx")
@@ -92,7 +93,7 @@ def _render_detail(request, a, *, bound=None, status=200, phone=None):
         "events": selectors.events_of(a), "attachments": selectors.attachments_of(a),
         "days_left": days_left, "overdue_days": -days_left if days_left and days_left < 0 else 0,
         "parent": services.parent_of(a.org) if actions.transfer_up else None,
-        "history": history_for(request.user, a), "today": today, "tab": "appeals",
+        "history": selectors.history_of(request.user, a), "today": today, "tab": "appeals",
     }, status=status)
     return no_store(response) if phone is not None else response
 
