@@ -34,6 +34,7 @@ from gonghui.core.api_support import (
     workflow_actions,
 )
 from gonghui.core.context import client_ip
+from gonghui.members.models import Membership
 from gonghui.members.selectors import person_of_account
 from gonghui.orgs.models import Enterprise
 
@@ -120,7 +121,8 @@ class MyAppealIn(Schema):
     title: Text(120)
     content: Text(5000)
     anonymous: bool = False
-    enterprise: Id | None = Field(None, description="Default: the enterprise of the member's membership.")
+    enterprise: Id | None = Field(None, description="An enterprise of the member's memberships (default: the "
+                                                    "live membership's); another one by `enterprise_name`.")
     enterprise_name: Text(200) = ""
 
     model_config = {"extra": "forbid"}
@@ -228,7 +230,10 @@ def my_submit(request, payload: MyAppealIn,
     person = _person(user)
 
     def run():
-        enterprise = resolve(Enterprise.objects.all(), payload.enterprise, field="enterprise")
+        # Only an enterprise of the member's own memberships: an id is not a way to learn which
+        # union holds any enterprise (others are named by `enterprise_name`, as on the page).
+        mine = Membership.objects.filter(person=person, enterprise__isnull=False).values("enterprise_id")
+        enterprise = resolve(Enterprise.objects.filter(pk__in=mine), payload.enterprise, field="enterprise")
         appeal = services.submit_as_member(user=user, person=person, category=payload.category, title=payload.title,
                                            content=payload.content, anonymous=payload.anonymous,
                                            enterprise=enterprise, enterprise_name=payload.enterprise_name,

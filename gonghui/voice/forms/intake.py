@@ -182,6 +182,15 @@ class StaffAppealForm(AppealContentForm):
         value = self.cleaned_data.get("contact_phone") or ""
         return validate_mobile(value) if value.strip() else ""
 
+    def clean_id_number(self):
+        from gonghui.members.selectors import classify_query
+
+        value = (self.cleaned_data.get("id_number") or "").strip().upper()
+        if value and classify_query(value) != "id":
+            raise forms.ValidationError(_("Enter the 18-character ID number, or leave it empty and type the "
+                                          "worker's name and mobile."))
+        return value
+
     def clean(self):
         data = super().clean()
         if not data.get("anonymous") and not (data.get("id_number") or "").strip():

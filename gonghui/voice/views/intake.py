@@ -27,7 +27,7 @@ from gonghui.core.forms import add_service_error
 from gonghui.core.policies import require
 from gonghui.core.responses import no_store
 from gonghui.core.uploads import limit_upload, private_file_response
-from gonghui.members.selectors import MemberFilters, person_of_account, search_memberships
+from gonghui.members.selectors import MemberFilters, classify_query, person_of_account, search_memberships
 
 from ..forms import intake as forms
 from ..models.appeals import AppealChannel
@@ -327,8 +327,12 @@ def public_file(request, pk, file_pk):
 # --- staff entry ------------------------------------------------------------------------------------
 
 def _registry_person(user, id_number):
-    """The registered member with this ID number within the user's reach, or None."""
-    rows = search_memberships(user, MemberFilters(q=id_number.strip(), status="all"))
+    """The registered member with this ID number within the user's reach, or None. Only an ID
+    number: the member search also matches names and initials, which would pick someone else."""
+    id_number = id_number.strip()
+    if classify_query(id_number) != "id":
+        return None
+    rows = search_memberships(user, MemberFilters(q=id_number, status="all"))
     m = rows.order_by("-joined_on").first()
     return m.person if m is not None else None
 
