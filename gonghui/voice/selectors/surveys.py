@@ -207,21 +207,60 @@ def _key(v):
     return "" if v is None else str(v)
 
 
+OTHER = "_other"
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """How the responses of one breakdown are shown: `groups` [(key, label)] in order, `shown`
+    {raw key: shown key} (a merged group's raw key maps to OTHER), `sizes` {shown key: responses}."""
+
+    groups: list
+    shown: dict
+    sizes: dict
+
+    def key(self, raw):
+        return self.shown.get(_key(raw))
+
+
+def group_plan(survey, by: str) -> GroupPlan:
+    """The groups of a breakdown as every output shows them (results page, API, Excel export).
+
+    Anonymous results: the groups with fewer than `rules().min_group` responses are merged into one
+    "Other (small groups)" group; when the merged group itself is still smaller than min_group, the
+    smallest shown groups join it until it is not (otherwise total − shown groups = the small group).
+    When nothing would remain but "Other", the breakdown shows no group at all."""
+    field = {"town": "town_id", "industry": "industry", "age_band": "age_band"}[by]
+    sizes = {_key(row[field]): row["n"] for row in SurveyResponse.objects.filter(survey=survey).order_by()
+             .values(field).annotate(n=Count("pk"))}
+    groups = [g for g in breakdown_groups(survey, by) if g[0] in sizes]
+    if not survey.anonymous_results:
+        return GroupPlan(groups, {k: k for k in sizes}, dict(sizes))
+    min_group = rules().min_group
+    labelled = {g[0] for g in groups}
+    merged = {k for k, n in sizes.items() if n < min_group or k not in labelled}
+    rest = sorted((k for k in sizes if k not in merged), key=lambda k: (sizes[k], k))
+    while merged and sum(sizes[k] for k in merged) < min_group and rest:
+        merged.add(rest.pop(0))
+    kept = [g for g in groups if g[0] not in merged]
+    if not kept:
+        return GroupPlan([], {}, {})
+    shown = {k: (OTHER if k in merged else k) for k in sizes}
+    out = {k: sizes[k] for k, _label in kept}
+    if merged:
+        kept.append((OTHER, _("Other (small groups)")))
+        out[OTHER] = sum(sizes[k] for k in merged)
+    return GroupPlan(kept, shown, out)
+
+
 def question_results(survey, questions=None, by: str = "") -> list[dict]:
     """Per question: counts of each option (choices) or each value (scale), the number answering,
-    the scale's average; with `by`, the same counts per group. Text questions: only the count
-    (their answers are paged by `text_answers`). Groups below `min_group` responses are hidden
-    when the survey's results are anonymous."""
+    the scale's average; with `by`, the same counts per group of `group_plan` (small groups of an
+    anonymous survey merged into "Other"). Text questions: only the count (their answers are paged
+    by `text_answers`)."""
     questions = questions if questions is not None else questions_of(survey)
     by = by if by in BREAKDOWNS else ""
-    groups = breakdown_groups(survey, by) if by else []
-    group_sizes = {}
-    if by:
-        field = {"town": "town_id", "industry": "industry", "age_band": "age_band"}[by]
-        for row in SurveyResponse.objects.filter(survey=survey).order_by().values(field).annotate(n=Count("pk")):
-            group_sizes[_key(row[field])] = row["n"]
-        if survey.anonymous_results:
-            groups = [g for g in groups if group_sizes.get(g[0], 0) >= rules().min_group]
+    plan = group_plan(survey, by) if by else GroupPlan([], {}, {})
     answers = SurveyAnswer.objects.filter(response__survey=survey).order_by()
     out = []
     for q in questions:
@@ -244,12 +283,12 @@ def question_results(survey, questions=None, by: str = "") -> list[dict]:
         item["counts"] = [totals.get(k, 0) for k in keys]
         if q.kind == QuestionKind.SCALE and answered:
             item["average"] = round(sum(k * totals.get(k, 0) for k in keys) / answered, 2)
-        if by:
-            per = defaultdict(dict)
+        if plan.groups:
+            per = defaultdict(lambda: defaultdict(int))
             for g, v, n in qa.values_list(_group_field(by), value_field).annotate(n=Count("pk")):
-                per[_key(g)][v] = n
-            item["groups"] = [{"key": g, "label": label, "responses": group_sizes.get(g, 0),
-                               "counts": [per[g].get(k, 0) for k in keys]} for g, label in groups]
+                per[plan.key(g)][v] += n
+            item["groups"] = [{"key": g, "label": label, "responses": plan.sizes.get(g, 0),
+                               "counts": [per[g].get(k, 0) for k in keys]} for g, label in plan.groups]
         out.append(item)
     return out
 

@@ -367,10 +367,11 @@ def submit_response(*, actor, person, survey, answers: dict) -> SurveyResponse:
     SurveyAnswer.objects.bulk_create(rows)
     Survey.objects.filter(pk=s.pk).update(next_respondent_no=F("next_respondent_no") + 1,
                                           response_count=F("response_count") + 1)
-    # The audit names the survey and the respondent number, never the answers (they are the
-    # worker's opinion; the results pages show them only in aggregate).
-    audit.record(actor=actor, action="voice.survey_respond", obj=s, org=s.org,
-                 after={"respondent_no": resp.respondent_no})
+    # The audit never carries the answers nor the respondent number (the export's row key). For an
+    # anonymous survey it does not name the respondent either: the trail's time orders the responses
+    # like the text answers and the export's numbers, so a named event would tie a worker to answers.
+    audit.record(actor=None if s.anonymous_results else actor, action="voice.survey_respond", obj=s, org=s.org,
+                 after={})
     return resp
 
 
@@ -441,6 +442,7 @@ def export_answers(*, actor, survey):
     options = {o.pk: o.text for q in questions for o in q.options.all()}
     towns = dict(Org.objects.filter(level__in=("TOWN", "PLATFORM")).values_list("pk", "name"))
     industries = dict(Industry.choices)
+    group = _export_groups(survey)
     headers = [_("Respondent no."), _("Town"), _("Industry"), _("Age band"), _("Submitted on")]
     headers += [f"Q{i}. {q.text}" for i, q in enumerate(questions, start=1)]
     column = {q.pk: i for i, q in enumerate(questions)}
@@ -459,12 +461,30 @@ def export_answers(*, actor, survey):
                 cells[column[qid]].append(options.get(opt, "") if opt else str(value) if value else text)
             for pk, no, town_id, industry, band, at in chunk:
                 cells = answers.get(pk, [[] for _q in questions])
-                sheet.append([no, towns.get(town_id, ""), str(industries.get(industry, "")), band,
+                sheet.append([no, group("town", town_id, towns.get(town_id, "")),
+                              group("industry", industry, str(industries.get(industry, ""))),
+                              group("age_band", band, band),
                               timezone.localtime(at).date()] + ["；".join(c) for c in cells])
                 rows += 1
     audit.record(actor=actor, action="voice.survey_export", obj=survey, org=survey.org, after={"rows": rows})
     handle.seek(0)
     return handle, rows
+
+
+def _export_groups(survey):
+    """label(by, raw value, label) for the export's town / industry / age band columns: as the results
+    page and the API show the breakdowns (`selectors.group_plan`) — for an anonymous survey a value
+    of a small group reads "Other (small groups)", so a row cannot single out a small group."""
+    if not survey.anonymous_results:
+        return lambda by, raw, label: label
+    plans = {by: sel.group_plan(survey, by) for by in sel.BREAKDOWNS}
+    other = _("Other (small groups)")
+
+    def label(by, raw, text):
+        plan = plans[by]
+        return text if plan.groups and plan.key(raw) not in (None, sel.OTHER) else other
+
+    return label
 
 
 class _ExportRef:

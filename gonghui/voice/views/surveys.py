@@ -21,7 +21,7 @@ from gonghui.core.forms import run_service
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
 from gonghui.core.responses import export_list, no_store
-from gonghui.core.selectors import history_for, reach_orgs
+from gonghui.core.selectors import reach_orgs
 from gonghui.members.selectors import person_of_account
 from gonghui.orgs.models import Org
 
@@ -117,8 +117,19 @@ def _render_detail(request, s, *, question_form=None, status=200):
         "question_form": question_form or (forms.QuestionForm(prefix="question") if actions.edit else None),
         "targets": list(s.target_orgs.all()), "industry_labels": _industry_labels(s.industries),
         "participation": selectors.participation_of(s) if s.status != SurveyStatus.DRAFT else [],
-        "history": history_for(request.user, s), "tab": "surveys",
+        "history": _history(request.user, s), "tab": "surveys",
     }, status=status)
+
+
+def _history(user, s):
+    """The survey's trail without the responses (one event per respondent would bury the steps; the
+    counts are on the page)."""
+    from gonghui.core.audit_display import describe_events
+    from gonghui.core.selectors import audit_events
+
+    qs = (audit_events(user).filter(object_type=s._meta.label, object_id=str(s.pk))
+          .exclude(action="voice.survey_respond").order_by("-at", "-id"))
+    return describe_events(qs[:200])
 
 
 def _industry_labels(codes):
@@ -245,7 +256,7 @@ def survey_results(request, pk):
         row["rate"] = round(100 * row["responded"] / row["targeted"], 1) if row["targeted"] else None
     return render(request, "voice/surveys/results.html", {
         "s": s, "form": form, "by": by, "results": results, "participation": participation,
-        "min_group": rules().min_group, "tab": "surveys",
+        "min_group": rules().min_group, "tab": "surveys", "has_groups": any(i["groups"] for i in results),
         "can_export": policies.can(request.user, policies.EXPORT, s.org),
         "rate": round(100 * s.response_count / s.targeted_count, 1) if s.targeted_count else None,
     })
