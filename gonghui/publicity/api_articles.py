@@ -133,13 +133,16 @@ def _load(user, article_id):
     return a
 
 
-def _data(user, p):
+def _data(user, p, publisher):
+    """The service's input; every id of the body is resolved inside the caller's reach — the
+    audience inside the publisher's subtree — so an org, model worker or person out of reach is
+    the same 400 `unknown_reference` as a missing one (nothing to probe)."""
     from gonghui.honours.models import ModelWorker
     from gonghui.members.models import Person
 
+    audiences = Org.objects.filter(is_active=True, path__startswith=publisher.path)
     return {"title": p.title, "category": p.category, "summary": p.summary, "body": p.body,
-            "scope_org": resolve(Org.objects.filter(is_active=True), p.scope_org, field="scope_org")
-            if p.scope_org else None,
+            "scope_org": resolve(audiences, p.scope_org, field="scope_org") if p.scope_org else None,
             "model_worker": resolve(ModelWorker.objects.visible_to(user, "honours.view"), p.model_worker,
                                     field="model_worker") if p.model_worker else None,
             "person": resolve(Person.objects.visible_to(user), p.person, field="person") if p.person else None,
@@ -187,7 +190,7 @@ def create_article(request, payload: CreateIn,
     def run():
         org = resolve(Org.objects.visible_to(user, policies.VIEW), payload.org, field="org")
         require(user, policies.CHANGE, org)
-        a = services.create_article(actor=user, org=org, data=_data(user, payload))
+        a = services.create_article(actor=user, org=org, data=_data(user, payload, org))
         return 201, detail(user, a)
 
     return idempotent(request, idempotency_key, payload, run, schema=ArticleDetail)
@@ -199,7 +202,7 @@ _action = workflow_actions(router, path="/articles", id_param="article_id", load
 
 @_action("update", "Change an article (draft, scheduled or published)", ArticleIn)
 def update(user, a, p):
-    services.update_article(actor=user, article=a, data=_data(user, p))
+    services.update_article(actor=user, article=a, data=_data(user, p, a.org))
 
 
 @_action("publish", "Publish now or schedule", PublishIn)

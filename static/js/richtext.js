@@ -3,6 +3,8 @@
 // contenteditable area; every change is written back into the textarea, which is what the form
 // sends. Without JavaScript the textarea takes the HTML as it is. The server sanitises the HTML
 // either way (services.articles.sanitize_html): nothing here is trusted.
+// HTML from the textarea or the clipboard is cleaned by the same allowlist before it enters the
+// editor (cleanNodes: parsed in an inert document). No inline script or style: CSP-safe.
 // Images: the article's uploaded images, read from <script type="application/json"
 // id="richtext-images"> ([{url, caption}]), inserted by URL.
 (function () {
@@ -12,6 +14,57 @@
     var node = document.getElementById("richtext-images");
     if (!node) { return []; }
     try { return JSON.parse(node.textContent) || []; } catch (e) { return []; }
+  }
+
+  // The allowlist of services.articles.sanitize_html, applied in the browser too before any HTML
+  // enters the live editor (the textarea may hold what was just typed or pasted, not yet
+  // sanitised by the server): parsed in an inert document (no script runs, no image loads),
+  // cleaned there, and the clean nodes imported — never re-parsed into the page.
+  var TAGS = ("p br hr strong b em i u s h2 h3 h4 ul ol li blockquote a img figure figcaption table thead " +
+              "tbody tr th td span sub sup").split(" ");
+  var DROP = ("script style iframe svg math object embed noscript template textarea select frame frameset " +
+              "applet head title meta link base form input button").split(" ");
+  var ATTRS = {a: ["href", "title"], img: ["src", "alt", "title", "width", "height"],
+               th: ["colspan", "rowspan"], td: ["colspan", "rowspan"]};
+  var OWN_IMAGE = /^\/publicity\/articles\/\d+\/images\/\d+\/$/;
+  var LINK = /^(https?:\/\/|mailto:|\/(?!\/)|#)/i;
+
+  function cleanNode(node) {
+    Array.prototype.slice.call(node.childNodes).forEach(function (child) {
+      if (child.nodeType === 3) { return; }
+      if (child.nodeType !== 1) { node.removeChild(child); return; }
+      var tag = child.tagName.toLowerCase();
+      if (DROP.indexOf(tag) >= 0) { node.removeChild(child); return; }
+      cleanNode(child);
+      if (TAGS.indexOf(tag) < 0) {
+        while (child.firstChild) { node.insertBefore(child.firstChild, child); }
+        node.removeChild(child);
+        return;
+      }
+      var keep = ATTRS[tag] || [];
+      Array.prototype.slice.call(child.attributes).forEach(function (attr) {
+        var name = attr.name.toLowerCase(), value = attr.value.trim();
+        var ok = keep.indexOf(name) >= 0 &&
+          !(name === "href" && !LINK.test(value)) &&
+          !(name === "src" && !OWN_IMAGE.test(value)) &&
+          !((name === "width" || name === "height") && !/^\d{1,4}$/.test(value));
+        if (!ok) { child.removeAttribute(attr.name); }
+      });
+    });
+  }
+
+  function cleanNodes(html) {
+    var doc = document.implementation.createHTMLDocument("");
+    var holder = doc.createElement("div");
+    holder.innerHTML = html;  // inert: a document without a browsing context runs and loads nothing
+    cleanNode(holder);
+    return Array.prototype.map.call(holder.childNodes, function (n) { return document.importNode(n, true); });
+  }
+
+  function cleanHTML(html) {
+    var box = document.createElement("div");
+    cleanNodes(html).forEach(function (n) { box.appendChild(n); });
+    return box.innerHTML;
   }
 
   function button(label, title, onClick) {
@@ -32,7 +85,7 @@
     editor.setAttribute("role", "textbox");
     editor.setAttribute("aria-multiline", "true");
     editor.setAttribute("aria-label", textarea.labels && textarea.labels[0] ? textarea.labels[0].textContent : "");
-    editor.innerHTML = textarea.value;
+    cleanNodes(textarea.value).forEach(function (n) { editor.appendChild(n); });
     var sync = function () { textarea.value = editor.innerHTML; };
     var run = function (command, value) {
       return function () { editor.focus(); document.execCommand(command, false, value || null); sync(); };
@@ -71,6 +124,19 @@
       });
       bar.appendChild(select);
     }
+    editor.addEventListener("paste", function (event) {
+      var data = event.clipboardData;
+      if (!data) { return; }
+      event.preventDefault();
+      var html = data.getData("text/html");
+      if (html) {
+        document.execCommand("insertHTML", false, cleanHTML(html));
+      } else {
+        document.execCommand("insertText", false, data.getData("text/plain"));
+      }
+      sync();
+    });
+    editor.addEventListener("drop", function (event) { event.preventDefault(); });
     editor.addEventListener("input", sync);
     editor.addEventListener("blur", sync);
     textarea.form && textarea.form.addEventListener("submit", sync);

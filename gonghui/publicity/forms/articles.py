@@ -4,6 +4,7 @@ in services.articles (shared with the API)."""
 from urllib.parse import urlencode
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -68,6 +69,8 @@ class ArticleForm(StyledFormMixin, forms.Form):
                                                                      "publish.")})
     scope_org = forms.ModelChoiceField(label=_("Published to"), required=False, queryset=Org.objects.none(),
                                        widget=FastSelect,
+                                       error_messages={"invalid_choice": _("Choose the publisher's own "
+                                                                           "organisation or one below it.")},
                                        help_text=_("The members of this organisation's subtree read it. Empty: "
                                                    "the publisher's whole subtree."))
     category = forms.ChoiceField(label=_("Category"), choices=ArticleCategory.choices)
@@ -96,8 +99,12 @@ class ArticleForm(StyledFormMixin, forms.Form):
         self.fields["model_worker"].queryset = model_workers
         set_model_options(self.fields["model_worker"], list(model_workers),
                           label=lambda w: f"{w.person.name}（{w.get_level_display()} {w.year}）", empty_label="—")
-        # Any org is accepted here; the service refuses one outside the publisher's subtree.
-        self.fields["scope_org"].queryset = Org.objects.filter(is_active=True)
+        # Only orgs inside a publisher's subtree (out of reach = the same "invalid choice" as a
+        # missing id); the service refuses one outside the chosen publisher's own subtree.
+        subtree = Q(pk__in=[])
+        for o in publishers:
+            subtree |= Q(path__startswith=o.path)
+        self.fields["scope_org"].queryset = Org.objects.filter(subtree, is_active=True)
         root = scope_root or (publishers[0] if len(publishers) == 1 else None)
         if root is not None:
             from ..selectors.articles import scope_choices
