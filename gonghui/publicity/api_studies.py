@@ -266,8 +266,11 @@ def update(user, s, p):
 def invite(user, s, p):
     from gonghui.accounts.models import User
 
+    # Both resolved inside the organiser's subtree: an id outside it is an unknown reference (400),
+    # never a refusal that names the user or org.
     orgs = [resolve(Org.objects.filter(path__startswith=s.org.path), pk, field="orgs") for pk in p.orgs]
-    users = [resolve(User.objects.all(), pk, field="users") for pk in p.users]
+    reach = User.objects.filter(pk__in=list(services.cadres_under([s.org])))
+    users = [resolve(reach, pk, field="users") for pk in p.users]
     services.invite(actor=user, session=s, whole_subtree=p.whole_subtree, orgs=orgs, users=users)
 
 

@@ -439,14 +439,45 @@ def check_in(*, actor, session_pk, token) -> CheckIn:
 
 # --- materials ----------------------------------------------------------------------------------------
 
-OFFICE_PARTS = {"docx": "word/document.xml", "pptx": "ppt/presentation.xml"}
+# Word and PowerPoint are ZIP packages: the document part of the kind, declared in the package's
+# [Content_Types].xml with the content type of a plain document. Macro-enabled (.docm/.pptm),
+# templates, slide shows and Excel workbooks declare other types and are refused.
+OFFICE_PARTS = {
+    "docx": ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"),
+    "pptx": ("ppt/presentation.xml",
+             "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"),
+}
+CONTENT_TYPES_MAX = 256 * 1024
 EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png", "docx": "docx", "pptx": "pptx"}
+# The name's extension must say what the content is: a Word file called .pdf is refused.
+NAME_EXTENSIONS = {"pdf": ("pdf",), "jpeg": ("jpg", "jpeg"), "png": ("png",), "docx": ("docx",), "pptx": ("pptx",)}
 KIND_LABELS = {"pdf": "PDF", "jpeg": "JPG", "png": "PNG", "docx": "Word", "pptx": "PowerPoint"}
 
 
+def _office_kind(upload) -> str | None:
+    """"docx", "pptx" or None for a ZIP upload: read only the central directory and the small
+    content-types part (never the documents), so a crafted archive costs nothing."""
+    try:
+        with zipfile.ZipFile(upload) as package:
+            infos = {i.filename: i for i in package.infolist()}
+            types = infos.get("[Content_Types].xml")
+            if types is None or types.file_size > CONTENT_TYPES_MAX or any(
+                    n.lower().endswith("vbaproject.bin") for n in infos):
+                return None
+            declared = package.read(types).decode("utf-8", "replace")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
+        return None
+    finally:
+        upload.seek(0)
+    if "macroEnabled" in declared:
+        return None
+    return next((k for k, (part, main) in OFFICE_PARTS.items()
+                 if part in infos and f'ContentType="{main}"' in declared), None)
+
+
 def material_kind(upload) -> str:
-    """The material's kind by its content (never its name), or a DomainError on `file`. Word and
-    PowerPoint files are ZIP packages: the package must hold the document part of its kind."""
+    """The material's kind by its content, or a DomainError on `file`. The name's extension, when
+    it has one, must be one of that kind's (a renamed file is refused)."""
     name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1] or _("(no name)")
     size = getattr(upload, "size", 0) or 0
     if not size:
@@ -461,17 +492,16 @@ def material_kind(upload) -> str:
     upload.seek(0)
     kind = sniff(head, ("pdf", "jpeg", "png"))
     if kind is None and head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as package:
-                names = set(package.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            names = set()
-        upload.seek(0)
-        if "[Content_Types].xml" in names:
-            kind = next((k for k, part in OFFICE_PARTS.items() if part in names), None)
+        kind = _office_kind(upload)
     if kind is None:
         raise DomainError(_("The file “%(name)s” is not a PDF, Word (.docx), PowerPoint (.pptx), JPG or PNG file.")
                           % {"name": name}, code="wrong_type", field="file")
+    extension = name.rsplit(".", 1)[1].lower() if "." in name.strip(".") else ""
+    if extension and extension not in NAME_EXTENSIONS[kind]:
+        raise DomainError(_("The file “%(name)s” is a %(kind)s file by its content but its name ends in .%(ext)s: "
+                            "rename it to .%(right)s and upload it again.")
+                          % {"name": name, "kind": KIND_LABELS[kind], "ext": extension,
+                             "right": EXTENSIONS[kind]}, code="wrong_type", field="file")
     return kind
 
 
@@ -487,7 +517,9 @@ def add_material(*, actor, session, upload) -> StudyMaterial:
     if StudyMaterial.objects.filter(session=session).count() >= rules().materials_per_session:
         raise DomainError(_("A session has at most %(n)s materials.") % {"n": rules().materials_per_session},
                           code="too_many", field="file")
-    original = ((getattr(upload, "name", "") or "").rsplit("/", 1)[-1] or "material")[:200]
+    original = ((getattr(upload, "name", "") or "").rsplit("/", 1)[-1] or "material")[:190]
+    if "." not in original.strip("."):  # the download gets the extension of its content
+        original = f"{original}.{EXTENSIONS[kind]}"
     upload.name = f"{uuid.uuid4().hex}.{EXTENSIONS[kind]}"
     material = StudyMaterial.objects.create(session=session, file=upload, name=original, kind=kind,
                                             size=upload.size, uploaded_by=actor if actor.pk else None)

@@ -43,14 +43,19 @@ def pdf_upload(name="材料.pdf", size=None):
 
 
 def office_upload(kind="docx", name=None):
-    """A minimal Office package (ZIP with the content-types part and the document part)."""
+    """A minimal Office package: the content-types part declaring the document part of `kind`, and that part."""
     import io
     import zipfile
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from gonghui.publicity.services.studies import OFFICE_PARTS
+
+    part, main = OFFICE_PARTS[kind]
+    types = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+             f'content-types"><Override PartName="/{part}" ContentType="{main}"/></Types>')
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml" if kind == "docx" else "ppt/presentation.xml", "<x/>")
+        z.writestr("[Content_Types].xml", types)
+        z.writestr(part, "<x/>")
     return SimpleUploadedFile(name or f"课件.{kind}", buf.getvalue())

@@ -11,7 +11,7 @@ alike), check the action, call one service or selector, render.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,12 +25,13 @@ from gonghui.core.policies import get_visible_or_404, require
 from gonghui.core.qr import qr_svg
 from gonghui.core.responses import export_list, no_store
 from gonghui.core.selectors import history_for, reach_orgs
-from gonghui.core.uploads import private_file_response
+from gonghui.core.uploads import private_file_response, upload_limit_then_csrf
 from gonghui.orgs.models import Org
 
 from ..forms import studies as forms
 from ..models.studies import StudyAttendance, StudyMaterial, StudySession, StudyStatus
 from ..policies import studies as policies
+from ..rules.studies import rules
 from ..selectors import studies as selectors
 from ..services import studies as services
 
@@ -164,11 +165,22 @@ STEPS = {  # step: (form, actions flag, run, message)
 }
 
 
+def _material_limit():
+    return rules().material_max_bytes
+
+
+def _too_large_text():
+    return _("The file is larger than %(mb)s MB.") % {"mb": round(_material_limit() / 2**20)}
+
+
+@upload_limit_then_csrf(_material_limit)  # a material over the limit is never read to the end
 @login_required
 @require_POST
 def study_step(request, pk, step):
     if step not in STEPS:
         raise Http404(_("Not found."))
+    if not getattr(request, "_upload_limit_fits", True):
+        return HttpResponse(_too_large_text(), status=413)
     form_class, flag, run, done = STEPS[step]
     session = _session(request, pk)
     require(request.user, policies.CHANGE, session.org)
@@ -191,7 +203,12 @@ def study_step(request, pk, step):
         else:
             messages.success(request, str(done))
         return redirect("publicity:study_detail", pk=session.pk)
-    result = run_service(form, lambda: run(request, session, form)) if form.is_valid() else None
+    if getattr(request, "upload_too_large", False):
+        form.is_valid()
+        form.add_error("file" if "file" in form.fields else None, _too_large_text())
+        result = None
+    else:
+        result = run_service(form, lambda: run(request, session, form)) if form.is_valid() else None
     if result is not None:
         messages.success(request, str(done) if done else _("%(n)s cadres invited.") % {"n": result})
         return redirect("publicity:study_detail", pk=session.pk)
