@@ -50,7 +50,7 @@ class SurveyFilterForm(StyledFormMixin, forms.Form):
 
 
 class SurveyForm(StyledFormMixin, forms.Form):
-    org = forms.ModelChoiceField(label=_("Owner"), queryset=Org.objects.none(), widget=FastSelect,
+    org = forms.ModelChoiceField(label=pgettext_lazy("survey", "Owner"), queryset=Org.objects.none(), widget=FastSelect,
                                  help_text=_("The organisation that runs the survey; it may target its subtree."),
                                  error_messages={"required": _("Choose the owner organisation."),
                                                  "invalid_choice": _("Choose an organisation in your reach.")})

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core import audit
 from gonghui.core.errors import DomainError
@@ -406,7 +407,8 @@ def export_surveys(*, actor, filters):
           .values_list("title", "org__name", "status", "opens_on", "closes_on", "audience", "targeted_count",
                        "response_count"))
     statuses, audiences = dict(SurveyStatus.choices), dict(SurveyAudience.choices)
-    headers = [_("Title"), _("Owner"), _("Status"), _("Opens on"), _("Closes on"), _("Audience"), _("Targeted"),
+    headers = [_("Title"), pgettext("survey", "Owner"), _("Status"), _("Opens on"), _("Closes on"),
+               pgettext("survey", "Audience"), _("Targeted"),
                _("Responses"), _("Participation (%)")]
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — the response closes it
     rows = 0

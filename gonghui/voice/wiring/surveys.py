@@ -36,7 +36,9 @@ def ready():
     register_object_labels({"voice.SurveyExport": _("Surveys list export")})
     register_field_labels("voice.Survey", {
         "question": _("question"), "kind": _("kind of question"), "options": _("options"), "scale_max": _("scale"),
-        "position": _("position"), "respondent_no": _("respondent no."), "rows": _("rows"),
-        "target_orgs": _("targeted organisations"), "org": _("owner")})
+        "position": pgettext_lazy("survey question", "position"), "respondent_no": _("respondent no."),
+        "rows": _("rows"),
+        "target_orgs": _("targeted organisations"), "org": pgettext_lazy("survey", "owner"),
+        "audience": pgettext_lazy("survey", "audience")})
     register_value_fields("voice.Survey", {"kind": "voice.Question.kind"})
     register_name_fields({"voice.Survey": "title"})
