@@ -7,14 +7,18 @@
   with a reason). A step the status does not allow answers 400 `wrong_stage`.
 - `GET /theme-activities/stats?year=` — the yearly counts by town and theme (confirmed only).
 - Lists: keyset pagination, newest first: `?after=<next_after>&limit=1..200`.
-Photos are uploaded on the pages (multipart); the API lists them with their private URLs.
+- Photos: `POST /theme-activities/{id}/photos` (multipart `file` + optional `caption`; JPG/PNG by
+  content, size and count limits, nothing stored on a bad file), `GET …/photos/{photo_id}` (the
+  image, private: scope checked, attachment, no cache), `DELETE …/photos/{photo_id}` — while the
+  activity is a draft or returned, like the pages.
 """
 
 import datetime
 
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, File, Form, Header, Query, Router, Schema
+from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
@@ -34,9 +38,10 @@ from gonghui.core.api_support import (
     workflow_actions,
 )
 from gonghui.core.policies import require
+from gonghui.core.uploads import private_file_response
 from gonghui.orgs.models import Org
 
-from .models.activities import ActivityStatus
+from .models.activities import ActivityPhoto, ActivityStatus
 from .policies import activities as policies
 from .selectors import activities as selectors
 from .services import activities as services
@@ -64,7 +69,8 @@ class ActivityPage(PageMeta):
 class PhotoOut(Schema):
     id: int
     caption: str
-    url: str = Field(description="The private URL of the image (session login, scope checked).")
+    url: str = Field(description="The private page URL of the image (session login, scope checked).")
+    api_url: str = Field(description="The same image through the API (token; scope checked).")
 
 
 class ActionsOut(Schema):
@@ -154,7 +160,8 @@ def detail(user, a):
     return {**row(a), "content": a.content, "organisers": a.organisers, "return_reason": a.return_reason,
             "submitted_at": a.submitted_at, "reviewed_at": a.reviewed_at,
             "photos": [{"id": p.pk, "caption": p.caption,
-                        "url": reverse("publicity:activity_photo", args=[a.pk, p.pk])}
+                        "url": reverse("publicity:activity_photo", args=[a.pk, p.pk]),
+                        "api_url": f"/api/v1/theme-activities/{a.pk}/photos/{p.pk}"}
                        for p in selectors.photos_of(a)],
             "actions": vars(policies.activity_actions(user, a))}
 
@@ -215,7 +222,7 @@ def create_activity(request, payload: CreateIn,
     user = request.auth
 
     def run():
-        org = resolve(Org.objects.visible_to(user, policies.VIEW), payload.org, field="org")
+        org = resolve(Org.objects.visible_to(user, policies.CHANGE), payload.org, field="org")
         values = payload.dict(exclude={"org"})
         a = services.log_activity(actor=user, org=org, **values)
         return 201, detail(user, a)
@@ -240,3 +247,40 @@ def submit(user, a, p):
 @_action("review", "The town's decision: confirm or return with a reason", ReviewIn)
 def review(user, a, p):
     services.review_activity(actor=user, activity=a, decision=p.decision, reason=p.reason)
+
+
+def _photo(user, activity_id, photo_id):
+    a = _load(user, activity_id)
+    photo = ActivityPhoto.objects.filter(pk=photo_id, activity=a).first()
+    if photo is None:
+        raise not_found()
+    return a, photo
+
+
+@router.post("/theme-activities/{activity_id}/photos", response={201: ActivityDetail, **WRITE_ERRORS},
+             summary="Add a photo (multipart: file, caption; JPG or PNG)", operation_id="theme_activity_photo_add")
+def add_photo(request, activity_id: Id, file: File[UploadedFile], caption: str = Form("", max_length=120)):
+    user = request.auth
+    a = _load(user, activity_id)
+    require(user, policies.CHANGE, a.org)  # rights before reading the upload
+    services.add_photo(actor=user, activity=a, upload=file, caption=caption)
+    return 201, detail(user, a)
+
+
+@router.get("/theme-activities/{activity_id}/photos/{photo_id}", response={200: None, **READ_ERRORS},
+            summary="Download a photo", operation_id="theme_activity_photo_get")
+def get_photo(request, activity_id: Id, photo_id: Id):
+    _a, photo = _photo(request.auth, activity_id, photo_id)
+    ext = "jpg" if photo.kind == "jpeg" else "png"
+    response = private_file_response(photo.image, f"activity-{photo.activity_id}-{photo.pk}.{ext}")
+    response["Content-Type"] = "image/jpeg" if photo.kind == "jpeg" else "image/png"
+    return response
+
+
+@router.delete("/theme-activities/{activity_id}/photos/{photo_id}", response={200: ActivityDetail, **WRITE_ERRORS},
+               summary="Remove a photo", operation_id="theme_activity_photo_delete")
+def delete_photo(request, activity_id: Id, photo_id: Id):
+    user = request.auth
+    a, photo = _photo(user, activity_id, photo_id)
+    services.delete_photo(actor=user, photo=photo)
+    return detail(user, a)

@@ -73,7 +73,7 @@ class ActivityForm(StyledFormMixin, forms.Form):
     theme = forms.ChoiceField(label=_("Theme"), error_messages={"required": _("Choose a theme.")})
     title = forms.CharField(label=_("Title"), max_length=120,
                             error_messages={"required": _("Enter the title of the activity.")})
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput,
+    held_on = forms.DateField(label=pgettext_lazy("theme activity", "Held on"), widget=DateInput,
                               error_messages={"required": _("Enter the date the activity was held."),
                                               "invalid": _("Enter the date as YYYY-MM-DD.")})
     place = forms.CharField(label=_("Place"), max_length=120,
@@ -101,7 +101,8 @@ class ActivityForm(StyledFormMixin, forms.Form):
 
 
 class ReviewForm(StyledFormMixin, forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+    decision = forms.ChoiceField(label=pgettext_lazy("theme activity review", "Decision"), widget=forms.RadioSelect,
+                                 choices=[
         (ActivityStatus.CONFIRMED, _("Confirm: it counts in the yearly report")),
         (ActivityStatus.RETURNED, _("Return to the organiser for correction"))],
         error_messages={"required": _("Choose the decision.")})

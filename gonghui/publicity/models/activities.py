@@ -40,7 +40,7 @@ class ThemeActivity(ScopedModel):
                              verbose_name=_("town"))
     theme = models.CharField(_("theme"), max_length=20)
     title = models.CharField(_("title"), max_length=120)
-    held_on = models.DateField(_("held on"))
+    held_on = models.DateField(pgettext_lazy("theme activity", "held on"))
     place = models.CharField(_("place"), max_length=120)
     content = models.TextField(_("content"), max_length=4000)
     participants = models.PositiveIntegerField(_("participants (person-times)"))

@@ -5,8 +5,11 @@
   draft or returned (district, towns, union chairs and staff);
 - `publicity.submit`: send it to the town (union chairs and staff, the district); a town cadre
   logging the town's own activity submits it with `publicity.review`;
-- `publicity.review`: confirm or return a submitted activity (town cadres for their town's
-  subtree, the district) — only confirmed activities count in the yearly report;
+- `publicity.review`: confirm or return a submitted activity — only confirmed activities count in
+  the yearly report. The reviewer sits ABOVE the organiser (`can_review`): a town cadre confirms
+  its unions' activities, never the town's own (the district does) nor another town's (out of
+  scope: 404); a union never confirms (no `review` right). The district's own activities have no
+  level above: district staff confirm them;
 - `publicity.export`: the Excel exports of the list and the statistics.
 
 Members have no role here. These helpers decide which buttons a page shows; the services check
@@ -32,6 +35,17 @@ def can_submit(user, org) -> bool:
     return can(user, SUBMIT, org) or can(user, REVIEW, org)
 
 
+def can_review(user, org) -> bool:
+    """`publicity.review` granted on an org strictly above `org` (its parent's subtree), so nobody
+    confirms the activities of the org they sit in; the root (the district) is confirmed by whoever
+    reviews there."""
+    if not can(user, REVIEW, org):
+        return False
+    if user.is_superuser or org.depth <= 1:
+        return True
+    return any(org.path.startswith(p) and len(p) < len(org.path) for p in user.scope_paths(REVIEW))
+
+
 @dataclass(frozen=True)
 class ActivityActions:
     edit: bool = False
@@ -50,6 +64,6 @@ def activity_actions(user, a) -> ActivityActions:
     return ActivityActions(
         edit=editable and change,
         submit=editable and change and can_submit(user, a.org),
-        review=a.status == ActivityStatus.SUBMITTED and can(user, REVIEW, a.org),
+        review=a.status == ActivityStatus.SUBMITTED and can_review(user, a.org),
         photos=editable and change,
     )

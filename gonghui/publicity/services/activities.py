@@ -5,7 +5,8 @@ locked (`lock_one`), validated (DomainError naming the field) and audited (`publ
 - update (`publicity.change`) while DRAFT or RETURNED;
 - submit (`publicity.submit`, or `publicity.review` for a town's own activity): DRAFT/RETURNED →
   SUBMITTED;
-- confirm / return (`publicity.review`): SUBMITTED → CONFIRMED, or RETURNED with a reason;
+- confirm / return (`publicity.review` held above the organiser, `policies.can_review`): SUBMITTED →
+  CONFIRMED, or RETURNED with a reason;
 - photos (`publicity.change`, while editable): JPG/PNG by content, size and count limits;
 - export of the list and of the yearly statistics (`publicity.export`), audited.
 """
@@ -14,10 +15,11 @@ import datetime
 import tempfile
 import uuid
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core import audit
 from gonghui.core.errors import DomainError
@@ -27,7 +29,7 @@ from gonghui.core.uploads import extension_of, validate_document
 from gonghui.orgs.models import Org, OrgLevel
 
 from ..models.activities import EDITABLE_STATUSES, ActivityPhoto, ActivityStatus, ThemeActivity
-from ..policies.activities import CHANGE, EXPORT, REVIEW, SUBMIT, can
+from ..policies.activities import CHANGE, EXPORT, REVIEW, SUBMIT, can, can_review
 from ..rules.activities import rules, theme_label
 
 FIELDS = ["theme", "title", "held_on", "place", "content", "participants", "organisers", "status",
@@ -165,6 +167,9 @@ def review_activity(*, actor, activity, decision: str, reason="") -> ThemeActivi
     """The town's (or district's) decision on a submitted activity: CONFIRMED (it counts in the
     yearly report) or RETURNED with a reason (the organiser corrects it and submits again)."""
     a = _locked(actor, activity, REVIEW)
+    if not can_review(actor, a.org):
+        # In scope but the actor's own level (a town's own activity): the level above confirms.
+        raise PermissionDenied(_("The activities of your own organisation are confirmed by the level above."))
     if a.status != ActivityStatus.SUBMITTED:
         raise _wrong_stage(a)
     if decision not in (ActivityStatus.CONFIRMED, ActivityStatus.RETURNED):
@@ -253,7 +258,7 @@ def export_activities(*, actor, filters):
           .values_list("held_on", "theme", "title", "org__name", "town__name", "place", "participants",
                        "organisers", "status", "content"))
     statuses = dict(ActivityStatus.choices)
-    headers = [_("Held on"), _("Theme"), _("Title"), _("Organiser"), _("Town"), _("Place"),
+    headers = [pgettext("theme activity", "Held on"), _("Theme"), _("Title"), _("Organiser"), _("Town"), _("Place"),
                _("Participants (person-times)"), _("Organisers and partners"), _("Status"), _("Content")]
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — the response closes it
     rows = 0

@@ -11,7 +11,8 @@ alike), check the action, call one service or selector, render.
 from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +24,7 @@ from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
 from gonghui.core.responses import export_list
 from gonghui.core.selectors import history_for, reach_orgs
-from gonghui.core.uploads import private_file_response
+from gonghui.core.uploads import limit_upload, private_file_response, upload_limit_then_csrf
 from gonghui.orgs.models import Org
 
 from ..forms import activities as forms
@@ -143,7 +144,7 @@ def activity_submit(request, pk):
     form = _NoFields(request.POST)
     form.is_valid()
     if run_service(form, services.submit_activity, actor=request.user, activity=a) is not None:
-        messages.success(request, _("The activity was sent to the town for confirmation."))
+        messages.success(request, _("The activity was submitted for confirmation."))
     else:
         for error in form.non_field_errors():
             messages.error(request, error)
@@ -155,6 +156,8 @@ def activity_submit(request, pk):
 def activity_review(request, pk):
     a = _activity(request, pk)
     require(request.user, policies.REVIEW, a.org)
+    if not policies.can_review(request.user, a.org):
+        raise PermissionDenied(_("The activities of your own organisation are confirmed by the level above."))
     form = forms.ReviewForm(request.POST, prefix="review")
     if form.is_valid() and run_service(form, services.review_activity, actor=request.user, activity=a,
                                        decision=form.cleaned_data["decision"],
@@ -166,12 +169,28 @@ def activity_review(request, pk):
     return _render_detail(request, _activity(request, pk), review_form=form, status=400)
 
 
+def _photo_limit():
+    from ..rules.activities import rules
+
+    return rules().photo_max_bytes
+
+
+@upload_limit_then_csrf(_photo_limit)
 @login_required
 @require_POST
 def activity_photo_add(request, pk):
+    """A photo: a body already over the limit is refused (413) before it is read; one that grows
+    past it stops being read (nothing stored) and the form says so."""
+    limit = _photo_limit()
+    if not limit_upload(request, limit):
+        return HttpResponse(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}, status=413)
     a = _activity(request, pk)
     require(request.user, policies.CHANGE, a.org)
     form = forms.PhotoForm(request.POST, request.FILES, prefix="photo")
+    if getattr(request, "upload_too_large", False):
+        form.is_valid()
+        form.add_error("image", _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+        return _render_detail(request, _activity(request, pk), photo_form=form, status=400)
     done = form.is_valid() and run_service(form, services.add_photo, actor=request.user, activity=a,
                                            upload=form.cleaned_data["image"], caption=form.cleaned_data["caption"])
     if not done:
