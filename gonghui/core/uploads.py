@@ -9,6 +9,7 @@ to hand a stored upload back.
 """
 
 import os
+from functools import wraps
 
 from django import forms
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.http import FileResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 # kind -> (signature at offset 0, label shown to users, file extension)
 SIGNATURES = {
@@ -150,7 +152,11 @@ FORM_OVERHEAD_BYTES = 64 * 1024
 def limit_upload(request, limit) -> bool:
     """Before the body is read: False when Content-Length already says it is over `limit`
     (answer 413 without reading it); otherwise install `SizeLimitHandler`, which stops reading a
-    body that grows past it, and return True."""
+    body that grows past it, and return True. In a view decorated with `upload_limit_then_csrf`
+    the decorator has done this already, and this answers what it found."""
+    installed = getattr(request, "_upload_limit_fits", None)
+    if installed is not None:
+        return installed
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -159,6 +165,32 @@ def limit_upload(request, limit) -> bool:
         return False
     request.upload_handlers.insert(0, SizeLimitHandler(request, limit))
     return True
+
+
+def upload_limit_then_csrf(limit):
+    """Decorator of a view that takes a file (put it outermost), with `limit()` its byte limit.
+
+    A browser's form post carries its CSRF token in the multipart body, so the CSRF middleware
+    reads (and parses) the whole body before the view runs, and installing the size limit in the
+    view is then too late (Django refuses: "You cannot alter upload handlers after the upload has
+    been processed"). As Django's documentation advises, the view is exempted from the
+    middleware's check, the limit is installed first, and the check runs right after it. A body
+    whose Content-Length is already over the limit is not read at all: the view answers 413 at
+    its `limit_upload` call, before any other work (and so before a CSRF check would matter)."""
+    def decorator(view):
+        protected = csrf_protect(view)
+
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method != "POST":
+                return protected(request, *args, **kwargs)
+            fits = limit_upload(request, limit())
+            request._upload_limit_fits = fits
+            return protected(request, *args, **kwargs) if fits else view(request, *args, **kwargs)
+
+        return csrf_exempt(wrapped)
+
+    return decorator
 
 
 def too_large_import_message(limit_bytes):

@@ -21,7 +21,7 @@ from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
 from gonghui.core.responses import export_list
 from gonghui.core.selectors import history_for, reach_orgs
-from gonghui.core.uploads import limit_upload, max_upload_bytes, private_file_response
+from gonghui.core.uploads import limit_upload, max_upload_bytes, private_file_response, upload_limit_then_csrf
 from gonghui.orgs.models import Org, OrgLevel
 
 from ..forms import labour as forms
@@ -331,6 +331,7 @@ def round_close(request, pk, round_pk):
 
 # --- evidence -----------------------------------------------------------------------------------------
 
+@upload_limit_then_csrf(max_upload_bytes)
 @login_required
 @require_POST
 def evidence_add(request, pk):

@@ -28,7 +28,13 @@ from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
 from gonghui.core.responses import export_list
 from gonghui.core.selectors import history_for, reach_orgs
-from gonghui.core.uploads import extension_of, limit_upload, max_upload_bytes, private_file_response
+from gonghui.core.uploads import (
+    extension_of,
+    limit_upload,
+    max_upload_bytes,
+    private_file_response,
+    upload_limit_then_csrf,
+)
 from gonghui.orgs.models import Org
 
 from ..forms import harmony as forms
@@ -242,6 +248,7 @@ def harmony_review(request, pk):
 
 # --- evidence ------------------------------------------------------------------------------------------------
 
+@upload_limit_then_csrf(max_upload_bytes)
 @login_required
 @require_POST
 def harmony_evidence_add(request, pk):

@@ -23,7 +23,7 @@ from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
 from gonghui.core.responses import export_list
 from gonghui.core.selectors import history_for, reach_orgs
-from gonghui.core.uploads import limit_upload, max_upload_bytes, private_file_response
+from gonghui.core.uploads import limit_upload, max_upload_bytes, private_file_response, upload_limit_then_csrf
 from gonghui.orgs.models import Org
 
 from ..forms import homes as forms
@@ -234,6 +234,7 @@ def home_score(request, pk, kind):
 
 # --- evidence -----------------------------------------------------------------------------------------
 
+@upload_limit_then_csrf(max_upload_bytes)
 @login_required
 @require_POST
 def home_evidence_add(request, pk):

@@ -21,7 +21,7 @@ from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
 from gonghui.core.responses import export_list
 from gonghui.core.selectors import history_for, reach_orgs
-from gonghui.core.uploads import limit_upload, max_upload_bytes, private_file_response
+from gonghui.core.uploads import limit_upload, max_upload_bytes, private_file_response, upload_limit_then_csrf
 from gonghui.orgs.models import Org
 
 from ..forms import rewards as forms
@@ -210,6 +210,7 @@ def reward_step(request, pk, step):
 
 # --- the scan -------------------------------------------------------------------------------------
 
+@upload_limit_then_csrf(max_upload_bytes)
 @login_required
 @require_POST
 def reward_scan_add(request, pk):

@@ -23,7 +23,7 @@ from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
 from gonghui.core.responses import export_list
 from gonghui.core.selectors import history_for, reach_orgs
-from gonghui.core.uploads import limit_upload, max_upload_bytes, private_file_response
+from gonghui.core.uploads import limit_upload, max_upload_bytes, private_file_response, upload_limit_then_csrf
 from gonghui.members.selectors import person_of_account
 from gonghui.orgs.models import Org
 
@@ -446,6 +446,7 @@ def claim_step(request, pk, step):
     return _render_claim(request, c, bound=(step, form), status=400)
 
 
+@upload_limit_then_csrf(max_upload_bytes)
 @login_required
 @require_POST
 def claim_document_add(request, pk):
