@@ -118,3 +118,20 @@ def test_photos_through_the_api(tree, media):
     s = submitted(tree)
     r = upload(api, s.pk, png())
     assert r.status_code == 409 and r.json()["code"] == "wrong_stage"
+
+
+def test_a_browser_upload_with_its_csrf_token_works(tree, media):
+    """Like a browser: the CSRF token in the multipart body. The size limit is installed before the
+    CSRF check reads the body (`upload_limit_then_csrf`); without it, every real upload was a 500."""
+    from django.middleware.csrf import get_token
+    from django.test import RequestFactory
+
+    a = draft(tree)
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(tree.union1_chair)
+    token = get_token(RequestFactory().get("/"))
+    c.cookies["csrftoken"] = token
+    url = reverse("publicity:activity_photo_add", args=[a.pk])
+    assert c.post(url, {"csrfmiddlewaretoken": token, "photo-image": png()}).status_code == 302
+    assert c.post(url, {"csrfmiddlewaretoken": "x" * 64, "photo-image": png()}).status_code == 403
+    assert ActivityPhoto.objects.count() == 1
