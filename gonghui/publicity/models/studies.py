@@ -100,7 +100,8 @@ class StudyInvitee(models.Model):
                             verbose_name=_("organisation"))
     status = models.CharField(_("attendance"), max_length=8, choices=StudyAttendance.choices, blank=True)
     reason = models.CharField(_("reason for leave"), max_length=200, blank=True)
-    method = models.CharField(_("recorded by"), max_length=6, choices=StudyCheckinMethod.choices, blank=True)
+    method = models.CharField(pgettext_lazy("study check-in method", "recorded by"), max_length=6,
+                              choices=StudyCheckinMethod.choices, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("recorded by user"))

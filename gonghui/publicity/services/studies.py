@@ -31,6 +31,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.accounts.models import RoleAssignment, User
 from gonghui.accounts.roles import Role
@@ -399,8 +400,8 @@ class CheckIn:
 def check_in(*, actor, session_pk, token) -> CheckIn:
     """The signed-in cadre checks in at `session_pk` with its QR token. Refused with a message:
     wrong or old code, not invited, cancelled, outside the window."""
-    invalid = DomainError(_("This check-in code is not valid for this session. Scan the code shown in the room "
-                            "again."), code="invalid_token", field="token")
+    invalid = DomainError(pgettext("study check-in", "This check-in code is not valid for this session. Scan the "
+                                   "code shown in the room again."), code="invalid_token", field="token")
     try:
         data = signing.loads(token or "", salt=CHECKIN_SALT)
     except signing.BadSignature as exc:
@@ -576,8 +577,9 @@ def export_sessions(*, actor, filters):
     qs = with_counts(filtered_sessions(actor, filters).filter(pk__in=exportable)).select_related("org", "town")
     statuses = dict(StudyStatus.choices)
     headers = [_("Title"), _("Kind of study"), _("Organiser"), _("Town"), _("Starts at"), _("Ends at"), _("Place"),
-               _("Online meeting link"), _("Speaker"), _("Status"), _("Invited"), _("Present"), _("Late"),
-               _("Absent"), _("On leave"), _("Not recorded"), _("Attendance rate (%)")]
+               _("Online meeting link"), _("Speaker"), _("Status"), _("Invited"),
+               pgettext("study attendance", "Present"), pgettext("study attendance", "Late"),
+               pgettext("study attendance", "Absent"), _("On leave"), _("Not recorded"), _("Attendance rate (%)")]
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — the response closes it
     rows = 0
 
@@ -612,7 +614,8 @@ def export_town_counts(*, actor, year):
     rows = 0
     with XlsxStream(handle) as book:
         sheet = book.sheet(_("By town"), headers=[_("Town"), _("Sessions held"), _("Invited (person-times)"),
-                                                   _("Attended (person-times)"), _("On leave"), _("Absent"),
+                                                   _("Attended (person-times)"), _("On leave"),
+                                                   pgettext("study attendance", "Absent"),
                                                    _("Attendance rate (%)")], widths=[30, 12, 14, 14, 10, 10, 12])
         for line in [*table.lines, table.total]:
             sheet.append([str(line.label), line.sessions, line.invited, line.attended, line.leave, line.absent,

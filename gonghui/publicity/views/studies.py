@@ -319,6 +319,7 @@ def my_studies(request):
     """The sessions I am invited to and my record of the year (any signed-in user; own rows only)."""
     form = forms.StatsForm(request.GET)
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or services.today().year
+    form = form if form.errors else forms.StatsForm({"year": year})  # the field shows the year shown
     return render(request, "publicity/studies/my.html", {
         "form": form, "year": year, "upcoming": list(selectors.my_upcoming(request.user)[:20]),
         "invitations": list(selectors.my_invitations(request.user, year)[:200]),
@@ -351,6 +352,7 @@ def study_stats(request):
     require(request.user, policies.VIEW)
     form = forms.StatsForm(request.GET)
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or services.today().year
+    form = form if form.errors else forms.StatsForm({"year": year})
     table = selectors.town_counts(request.user, year)
     chart = selectors.town_chart(table, labels={"sessions": _("Sessions held"),
                                                 "attended": _("Attended (person-times)")}) if table.lines else None
