@@ -156,5 +156,5 @@ def invite_demo_accounts() -> int:
         added += len(StudyInvitee.objects.bulk_create(rows, ignore_conflicts=True))
         # The sessions already held have their sheet recorded: the demo cadres were there.
         StudyInvitee.objects.filter(user_id=ra.user_id, session_id__in=ids, session__status="HELD",
-                                    status="").update(status="PRESENT", recorded_at=timezone.now())
+                                    status="").update(status="PRESENT", method="SHEET", recorded_at=timezone.now())
     return added
