@@ -100,8 +100,14 @@ class ActivityForm(StyledFormMixin, forms.Form):
                                            "content")}
 
 
+class CheckRadios(forms.RadioSelect):
+    """Radios drawn as Bootstrap checks (StyledFormMixin gave each a text box's class)."""
+
+    template_name = "publicity/activities/_radios.html"
+
+
 class ReviewForm(StyledFormMixin, forms.Form):
-    decision = forms.ChoiceField(label=pgettext_lazy("theme activity review", "Decision"), widget=forms.RadioSelect,
+    decision = forms.ChoiceField(label=pgettext_lazy("theme activity review", "Decision"), widget=CheckRadios,
                                  choices=[
         (ActivityStatus.CONFIRMED, _("Confirm: it counts in the yearly report")),
         (ActivityStatus.RETURNED, _("Return to the organiser for correction"))],
@@ -109,6 +115,10 @@ class ReviewForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for return"), max_length=400, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Required when returning: what to correct."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].widget.attrs["class"] = "form-check-input"
 
 
 class PhotoForm(StyledFormMixin, forms.Form):

@@ -56,7 +56,10 @@ def _text(value, field, label, *, required=True, limit=120):
 
 
 def _snapshot(a):
-    return audit.snapshot(a, fields=FIELDS)
+    """The audited values; the theme by its label (a configured code means nothing in the history)."""
+    snap = audit.snapshot(a, fields=FIELDS)
+    snap["theme"] = str(theme_label(a.theme))
+    return snap
 
 
 def _record(actor, action, a, before, **extra):

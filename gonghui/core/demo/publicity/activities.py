@@ -61,14 +61,14 @@ PLANS = {
 RETURN_REASONS = ["请补充活动照片", "参与人数与签到表不符，请核实", "请补充活动内容"]
 
 
-def _png(rgb) -> bytes:
-    """A real 8×8 PNG of one colour (so the photo pages show an image)."""
-    raw = b"".join(b"\x00" + bytes(rgb) * 8 for _ in range(8))
+def _png(rgb, width=160, height=120) -> bytes:
+    """A real PNG of one colour, 4:3 like a photo (so the photo pages show an image, not a dot)."""
+    raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
 
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
