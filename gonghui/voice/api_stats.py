@@ -80,7 +80,9 @@ class StatsOut(Schema):
     year: int
     month: int | None
     category: str
-    computed_at: datetime.datetime
+    computed_at: datetime.datetime = Field(description="When the figures were counted (kept for a few minutes: "
+                                                       "FIGURES_CACHE_SECONDS).")
+    cached: bool = Field(description="The figures are kept for FIGURES_CACHE_SECONDS and may be that old.")
     total: FiguresOut
     by_category: list[RowOut]
     by_town: list[RowOut]
@@ -128,6 +130,7 @@ def get_appeal_stats(request, filters: Query[StatsIn]):
     top_year, top_month = stats.top_month
     return {
         "year": stats.year, "month": stats.month, "category": stats.category, "computed_at": stats.computed_at,
+        "cached": stats.cached,
         "total": stats.total.figures.as_dict(),
         **{f"by_{key}": [_row(r) for r in rows] for key, _title, _first, rows in stats.tables()},
         "by_month": [_row(r) for r in stats.monthly],

@@ -27,26 +27,37 @@ docs/voice-stats.md):
   there (it ranks the categories);
 - **survey participation**: from the surveys area (`selectors.surveys.participation_by_town`).
 
-Queries: one GROUP BY (category, town, org) over the appeals of the period gives every count —
-counts add up, so the category, town, org and total rows are sums over those combinations in
-Python (never a loop over appeals); two GROUP BY over the closed ones, by (category, town, org)
-and day received and by day closed, give the days to close (a day → working-day ordinal map built
-once for the span); one for the names of the orgs; one GROUP BY month for the chart; two for the
-top issues; plus the surveys' own. Eight whatever the number of appeals.
+Queries (docs/voice-stats.md "Queries and measured time"): ONE pass over the year's appeals in reach,
+GROUP BY (category, town, org, month received) with conditional aggregation, gives every count of
+the tables (the chosen month's groups) and of the monthly chart (all months) — counts add up, so the
+category, town, org, month and total rows are sums over those groups in Python (never a loop over
+appeals). On PostgreSQL the same pass sums the working days to close (each day's working-day ordinal
+read from an array parameter); elsewhere two GROUP BY over the closed ones by day received and by
+day closed do it. One query for the org names, one for the enterprises of the top issues (plus one
+for its categories only when the month before is of another year or a category is chosen), and the
+surveys' own. The result is cached per (reach, period, category, language) for
+`FIGURES_CACHE_SECONDS` and the page says when it was counted.
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, IntegerField, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractMonth, TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gonghui.core import workdays
+from gonghui.core.scoping import user_scope
 from gonghui.orgs.models import Org
 
 from ..models.appeals import OPEN_STATUSES, Appeal, AppealCategory, AppealStatus
@@ -160,7 +171,9 @@ class AppealStats:
     top_enterprises: list[EnterpriseCount] = field(default_factory=list)
     # Rows of selectors.surveys.participation_by_town, or None while the surveys area lacks it.
     participation: list | None = None
+    # When the figures were counted; `cached` when they are kept for FIGURES_CACHE_SECONDS.
     computed_at: object = None
+    cached: bool = False
 
     def tables(self):
         """(key, title, first column, rows) of each breakdown, in page order."""
@@ -215,38 +228,70 @@ def _figures(row) -> Figures:
     return Figures(**{name: row.get(name) or 0 for name in COUNTS})
 
 
-def _working_day_ordinals(first: datetime.date, last: datetime.date) -> dict:
-    """day → working days after `first` up to and including the day (core.workdays), for every day
-    of [first, last]: the days between two of them is a subtraction."""
-    ordinals, count, day = {first: 0}, 0, first
+def _working_day_ordinals(first: datetime.date, last: datetime.date) -> list[int]:
+    """Working days after `first` up to and including each day of [first, last] (core.workdays), as a
+    list indexed by (day − first): the working days between two days is a subtraction."""
+    # The calendar's overrides once for the whole span (is_working_day reads them from the cache on
+    # every call: a round trip per day).
+    overrides = workdays._overrides()
+    ordinals, count, day = [0], 0, first
     while day < last:
         day += datetime.timedelta(days=1)
-        count += workdays.is_working_day(day)
-        ordinals[day] = count
+        count += workdays._is_working_day(day, overrides)
+        ordinals.append(count)
     return ordinals
 
 
-def _days_to_close(period) -> dict:
-    """(category, town, org) → (sum of working days to close, closed appeals counted).
+def _ordinal_span(year, today):
+    """The days the working-day ordinals cover: received in the year, closed by now (a year of margin:
+    an appeal closed later than today by a clock skew still counts)."""
+    first = datetime.date(year, 1, 1)
+    return first, max(today, datetime.date(year, 12, 31)) + datetime.timedelta(days=366)
+
+
+def _days_aggregates(year, today) -> dict:
+    """PostgreSQL: the working days to close summed in the counting pass itself — ordinal(day closed) −
+    ordinal(day received), each read from one int[] parameter indexed by the local day. Elsewhere {}
+    (`_days_to_close` counts them in two grouped queries)."""
+    if connection.vendor != "postgresql":
+        return {}
+    first, last = _ordinal_span(year, today)
+    table = Appeal._meta.db_table
+    tz = timezone.get_current_timezone_name()
+    ordinals = _working_day_ordinals(first, last)
+    days = RawSQL(
+        f'(%s::int[])[("{table}"."closed_at" AT TIME ZONE %s)::date - %s::date + 1]'
+        f' - (%s::int[])[("{table}"."received_at" AT TIME ZONE %s)::date - %s::date + 1]',
+        (ordinals, tz, first, ordinals, tz, first), output_field=IntegerField())
+    closed = Q(status=AppealStatus.CLOSED, closed_at__isnull=False)
+    # Count(days) leaves out a day beyond the array (NULL), as Sum does: the average stays right.
+    return {"days_sum": Sum(days, filter=closed), "days_n": Count(days, filter=closed)}
+
+
+def _days_to_close(period, year, today) -> dict:
+    """(category, town, org, month received) → (sum of working days to close, closed appeals counted),
+    for databases without arrays (the tests' SQLite).
 
     The days of one appeal are ordinal(day closed) − ordinal(day received) (`_working_day_ordinals`),
     so a group's sum is Σ ordinal(closed) − Σ ordinal(received): two GROUP BY queries, one by day
     received and one by day closed (at most categories × orgs × 365 rows each, never one per appeal)."""
     closed = period.filter(status=AppealStatus.CLOSED, closed_at__isnull=False).order_by()
-    received_days = list(closed.annotate(day=TruncDate("received_at"))
-                         .values_list("category", "town", "org", "day").annotate(n=Count("pk")))
+    received_days = list(closed.annotate(day=TruncDate("received_at"), month=ExtractMonth("received_at"))
+                         .values_list("category", "town", "org", "month", "day").annotate(n=Count("pk")))
     if not received_days:
         return {}
-    closed_days = list(closed.annotate(day=TruncDate("closed_at"))
-                       .values_list("category", "town", "org", "day").annotate(n=Count("pk")))
-    days = [row[3] for row in received_days + closed_days]
-    ordinals = _working_day_ordinals(min(days), max(days))
+    closed_days = list(closed.annotate(day=TruncDate("closed_at"), month=ExtractMonth("received_at"))
+                       .values_list("category", "town", "org", "month", "day").annotate(n=Count("pk")))
+    first, last = _ordinal_span(year, today)
+    last = max(last, *(row[4] for row in closed_days))
+    ordinals = _working_day_ordinals(first, last)
     out = {}
     for sign, rows in ((-1, received_days), (1, closed_days)):
-        for category, town, org, day, n in rows:
-            total, count = out.get((category, town, org), (0, 0))
+        for category, town, org, month, day, n in rows:
+            key = (category, town, org, month)
+            total, count = out.get(key, (0, 0))
             # Each appeal is counted once (in the rows of the day closed).
-            out[(category, town, org)] = (total + sign * ordinals[day] * n, count + (n if sign > 0 else 0))
+            out[key] = (total + sign * ordinals[(day - first).days] * n, count + (n if sign > 0 else 0))
     return out
 
 
@@ -280,27 +325,64 @@ def _links(base_url, base_params, extra=None):
 
 # --- the statistics ---------------------------------------------------------------------------------
 
-def appeal_stats(user, *, year: int, month: int | None = None, category: str = "", action=VIEW) -> AppealStats:
+def appeal_stats(user, *, year: int, month: int | None = None, category: str = "", action=VIEW,
+                 refresh: bool = False) -> AppealStats:
     """Every figure of the page (and of the API and the workbook) for the period, in the user's
-    reach for `action`. A fixed number of queries whatever the number of appeals."""
+    reach for `action`: counted by `count_appeal_stats` (a fixed number of queries whatever the
+    number of appeals) and kept for FIGURES_CACHE_SECONDS per (reach, period, category, language,
+    day); `computed_at` says when they were counted, `refresh=True` counts again."""
+    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
+    key = _cache_key(user, action, year, month, category) if seconds > 0 else None
+    if key and not refresh:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    stats = count_appeal_stats(user, year=year, month=month, category=category, action=action)
+    if key:
+        stats.cached = True
+        cache.set(key, stats, seconds)
+    return stats
+
+
+def _cache_key(user, action, year, month, category):
+    """The reach (all, or the user's subtree paths for the action), the period and category, the
+    language of the labels, today (overdue is counted against it) and the tree version (a moved org
+    changes the paths: gonghui.members.figures.forget_all)."""
+    from gonghui.members.figures import TREE_VERSION_KEY
+
+    everything, paths = user_scope(user, action)
+    parts = ["v1", cache.get(TREE_VERSION_KEY, 0), timezone.localdate(), get_language() or "", action, everything,
+             *sorted(paths), year, month or "", category or ""]
+    return "voice:appeal-stats:" + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
+
+
+def count_appeal_stats(user, *, year: int, month: int | None = None, category: str = "", action=VIEW) -> AppealStats:
+    """Count the figures (no cache): one pass over the year's appeals in reach grouped by (category,
+    town, org, month received); the tables sum the chosen month's groups (or all), the monthly chart
+    sums each month's."""
     today = timezone.localdate()
     stats = AppealStats(year=year, month=month, category=category or "", computed_at=timezone.now())
     reach = appeals_in_reach(user, action, category=category)
-    period = received_in(reach, year, month)
-    combos = list(period.order_by().values("category", "town", "org").annotate(**count_aggregates(today)))
-    days = _days_to_close(period)
-    orgs = _org_names({c["town"] for c in combos} | {c["org"] for c in combos})
+    of_year = received_in(reach, year).order_by()
+    groups = list(of_year.annotate(month=ExtractMonth("received_at")).values("category", "town", "org", "month")
+                  .annotate(**count_aggregates(today), **_days_aggregates(year, today)))
+    if connection.vendor != "postgresql":
+        days = _days_to_close(of_year, year, today)
+        for group in groups:
+            group["days_sum"], group["days_n"] = days.get(
+                (group["category"], group["town"], group["org"], group["month"]), (0, 0))
+    in_period = [g for g in groups if month is None or g["month"] == month]
+    orgs = _org_names({g["town"] for g in in_period} | {g["org"] for g in in_period})
 
     list_url = _list_url()
     base = {"year": year, "month": month, "category": category}
     stats.total = Row(None, _("Total"), links=_links(list_url, base))
     by = {"category": {}, "town": {}, "org": {}}
-    for combo in combos:
-        figures = _figures(combo)
-        figures.days_sum, figures.days_n = days.get((combo["category"], combo["town"], combo["org"]), (0, 0))
+    for group in in_period:
+        figures = _figures(group)
         stats.total.figures.add(figures)
         for key in by:
-            value = combo[key]
+            value = group[key]
             row = by[key].get(value)
             if row is None:
                 row = by[key][value] = _row(key, value, orgs, list_url, base)
@@ -311,17 +393,18 @@ def appeal_stats(user, *, year: int, month: int | None = None, category: str = "
                                if r.key in labels else len(labels))
     stats.by_town = sorted(by["town"].values(), key=lambda r: (r.key is None, r.sort))
     stats.by_org = sorted(by["org"].values(), key=lambda r: (-r.figures.received, r.sort))
-    stats.monthly = _monthly(reach, year, today, list_url, base)
+    stats.monthly = _monthly(groups, year, list_url, base)
     stats.top_month = top_month(year, month, today)
-    stats.top_categories, stats.top_enterprises = _top_issues(appeals_in_reach(user, action), *stats.top_month,
-                                                              list_url)
+    stats.top_categories, stats.top_enterprises = _top_issues(
+        appeals_in_reach(user, action), *stats.top_month, list_url,
+        groups=groups if not category and stats.top_month[0] == year and stats.top_month[1] > 1 else None)
     stats.participation = survey_participation(user, year)
     return stats
 
 
 def _org_names(ids):
     ids = {i for i in ids if i}
-    return {o["pk"]: o for o in Org.objects.filter(pk__in=ids).values("pk", "name", "short_name", "path", "numchild")}
+    return {o["pk"]: o for o in Org.objects.filter(pk__in=ids).values("pk", "name", "short_name", "path")}
 
 
 def _row(key, value, orgs, list_url, base) -> Row:
@@ -334,21 +417,19 @@ def _row(key, value, orgs, list_url, base) -> Row:
             return Row(None, _("Above town level"), links={}, sort="")
         return Row(value, org["short_name"] or org["name"], links=_links(list_url, base, {"town": value}),
                    sort=org["path"])
-    # The org: the list's `org` filter is the org's SUBTREE, which is the org alone only for an org
-    # without children (a union); a town's own appeals have no exact list filter, so no link.
+    # The org: the list's `holder` filter is exactly the handling org (its `org` filter is the
+    # org's subtree, which would add the appeals of a town's unions to the town's own row).
     label = (org["short_name"] or org["name"]) if org else str(value)
-    links = _links(list_url, base, {"org": value}) if org and not org["numchild"] else {}
+    links = _links(list_url, base, {"holder": value}) if org else {}
     return Row(value, label, links=links, sort=org["path"] if org else "")
 
 
-def _monthly(reach, year, today, list_url, base) -> list[Row]:
-    """The twelve months of the year (one GROUP BY month): the month's appeals' figures."""
-    start, end = period_bounds(year)
-    rows = {r["m"]: r for r in (reach.filter(received_at__gte=start, received_at__lt=end).order_by()
-                                 .annotate(m=ExtractMonth("received_at")).values("m")
-                                 .annotate(**count_aggregates(today)))}
-    return [Row(m, str(m), _figures(rows.get(m, {})), links=_links(list_url, {**base, "month": m}))
-            for m in range(1, 13)]
+def _monthly(groups, year, list_url, base) -> list[Row]:
+    """The twelve months of the year: each month's appeals' figures (sums of the counting pass's groups)."""
+    months = {m: Row(m, str(m), links=_links(list_url, {**base, "month": m})) for m in range(1, 13)}
+    for group in groups:
+        months[group["month"]].figures.add(_figures(group))
+    return list(months.values())
 
 
 def top_month(year, month, today):
@@ -365,15 +446,22 @@ def _previous(year, month):
     return (year - 1, 12) if month == 1 else (year, month - 1)
 
 
-def _top_issues(reach, year, month, list_url):
+def _top_issues(reach, year, month, list_url, *, groups=None):
     """The categories ranked by appeals received in the month (with the month before), and the
-    enterprises with the most appeals that month: two GROUP BY queries."""
+    enterprises with the most appeals that month. The categories come from the counting pass's
+    `groups` when given (the same year, every category), else from one GROUP BY; the enterprises
+    from one GROUP BY."""
     prev = _previous(year, month)
-    start, _end = period_bounds(*prev)
-    _start, end = period_bounds(year, month)
+    if groups is not None:
+        rows = [{"category": g["category"], "m": g["month"], "n": g["received"]}
+                for g in groups if g["month"] in (month, prev[1])]
+    else:
+        start, _end = period_bounds(*prev)
+        _start, end = period_bounds(year, month)
+        rows = (reach.filter(received_at__gte=start, received_at__lt=end).order_by()
+                .annotate(m=ExtractMonth("received_at")).values("category", "m").annotate(n=Count("pk")))
     counts = {}
-    for row in (reach.filter(received_at__gte=start, received_at__lt=end).order_by()
-                .annotate(m=ExtractMonth("received_at")).values("category", "m").annotate(n=Count("pk"))):
+    for row in rows:
         this, before = counts.get(row["category"], (0, 0))
         if row["m"] == month:
             this += row["n"]

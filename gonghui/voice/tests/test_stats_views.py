@@ -115,3 +115,39 @@ def test_export_neutralises_formulas_in_names(tree):
     book = load_workbook(io.BytesIO(b"".join(r.streaming_content)), read_only=True)
     names = [row[0] for row in book["Top issues"].iter_rows(values_only=True)]
     assert "'=HYPERLINK(\"http://x\")" in names
+
+
+def test_figures_are_cached_per_reach_and_period_with_the_time_and_a_recount(tree, data, settings,
+                                                                             django_assert_max_num_queries):
+    """FIGURES_CACHE_SECONDS on: the second view counts nothing (a new appeal shows after a recount or
+    the expiry), the page says when the figures were counted, and each reach and period has its own
+    entry (town1 is never served the district's figures, nor the API's caller another's)."""
+    import datetime
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from gonghui.core.testing.api import api_as
+
+    cache.clear()
+    settings.FIGURES_CACHE_SECONDS = 300
+    c = client_for(tree.district_staff)
+    url = reverse("voice:appeal_stats") + f"?year={YEAR}&month=3"
+    first = c.get(url).content.decode()
+    assert f"Counted at {timezone.localtime(timezone.now()):%H}:" in first
+    assert "refresh=1" in first
+    received = re.search(r"Received</div>\s*<div class=\"value\"><a [^>]*>(\d+)</a>", first).group(1)
+    assert received == "5"
+    appeal(tree.union2, town=tree.town2, received=datetime.date(YEAR, 3, 11))
+    with django_assert_max_num_queries(6):  # session, user, scope: no count over the appeals
+        cached = c.get(url).content.decode()
+    assert re.search(r"Received</div>\s*<div class=\"value\"><a [^>]*>(\d+)</a>", cached).group(1) == "5"
+    # Another reach has its own entry.
+    town1 = client_for(tree.town1_cadre).get(url).content.decode()
+    assert re.search(r"Received</div>\s*<div class=\"value\"><a [^>]*>(\d+)</a>", town1).group(1) == "3"
+    assert api_as(tree.town2_cadre).get(f"/appeal-stats?year={YEAR}&month=3").json()["total"]["received"] == 3
+    # Another period too; and a recount on demand.
+    assert "Counted at" in c.get(reverse("voice:appeal_stats") + f"?year={YEAR}").content.decode()
+    recount = c.get(url + "&refresh=1").content.decode()
+    assert re.search(r"Received</div>\s*<div class=\"value\"><a [^>]*>(\d+)</a>", recount).group(1) == "6"
+    cache.clear()

@@ -37,7 +37,8 @@ def appeal_stats(request):
     year, month, category = form.period()
     if not form.is_bound:
         form = PeriodForm(initial={"year": year})
-    figures = selectors.appeal_stats(request.user, year=year, month=month, category=category)
+    figures = selectors.appeal_stats(request.user, year=year, month=month, category=category,
+                                     refresh=request.GET.get("refresh") == "1")
     labels = {"received": _("Received"), "closed": _("Closed"),
               "months": [str(MONTHS_3[m]) for m in range(1, 13)]}
     orgs = Paginator(figures.by_org, rules().orgs_per_page).get_page(request.GET.get("org_page"))
