@@ -141,8 +141,8 @@ class RateForm(forms.Form):
                                    choices=[(5, _("5 — very satisfied")), (4, _("4 — satisfied")),
                                             (3, _("3 — so-so")), (2, _("2 — dissatisfied")),
                                             (1, _("1 — very dissatisfied"))],
-                                   widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment"), max_length=400, required=False,
+                                   widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
+    comment = forms.CharField(label=pgettext_lazy("appeal rating", "Comment"), max_length=400, required=False,
                               widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
 
 
