@@ -26,6 +26,7 @@
               "applet head title meta link base form input button").split(" ");
   var ATTRS = {a: ["href", "title"], img: ["src", "alt", "title", "width", "height"],
                th: ["colspan", "rowspan"], td: ["colspan", "rowspan"]};
+  var CLASSES = {img: "img-fluid", table: "table table-sm table-bordered"};  // set, as the server does
   var OWN_IMAGE = /^\/publicity\/articles\/\d+\/images\/\d+\/$/;
   var LINK = /^(https?:\/\/|mailto:|\/(?!\/)|#)/i;
 
@@ -50,13 +51,14 @@
           !((name === "width" || name === "height") && !/^\d{1,4}$/.test(value));
         if (!ok) { child.removeAttribute(attr.name); }
       });
+      if (CLASSES[tag]) { child.className = CLASSES[tag]; }
     });
   }
 
   function cleanNodes(html) {
-    var doc = document.implementation.createHTMLDocument("");
-    var holder = doc.createElement("div");
-    holder.innerHTML = html;  // inert: a document without a browsing context runs and loads nothing
+    // DOMParser: an inert document (scripting disabled, nothing fetched, no handler ever runs).
+    var holder = new DOMParser().parseFromString("<!doctype html><body></body>", "text/html").body;
+    holder.innerHTML = html;
     cleanNode(holder);
     return Array.prototype.map.call(holder.childNodes, function (n) { return document.importNode(n, true); });
   }
@@ -74,6 +76,7 @@
     b.textContent = label;
     b.title = title;
     b.setAttribute("aria-label", title);
+    b.addEventListener("mousedown", function (event) { event.preventDefault(); });  // keep the selection
     b.addEventListener("click", onClick);
     return b;
   }
@@ -82,10 +85,12 @@
     var editor = document.createElement("div");
     editor.className = "form-control richtext-area";
     editor.contentEditable = "true";
+    editor.style.minHeight = "16rem";  // CSSOM, not a style attribute in markup: allowed by the CSP
     editor.setAttribute("role", "textbox");
     editor.setAttribute("aria-multiline", "true");
     editor.setAttribute("aria-label", textarea.labels && textarea.labels[0] ? textarea.labels[0].textContent : "");
     cleanNodes(textarea.value).forEach(function (n) { editor.appendChild(n); });
+    try { document.execCommand("defaultParagraphSeparator", false, "p"); } catch (e) { /* older browsers */ }
     var sync = function () { textarea.value = editor.innerHTML; };
     var run = function (command, value) {
       return function () { editor.focus(); document.execCommand(command, false, value || null); sync(); };
@@ -100,7 +105,7 @@
     bar.appendChild(button("¶", "正文", run("formatBlock", "p")));
     bar.appendChild(button("•", "项目列表", run("insertUnorderedList")));
     bar.appendChild(button("1.", "编号列表", run("insertOrderedList")));
-    bar.appendChild(button("🔗", "链接", function () {
+    bar.appendChild(button("链接", "插入链接", function () {
       var url = window.prompt("链接地址（https://…）");
       if (url && /^(https?:\/\/|mailto:|\/)/i.test(url)) { run("createLink", url)(); }
     }));

@@ -76,7 +76,7 @@ class ArticleForm(StyledFormMixin, forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=ArticleCategory.choices)
     title = forms.CharField(label=pgettext_lazy("article", "Title"), max_length=120,
                             error_messages={"required": _("Enter the article's title.")})
-    summary = forms.CharField(label=_("Summary"), required=False, max_length=300,
+    summary = forms.CharField(label=pgettext_lazy("article", "Summary"), required=False, max_length=300,
                               widget=forms.Textarea(attrs={"rows": 2}),
                               help_text=_("One or two sentences shown in the news list."))
     body = forms.CharField(label=_("Text"), max_length=200_000,

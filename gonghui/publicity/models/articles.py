@@ -47,7 +47,7 @@ class Article(ScopedModel):
                                   verbose_name=_("published to"))
     category = models.CharField(_("category"), max_length=12, choices=ArticleCategory.choices)
     title = models.CharField(_("title"), max_length=120)
-    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    summary = models.CharField(pgettext_lazy("article", "summary"), max_length=300, blank=True)
     body = models.TextField(_("body"), max_length=100_000, blank=True)
     cover = models.ForeignKey("publicity.ArticleImage", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+", verbose_name=_("cover image"))

@@ -53,6 +53,9 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # Dropped with everything inside them (the others keep their text when their tag goes).
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "svg", "math", "object", "embed", "noscript", "template",
                         "textarea", "select", "frame", "frameset", "applet"}
+# Set by us (any class the author wrote is replaced): images shrink to the phone's width, tables
+# look like the platform's.
+SET_ATTRIBUTES = {"img": {"class": "img-fluid"}, "table": {"class": "table table-sm table-bordered"}}
 OWN_IMAGE = re.compile(r"^/publicity/articles/\d+/images/\d+/$")
 
 
@@ -77,6 +80,7 @@ def sanitize_html(html: str) -> str:
     """The body as it may be stored and rendered: see the module's docstring."""
     return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                      clean_content_tags=DROPPED_WITH_CONTENT, attribute_filter=_attribute_filter,
+                     set_tag_attribute_values=SET_ATTRIBUTES,
                      link_rel="noopener noreferrer nofollow", strip_comments=True).strip()
 
 
@@ -91,8 +95,8 @@ def clean_article_data(data: dict, *, org) -> dict:
     if not title:
         raise DomainError(_("Enter the article's title."), code="required", field="title")
     if len(title) > 120:
-        raise DomainError(_("The title is longer than %(n)s characters.") % {"n": 120}, code="too_long",
-                          field="title")
+        raise DomainError(pgettext("article", "The title is longer than %(n)s characters.") % {"n": 120},
+                          code="too_long", field="title")
     category = data.get("category")
     if category not in ArticleCategory.values:
         raise DomainError(_("Choose the article's category."), code="invalid", field="category")
@@ -348,8 +352,8 @@ def export_articles(*, actor, filters):
           .values_list("pk", "title", "category", "org__name", "scope_org__name", "status", "publish_at", "pinned",
                        "read_count"))
     statuses, categories = dict(ArticleStatus.choices), dict(ArticleCategory.choices)
-    headers = [_("Number"), pgettext("article", "Title"), _("Category"), _("Publisher"), _("Published to"),
-               pgettext("article", "Status"), _("Publish at"), _("Pinned"), _("Reads")]
+    headers = [pgettext("article", "Number"), pgettext("article", "Title"), _("Category"), _("Publisher"),
+               _("Published to"), pgettext("article", "Status"), _("Publish at"), _("Pinned"), _("Reads")]
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — the response closes it
     rows = 0
     with XlsxStream(handle) as book:

@@ -104,7 +104,7 @@ def test_payloads_through_the_page_create_and_edit_and_member_page(tree):
     assert c.post(reverse("publicity:article_create"), data).status_code == 302
     a = Article.objects.get()
     assert not FORBIDDEN.search(a.body) and "第0段" in a.body and "第38段" in a.body
-    assert f'<img src="{IMG}">' in a.body  # our own image URL is kept, without srcset or handlers
+    assert f'<img src="{IMG}" class="img-fluid">' in a.body  # our own image URL is kept, without srcset or handlers
     r = c.post(reverse("publicity:article_edit", args=[a.pk]),
                {"category": "NEWS", "title": title, "summary": summary, "body": "<p>改</p>" + _all_payloads()})
     assert r.status_code == 302

@@ -40,7 +40,8 @@ def ready():
     }, group=_("Publicity and education"))
     register_object_labels({"publicity.ArticleExport": _("Articles export")})
     register_field_labels("publicity.Article", {
-        "title": _("title"), "category": _("category"), "summary": _("summary"), "body": _("body"),
+        "title": _("title"), "category": _("category"), "summary": pgettext_lazy("article", "summary"),
+        "body": _("body"),
         "scope_org": _("published to"), "model_worker": _("model worker"), "person": _("person profiled"),
         "cover": _("cover image"), "status": _("status"), "publish_at": _("publish at"),
         "published_at": _("published at"), "withdrawn_at": _("withdrawn at"),
