@@ -87,7 +87,7 @@ class Appeal(ScopedModel):
 
     number = models.CharField(_("appeal number"), max_length=20, unique=True)
     category = models.CharField(_("category"), max_length=20, choices=AppealCategory.choices)
-    channel = models.CharField(_("channel"), max_length=10, choices=AppealChannel.choices)
+    channel = models.CharField(pgettext_lazy("appeal", "channel"), max_length=10, choices=AppealChannel.choices)
     title = models.CharField(_("title"), max_length=120)
     content = models.TextField(_("content"), max_length=5000)
     # Who: a member linked to the registry, or a worker by name and phone; nobody when anonymous
@@ -109,7 +109,8 @@ class Appeal(ScopedModel):
     tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
     # Who handles it now (the scope), and the town it belongs to (statistics; copied, like
     # training's Enrolment.town: null above town level).
-    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("handled by"))
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+",
+                            verbose_name=pgettext_lazy("appeal", "handled by"))
     town = models.ForeignKey("orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("town"))
     status = models.CharField(_("status"), max_length=10, choices=AppealStatus.choices, default=AppealStatus.NEW)
@@ -128,7 +129,8 @@ class Appeal(ScopedModel):
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_on_time = models.BooleanField(_("closed on time"), null=True, blank=True)
-    result = models.CharField(_("result"), max_length=14, choices=AppealResult.choices, blank=True)
+    result = models.CharField(pgettext_lazy("appeal", "result"), max_length=14, choices=AppealResult.choices,
+                              blank=True)
     result_text = models.TextField(_("result (told to the worker)"), max_length=2000, blank=True)
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
     satisfaction_comment = models.CharField(_("comment"), max_length=400, blank=True)
@@ -203,7 +205,7 @@ class AppealAttachment(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments",
                                verbose_name=_("appeal"))
     event = models.ForeignKey(AppealEvent, null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="attachments", verbose_name=_("event"))
+                              related_name="attachments", verbose_name=pgettext_lazy("appeal", "event"))
     file = models.FileField(_("file"), upload_to="voice/appeals/%Y/%m/")
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)

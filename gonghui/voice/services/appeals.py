@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core import audit, workdays
 from gonghui.core.errors import DomainError
@@ -472,10 +473,10 @@ def export_appeals(*, actor, filters):
                        "closed_at", "closed_on_time", "result", "satisfaction", "reopen_count"))
     cats, chans = dict(AppealCategory.choices), dict(AppealChannel.choices)
     statuses, results = dict(AppealStatus.choices), dict(AppealResult.choices)
-    headers = [_("Appeal number"), _("Received at"), _("Category"), _("Channel"), _("Title"), _("Worker"),
-               _("Mobile (masked)"), _("Enterprise"), _("Handled by"), _("Town"), _("Status"), _("Due on"),
-               _("Escalation level"), _("Closed at"), _("Closed on time"), _("Result"), _("Satisfaction"),
-               _("Times re-opened")]
+    headers = [_("Appeal number"), _("Received at"), _("Category"), pgettext("appeal", "Channel"), _("Title"),
+               _("Worker"), _("Mobile (masked)"), _("Enterprise"), pgettext("appeal", "Handled by"), _("Town"),
+               _("Status"), _("Due on"), _("Escalation level"), _("Closed at"), _("Closed on time"), _("Result"),
+               pgettext("appeal", "Satisfaction"), _("Times re-opened")]
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — the response closes it
     rows = 0
     tz = timezone.get_current_timezone()

@@ -31,9 +31,10 @@ def ready():
     }, group=_("Workers' voice"))
     register_object_labels({"voice.AppealExport": _("Appeals export")})
     register_field_labels("voice.Appeal", {
-        "org": _("handled by"), "town": _("town"), "status": _("status"), "handler": _("handler"),
+        "org": pgettext_lazy("appeal", "handled by"), "town": _("town"), "status": _("status"), "handler": _("handler"),
         "clock_started_on": _("clock started on"), "due_on": _("due on"), "escalation_level": _("escalation level"),
-        "escalated_to": _("escalated to"), "closed_on_time": _("closed on time"), "result": _("result"),
+        "escalated_to": _("escalated to"), "closed_on_time": _("closed on time"),
+        "result": pgettext_lazy("appeal", "result"),
         "note": _("instructions"), "reason": _("reason"), "direction": _("direction"), "event": _("history line"),
         "overdue_days": _("working days overdue"), "fields": _("fields shown"), "rows": _("rows"),
         "filters": _("filters")})
