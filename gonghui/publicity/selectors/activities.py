@@ -228,6 +228,17 @@ def overview_card(user):
     ])
 
 
+def reviewable(user):
+    """Activities the user may confirm or return (`policies.can_review`): in the REVIEW scope, less
+    those of the orgs the user's review roles sit on (the level above confirms those), except the
+    root's own (nobody is above the district)."""
+    qs = ThemeActivity.objects.visible_to(user, REVIEW)
+    if user.is_superuser:
+        return qs
+    own = [p for p in user.scope_paths(REVIEW) if len(p) > Org.steplen]
+    return qs.exclude(org__path__in=own) if own else qs
+
+
 def awaiting_review_summary(user):
     """Dashboard line for reviewers: submitted activities waiting; "overdue" when submitted more
     than 10 days ago (the town confirms within a fortnight, so the yearly report is not late)."""
@@ -238,7 +249,7 @@ def awaiting_review_summary(user):
     if not user.is_authenticated or not user.can(REVIEW):
         return None
     old = timezone.now() - datetime.timedelta(days=10)
-    c = (ThemeActivity.objects.visible_to(user, REVIEW).filter(status=ActivityStatus.SUBMITTED).order_by()
+    c = (reviewable(user).filter(status=ActivityStatus.SUBMITTED).order_by()
          .aggregate(overdue=Count("pk", filter=Q(submitted_at__lt=old)),
                     soon=Count("pk", filter=Q(submitted_at__gte=old))))
     return DueSummary(label=_("Theme activities awaiting confirmation"), overdue=c["overdue"], soon=c["soon"],

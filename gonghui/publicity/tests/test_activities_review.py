@@ -87,3 +87,17 @@ def test_the_town_submits_its_own_to_the_district(tree):
     assert r.context["actions"].submit
     r = client(tree.union1_chair).get(reverse("publicity:activity_detail", args=[draft(tree).pk]))
     assert r.context["actions"].submit
+
+
+def test_the_dashboard_line_counts_only_what_the_user_may_confirm(tree):
+    from gonghui.publicity.selectors.activities import awaiting_review_summary, reviewable
+
+    own = sent(tree, tree.town1, tree.town1_cadre)
+    union = sent(tree, tree.union1, tree.union1_chair)
+    other = sent(tree, tree.union2, tree.union2_chair)
+    assert set(reviewable(tree.town1_cadre).values_list("pk", flat=True)) == {union.pk}
+    assert awaiting_review_summary(tree.town1_cadre).soon == 1
+    district = sent(tree, tree.district, tree.district_staff)
+    assert set(reviewable(tree.district_staff).values_list("pk", flat=True)) == {own.pk, union.pk, other.pk,
+                                                                                  district.pk}
+    assert awaiting_review_summary(tree.union1_chair) is None
