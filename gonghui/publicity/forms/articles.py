@@ -96,8 +96,12 @@ class ArticleForm(StyledFormMixin, forms.Form):
         self.fields["org"].queryset = Org.objects.filter(pk__in=ids)
         set_model_options(self.fields["org"], publishers, label=lambda o: org_label(o, min(
             (p.depth for p in publishers), default=1)), empty_label="—")
+        from ..selectors.articles import MODEL_WORKER_OPTIONS
+
+        # A sliced queryset cannot validate (`.get()` on a slice fails): validate against the whole
+        # reach, show the newest entries.
         self.fields["model_worker"].queryset = model_workers
-        set_model_options(self.fields["model_worker"], list(model_workers),
+        set_model_options(self.fields["model_worker"], list(model_workers[:MODEL_WORKER_OPTIONS]),
                           label=lambda w: f"{w.person.name}（{w.get_level_display()} {w.year}）", empty_label="—")
         # Only orgs inside a publisher's subtree (out of reach = the same "invalid choice" as a
         # missing id); the service refuses one outside the chosen publisher's own subtree.

@@ -112,11 +112,15 @@ def scope_choices(org):
             .order_by("path")[:200]]
 
 
-def model_worker_choices(user, limit=300):
+def model_worker_choices(user):
+    """The model workers the user may name (unsliced: the form validates against it and shows the
+    newest `MODEL_WORKER_OPTIONS`)."""
     from gonghui.honours.models import ModelWorker
 
-    return ModelWorker.objects.visible_to(user, "honours.view").select_related("person").order_by("-year", "-id")[
-        :limit]
+    return ModelWorker.objects.visible_to(user, "honours.view").select_related("person").order_by("-year", "-id")
+
+
+MODEL_WORKER_OPTIONS = 300
 
 
 # --- the member's news --------------------------------------------------------------------------

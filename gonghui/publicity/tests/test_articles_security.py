@@ -268,3 +268,23 @@ def test_scheduled_article_shows_on_time_and_reads_count_once(tree, monkeypatch)
     api_as(tree.town1_cadre).get(f"/articles/{a.pk}")
     a.refresh_from_db()
     assert a.read_count == 1 and ArticleRead.objects.filter(article=a).count() == 1
+
+
+def test_model_worker_through_the_page_and_the_api(tree):
+    from gonghui.honours.testing.modelworkers import model_worker
+
+    mine = model_worker(tree, union=tree.union1)
+    other = model_worker(tree, union=tree.union2)
+    c = client(tree.town1_cadre)
+    base = {"org": tree.town1.pk, "category": "PROFILE", "title": "劳模风采", "body": "<p>事迹</p>"}
+    r = c.post(reverse("publicity:article_create"), {**base, "model_worker": other.pk})
+    assert r.status_code == 400 and "model_worker" in r.context["form"].errors and not Article.objects.exists()
+    r = c.post(reverse("publicity:article_create"), {**base, "model_worker": mine.pk})
+    assert r.status_code == 302, r.context["form"].errors
+    a = Article.objects.get()
+    assert a.model_worker == mine and a.person_id == mine.person_id
+    r = api_as(tree.town1_cadre).post(f"/articles/{a.pk}/update", {"title": "t", "category": "PROFILE",
+                                                                   "body": "<p>x</p>", "model_worker": other.pk})
+    assert r.status_code == 400 and r.json()["code"] == "unknown_reference"
+    a.refresh_from_db()
+    assert a.model_worker == mine
