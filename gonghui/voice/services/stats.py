@@ -46,7 +46,7 @@ def export_stats(*, actor, stats, writer=None):
 
 
 def figure_headers(first):
-    return [first, _("Received"), _("Closed"), _("Closed on time"), _("On-time rate (%)"),
+    return [first, _("Received"), pgettext("appeal statistics", "Closed"), _("Closed on time"), _("On-time rate (%)"),
             _("Average working days to close"), _("Average satisfaction"), _("Satisfied (%)"), _("Rated"),
             _("Re-opened"), _("Withdrawn"), _("Overdue now")]
 
@@ -74,7 +74,7 @@ def write_stats(target, stats) -> int:
     rows = 0
     with XlsxStream(target) as book:
         summary = book.sheet(_("Summary"), headers=[_("Figure"), pgettext("statistic", "Value")], widths=[36, 20])
-        summary.append([_("Period"), _period_label(stats)])
+        summary.append([pgettext("appeal statistics", "Period"), _period_label(stats)])
         summary.append([_("Category"), str(dict(AppealCategory.choices).get(stats.category, _("All categories")))])
         for label, value in zip(figure_headers("")[1:], figure_values(stats.total.figures), strict=True):
             summary.append([label, value])
@@ -91,7 +91,8 @@ def write_stats(target, stats) -> int:
             rows += 1
         year, month = stats.top_month
         sheet = book.sheet(_("Top issues"), headers=[_("Category"), _("%(year)s-%(month)02d") % {
-            "year": year, "month": month}, _("Month before"), _("Change")], widths=[28, 12, 12, 10])
+            "year": year, "month": month}, _("Month before"), pgettext("appeal statistics", "Change")],
+            widths=[28, 12, 12, 10])
         for trend in stats.top_categories:
             sheet.append([trend.label, trend.count, trend.previous, trend.change])
             rows += 1

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from gonghui.core.excel import xlsx_response
@@ -39,7 +40,7 @@ def appeal_stats(request):
         form = PeriodForm(initial={"year": year})
     figures = selectors.appeal_stats(request.user, year=year, month=month, category=category,
                                      refresh=request.GET.get("refresh") == "1")
-    labels = {"received": _("Received"), "closed": _("Closed"),
+    labels = {"received": _("Received"), "closed": pgettext("appeal statistics", "Closed"),
               "months": [str(MONTHS_3[m]) for m in range(1, 13)]}
     orgs = Paginator(figures.by_org, rules().orgs_per_page).get_page(request.GET.get("org_page"))
     query = _query(year, month, category)
