@@ -39,7 +39,7 @@ class AppealFilterForm(StyledFormMixin, forms.Form):
     category = forms.ChoiceField(label=pgettext_lazy("appeal filter", "Category"), required=False,
                                  choices=[("", _("All categories"))] + AppealCategory.choices)
     channel = forms.ChoiceField(label=pgettext_lazy("appeal", "Channel"), required=False,
-                                choices=[("", _("All channels"))] + AppealChannel.choices)
+                                choices=[("", pgettext_lazy("appeal filter", "All channels"))] + AppealChannel.choices)
     overdue = forms.ChoiceField(label=_("Overdue"), required=False, choices=YES)
     due_soon = forms.ChoiceField(label=_("Due soon"), required=False, choices=YES)
     escalated = forms.ChoiceField(label=_("Escalation"), required=False, choices=ESCALATED)
