@@ -174,9 +174,12 @@ def upload_limit_then_csrf(limit):
     reads (and parses) the whole body before the view runs, and installing the size limit in the
     view is then too late (Django refuses: "You cannot alter upload handlers after the upload has
     been processed"). As Django's documentation advises, the view is exempted from the
-    middleware's check, the limit is installed first, and the check runs right after it. A body
-    whose Content-Length is already over the limit is not read at all: the view answers 413 at
-    its `limit_upload` call, before any other work (and so before a CSRF check would matter)."""
+    middleware's check, the limit is installed first, and the check runs right after it.
+
+    A body whose Content-Length is already over the limit skips the CSRF check so that it need
+    not be read: the view learns it from its `limit_upload` call and must answer without writing
+    anything (413, or the form again with an error). Should it read the form anyway, the size
+    handler is installed in that case too, so its files are discarded past the limit."""
     def decorator(view):
         protected = csrf_protect(view)
 
@@ -186,7 +189,10 @@ def upload_limit_then_csrf(limit):
                 return protected(request, *args, **kwargs)
             fits = limit_upload(request, limit())
             request._upload_limit_fits = fits
-            return protected(request, *args, **kwargs) if fits else view(request, *args, **kwargs)
+            if fits:
+                return protected(request, *args, **kwargs)
+            request.upload_handlers.insert(0, SizeLimitHandler(request, limit()))
+            return view(request, *args, **kwargs)
 
         return csrf_exempt(wrapped)
 

@@ -26,7 +26,7 @@ from gonghui.core.context import client_ip
 from gonghui.core.forms import add_service_error
 from gonghui.core.policies import require
 from gonghui.core.responses import no_store
-from gonghui.core.uploads import limit_upload, private_file_response
+from gonghui.core.uploads import limit_upload, private_file_response, upload_limit_then_csrf
 from gonghui.members.selectors import MemberFilters, classify_query, person_of_account, search_memberships
 
 from ..forms import intake as forms
@@ -47,15 +47,11 @@ def _upload_limit():
 
 
 def _too_large(request) -> bool:
-    """Refuse a body larger than every allowed attachment together before reading it. When the
-    CSRF check has already read the body (a browser's form post), the form and the service still
-    check every file's size and the count."""
-    if request.method != "POST":
-        return False
-    try:
-        return not limit_upload(request, _upload_limit())
-    except AttributeError:  # "cannot alter upload handlers after the upload has been processed"
-        return False
+    """A body larger than every allowed attachment together (said by its Content-Length): the
+    view shows the form again with an error and saves nothing. `upload_limit_then_csrf` installed
+    the limit before the CSRF check read the body; the form and the service still check every
+    file's size and the count."""
+    return request.method == "POST" and not limit_upload(request, _upload_limit())
 
 
 def _files(request, form):
@@ -125,6 +121,7 @@ def my_appeals(request):
         "person": person, "appeals": selectors.own_appeals(request.user, person)[:100]})
 
 
+@upload_limit_then_csrf(_upload_limit)
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -203,6 +200,7 @@ def _limited(request, template, scope, rate, context=None):
     return no_store(response)
 
 
+@upload_limit_then_csrf(_upload_limit)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def public_submit(request):
@@ -337,6 +335,7 @@ def _registry_person(user, id_number):
     return m.person if m is not None else None
 
 
+@upload_limit_then_csrf(_upload_limit)
 @login_required
 @require_http_methods(["GET", "POST"])
 def appeal_create(request):
