@@ -45,8 +45,15 @@ def snapshot(obj, fields=None):
     return data
 
 
-def record(*, actor, action, obj, org=None, before=None, after=None, object_type=None):
-    """Append one audit event. `action` is a dotted code such as 'members.transfer.accept'."""
+def record(*, actor, action, obj, org=None, before=None, after=None, object_type=None, conceal_actor=False):
+    """Append one audit event. `action` is a dotted code such as 'members.transfer.accept'.
+
+    `conceal_actor`: the actor was promised anonymity (a worker's anonymous appeal); the row
+    keeps neither the login nor the IP address, and reads as "anonymous"."""
+    if conceal_actor:
+        return AuditEvent.objects.create(actor=None, actor_name="anonymous", action=action,
+                                         object_type=object_type or obj._meta.label, object_id=str(obj.pk),
+                                         object_repr=str(obj)[:200], org=org, before=before, after=after, ip=None)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=(actor.get_username() if getattr(actor, "pk", None) else "system")[:150],

@@ -200,7 +200,7 @@ def submit(*, actor, channel, category, title, content, anonymous=False, person=
         if handle_org is not None:
             shared.add_event(appeal, AppealEventKind.ACCEPTED, public=True, actor=actor, actor_org=org)
         audit.record(actor=actor, action="voice.appeal_submit", obj=appeal, org=org,
-                     after=audit.snapshot(appeal, fields=AUDIT_FIELDS))
+                     after=audit.snapshot(appeal, fields=AUDIT_FIELDS), conceal_actor=_worker_unnamed(appeal))
         _notify_arrival(appeal)
     return appeal
 
@@ -306,10 +306,18 @@ def _locked(appeal) -> Appeal:
     return lock_one(Appeal, appeal.pk)
 
 
+def _worker_unnamed(appeal) -> bool:
+    """The worker's own steps on an anonymous appeal: the audit trail must not name their login
+    or keep their IP address (cadres with `audit.view` read the trail of their subtree). Staff
+    typing in an anonymous call are not the worker, and are recorded as usual."""
+    return appeal.anonymous and appeal.channel not in STAFF_CHANNELS
+
+
 def _record(actor, action, appeal, before):
     after = audit.snapshot(appeal, fields=AUDIT_FIELDS)
     b, a = audit.changed(before, after)
-    audit.record(actor=actor, action=action, obj=appeal, org=appeal.org, before=b, after=a)
+    audit.record(actor=actor, action=action, obj=appeal, org=appeal.org, before=b, after=a,
+                 conceal_actor=_worker_unnamed(appeal))
 
 
 def _tell_org(appeal, what, title):

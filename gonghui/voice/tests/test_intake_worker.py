@@ -204,3 +204,25 @@ def test_member_page_is_listed(tree, linked):
     from gonghui.core.member_pages import member_pages
 
     assert reverse("voice:my_appeals") in [p["url"] for p in member_pages(tree.member_user)]
+
+
+def test_the_audit_trail_does_not_name_the_worker_of_an_anonymous_appeal(tree, linked):
+    """Cadres with `audit.view` (town cadres, union chairs) read their subtree's trail: the
+    worker's own steps on an anonymous appeal keep neither the login nor the IP address."""
+    from gonghui.core.models import AuditEvent
+
+    a = close_now(member_appeal(tree.member_user, linked, category="OTHER", anonymous=True))
+    c = client_for(tree.member_user)
+    assert c.post(reverse("voice:my_appeal_step", args=[a.pk, "rate"]), {"rate-score": "2"},
+                  REMOTE_ADDR="10.9.8.7").status_code == 302
+    rows = AuditEvent.objects.filter(object_type="voice.Appeal", object_id=str(a.pk),
+                                     action__in=("voice.appeal_submit", "voice.appeal_rate"))
+    assert rows.count() == 2
+    assert {(r.actor_id, r.actor_name, r.ip) for r in rows} == {(None, "anonymous", None)}
+    named = close_now(member_appeal(tree.member_user, linked))  # not anonymous: recorded as usual
+    assert AuditEvent.objects.get(object_id=str(named.pk), action="voice.appeal_submit").actor == tree.member_user
+    reader = client_for(tree.district_staff)  # the anonymous appeal went to the district to dispatch
+    page = reader.get(reverse("core:audit_list"), {"action": "voice.appeal_rate"}).content.decode()
+    assert "匿名职工" in page and tree.member_user.username not in page
+    rated = [r for r in rows if r.action == "voice.appeal_rate"][0]
+    assert tree.member_user.username not in reader.get(reverse("core:audit_detail", args=[rated.pk])).content.decode()
