@@ -9,6 +9,8 @@ from . import congress
 from .competitions import dataset_counts
 from .pages import PAGE_TARGET_MS
 
+DASHBOARD_TARGET_MS = 300
+
 GROUP = "voice"
 APP = "voice"
 MODELS = ("Appeal", "AppealEvent", "Survey", "SurveyResponse")
@@ -17,7 +19,8 @@ PAGES = [
     ("appeals list page, first page", "voice:appeal_list", "", PAGE_TARGET_MS),
     ("appeals list page, overdue", "voice:appeal_list", "overdue=1", PAGE_TARGET_MS),
     ("surveys list page", "voice:survey_list", "", PAGE_TARGET_MS),
-    ("appeal statistics page, this year", "voice:appeal_stats", "", PAGE_TARGET_MS),
+    # A dashboard: DESIGN.md's target for dashboards is 300 ms (cached figures answer in less).
+    ("appeal statistics page, this year", "voice:appeal_stats", "", DASHBOARD_TARGET_MS),
     ("voice overview page", "voice:overview", "", PAGE_TARGET_MS),
 ]
 ENDPOINTS = [
