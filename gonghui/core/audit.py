@@ -68,6 +68,19 @@ def record(*, actor, action, obj, org=None, before=None, after=None, object_type
     )
 
 
+class ExportRef:
+    """What the audit row of an export points at: the export itself, which has no row of its
+    own. `ref` is a fresh id (one export audited at several orgs shares it); `label` is how the
+    trail names it (the ref when none is given)."""
+
+    def __init__(self, ref: str, label=""):
+        self.pk = ref
+        self.label = label
+
+    def __str__(self):
+        return str(self.label or self.pk)
+
+
 # Bookkeeping columns that change on every save and say nothing to a reader of the trail.
 NOISE_FIELDS = ("updated_at",)
 

@@ -589,6 +589,8 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
 
     started = time.monotonic()
     gen = Generator(SCALES[scale], seed, writer_method=writer_method)
+    # Seeds that need logins of their own (study sessions invite cadres) make none without accounts.
+    gen.with_accounts = accounts
     with transaction.atomic():
         gen.plan()
         gen.union1 = gen.firms[0].union

@@ -229,11 +229,6 @@ def delete_photo(*, actor, photo) -> None:
 
 # --- exports --------------------------------------------------------------------------------------
 
-class _ExportRef:
-    def __init__(self, ref):
-        self.pk = ref
-
-
 def _export_places(actor, org):
     if org is not None:
         return [org]
@@ -245,7 +240,7 @@ def _export_places(actor, org):
 def _audit_export(actor, org, kind, after):
     ref = uuid.uuid4().hex
     for place in _export_places(actor, org) or [None]:
-        audit.record(actor=actor, action=f"publicity.activity_{kind}", obj=_ExportRef(ref),
+        audit.record(actor=actor, action=f"publicity.activity_{kind}", obj=audit.ExportRef(ref),
                      object_type="publicity.ActivityExport", org=place, after=after)
 
 

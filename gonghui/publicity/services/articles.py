@@ -315,14 +315,6 @@ def record_read(*, user, article) -> bool:
 
 # --- export ---------------------------------------------------------------------------------------------
 
-class _ExportRef:
-    def __init__(self, ref):
-        self.pk = ref
-
-    def __str__(self):
-        return self.pk
-
-
 def _audit_export(actor, filters, rows):
     """One audit row per top org of the actor's export reach (or the filtered org)."""
     from gonghui.orgs.models import Org
@@ -335,7 +327,7 @@ def _audit_export(actor, filters, rows):
     else:
         places = list(Org.objects.filter(path__in=actor.scope_paths(EXPORT)))
     for place in places or [None]:
-        audit.record(actor=actor, action="publicity.article_export", obj=_ExportRef(ref),
+        audit.record(actor=actor, action="publicity.article_export", obj=audit.ExportRef(ref),
                      object_type="publicity.ArticleExport", org=place,
                      after={"filters": filters.as_audit(), "rows": rows})
 

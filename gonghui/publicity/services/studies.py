@@ -545,14 +545,6 @@ def delete_material(*, actor, session, material_id) -> None:
 
 # --- exports --------------------------------------------------------------------------------------------
 
-class _ExportRef:
-    def __init__(self, ref):
-        self.pk = ref
-
-    def __str__(self):
-        return self.pk
-
-
 def _audit_export(actor, action, object_type, filters_audit, rows, org):
     ref = uuid.uuid4().hex
     if org is not None:
@@ -562,7 +554,7 @@ def _audit_export(actor, action, object_type, filters_audit, rows, org):
     else:
         places = list(Org.objects.filter(path__in=actor.scope_paths(EXPORT)))
     for place in places or [None]:
-        audit.record(actor=actor, action=action, obj=_ExportRef(ref), object_type=object_type, org=place,
+        audit.record(actor=actor, action=action, obj=audit.ExportRef(ref), object_type=object_type, org=place,
                      after={"filters": filters_audit, "rows": rows})
 
 

@@ -18,7 +18,7 @@ import tempfile
 import uuid
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -26,6 +26,7 @@ from django.utils.translation import pgettext
 from gonghui.core import audit, workdays
 from gonghui.core.errors import DomainError
 from gonghui.core.locking import lock_one
+from gonghui.core.numbering import next_number
 from gonghui.core.policies import require
 from gonghui.orgs.models import Org, OrgLevel
 
@@ -131,24 +132,6 @@ def wrong_stage(obj):
 def record(actor, action, obj, org, before, fields, **extra):
     b, a = audit.changed(before, audit.snapshot(obj, fields=fields))
     audit.record(actor=actor, action=action, obj=obj, org=org, before=b, after={**a, **extra})
-
-
-def next_number(counter_model, model, prefix, year) -> str:
-    """The next number of `year` ("FW2026-0007"): the year's counter row is locked until the
-    caller's transaction ends; numbers given outside the counter are skipped, never reused."""
-    counter = counter_model.objects.select_for_update().filter(year=year).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                counter_model.objects.create(year=year, last=0)
-        except IntegrityError:
-            pass
-        counter = counter_model.objects.select_for_update().get(year=year)
-    counter.last += 1
-    while model.objects.filter(number=f"{prefix}{year}-{counter.last:04d}").exists():
-        counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}{year}-{counter.last:04d}"
 
 
 def is_above_or_self(org, other) -> bool:

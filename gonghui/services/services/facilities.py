@@ -19,6 +19,7 @@ from django.utils.translation import pgettext
 from gonghui.core import audit, workdays
 from gonghui.core.errors import DomainError
 from gonghui.core.locking import lock_one
+from gonghui.core.numbering import next_number
 from gonghui.core.policies import require
 from gonghui.orgs.models import OrgLevel
 
@@ -30,7 +31,6 @@ from .centres import (
     audit_export,
     day,
     in_area,
-    next_number,
     rating_value,
     record,
     text,

@@ -12,12 +12,12 @@ import tempfile
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from gonghui.core import audit, workdays
+from gonghui.core import audit, numbering, workdays
 from gonghui.core.errors import DomainError
 from gonghui.core.locking import lock_one
 from gonghui.core.policies import require
@@ -43,20 +43,7 @@ def today() -> datetime.date:
 
 def next_number(year: int) -> str:
     """SQ2026-000001…: the year's counter row locked FOR UPDATE (call inside a transaction)."""
-    counter = AppealCounter.objects.select_for_update().filter(year=year).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                AppealCounter.objects.create(year=year, last=0)
-        except IntegrityError:
-            pass
-        counter = AppealCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    prefix = f"{rules().number_prefix}{year}-"
-    while Appeal.objects.filter(number=f"{prefix}{counter.last:06d}").exists():
-        counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}{counter.last:06d}"
+    return numbering.next_number(AppealCounter, Appeal, rules().number_prefix, year, width=6)
 
 
 def due_on_for(category: str, start: datetime.date) -> datetime.date:
@@ -448,14 +435,6 @@ def reveal_phone(*, actor, appeal) -> str:
     return phone
 
 
-class _ExportRef:
-    def __init__(self, ref):
-        self.pk = ref
-
-    def __str__(self):
-        return _("Appeals export")
-
-
 def export_appeals(*, actor, filters):
     """(rewound temporary file, rows): the filtered appeals in the actor's export scope, phones
     masked; audited once per place exported."""
@@ -493,9 +472,9 @@ def export_appeals(*, actor, filters):
                           "" if on_time is None else (_("Yes") if on_time else _("No")),
                           str(results.get(result, "")) if result else "", sat or "", reopens])
             rows += 1
-    ref = uuid.uuid4().hex
+    export = audit.ExportRef(uuid.uuid4().hex, _("Appeals export"))
     for place in _export_places(actor, filters.org) or [None]:
-        audit.record(actor=actor, action="voice.appeal_export", obj=_ExportRef(ref), object_type="voice.AppealExport",
+        audit.record(actor=actor, action="voice.appeal_export", obj=export, object_type="voice.AppealExport",
                      org=place, after={"filters": filters.as_params(), "rows": rows})
     handle.seek(0)
     return handle, rows

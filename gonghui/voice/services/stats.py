@@ -17,16 +17,6 @@ from ..policies.stats import EXPORT
 EXPORT_STATS = "voice.stats_export"
 
 
-class _ExportRef:
-    """What an export audit row points at: the export itself (there is no model row)."""
-
-    def __init__(self, ref):
-        self.pk = ref
-
-    def __str__(self):
-        return _("Appeal statistics export")
-
-
 def export_stats(*, actor, stats, writer=None):
     """Write the workbook (`write_stats`) into a rewound temporary file and audit the export (one row
     with the period and the rows written)."""
@@ -35,8 +25,8 @@ def export_stats(*, actor, stats, writer=None):
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — the response closes it
     try:
         rows = writer(handle, stats)
-        audit.record(actor=actor, action=EXPORT_STATS, obj=_ExportRef(uuid.uuid4().hex),
-                     object_type="voice.AppealStatsExport",
+        export = audit.ExportRef(uuid.uuid4().hex, _("Appeal statistics export"))
+        audit.record(actor=actor, action=EXPORT_STATS, obj=export, object_type="voice.AppealStatsExport",
                      after={"year": stats.year, "month": stats.month, "category": stats.category, "rows": rows})
     except BaseException:
         handle.close()

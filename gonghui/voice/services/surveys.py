@@ -419,7 +419,7 @@ def export_surveys(*, actor, filters):
             sheet.append([title, org, str(statuses.get(status, status)), opens, closes,
                           str(audiences.get(audience, audience)), targeted, responded, rate])
             rows += 1
-    ref = _ExportRef(uuid.uuid4().hex)
+    ref = audit.ExportRef(uuid.uuid4().hex)
     for place in _export_places(actor, filters.org) or [None]:
         audit.record(actor=actor, action="voice.survey_list_export", obj=ref, object_type="voice.SurveyExport",
                      org=place, after={"rows": rows, "filters": {"status": filters.status, "q": filters.q,
@@ -487,16 +487,6 @@ def _export_groups(survey):
         return text if plan.groups and plan.key(raw) not in (None, sel.OTHER) else other
 
     return label
-
-
-class _ExportRef:
-    """Stands for a list export in the trail (no row of its own)."""
-
-    def __init__(self, ref):
-        self.pk = ref
-
-    def __str__(self):
-        return self.pk[:8]
 
 
 def _export_places(actor, org):

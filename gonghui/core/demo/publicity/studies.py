@@ -88,7 +88,8 @@ def seed(gen) -> dict:
     for u in gen.unions:
         if u.town is not None:
             unions_by_town.setdefault(u.town.id, []).append(u.id)
-    cadres, accounts = _cadres(rng, towns, unions_by_town)
+    # `seed_demo --no-accounts` (DEBUG off) creates no login at all: the sessions then have no invitees.
+    cadres, accounts = _cadres(rng, towns, unions_by_town) if getattr(gen, "with_accounts", True) else ({}, 0)
     union1_town = gen.union1.town.id if gen.union1.town else town1.id
     organisers = [(gen.root.id, None)] + [(t.id, t.id) for t in towns] + [(gen.union1.id, union1_town)]
     sessions, invitees_plan = [], []
