@@ -405,7 +405,7 @@ def escalate_overdue(on=None) -> int:
 
 @transaction.atomic
 def _escalate_one(pk, on) -> int:
-    a = Appeal.objects.select_for_update().select_related("org", "escalated_to").get(pk=pk)
+    a = Appeal.objects.select_for_update(of=("self",)).select_related("org", "escalated_to").get(pk=pk)
     if not escalation_due(a, on):
         return 0
     before = _snapshot(a)
