@@ -8,11 +8,19 @@
   with its code and field, a step the status does not allow 409 `wrong_stage`.
 - `GET /study-sessions/stats?year=` the yearly counts by town.
 - Lists: keyset pagination, newest first: `?after=<next_after>&limit=1..200`.
+- Materials: `POST /study-sessions/{id}/materials` (multipart `file`; PDF, Word .docx, PowerPoint
+  .pptx, JPG or PNG by content, size and count limits, nothing stored on a bad file: 400 on `file`;
+  `publicity.change` on the organiser, not on a cancelled session: 409 `wrong_stage`),
+  `GET …/materials/{material_id}` (the file, private: for the users who see the session and for its
+  invitees, like the pages; attachment, no cache), `DELETE …/materials/{material_id}`
+  (`publicity.change` on the organiser, like the page).
 """
 
 import datetime
 
-from ninja import Field, Header, Query, Router, Schema
+from django.urls import reverse
+from ninja import Field, File, Header, Query, Router, Schema
+from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
@@ -32,9 +40,10 @@ from gonghui.core.api_support import (
     workflow_actions,
 )
 from gonghui.core.policies import require
+from gonghui.core.uploads import private_file_response
 from gonghui.orgs.models import Org
 
-from .models.studies import StudyAttendance, StudyInvitee, StudySession, StudyStatus
+from .models.studies import StudyAttendance, StudyInvitee, StudyMaterial, StudySession, StudyStatus
 from .policies import studies as policies
 from .selectors import studies as selectors
 from .services import studies as services
@@ -79,6 +88,8 @@ class MaterialOut(Schema):
     kind: str
     size: int
     uploaded_at: datetime.datetime
+    url: str = Field(description="The private page URL of the file (session login, scope checked).")
+    api_url: str = Field(description="The same file through the API (token; scope or invitation checked).")
 
 
 class SessionDetail(SessionRow):
@@ -186,7 +197,9 @@ def detail(user, s):
             "invitees": [{"id": i.pk, "user": _user_ref(i.user), "org": ref(i.org), "status": i.status,
                           "reason": i.reason, "method": i.method, "recorded_at": i.recorded_at}
                          for i in selectors.invitees_of(s)],
-            "materials": [{"id": m.pk, "name": m.name, "kind": m.kind, "size": m.size, "uploaded_at": m.uploaded_at}
+            "materials": [{"id": m.pk, "name": m.name, "kind": m.kind, "size": m.size, "uploaded_at": m.uploaded_at,
+                           "url": reverse("publicity:study_material", args=[s.pk, m.pk]),
+                           "api_url": f"/api/v1/study-sessions/{s.pk}/materials/{m.pk}"}
                           for m in selectors.materials_of(s)]}
 
 
@@ -288,3 +301,49 @@ def hold(user, s, p):
 @_action("cancel", "Cancel a planned session (reason required)", CancelIn)
 def cancel(user, s, p):
     services.cancel_session(actor=user, session=s, reason=p.reason)
+
+
+# --- materials ------------------------------------------------------------------------------------
+
+def _material(session, material_id):
+    material = StudyMaterial.objects.filter(session=session, pk=material_id).first()
+    if material is None:
+        raise not_found()
+    return material
+
+
+@router.post("/study-sessions/{session_id}/materials", response={201: SessionDetail, **WRITE_ERRORS},
+             summary="Add a material (multipart: file; PDF, Word .docx, PowerPoint .pptx, JPG or PNG)",
+             operation_id="study_session_material_add")
+def add_material(request, session_id: Id, file: File[UploadedFile] = None):
+    user = request.auth
+    s = _load(user, session_id)
+    require(user, policies.CHANGE, s.org)  # rights before reading the upload
+    services.add_material(actor=user, session=s, upload=file)
+    return 201, detail(user, s)
+
+
+@router.get("/study-sessions/{session_id}/materials/{material_id}", response={200: None, **READ_ERRORS},
+            summary="Download a material (the users who see the session, or its invitees)",
+            operation_id="study_session_material_get")
+def get_material(request, session_id: Id, material_id: Id):
+    user = request.auth
+    s = selectors.sessions(user).filter(pk=session_id).first()
+    if s is None:  # an invitee sees the materials of their session, whoever organised it
+        invitation = selectors.my_invitation(user, session_id)
+        s = invitation.session if invitation is not None else None
+    if s is None:
+        raise not_found()
+    material = _material(s, material_id)
+    return private_file_response(material.file, material.name)
+
+
+@router.delete("/study-sessions/{session_id}/materials/{material_id}", response={200: SessionDetail, **WRITE_ERRORS},
+               summary="Remove a material", operation_id="study_session_material_delete")
+def delete_material(request, session_id: Id, material_id: Id):
+    user = request.auth
+    s = _load(user, session_id)
+    require(user, policies.CHANGE, s.org)
+    material = _material(s, material_id)
+    services.delete_material(actor=user, session=s, material_id=material.pk)
+    return detail(user, s)
