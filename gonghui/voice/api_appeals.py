@@ -9,15 +9,22 @@
   each call one service. A rule that refuses the step answers 400 with its code and field; a step
   the status does not allow 409 `wrong_stage`.
 - Lists: keyset pagination, newest first: `?after=<next_after>&limit=1..200`.
+- Files: the detail lists the appeal's `attachments`; `GET /appeals/{id}/attachments/{file_id}`
+  sends one (private: scope checked, attachment, no cache); `POST /appeals/{id}/attachments`
+  (multipart `file` + optional `public`, `note`; `voice.change`, open appeals) adds a PDF, JPG or
+  PNG checked by content, size limit UPLOAD_MAX_BYTES, nothing stored on a bad file (400 `file`).
 """
 
 import datetime
 
-from ninja import Field, Query, Router, Schema
+from django.urls import reverse
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     READ_ERRORS,
+    WRITE_ERRORS,
     Id,
     PageMeta,
     PageParams,
@@ -30,9 +37,10 @@ from gonghui.core.api_support import (
     workflow_actions,
 )
 from gonghui.core.policies import require
+from gonghui.core.uploads import private_file_response
 from gonghui.orgs.models import Org
 
-from .models.appeals import AppealCategory, AppealChannel, AppealEventKind, AppealResult, AppealStatus
+from .models.appeals import AppealAttachment, AppealCategory, AppealChannel, AppealEventKind, AppealResult, AppealStatus
 from .policies import appeals as policies
 from .selectors import appeals as selectors
 from .services import appeals as services
@@ -78,7 +86,20 @@ class EventOut(Schema):
     actor_org: Ref | None
     actor: str = Field(description="The cadre's username (internal).")
     created_at: datetime.datetime
-    attachments: list[str] = Field(description="File names; download from the appeal's page.")
+    attachments: list[str] = Field(description="File names; the files themselves (ids, download URLs) are in "
+                                               "the appeal's `attachments`.")
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str = Field(description="The sender's file name (the file is stored under another).")
+    size: int = Field(description="Bytes.")
+    content_type: str
+    public: bool = Field(description="True: the worker sees this file; false: internal.")
+    event_id: int | None = Field(description="The history line it was added with.")
+    uploaded_at: datetime.datetime
+    url: str = Field(description="The private page URL of the file (session login, scope checked).")
+    api_url: str = Field(description="The same file through the API (token; scope checked).")
 
 
 class ActionsOut(Schema):
@@ -90,6 +111,7 @@ class ActionsOut(Schema):
     reply: bool
     close: bool
     reveal: bool
+    attach: bool = Field(description="May add a file (POST /appeals/{id}/attachments).")
 
 
 class AppealDetail(AppealRow):
@@ -100,6 +122,7 @@ class AppealDetail(AppealRow):
     working_days_left: int | None = Field(description="Negative: overdue by that many; null once closed.")
     result_text: str
     events: list[EventOut]
+    attachments: list[AttachmentOut]
     actions: ActionsOut
 
 
@@ -173,14 +196,24 @@ def event_row(e):
             "attachments": [f.name for f in e.attachments.all()]}
 
 
+def attachment_row(f):
+    return {"id": f.pk, "name": f.name, "size": f.size, "content_type": f.content_type, "public": f.public,
+            "event_id": f.event_id, "uploaded_at": f.uploaded_at,
+            "url": reverse("voice:appeal_attachment", args=[f.appeal_id, f.pk]),
+            "api_url": f"/api/v1/appeals/{f.appeal_id}/attachments/{f.pk}"}
+
+
 def detail(user, a):
     a = selectors.appeal_rows().get(pk=a.pk)
     open_ = a.status in (AppealStatus.NEW, AppealStatus.HANDLING)
+    actions = vars(policies.appeal_actions(user, a))
     return {**row(a), "content": a.content, "enterprise": ref(a.enterprise), "enterprise_name": a.enterprise_name,
             "clock_started_on": a.clock_started_on, "result_text": a.result_text,
             "working_days_left": services.working_days_left(a) if open_ else None,
             "events": [event_row(e) for e in selectors.events_of(a)],
-            "actions": vars(policies.appeal_actions(user, a))}
+            "attachments": [attachment_row(f) for f in selectors.attachments_of(a)],
+            # a file is added where a reply could be: an open appeal, `voice.change` on its holder
+            "actions": {**actions, "attach": actions["reply"]}}
 
 
 def _load(user, appeal_id):
@@ -261,3 +294,27 @@ def reply(user, a, p):
 @_action("close", "Close with a result told to the worker", CloseIn)
 def close(user, a, p):
     services.close(actor=user, appeal=a, result=p.result, result_text=p.result_text)
+
+
+@router.post("/appeals/{appeal_id}/attachments", response={201: AppealDetail, **WRITE_ERRORS},
+             summary="Add a file (multipart: file, public, note; PDF, JPG or PNG)",
+             operation_id="appeal_attachment_add")
+def add_attachment(request, appeal_id: Id, file: File[UploadedFile] = None, public: bool = Form(False),
+                   note: str = Form("")):
+    """Internal by default (an internal NOTE line); `public=true` shows it to the worker (a REPLY
+    line, the worker told). A refused file stores nothing: 400 with `field` = `file`."""
+    user = request.auth
+    a = _load(user, appeal_id)
+    require(user, policies.CHANGE, a.org)  # rights before reading the upload
+    services.add_attachment(actor=user, appeal=a, upload=file, public=public, note=note)
+    return Status(201, detail(user, a))
+
+
+@router.get("/appeals/{appeal_id}/attachments/{file_id}", response={200: None, **READ_ERRORS},
+            summary="Download a file of an appeal", operation_id="appeal_attachment_get")
+def get_attachment(request, appeal_id: Id, file_id: Id):
+    a = _load(request.auth, appeal_id)
+    f = AppealAttachment.objects.filter(pk=file_id, appeal=a).first()
+    if f is None:
+        raise not_found()
+    return private_file_response(f.file, f.name)

@@ -1,6 +1,6 @@
 """The write layer of the `appeals` area: how an appeal is numbered, routed and timed (shared
 with `intake`, which creates appeals), and every handling step (dispatch, transfer, accept, note,
-reply, escalate, close). Each step runs in one transaction, locks the appeal row, writes an
+reply, a file on its own, escalate, close). Each step runs in one transaction, locks the appeal row, writes an
 `AppealEvent` and an audit row.
 
 The first functions (`next_number`, `start_clock`, `route`, `add_event`) are the contract the
@@ -8,6 +8,7 @@ The first functions (`next_number`, `start_clock`, `route`, `add_event`) are the
 """
 
 import datetime
+import os
 import tempfile
 import uuid
 
@@ -112,28 +113,41 @@ def _text(value, field, label, *, required=True, limit=2000):
     return value
 
 
-def _check_upload(upload):
-    """Validate an attachment BEFORE anything is written (nothing partial on a bad file)."""
+CONTENT_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
+
+
+def _check_upload(upload, *, field="attachment"):
+    """Validate an attachment BEFORE anything is written (nothing partial on a bad file): real PDF,
+    JPG or PNG by its content, within UPLOAD_MAX_BYTES. The kind found is kept on the upload as
+    `document_kind`."""
     if not upload:
         return None
     from gonghui.core.uploads import validate_document
 
     try:
-        validate_document(upload, kinds=ATTACHMENT_KINDS)
+        upload.document_kind = validate_document(upload, kinds=ATTACHMENT_KINDS)
     except ValidationError as exc:
-        raise DomainError(" ".join(exc.messages), code=exc.code or "invalid_file", field="attachment") from exc
+        raise DomainError(" ".join(exc.messages), code=exc.code or "invalid_file", field=field) from exc
     return upload
 
 
 def _attach(appeal, event, upload, *, public, actor):
+    """Store a checked upload under a random name (the sender's file name is kept only as the label),
+    its content type the one its content showed."""
     if not upload:
         return None
-    import os
+    from gonghui.core.uploads import extension_of
 
-    return AppealAttachment.objects.create(
-        appeal=appeal, event=event, file=upload, name=os.path.basename(upload.name or "file")[:200],
-        content_type=(getattr(upload, "content_type", "") or "")[:100], size=upload.size, public=public,
-        uploaded_by=_actor(actor))
+    kind = getattr(upload, "document_kind", None)
+    declared = (getattr(upload, "content_type", "") or "")[:100]
+    attachment = AppealAttachment(
+        appeal=appeal, event=event, name=os.path.basename(upload.name or "file")[:200] or "file",
+        content_type=CONTENT_TYPES.get(kind, declared), size=upload.size, public=public, uploaded_by=_actor(actor))
+    upload.seek(0)
+    stored = f"{uuid.uuid4().hex}.{extension_of(kind)}" if kind else os.path.basename(upload.name or "file")
+    attachment.file.save(stored, upload, save=False)
+    attachment.save()
+    return attachment
 
 
 def parent_of(org):
@@ -328,6 +342,31 @@ def add_note(*, actor, appeal, text, attachment=None):
     _attach(a, event, attachment, public=False, actor=actor)
     audit.record(actor=actor, action="voice.appeal_note", obj=a, org=a.org, after={"event": event.pk})
     return event
+
+
+@transaction.atomic
+def add_attachment(*, actor, appeal, upload, public=False, note=""):
+    """A file added to an open appeal on its own (the API's upload): a PDF, JPG or PNG by its content
+    within UPLOAD_MAX_BYTES, checked before anything is written. Internal by default, with an
+    internal NOTE line; `public` makes it a REPLY line the worker sees (and is told about), the file
+    shown to the worker. `note` is the line's text (else it names the file). Returns the attachment."""
+    require(actor, CHANGE, appeal.org)
+    if not upload:
+        raise DomainError(_("Choose a file to upload."), code="required", field="file")
+    note = _text(note, "note", _("The note"), required=False)
+    _check_upload(upload, field="file")
+    a = _locked_open(appeal)
+    name = os.path.basename(upload.name or "")[:200] or "file"
+    text = note or _("Added the file “%(name)s”.") % {"name": name}
+    kind = AppealEventKind.REPLY if public else AppealEventKind.NOTE
+    event = add_event(a, kind, public=bool(public), text=text, actor=_actor(actor), actor_org=acting_org(actor, a))
+    attachment = _attach(a, event, upload, public=bool(public), actor=actor)
+    audit.record(actor=actor, action="voice.appeal_attachment_add", obj=a, org=a.org,
+                 after={"event": event.pk, "attachment": attachment.pk, "name": attachment.name,
+                        "size": attachment.size, "content_type": attachment.content_type, "public": bool(public)})
+    if public:
+        _tell_worker(a, "reply", _("Your appeal %(number)s has a reply") % {"number": a.number})
+    return attachment
 
 
 @transaction.atomic
