@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gonghui.core.api_support import hit
 from gonghui.core.context import client_ip
 from gonghui.core.forms import add_service_error
+from gonghui.core.pagination import keyset_page, parse_after
 from gonghui.core.policies import require
 from gonghui.core.responses import no_store
 from gonghui.core.uploads import limit_upload, private_file_response, upload_limit_then_csrf
@@ -98,6 +99,9 @@ def _run_step(request, appeal, step):
 
 # --- member pages -----------------------------------------------------------------------------------
 
+MY_PAGE_SIZE = 20  # a phone's screenful or two
+
+
 def _person(request):
     person = person_of_account(request.user)
     if person is None:
@@ -116,9 +120,12 @@ def _own(request, pk):
 @login_required
 @require_GET
 def my_appeals(request):
+    """The member's own appeals, newest first, 20 a page (keyset on the id, like the other lists)."""
     person = _person(request)
-    return render(request, "voice/intake/my_list.html", {
-        "person": person, "appeals": selectors.own_appeals(request.user, person)[:100]})
+    page = keyset_page(selectors.own_appeals(request.user, person), after=parse_after(request.GET.get("after")),
+                       size=MY_PAGE_SIZE)
+    return render(request, "voice/intake/my_list.html", {"person": person, "appeals": page.items, "page": page,
+                                                         "query": ""})
 
 
 @upload_limit_then_csrf(_upload_limit)
