@@ -1,6 +1,7 @@
 """Registrations of the `appeals` area: audit labels, the dashboard's due source."""
 
 ACTION_CODES = ("voice.appeal_dispatch", "voice.appeal_transfer", "voice.appeal_accept", "voice.appeal_note",
+                "voice.appeal_attachment_add",
                 "voice.appeal_reply", "voice.appeal_close", "voice.appeal_escalate", "voice.appeal_reveal_phone",
                 "voice.appeal_export")
 
@@ -23,6 +24,7 @@ def ready():
         "voice.appeal_transfer": pgettext_lazy("audit action", "Appeal transferred"),
         "voice.appeal_accept": pgettext_lazy("audit action", "Appeal accepted"),
         "voice.appeal_note": pgettext_lazy("audit action", "Internal note on an appeal"),
+        "voice.appeal_attachment_add": pgettext_lazy("audit action", "File added to an appeal"),
         "voice.appeal_reply": pgettext_lazy("audit action", "Reply to the worker on an appeal"),
         "voice.appeal_close": pgettext_lazy("audit action", "Appeal closed"),
         "voice.appeal_escalate": pgettext_lazy("audit action", "Overdue appeal escalated"),
