@@ -81,6 +81,24 @@ class ExportRef:
         return str(self.label or self.pk)
 
 
+def record_export(*, actor, action, object_type, org, reach_action, after, label=""):
+    """Audit an export (which has no row of its own): one row per place it is filed under, all
+    pointing at the same `ExportRef` — the org the export was filtered to; else, for a superuser,
+    the root orgs; else every org at which the actor holds `reach_action`, so the cadres of each
+    of those subtrees see in their trail that their records left the system."""
+    from gonghui.orgs.models import Org
+
+    if org is not None:
+        places = [org]
+    elif actor.is_superuser:
+        places = list(Org.objects.filter(depth=1))
+    else:
+        places = list(Org.objects.filter(path__in=actor.scope_paths(reach_action)))
+    export = ExportRef(uuid.uuid4().hex, label)
+    for place in places or [None]:
+        record(actor=actor, action=action, obj=export, object_type=object_type, org=place, after=after)
+
+
 # Bookkeeping columns that change on every save and say nothing to a reader of the trail.
 NOISE_FIELDS = ("updated_at",)
 

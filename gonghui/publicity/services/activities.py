@@ -229,19 +229,9 @@ def delete_photo(*, actor, photo) -> None:
 
 # --- exports --------------------------------------------------------------------------------------
 
-def _export_places(actor, org):
-    if org is not None:
-        return [org]
-    if actor.is_superuser:
-        return list(Org.objects.filter(depth=1))
-    return list(Org.objects.filter(path__in=actor.scope_paths(EXPORT)))
-
-
 def _audit_export(actor, org, kind, after):
-    ref = uuid.uuid4().hex
-    for place in _export_places(actor, org) or [None]:
-        audit.record(actor=actor, action=f"publicity.activity_{kind}", obj=audit.ExportRef(ref),
-                     object_type="publicity.ActivityExport", org=place, after=after)
+    audit.record_export(actor=actor, action=f"publicity.activity_{kind}", object_type="publicity.ActivityExport",
+                        org=org, reach_action=EXPORT, after=after)
 
 
 def export_activities(*, actor, filters):

@@ -317,19 +317,8 @@ def record_read(*, user, article) -> bool:
 
 def _audit_export(actor, filters, rows):
     """One audit row per top org of the actor's export reach (or the filtered org)."""
-    from gonghui.orgs.models import Org
-
-    ref = uuid.uuid4().hex
-    if filters.org is not None:
-        places = [filters.org]
-    elif actor.is_superuser:
-        places = list(Org.objects.filter(depth=1))
-    else:
-        places = list(Org.objects.filter(path__in=actor.scope_paths(EXPORT)))
-    for place in places or [None]:
-        audit.record(actor=actor, action="publicity.article_export", obj=audit.ExportRef(ref),
-                     object_type="publicity.ArticleExport", org=place,
-                     after={"filters": filters.as_audit(), "rows": rows})
+    audit.record_export(actor=actor, action="publicity.article_export", object_type="publicity.ArticleExport",
+                        org=filters.org, reach_action=EXPORT, after={"filters": filters.as_audit(), "rows": rows})
 
 
 def export_articles(*, actor, filters):

@@ -546,16 +546,8 @@ def delete_material(*, actor, session, material_id) -> None:
 # --- exports --------------------------------------------------------------------------------------------
 
 def _audit_export(actor, action, object_type, filters_audit, rows, org):
-    ref = uuid.uuid4().hex
-    if org is not None:
-        places = [org]
-    elif actor.is_superuser:
-        places = list(Org.objects.filter(depth=1))
-    else:
-        places = list(Org.objects.filter(path__in=actor.scope_paths(EXPORT)))
-    for place in places or [None]:
-        audit.record(actor=actor, action=action, obj=audit.ExportRef(ref), object_type=object_type, org=place,
-                     after={"filters": filters_audit, "rows": rows})
+    audit.record_export(actor=actor, action=action, object_type=object_type, org=org, reach_action=EXPORT,
+                        after={"filters": filters_audit, "rows": rows})
 
 
 def export_sessions(*, actor, filters):

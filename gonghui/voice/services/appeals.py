@@ -511,17 +511,9 @@ def export_appeals(*, actor, filters):
                           "" if on_time is None else (_("Yes") if on_time else _("No")),
                           str(results.get(result, "")) if result else "", sat or "", reopens])
             rows += 1
-    export = audit.ExportRef(uuid.uuid4().hex, _("Appeals export"))
-    for place in _export_places(actor, filters.org) or [None]:
-        audit.record(actor=actor, action="voice.appeal_export", obj=export, object_type="voice.AppealExport",
-                     org=place, after={"filters": filters.as_params(), "rows": rows})
+    audit.record_export(actor=actor, action="voice.appeal_export", object_type="voice.AppealExport",
+                        org=filters.org, reach_action=EXPORT, label=_("Appeals export"),
+                        after={"filters": filters.as_params(), "rows": rows})
     handle.seek(0)
     return handle, rows
 
-
-def _export_places(actor, org):
-    if org is not None:
-        return [org]
-    if actor.is_superuser:
-        return list(Org.objects.filter(depth=1))
-    return list(Org.objects.filter(path__in=actor.scope_paths(EXPORT)))

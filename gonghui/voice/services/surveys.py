@@ -14,7 +14,6 @@ survey), validated (DomainError naming the field) and audited (`voice.survey_*`)
 """
 
 import datetime
-import uuid
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -419,11 +418,9 @@ def export_surveys(*, actor, filters):
             sheet.append([title, org, str(statuses.get(status, status)), opens, closes,
                           str(audiences.get(audience, audience)), targeted, responded, rate])
             rows += 1
-    ref = audit.ExportRef(uuid.uuid4().hex)
-    for place in _export_places(actor, filters.org) or [None]:
-        audit.record(actor=actor, action="voice.survey_list_export", obj=ref, object_type="voice.SurveyExport",
-                     org=place, after={"rows": rows, "filters": {"status": filters.status, "q": filters.q,
-                                                                 "year": filters.year}})
+    audit.record_export(actor=actor, action="voice.survey_list_export", object_type="voice.SurveyExport",
+                        org=filters.org, reach_action=EXPORT, after={
+                            "rows": rows, "filters": {"status": filters.status, "q": filters.q, "year": filters.year}})
     handle.seek(0)
     return handle, rows
 
@@ -487,16 +484,6 @@ def _export_groups(survey):
         return text if plan.groups and plan.key(raw) not in (None, sel.OTHER) else other
 
     return label
-
-
-def _export_places(actor, org):
-    from ..policies.surveys import EXPORT
-
-    if org is not None:
-        return [org]
-    if actor.is_superuser:
-        return list(Org.objects.filter(depth=1))
-    return list(Org.objects.filter(path__in=actor.scope_paths(EXPORT)))
 
 
 def _chunks(iterable, n):
