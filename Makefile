@@ -47,7 +47,7 @@ test-fast: install
 
 ## Regenerate the per-app zh_Hans catalogues after adding strings (needs GNU gettext);
 ## translate the new entries, then run it again to compile the .mo files (committed).
-APPS := core accounts orgs members bargaining congress innovation grassroots competitions honours training services welfare voice publicity
+APPS := core accounts orgs members bargaining congress innovation grassroots competitions honours training services welfare voice publicity reports portal
 messages: install
 	for app in $(APPS); do (cd gonghui/$$app && ../../$(BIN)/python ../../manage.py makemessages -l zh_Hans --no-obsolete --no-location); done
 	for app in $(APPS); do msgfmt --check-format -o gonghui/$$app/locale/zh_Hans/LC_MESSAGES/django.mo gonghui/$$app/locale/zh_Hans/LC_MESSAGES/django.po; done

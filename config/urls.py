@@ -21,6 +21,8 @@ urlpatterns = [
     path("welfare/", include("gonghui.welfare.urls")),
     path("voice/", include("gonghui.voice.urls")),
     path("publicity/", include("gonghui.publicity.urls")),
+    path("reports/", include("gonghui.reports.urls")),
+    path("m/", include("gonghui.portal.urls")),
     path("api/v1/", include("gonghui.api_urls")),
     path("", include("gonghui.core.urls")),
 ]

@@ -53,9 +53,15 @@ def _add_routers():
     from gonghui.innovation.api import router as innovation_router
     from gonghui.members.api import router as members_router
     from gonghui.orgs.api import router as orgs_router
+    from gonghui.portal.api_auth import router as portal_auth_router
+    from gonghui.portal.api_home import router as portal_home_router
+    from gonghui.portal.api_joins import router as portal_joins_router
     from gonghui.publicity.api_activities import router as publicity_activities_router
     from gonghui.publicity.api_articles import router as publicity_articles_router
     from gonghui.publicity.api_studies import router as publicity_studies_router
+    from gonghui.reports.api_annual import router as reports_annual_router
+    from gonghui.reports.api_dashboard import router as reports_dashboard_router
+    from gonghui.reports.api_rollups import router as reports_rollups_router
     from gonghui.services.api_benefits import router as services_benefits_router
     from gonghui.services.api_centres import router as services_centres_router
     from gonghui.services.api_events import router as services_events_router
@@ -116,6 +122,12 @@ def _add_routers():
     api.add_router("", publicity_articles_router)  # /articles
     api.add_router("", publicity_activities_router)  # /theme-activities
     api.add_router("", publicity_studies_router)  # /study-sessions
+    api.add_router("", reports_rollups_router)  # /reports/rollups
+    api.add_router("", reports_dashboard_router)  # /reports/dashboard
+    api.add_router("", reports_annual_router)  # /reports/annual
+    api.add_router("", portal_auth_router)  # /portal/auth (phone + password or SMS code)
+    api.add_router("", portal_joins_router)  # /join-requests, /my/join-request, /my/transfer-request
+    api.add_router("", portal_home_router)  # /my/membership
 
 
 _add_routers()

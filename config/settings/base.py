@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "gonghui.welfare",
     "gonghui.voice",
     "gonghui.publicity",
+    "gonghui.reports",
+    "gonghui.portal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -24,6 +24,8 @@ NAV_ITEMS = [
     ("welfare:overview", _("Welfare and assistance"), "welfare.view"),
     ("voice:overview", _("Workers' voice"), "voice.view"),
     ("publicity:overview", _("Publicity and education"), "publicity.view"),
+    ("reports:dashboard", _("Statistics"), "reports.view"),
+    ("portal:join_list", _("Join requests"), "portal.view"),
     ("core:audit_list", _("Audit trail"), "audit.view"),
     ("accounts:role_list", _("Users and roles"), "accounts.manage"),
 ]

@@ -581,7 +581,9 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
     from . import grassroots as demo_grassroots
     from . import honours as demo_honours
     from . import innovation as demo_innovation
+    from . import portal as demo_portal
     from . import publicity as demo_publicity
+    from . import reports as demo_reports
     from . import services as demo_services
     from . import training as demo_training
     from . import voice as demo_voice
@@ -618,6 +620,7 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
         welfare_counts = demo_welfare.seed_all(gen)
         voice_counts = demo_voice.seed_all(gen)
         publicity_counts = demo_publicity.seed_all(gen)
+        portal_counts = demo_portal.seed_all(gen)
         root = Org.objects.get(pk=gen.root.id)
         town1 = Org.objects.get(pk=gen.town_by_name[TOWN1].id)
         town2 = Org.objects.get(pk=gen.town_by_name[TOWN2].id)
@@ -648,9 +651,12 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
         counts["welfare"] = welfare_counts
         counts["voice"] = voice_counts
         counts["publicity"] = publicity_counts
+        counts["portal"] = portal_counts
         if accounts:
             counts["accounts"] = demo_accounts.create_demo_accounts(
                 root=root, town1=town1, town2=town2, union1=union1, member1_person=member1)
+        # Roll-ups last: they sum what every module above wrote.
+        counts["reports"] = demo_reports.seed_all(gen)
         counts["seconds_before_commit"] = round(time.monotonic() - started, 1)
         counts["scale"], counts["seed"], counts["database"] = scale, seed, connection.vendor
         counts["dataset_version"] = DATASET_VERSION
@@ -668,7 +674,8 @@ def seed(*, scale: str, seed: int = DEFAULT_SEED, progress_factory=None, writer_
                           *demo_grassroots.all_models(), *demo_competitions.all_models(),
                           *demo_honours.all_models(), *demo_training.all_models(),
                           *demo_services.all_models(), *demo_welfare.all_models(),
-                          *demo_voice.all_models(), *demo_publicity.all_models()):
+                          *demo_voice.all_models(), *demo_publicity.all_models(),
+                          *demo_portal.all_models(), *demo_reports.all_models()):
                 cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
         elif connection.vendor == "sqlite":
             cursor.execute("ANALYZE")

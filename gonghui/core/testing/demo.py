@@ -9,7 +9,9 @@ def wipe_demo_data():
     from gonghui.core.demo import competitions as demo_competitions
     from gonghui.core.demo import grassroots as demo_grassroots
     from gonghui.core.demo import honours as demo_honours
+    from gonghui.core.demo import portal as demo_portal
     from gonghui.core.demo import publicity as demo_publicity
+    from gonghui.core.demo import reports as demo_reports
     from gonghui.core.demo import services as demo_services
     from gonghui.core.demo import training as demo_training
     from gonghui.core.demo import voice as demo_voice
@@ -27,6 +29,8 @@ def wipe_demo_data():
     # their scores, team members and milestones).
     innovation = (Suggestion, TechProject)
     # Honours, competitions and grassroots building go first: its rows point at orgs, enterprises, people and users.
+    demo_reports.wipe()
+    demo_portal.wipe()
     demo_publicity.wipe()
     demo_voice.wipe()
     demo_welfare.wipe()

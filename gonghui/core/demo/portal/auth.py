@@ -1,0 +1,7 @@
+"""Demo data of portal / auth."""
+
+MODELS = ()
+
+
+def seed(gen) -> dict:
+    return {}

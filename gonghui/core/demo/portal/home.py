@@ -1,0 +1,7 @@
+"""Demo data of portal / home."""
+
+MODELS = ()
+
+
+def seed(gen) -> dict:
+    return {}

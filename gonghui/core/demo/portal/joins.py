@@ -1,0 +1,7 @@
+"""Demo data of portal / joins."""
+
+MODELS = ()
+
+
+def seed(gen) -> dict:
+    return {}

@@ -1,0 +1,7 @@
+"""Demo data of reports / annual."""
+
+MODELS = ()
+
+
+def seed(gen) -> dict:
+    return {}

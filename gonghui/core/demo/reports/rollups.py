@@ -1,0 +1,7 @@
+"""Demo data of reports / rollups."""
+
+MODELS = ()
+
+
+def seed(gen) -> dict:
+    return {}

@@ -1,0 +1,5 @@
+"""API of the `joins` area."""
+
+from ninja import Router
+
+router = Router(tags=["portal-joins"])

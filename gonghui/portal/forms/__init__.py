@@ -1,0 +1,1 @@
+"""Forms of portal, one module per area: auth, joins, home."""

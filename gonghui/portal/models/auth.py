@@ -1,0 +1,3 @@
+"""Models of the `auth` area."""
+
+__all__ = []

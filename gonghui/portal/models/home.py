@@ -1,0 +1,3 @@
+"""Models of the `home` area."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Models of the `joins` area."""
+
+__all__ = []

@@ -1,0 +1,1 @@
+"""Policies of portal, one module per area: auth, joins, home."""

@@ -1,0 +1,1 @@
+"""Rules of portal, one module per area: auth, joins, home."""

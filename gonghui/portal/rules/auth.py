@@ -1,0 +1,1 @@
+"""Local policy of the `auth` area (settings.PORTAL_AUTH_RULES overrides)."""

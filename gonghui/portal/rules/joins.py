@@ -1,0 +1,1 @@
+"""Local policy of the `joins` area (settings.PORTAL_JOINS_RULES overrides)."""

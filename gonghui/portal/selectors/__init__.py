@@ -1,0 +1,1 @@
+"""Selectors of portal, one module per area: auth, joins, home."""

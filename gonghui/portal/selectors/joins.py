@@ -1,0 +1,1 @@
+"""Selectors of the `joins` area."""

@@ -1,0 +1,1 @@
+"""Services of portal, one module per area: auth, joins, home."""

@@ -1,0 +1,1 @@
+"""Tasks of portal, one module per area: auth, joins, home."""

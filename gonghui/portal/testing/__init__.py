@@ -1,0 +1,1 @@
+"""Testing of portal, one module per area: auth, joins, home."""

@@ -1,0 +1,3 @@
+"""Pages of the `auth` area; included by urls.py under `portal:`."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages of the `home` area; included by urls.py under `portal:`."""
+
+urlpatterns = []

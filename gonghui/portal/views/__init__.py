@@ -1,0 +1,1 @@
+"""Views of portal, one module per area: auth, joins, home."""

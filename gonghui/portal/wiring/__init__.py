@@ -1,0 +1,1 @@
+"""Wiring of portal, one module per area: auth, joins, home."""

@@ -1,0 +1,5 @@
+"""API of the `annual` area."""
+
+from ninja import Router
+
+router = Router(tags=["reports-annual"])

@@ -1,0 +1,5 @@
+"""API of the `dashboard` area."""
+
+from ninja import Router
+
+router = Router(tags=["reports-dashboard"])

@@ -1,0 +1,1 @@
+"""Forms of reports, one module per area: rollups, dashboard, annual."""

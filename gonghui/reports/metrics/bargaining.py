@@ -1,0 +1,1 @@
+"""Metrics of bargaining (see gonghui.reports.metrics)."""

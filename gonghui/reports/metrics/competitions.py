@@ -1,0 +1,1 @@
+"""Metrics of competitions (see gonghui.reports.metrics)."""

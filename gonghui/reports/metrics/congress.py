@@ -1,0 +1,1 @@
+"""Metrics of congress (see gonghui.reports.metrics)."""

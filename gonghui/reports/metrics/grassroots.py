@@ -1,0 +1,1 @@
+"""Metrics of grassroots (see gonghui.reports.metrics)."""

@@ -1,0 +1,1 @@
+"""Metrics of honours (see gonghui.reports.metrics)."""

@@ -1,0 +1,1 @@
+"""Metrics of innovation (see gonghui.reports.metrics)."""

@@ -1,0 +1,1 @@
+"""Metrics of members (see gonghui.reports.metrics)."""

@@ -1,0 +1,1 @@
+"""Metrics of services (see gonghui.reports.metrics)."""

@@ -1,0 +1,1 @@
+"""Metrics of training (see gonghui.reports.metrics)."""

@@ -1,0 +1,1 @@
+"""Metrics of voice (see gonghui.reports.metrics)."""

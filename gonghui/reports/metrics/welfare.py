@@ -1,0 +1,1 @@
+"""Metrics of welfare (see gonghui.reports.metrics)."""

@@ -1,0 +1,3 @@
+"""Models of the `annual` area."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Models of the `dashboard` area."""
+
+__all__ = []

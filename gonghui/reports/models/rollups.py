@@ -1,0 +1,3 @@
+"""Models of the `rollups` area."""
+
+__all__ = []

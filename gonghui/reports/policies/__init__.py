@@ -1,0 +1,1 @@
+"""Policies of reports, one module per area: rollups, dashboard, annual."""

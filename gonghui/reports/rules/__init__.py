@@ -1,0 +1,1 @@
+"""Rules of reports, one module per area: rollups, dashboard, annual."""

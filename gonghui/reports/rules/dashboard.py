@@ -1,0 +1,1 @@
+"""Local policy of the `dashboard` area (settings.REPORTS_DASHBOARD_RULES overrides)."""

@@ -1,0 +1,1 @@
+"""Selectors of reports, one module per area: rollups, dashboard, annual."""

@@ -1,0 +1,1 @@
+"""Services of reports, one module per area: rollups, dashboard, annual."""

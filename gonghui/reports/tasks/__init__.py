@@ -1,0 +1,1 @@
+"""Tasks of reports, one module per area: rollups, dashboard, annual."""

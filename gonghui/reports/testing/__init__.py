@@ -1,0 +1,1 @@
+"""Testing of reports, one module per area: rollups, dashboard, annual."""

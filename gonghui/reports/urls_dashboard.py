@@ -1,0 +1,3 @@
+"""Pages of the `dashboard` area; included by urls.py under `reports:`."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages of the `rollups` area; included by urls.py under `reports:`."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Views of reports, one module per area: rollups, dashboard, annual."""

@@ -1,0 +1,1 @@
+"""Wiring of reports, one module per area: rollups, dashboard, annual."""
