@@ -1,1 +1,250 @@
-"""Services of the `rollups` area."""
+"""Services of the `rollups` area: compute a year's figures of every org and replace them.
+
+`refresh_rollups` asks every metric provider (`gonghui.reports.metrics`) for the year's values
+of each holding org, then sums each value into every ancestor-or-self of the holding org (the
+org's materialised path names them), once for all industries ("") and once for the industry of
+the holding org (or of the record, when the provider names one), and writes:
+
+- part "" — the subtree total of every org;
+- part "OWN" — what is held at the org itself (本级; all industries only);
+- part <level> — at orgs above the grassroots (district, towns, platforms, industry unions), the
+  part of the subtree held by orgs of each level (a union's split is its own + its groups', which
+  the selectors derive from "" and "OWN").
+
+The year's rows are replaced in one transaction (delete + bulk insert) while the year's
+`RollupYear` row is locked, so two refreshes of a year run one after the other and readers see
+either the old figures or the new ones, never a mix. Only non-zero values are stored.
+"""
+
+import datetime
+import logging
+import time
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core import audit
+from gonghui.core.errors import DomainError
+from gonghui.core.policies import require
+from gonghui.orgs.models import Enterprise, Org, OrgLevel
+
+from .. import metrics
+from ..models.rollups import Rollup, RollupPart, RollupRun, RollupStatus, RollupTrigger, RollupYear
+from ..policies.rollups import REFRESH
+from ..rules.rollups import rules
+
+logger = logging.getLogger(__name__)
+
+REFRESH_REQUESTED = "reports.rollups_refresh"
+
+# Orgs whose rows carry the split of their subtree by the level of the holding org.
+SPLIT_LEVELS = (OrgLevel.DISTRICT, OrgLevel.TOWN, OrgLevel.PLATFORM, OrgLevel.INDUSTRY)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def as_of_for(year: int) -> datetime.date:
+    """State figures of a year are taken on 31 December, or today while the year runs."""
+    return min(datetime.date(year, 12, 31), today())
+
+
+def check_year(year) -> int:
+    """The year as an int, or a DomainError naming the years that can be computed."""
+    first, last = rules().first_year, today().year
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        year = None
+    if year is None or not first <= year <= last:
+        raise DomainError(_("The year must be between %(first)s and %(last)s.") % {"first": first, "last": last},
+                          code="bad_year", field="year")
+    return year
+
+
+# --- the tree -----------------------------------------------------------------------------------
+
+
+class Tree:
+    """Every org's path, level and industry, read once per refresh (two queries)."""
+
+    def __init__(self):
+        rows = list(Org.objects.order_by().values_list("id", "path", "level"))
+        self.level = {pk: level for pk, _path, level in rows}
+        self.path = {pk: path for pk, path, _level in rows}
+        self.id_of_path = {path: pk for pk, path, _level in rows}
+        self.industry = self._industries(rows)
+        self._ancestors = {}
+
+    @staticmethod
+    def _union_industries() -> dict[int, str]:
+        """A union's industry: that of its enterprises with the most workers (then the most
+        enterprises, then the code), so a joint union of many small firms gets its main one."""
+        weights = defaultdict(dict)
+        for union_id, industry, headcount, firms in (
+                Enterprise.objects.filter(union__isnull=False).order_by().values_list("union_id", "industry")
+                .annotate(headcount=Sum("headcount"), firms=Count("id"))):
+            weights[union_id][industry] = (headcount or 0, firms)
+        return {union_id: max(by_industry, key=lambda code: (*by_industry[code], code))
+                for union_id, by_industry in weights.items()}
+
+    def _industries(self, rows) -> dict[int, str]:
+        """The industry of the nearest grassroots union at or above each org ("" when none)."""
+        of_union = self._union_industries()
+        union_of_path = {path: pk for pk, path, level in rows if level == OrgLevel.GRASSROOTS}
+        industry = {}
+        for pk, path, _level in rows:
+            union = next((union_of_path[path[:i]] for i in range(len(path), 0, -Org.steplen)
+                          if path[:i] in union_of_path), None)
+            industry[pk] = of_union.get(union, "") if union else ""
+        return industry
+
+    def ancestors(self, pk) -> list[int]:
+        """Ids of the org and every ancestor (root first)."""
+        found = self._ancestors.get(pk)
+        if found is None:
+            path = self.path[pk]
+            found = [self.id_of_path[path[:i]] for i in range(Org.steplen, len(path) + 1, Org.steplen)
+                     if path[:i] in self.id_of_path]
+            self._ancestors[pk] = found
+        return found
+
+
+# --- computing ----------------------------------------------------------------------------------
+
+
+def collect(year: int, as_of: datetime.date, tree: Tree) -> dict:
+    """(holding org id, industry, metric) → value, from every provider. A provider yields
+    (org id, metric, value) and may add the record's own industry as a fourth item."""
+    held = defaultdict(Decimal)
+    for provider in metrics.providers():
+        for item in provider(year, as_of):
+            org_id, code, value = item[0], item[1], item[2]
+            if not value or org_id not in tree.path:
+                continue
+            industry = item[3] if len(item) > 3 and item[3] is not None else tree.industry[org_id]
+            held[(org_id, industry or "", code)] += Decimal(value)
+    return held
+
+
+def sum_up(held: dict, tree: Tree) -> dict:
+    """(org id, industry, part, metric) → value: each held value added to every ancestor-or-self
+    (whole subtree, per industry, per holding level at the upper orgs) and to the holder's own."""
+    out = defaultdict(Decimal)
+    for (holder, industry, code), value in held.items():
+        holder_level = tree.level[holder]
+        out[(holder, "", RollupPart.OWN, code)] += value
+        for org_id in tree.ancestors(holder):
+            split = tree.level[org_id] in SPLIT_LEVELS
+            out[(org_id, "", RollupPart.TOTAL, code)] += value
+            if split:
+                out[(org_id, "", holder_level, code)] += value
+            if industry:
+                out[(org_id, industry, RollupPart.TOTAL, code)] += value
+                if split:
+                    out[(org_id, industry, holder_level, code)] += value
+    return out
+
+
+def compute_rows(year: int, as_of: datetime.date | None = None) -> list[Rollup]:
+    """The year's rows, not saved (sorted, so a refresh writes them in a stable order)."""
+    tree = Tree()
+    summed = sum_up(collect(year, as_of or as_of_for(year), tree), tree)
+    cent = Decimal("0.01")
+    return [Rollup(year=year, org_id=org_id, industry=industry, part=part, metric=code, value=value.quantize(cent))
+            for (org_id, industry, part, code), value in sorted(summed.items()) if value]
+
+
+# --- refreshing ---------------------------------------------------------------------------------
+
+
+def _lock_year(year: int) -> RollupYear:
+    """Create the year's lock row if missing (a concurrent creator wins the unique index; the
+    loser reads its row) and lock it until the transaction ends."""
+    RollupYear.objects.get_or_create(year=year)
+    return RollupYear.objects.select_for_update().get(year=year)
+
+
+def _start(run: RollupRun | None, *, year, actor, trigger) -> RollupRun:
+    now = timezone.now()
+    if run is None:
+        return RollupRun.objects.create(year=year, trigger=trigger, status=RollupStatus.RUNNING,
+                                        requested_by=actor if getattr(actor, "pk", None) else None, started_at=now)
+    run.status, run.started_at = RollupStatus.RUNNING, now
+    run.save(update_fields=["status", "started_at"])
+    return run
+
+
+def refresh_rollups(*, year, actor=None, trigger=RollupTrigger.SCHEDULED, run: RollupRun | None = None) -> RollupRun:
+    """Recompute the year's figures and replace its rows; the run records when, how many rows,
+    how long and any error (a failed run leaves the previous figures in place and re-raises)."""
+    year = check_year(year)
+    run = _start(run, year=year, actor=actor, trigger=trigger)
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            lock = _lock_year(year)
+            rows = compute_rows(year)
+            Rollup.objects.filter(year=year).delete()
+            Rollup.objects.bulk_create(rows, batch_size=rules().insert_batch)
+            lock.run = run
+            lock.save(update_fields=["run"])
+            _finish(run, started, status=RollupStatus.DONE, rows=len(rows))
+    except Exception as exc:
+        logger.exception("roll-up refresh of %s failed", year)
+        _finish(run, started, status=RollupStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
+        raise
+    return run
+
+
+def _finish(run, started, *, status, rows=0, error=""):
+    run.status, run.rows, run.error = status, rows, error
+    run.finished_at = timezone.now()
+    run.seconds = Decimal(str(round(time.perf_counter() - started, 2)))
+    run.save(update_fields=["status", "rows", "error", "finished_at", "seconds"])
+
+
+def run_queued(run_id: int) -> RollupRun | None:
+    """Run a queued on-demand refresh (the task's body); a run already taken is left alone."""
+    with transaction.atomic():
+        run = RollupRun.objects.select_for_update().filter(pk=run_id, status=RollupStatus.QUEUED).first()
+        if run is None:
+            return None
+        run.status = RollupStatus.RUNNING
+        run.save(update_fields=["status"])
+    return refresh_rollups(year=run.year, actor=run.requested_by, trigger=run.trigger, run=run)
+
+
+def request_refresh(*, actor, year) -> RollupRun:
+    """Queue a refresh of the year now (district staff): the run is created queued, audited, and
+    the job starts once the transaction commits. A refresh of the year already queued is reused
+    (pressing the button twice runs once)."""
+    require(actor, REFRESH)
+    year = check_year(year)
+    from ..tasks.rollups import refresh_rollups_task
+
+    with transaction.atomic():
+        _lock_year(year)
+        queued = RollupRun.objects.filter(year=year, status=RollupStatus.QUEUED).order_by("id").first()
+        if queued is not None:
+            return queued
+        run = RollupRun.objects.create(year=year, trigger=RollupTrigger.ON_DEMAND, status=RollupStatus.QUEUED,
+                                       requested_by=actor)
+        audit.record(actor=actor, action=REFRESH_REQUESTED, obj=run, org=Org.objects.filter(depth=1).first(),
+                     after={"year": year, "trigger": run.trigger})
+        refresh_rollups_task.delay_on_commit(year=year, run_id=run.pk)
+    return run
+
+
+def scheduled_years(now: datetime.date | None = None) -> list[int]:
+    """The current year, and the previous one during the first months (late records)."""
+    now = now or today()
+    years = [now.year]
+    if now.month <= rules().previous_year_until_month and now.year - 1 >= rules().first_year:
+        years.append(now.year - 1)
+    return years
