@@ -1,1 +1,104 @@
-"""Views of the `home` area."""
+"""Pages of the `home` area: the member portal's home (首页), the list of everything a member can
+do (办事), messages (消息), the member's own page (我的), my membership and my benefits and offers.
+
+Thin: who the worker is (the login), one selector, render. Every page works without JavaScript
+(plain links and form posts) and answers only about the signed-in worker; nothing here takes
+an id, so there is nothing of anyone else to probe.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from gonghui.core.notifications import mark_all_read
+from gonghui.core.pagination import keyset_page, parse_after
+from gonghui.core.responses import no_store
+
+from ..rules.home import rules
+from ..selectors import home as selectors
+from ..templatetags.portal_frame import login_url
+
+
+def portal_login_required(view):
+    """Like `login_required`, but a worker who is not signed in is sent to the phone sign-in page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), login_url())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_safe
+@never_cache
+@portal_login_required
+def home(request):
+    return no_store(render(request, "portal/home/home.html", {"h": selectors.member_home(request.user)}))
+
+
+@require_safe
+@portal_login_required
+def services(request):
+    """办事: every member page the modules offer, and the portal's own (join, transfer, membership)."""
+    membership = selectors.my_membership(request.user)
+    return render(request, "portal/home/services.html", {
+        "membership": membership,
+        "pages": selectors.member_pages(request.user),
+        "join_url": selectors.url_or_none("portal:join_new"),
+        "my_join_url": selectors.url_or_none("portal:my_join"),
+        "transfer_url": selectors.url_or_none("portal:my_transfer_new"),
+    })
+
+
+@require_safe
+@never_cache
+@portal_login_required
+def messages_list(request):
+    page = keyset_page(selectors.my_messages(request.user), after=parse_after(request.GET.get("after")),
+                       size=rules().messages_page_size)
+    return no_store(render(request, "portal/home/messages.html", {"page": page, "query": ""}))
+
+
+@require_POST
+@portal_login_required
+def messages_read_all(request):
+    mark_all_read(user=request.user)
+    return redirect("portal:messages")
+
+
+@require_safe
+@portal_login_required
+def me(request):
+    membership = selectors.my_membership(request.user)
+    return no_store(render(request, "portal/home/me.html", {
+        "membership": membership, "login_url": login_url(),
+        "my_join_url": selectors.url_or_none("portal:my_join"),
+        "password_url": selectors.url_or_none("portal:password_change") or reverse("accounts:password_change"),
+    }))
+
+
+@require_safe
+@never_cache
+@portal_login_required
+def my_membership(request):
+    membership = selectors.my_membership(request.user)
+    return no_store(render(request, "portal/home/membership.html", {
+        "m": membership,
+        "join_url": selectors.url_or_none("portal:join_new"),
+        "my_join_url": selectors.url_or_none("portal:my_join"),
+        "transfer_url": selectors.url_or_none("portal:my_transfer_new"),
+    }))
+
+
+@require_safe
+@portal_login_required
+def my_offers(request):
+    return no_store(render(request, "portal/home/offers.html", {
+        "o": selectors.my_offers(request.user), "join_url": selectors.url_or_none("portal:join_new"),
+    }))
