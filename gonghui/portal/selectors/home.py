@@ -73,6 +73,26 @@ def my_membership(user) -> MyMembership:
     return MyMembership(person=person, periods=periods, transfers=transfers)
 
 
+def membership_actions(membership: MyMembership) -> list[dict]:
+    """The membership steps open to the worker now, as [{label, note, url}]: join (实名入会) while
+    not a member, the join request's page, a transfer while a member with none under way. A step
+    whose page the joins area has not built yet is left out."""
+    steps = []
+    if not membership.is_member:
+        steps.append(("portal:join_new", _("Join the union (real name)"),
+                      _("Apply with your ID card; your union or town admits you")))
+    steps.append(("portal:my_join", _("My join request"), _("Where my request stands")))
+    if membership.is_member and membership.pending_transfer is None:
+        steps.append(("portal:my_transfer_new", _("Transfer my membership"),
+                      _("Changing jobs: move to the union of the new workplace")))
+    out = []
+    for name, label, note in steps:
+        url = url_or_none(name)
+        if url:
+            out.append({"label": label, "note": note, "url": url})
+    return out
+
+
 # --- things to do -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -150,12 +170,13 @@ def latest_news(person, limit):
                 .order_by("-pinned", "-publish_at", "-id")[:limit])
 
 
-def news_readable(person) -> bool:
-    """The news pages (publicity) answer only to a linked person; others see headlines only."""
-    return person is not None
-
-
 # --- the home page ------------------------------------------------------------------------------
+
+def portal_pages(user) -> list[dict]:
+    """The registered member pages (core.member_pages) but the portal's home itself."""
+    home = reverse("portal:home")
+    return [p for p in member_pages(user) if p["url"] != home]
+
 
 @dataclass
 class Home:
@@ -176,7 +197,7 @@ def member_home(user) -> Home:
     due = due_for_member(user, membership)
     return Home(
         membership=membership,
-        pages=member_pages(user),
+        pages=portal_pages(user),
         due=due[: r.due_on_home],
         notifications=list(own_notifications(user).order_by("-created_at", "-id")[: r.notifications_on_home]),
         news=latest_news(person, r.news_on_home),

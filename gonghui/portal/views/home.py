@@ -45,14 +45,12 @@ def home(request):
 @require_safe
 @portal_login_required
 def services(request):
-    """办事: every member page the modules offer, and the portal's own (join, transfer, membership)."""
+    """办事: the membership steps open to this worker (join, transfer) and every member page."""
     membership = selectors.my_membership(request.user)
     return render(request, "portal/home/services.html", {
         "membership": membership,
-        "pages": selectors.member_pages(request.user),
-        "join_url": selectors.url_or_none("portal:join_new"),
-        "my_join_url": selectors.url_or_none("portal:my_join"),
-        "transfer_url": selectors.url_or_none("portal:my_transfer_new"),
+        "actions": selectors.membership_actions(membership),
+        "pages": selectors.portal_pages(request.user),
     })
 
 
