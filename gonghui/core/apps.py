@@ -24,3 +24,7 @@ class CoreConfig(AppConfig):
             "holidays": _("holidays"),
             "working_days": _("make-up working days"),
         })
+        # The list exports' codes (members' transfers, the audit trail, award types, …).
+        from .exports import register_audit_labels
+
+        register_audit_labels()

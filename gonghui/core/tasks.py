@@ -18,3 +18,19 @@ def deliver_notifications_task(notification_ids):
     from .notifications import deliver
 
     deliver(notification_ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def run_export_task(job_id):
+    """Write a large list export to a file the requesting user downloads later (core.exports)."""
+    from .exports import run_export_job
+
+    run_export_job(job_id)
+
+
+@shared_task(ignore_result=True)
+def purge_export_files_task():
+    """Delete export files older than EXPORT_TTL_HOURS (the daily purge-member-files job does it too)."""
+    from .exports import purge_export_files
+
+    return purge_export_files()

@@ -1,44 +1,50 @@
-"""Member export to .xlsx: the member list's filters, the user's scope, masked numbers unless
-the user may export full ones (`members.export_full`, district staff only), formula-safe cells,
-audited.
+"""Exports of the member registry's lists to .xlsx, on the generic export jobs of
+`gonghui.core.exports`.
 
-Small exports (≤ MEMBER_EXPORT_BACKGROUND_ROWS, default 20,000) are written to a temporary
-file and sent at once. Larger ones run as a background job writing a file the requesting user
-downloads from the export status page; the job's state lives in the cache (Redis in
-production) for MEMBER_EXPORT_TTL_HOURS, the file in private storage, and only the user who
-asked can see or download it.
+- Members (`MEMBERS`): the member list's filters, the user's scope, masked numbers unless the
+  user may export full ones (`members.export_full`, district staff only), formula-safe cells,
+  audited. Above MEMBER_EXPORT_BACKGROUND_ROWS (else EXPORT_BACKGROUND_ROWS, default 20,000)
+  rows it runs as a background job with a status page (`core:export_status`) and a download
+  for the requesting user only.
+- Transfers (`TRANSFERS`): one tab of the transfer list (incoming, outgoing, decided), ID
+  numbers masked; the decided tab reaches ~54,000 rows at district scale, so it takes the
+  background path like the members.
+- Member imports (`IMPORTS`): the uploaded files and their counts.
 
 Writing uses XlsxWriter in constant-memory mode over a server-side cursor (`iterator()`), so
-memory stays flat however many rows there are.
+memory stays flat however many rows there are (bench/exports.py: 600,000 members).
 """
 
-import datetime
-import logging
-import tempfile
-import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from gonghui.core import audit, pii
+from gonghui.core import audit, exports, pii
 from gonghui.core.excel import XlsxStream
 from gonghui.core.policies import require
 from gonghui.core.scoping import scope_q
 from gonghui.orgs.models import Org
 
-from .models import Education, Membership, MembershipStatus, SkillLevel
-from .selectors import MemberFilters, is_pii_query, search_memberships
-
-logger = logging.getLogger(__name__)
+from .models import (
+    Education,
+    ImportStatus,
+    MemberImport,
+    Membership,
+    MembershipStatus,
+    SkillLevel,
+    Transfer,
+    TransferStatus,
+)
+from .selectors import TRANSFER_TABS, MemberFilters, is_pii_query, search_memberships, transfers_for
 
 EXPORT = "members.export"
 EXPORT_FULL = "members.export_full"
+IMPORT = "members.import"
 
 # Column headers are Chinese data labels (the import template uses the same ones).
 EXPORT_HEADERS = ["姓名", "身份证号", "手机号", "性别", "出生日期", "所属工会", "所属工会编码", "工作单位",
@@ -49,17 +55,14 @@ TEXT_COLUMNS = (1, 2, 6, 8)  # ID, phone, codes: text, so Excel keeps every digi
 
 
 def background_threshold():
-    return getattr(settings, "MEMBER_EXPORT_BACKGROUND_ROWS", 20_000)
-
-
-def _ttl_seconds():
-    return int(getattr(settings, "MEMBER_EXPORT_TTL_HOURS", 24) * 3600)
+    """The member export's own threshold when set (older setting), else EXPORT_BACKGROUND_ROWS."""
+    own = getattr(settings, "MEMBER_EXPORT_BACKGROUND_ROWS", None)
+    return own if own is not None else getattr(settings, "EXPORT_BACKGROUND_ROWS", 20_000)
 
 
 # --- filters ----------------------------------------------------------------------------------
 
-class ExportRefused(ValidationError):
-    pass
+ExportRefused = exports.ExportRefused
 
 
 def filters_from_params(user, params) -> MemberFilters:
@@ -165,178 +168,157 @@ def write_members(target, qs, *, full_paths=None, full=False, progress=None, chu
     return counts
 
 
-class _ExportRef:
-    """What an export audit row points at: the export itself (there is no model row)."""
-
-    def __init__(self, ref):
-        self.pk = ref
-
-    def __str__(self):
-        return _("Member export")
-
-
-def _audit_export(*, actor, filters, counts, full, ref, background):
+def _audit_export(*, actor, filters, counts, full, background):
     """One audit row per top org the export covered: without an org filter that is the
     exporter's whole reach, and the row must be visible to the auditors there (an event with
     no org is seen by superusers only)."""
     action = "members.export_full" if full and counts.full_rows else "members.export"
-    orgs = [filters.org] if filters.org is not None else _export_reach(actor)
-    for org in orgs or [None]:
-        audit.record(actor=actor, action=action, obj=_ExportRef(ref), object_type="members.Export",
-                     org=org, after={"filters": describe_filters(filters), "rows": counts.rows,
-                                     "full_pii_rows": counts.full_rows, "background": background})
-
-
-def _export_reach(actor):
-    if actor.is_superuser:
-        return list(Org.objects.filter(depth=1).order_by("path"))
-    paths = actor.scope_paths("members.export")
-    return list(Org.objects.filter(path__in=paths).order_by("path"))
+    audit.record_export(actor=actor, action=action, object_type="members.Export", org=filters.org,
+                        reach_action=EXPORT, label=_("Member export"),
+                        after={"filters": describe_filters(filters), "rows": counts.rows,
+                               "full_pii_rows": counts.full_rows, "background": background})
 
 
 def export_filename(now=None):
-    now = timezone.localtime(now)
-    return f"members-{now:%Y%m%d-%H%M}.xlsx"
+    return MEMBERS.filename(now)
 
 
-def count_up_to(qs, limit):
-    """Exact count when ≤ limit, else limit + 1: never counts a huge filtered table."""
-    return len(qs.order_by().values_list("pk", flat=True)[: limit + 1])
+def _plan_members(user, params):
+    filters = filters_from_params(user, params)
+    full = params.get("pii") == "full"
+    check_export_allowed(user, filters, full=full)
+    qs = export_queryset(user, filters)
+    counts = ExportCounts()
+
+    def write(target, progress):
+        counts.rows, counts.full_rows = 0, 0
+        written = write_members(target, qs, full=full, full_paths=full_pii_paths(user), progress=progress)
+        counts.rows, counts.full_rows = written.rows, written.full_rows
+        return written.rows
+
+    def write_audit(_rows, background):
+        _audit_export(actor=user, filters=filters, counts=counts, full=full, background=background)
+
+    note = (_("Full ID card and mobile numbers (this export is recorded in the audit trail).") if full
+            else _("ID card and mobile numbers masked."))
+    return exports.ExportPlan(write=write, audit=write_audit, rows=qs, filters=describe_filters(filters), note=note)
 
 
-@dataclass
-class ExportStart:
-    file: object | None = None  # a rewound temporary file (small export)
-    job_id: str | None = None  # a background job (large export)
-    rows: int = 0
+MEMBERS = exports.ExportKind(key="members.members", label=gettext_lazy("Member export"), plan=_plan_members,
+                             list_url="members:list", filename_prefix="members",
+                             background_rows=background_threshold)
 
 
-def export_members(*, actor, filters: MemberFilters, full=False) -> ExportStart:
+def member_params(filters: MemberFilters, *, full=False) -> dict:
+    """The member list's GET parameters that select `filters` (what a background job replays)."""
+    params = {key: value for key, value in describe_filters(filters).items() if value not in (None, "")}
+    if full:
+        params["pii"] = "full"
+    return params
+
+
+def export_members(*, actor, filters: MemberFilters, full=False) -> exports.ExportStart:
     """Export the members matching `filters`. Small: written now, audited, returned as a
     temporary file. Large: a background job is scheduled (after commit) and its id returned."""
-    check_export_allowed(actor, filters, full=full)
-    qs = export_queryset(actor, filters)
-    limit = background_threshold()
-    n = count_up_to(qs, limit)
-    if n > limit:
-        return ExportStart(job_id=start_export_job(actor=actor, filters=filters, full=full), rows=n)
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — handed to the response, which closes it
-    try:
-        counts = write_members(handle, qs, full=full, full_paths=full_pii_paths(actor))
-        _audit_export(actor=actor, filters=filters, counts=counts, full=full, ref=uuid.uuid4().hex, background=False)
-    except BaseException:
-        handle.close()
-        raise
-    handle.seek(0)
-    return ExportStart(file=handle, rows=counts.rows)
+    return exports.start_export(actor=actor, kind=MEMBERS, params=member_params(filters, full=full))
 
 
-# --- background jobs ------------------------------------------------------------------------------
-
-def _job_key(job_id):
-    return f"members:export:{job_id}"
-
-
-def _save_job(job):
-    cache.set(_job_key(job["id"]), job, timeout=_ttl_seconds())
+# The background jobs are core's; these names stay for the member pages and tasks.
+count_up_to = exports.count_up_to
+export_job = exports.export_job
+run_export_job = exports.run_export_job
+open_export_file = exports.open_export_file
+purge_export_files = exports.purge_export_files
 
 
-def start_export_job(*, actor, filters, full) -> str:
-    from django.db import transaction
+# --- transfers ---------------------------------------------------------------------------------------
 
-    from .tasks import run_member_export_task
-
-    job_id = uuid.uuid4().hex
-    _save_job({"id": job_id, "user": actor.pk, "status": "PENDING", "filters": describe_filters(filters),
-               "full": bool(full), "rows": 0, "done": 0, "file": "", "message": "",
-               "language": translation.get_language() or settings.LANGUAGE_CODE,
-               "created_at": timezone.now().isoformat()})
-    if transaction.get_connection().in_atomic_block:
-        run_member_export_task.delay_on_commit(job_id)
-    else:
-        run_member_export_task.delay(job_id)
-    return job_id
+TRANSFER_HEADERS = [gettext_lazy("Member"), gettext_lazy("ID card number"), gettext_lazy("From union"),
+                    gettext_lazy("To union"), gettext_lazy("New employer"), gettext_lazy("Effective on"),
+                    gettext_lazy("Requested at"), gettext_lazy("Requested by"), gettext_lazy("Reason"),
+                    gettext_lazy("Status"), gettext_lazy("Decided at"), gettext_lazy("Decided by"),
+                    gettext_lazy("Decision note")]
 
 
-def export_job(user, job_id):
-    """The job's state for its owner; None for anyone else or an unknown / expired job."""
-    job = cache.get(_job_key(str(job_id)))
-    if not job or not user.is_authenticated or job.get("user") != user.pk:
-        return None
-    return job
+def transfer_tab(params):
+    tab = params.get("tab") or "incoming"
+    return tab if tab in TRANSFER_TABS else "incoming"
 
 
-def run_export_job(job_id) -> None:
-    """Job: write the export file. Idempotent: only a PENDING job runs; a finished one is left
-    alone. The user's scope and rights are checked again now."""
-    from gonghui.accounts.models import User
-
-    job = cache.get(_job_key(job_id))
-    if not job or job["status"] != "PENDING":
-        return
-    job["status"] = "RUNNING"
-    _save_job(job)
-    try:
-        with translation.override(job.get("language") or settings.LANGUAGE_CODE):
-            user = User.objects.get(pk=job["user"], is_active=True)
-            filters = filters_from_params(user, {**job["filters"], "org": job["filters"]["org"] or ""})
-            check_export_allowed(user, filters, full=job["full"])
-            qs = export_queryset(user, filters)
-            job["rows"] = qs.count()  # a background job may count once, for the progress bar
-            _save_job(job)
-
-            def progress(done):
-                job["done"] = done
-                _save_job(job)
-
-            name = f"private/exports/{user.pk}/{job_id}.xlsx"
-            with tempfile.TemporaryFile(suffix=".xlsx") as handle:
-                counts = write_members(handle, qs, full=job["full"], full_paths=full_pii_paths(user),
-                                       progress=progress)
-                handle.seek(0)
-                from django.core.files import File
-
-                name = default_storage.save(name, File(handle, name=name))
-            _audit_export(actor=user, filters=filters, counts=counts, full=job["full"], ref=job_id, background=True)
-    except (PermissionDenied, Http404, ExportRefused, User.DoesNotExist):
-        job.update(status="FAILED", message=_("You may no longer export these members."))
-        _save_job(job)
-        return
-    except Exception:  # noqa: BLE001 — the status page must not spin forever
-        logger.exception("member export %s failed", job_id)
-        job.update(status="FAILED", message=_("The export failed. Please try again later."))
-        _save_job(job)
-        return
-    job.update(status="DONE", file=name, done=counts.rows, rows=counts.rows,
-               finished_at=timezone.now().isoformat())
-    _save_job(job)
+def transfer_export_rows(user, tab):
+    """The transfers of one tab of the transfer list that the user may export (either side of
+    the transfer in their members.export scope)."""
+    exportable = Transfer.objects.visible_to(user, EXPORT).values("pk")
+    return transfers_for(user, **TRANSFER_TABS[tab]).filter(pk__in=exportable)
 
 
-def open_export_file(user, job_id):
-    """(file, filename) of a finished job of this user; Http404 otherwise."""
-    job = export_job(user, job_id)
-    if not job or job["status"] != "DONE" or not job["file"] or not default_storage.exists(job["file"]):
-        raise Http404(_("Not found."))
-    created = datetime.datetime.fromisoformat(job["created_at"])
-    return default_storage.open(job["file"], "rb"), export_filename(created)
+def _plan_transfers(user, params):
+    require(user, EXPORT)
+    tab = transfer_tab(params)
+    qs = transfer_export_rows(user, tab)
+    statuses = {code: str(label) for code, label in TransferStatus.choices}
+
+    def rows():
+        values = qs.order_by("-pk").values_list(
+            "person__name", "person__id_number_masked", "from_union__name", "to_union__name", "to_enterprise__name",
+            "effective_on", "requested_at", "requested_by__username", "reason", "status", "decided_at",
+            "decided_by__username", "decision_note")
+        for row in values.iterator(chunk_size=2000):
+            row = list(row)
+            row[6] = _local(row[6])
+            row[9] = statuses.get(row[9], row[9])
+            row[10] = _local(row[10])
+            yield row
+
+    def write(target, progress):
+        return exports.write_sheet(target, title=_("Transfers"), headers=[str(h) for h in TRANSFER_HEADERS],
+                                   rows=rows(), widths=[10, 21, 28, 28, 28, 12, 17, 14, 24, 14, 17, 14, 24],
+                                   text_columns=(1,), progress=progress)
+
+    return exports.ExportPlan(write=write, rows=qs, filters={"tab": tab}, audit=exports.auditor(
+        actor=user, action="members.transfer_export", object_type="members.TransferExport",
+        label=_("Transfer export"), reach_action=EXPORT, filters={"tab": tab}))
 
 
-def purge_export_files(*, older_than_hours=None) -> int:
-    """Delete export files older than the job lifetime (their status has expired anyway)."""
-    hours = older_than_hours or getattr(settings, "MEMBER_EXPORT_TTL_HOURS", 24)
-    cutoff = timezone.now() - datetime.timedelta(hours=hours)
-    removed = 0
-    try:
-        users, _files = default_storage.listdir("private/exports")
-    except (FileNotFoundError, NotImplementedError):
-        return 0
-    for folder in users:
-        _dirs, files = default_storage.listdir(f"private/exports/{folder}")
-        for name in files:
-            path = f"private/exports/{folder}/{name}"
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-                removed += 1
-    return removed
+def _local(moment):
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
+TRANSFERS = exports.ExportKind(key="members.transfers", label=gettext_lazy("Transfer export"), plan=_plan_transfers,
+                               list_url="members:transfer_list", filename_prefix="transfers")
+
+
+# --- member imports ------------------------------------------------------------------------------------
+
+def _plan_imports(user, params):
+    require(user, IMPORT)
+    require(user, EXPORT)
+    qs = (MemberImport.objects.visible_to(user, IMPORT)
+          .filter(pk__in=MemberImport.objects.visible_to(user, EXPORT).values("pk")))
+    statuses = {code: str(label) for code, label in ImportStatus.choices}
+
+    def rows():
+        values = qs.order_by("-pk").values_list(
+            "created_at", "original_name", "org__name", "created_by__username", "status", "total_rows", "valid_rows",
+            "invalid_rows", "imported_rows", "confirmed_by__username", "finished_at", "message")
+        for row in values.iterator(chunk_size=1000):
+            row = list(row)
+            row[0], row[10] = _local(row[0]), _local(row[10])
+            row[4] = statuses.get(row[4], row[4])
+            yield row
+
+    headers = [_("Uploaded at"), _("File name"), _("Import into"), _("Uploaded by"), _("Status"), _("Rows"),
+               _("Valid rows"), _("Rows with errors"), _("Imported rows"), _("Confirmed by"), _("Finished at"),
+               _("Message")]
+
+    def write(target, progress):
+        return exports.write_sheet(target, title=_("Member imports"), headers=headers, rows=rows(),
+                                   widths=[17, 30, 28, 14, 12, 8, 8, 8, 8, 14, 17, 40], progress=progress)
+
+    return exports.ExportPlan(write=write, audit=exports.auditor(
+        actor=user, action="members.import_list_export", object_type="members.ImportListExport",
+        label=_("Member import list export"), reach_action=EXPORT, filters={}))
+
+
+IMPORTS = exports.ExportKind(key="members.imports", label=gettext_lazy("Member import list export"),
+                             plan=_plan_imports, list_url="members:import_list", filename_prefix="member-imports")

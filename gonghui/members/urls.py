@@ -28,6 +28,7 @@ urlpatterns += [
     path("import/", views_import.import_upload, name="import_upload"),
     path("import/template.xlsx", views_import.import_template, name="import_template"),
     path("imports/", views_import.import_list, name="import_list"),
+    path("imports/export/", views_import.import_list_export, name="import_list_export"),
     path("imports/<int:pk>/", views_import.import_detail, name="import_detail"),
     path("imports/<int:pk>/status/", views_import.import_status, name="import_status"),
     path("imports/<int:pk>/errors.xlsx", views_import.import_errors, name="import_errors"),
@@ -37,4 +38,5 @@ urlpatterns += [
     path("export/", views_import.export, name="export"),
     path("exports/<str:job_id>/", views_import.export_status, name="export_status"),
     path("exports/<str:job_id>/download/", views_import.export_download, name="export_download"),
+    path("transfers/export/", views_import.transfer_export, name="transfer_export"),
 ]

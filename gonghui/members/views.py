@@ -69,6 +69,10 @@ def member_list(request):
         "next_query": "" if posted else form.query_string(after=page.next_after or ""),
         "first_query": "" if posted else form.query_string(),
         "can_register": policies.can_register(request.user),
+        # Export the filters on screen; a search by number (answered by POST) cannot be exported.
+        "can_export": request.user.can("members.export") and not (posted and is_pii_query(filters.q)),
+        "can_export_full": request.user.can("members.export_full"),
+        "export_query": "" if posted and is_pii_query(filters.q) else form.query_string(),
     }
     response = render(request, "members/list.html", context)
     return no_store(response) if posted else response
@@ -267,7 +271,8 @@ def transfer_list(request):
     if tab not in selectors.TRANSFER_TABS:
         tab = "incoming"
     page = selectors.transfer_list_page(request.user, tab, after=parse_after(request.GET.get("after")))
-    return render(request, "members/transfer_list.html", {"page": page, "tab": tab, "tabs": TRANSFER_TABS})
+    return render(request, "members/transfer_list.html", {"page": page, "tab": tab, "tabs": TRANSFER_TABS,
+                                                          "can_export": request.user.can("members.export")})
 
 
 def _transfer_or_404(request, pk):

@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from gonghui.core import exports
 from gonghui.core.excel import SpreadsheetError, check_xlsx, xlsx_response
 from gonghui.core.pagination import keyset_page, parse_after
 from gonghui.core.policies import get_visible_or_404, require
@@ -152,7 +153,8 @@ def import_list(request):
     require(request.user, IMPORT)
     qs = MemberImport.objects.visible_to(request.user).select_related("org", "created_by").defer("report")
     page = keyset_page(qs, after=parse_after(request.GET.get("after")))
-    return render(request, "members/import_list.html", {"page": page})
+    return render(request, "members/import_list.html", {"page": page,
+                                                        "can_export": request.user.can(exporting.EXPORT)})
 
 
 def _get_import(request, pk):
@@ -248,18 +250,17 @@ def import_recheck(request, pk):
 @require_GET
 def export(request):
     """The member list's filters (GET q/org/status/migrant) as an .xlsx; `pii=full` asks for full
-    ID and mobile numbers (members.export_full only). Large exports become a background job."""
+    ID and mobile numbers (members.export_full only). Large exports become a background job
+    (core.exports), whose status page is core's."""
     require(request.user, exporting.EXPORT)
     try:
-        filters = exporting.filters_from_params(request.user, request.GET)
+        started = exports.start_export(actor=request.user, kind=exporting.MEMBERS, params=request.GET)
     except exporting.ExportRefused as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect(_list_url())
-    full = request.GET.get("pii") == "full"
-    started = exporting.export_members(actor=request.user, filters=filters, full=full)
+        return redirect(_list_url())  # without the query: it may hold an ID or mobile number
     if started.job_id:
-        return redirect("members:export_status", job_id=started.job_id)
-    return xlsx_response(started.file, exporting.export_filename())
+        return redirect("core:export_status", job_id=started.job_id)
+    return xlsx_response(started.file, started.filename)
 
 
 def _list_url():
@@ -272,11 +273,10 @@ def _list_url():
 @login_required
 @require_GET
 def export_status(request, job_id):
-    job = exporting.export_job(request.user, job_id)
-    if job is None:
+    """Older links to a member export job: the job's page is core's now."""
+    if exporting.export_job(request.user, job_id) is None:
         raise Http404(_("Not found."))
-    template = "members/_export_status.html" if request.htmx else "members/export_status.html"
-    return no_store(render(request, template, {"job": job}))
+    return redirect("core:export_status", job_id=job_id)
 
 
 @login_required
@@ -285,3 +285,16 @@ def export_download(request, job_id):
     handle, filename = exporting.open_export_file(request.user, job_id)
     return xlsx_response(handle, filename)
 
+
+@login_required
+@require_GET
+def transfer_export(request):
+    """One tab of the transfer list (GET tab) as an .xlsx, ID numbers masked."""
+    return exports.export_response(request, exporting.TRANSFERS)
+
+
+@login_required
+@require_GET
+def import_list_export(request):
+    """The member imports the user may see, as an .xlsx."""
+    return exports.export_response(request, exporting.IMPORTS)
