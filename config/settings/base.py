@@ -273,7 +273,17 @@ CELERY_BEAT_SCHEDULE = {
     "publicity-hold-finished-studies": {"task": "publicity.studies.hold_finished_sessions",
                                         "schedule": crontab(hour=1, minute=30)},
     "purge-old-notifications": {"task": "gonghui.core.tasks.purge_old_notifications_task", "schedule": 24 * 3600},
+    # Member portal: SMS one-time codes past their retention (PORTAL_AUTH_RULES) are deleted.
+    "portal-purge-sms-codes": {"task": "gonghui.portal.tasks.auth.purge_sms_codes_task",
+                               "schedule": crontab(hour=3, minute=40)},
 }
+
+# --- Member portal sign-in by SMS code --------------------------------------------------------
+# Dotted path of the gateway that sends one-time codes (gonghui/portal/sms.py): the console
+# backend logs codes for development; production sets a real gateway (prod.py refuses to log them).
+SMS_BACKEND = env("SMS_BACKEND", default="gonghui.portal.sms.ConsoleBackend")
+# Limits of the codes (length, validity, tries, per number / address): gonghui/portal/rules/auth.py.
+PORTAL_AUTH_RULES: dict = {}
 
 # --- Notifications -------------------------------------------------------------------------
 # The in-app notification is always written; these backends also deliver it (after commit).

@@ -14,3 +14,5 @@ CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 REQUIRE_ADMIN_OTP = env.bool("REQUIRE_ADMIN_OTP", default=True)
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=1)
+# One-time codes go through a real gateway or not at all: never to the logs (check --deploy: portal.E001).
+SMS_BACKEND = env("SMS_BACKEND", default="gonghui.portal.sms.DisabledBackend")

@@ -15,6 +15,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = "cache+memory://"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SMS_BACKEND = "gonghui.portal.sms.LocmemBackend"  # codes in gonghui.portal.sms.outbox
 FIGURES_CACHE_SECONDS = 0  # figures are asserted right after the writes that change them
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gonghui.core import pii
 from gonghui.core.scoping import collapse_paths
 
 from .roles import ADMIN_ROLES, Role, role_grants
@@ -20,6 +21,12 @@ class User(AbstractUser):
     # Set when someone else chose the password (a new account, a reset): the middleware sends
     # the user to the password change page until they pick their own.
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # The mobile number a member-portal login uses (gonghui/portal, phone + password or SMS code):
+    # encrypted, a keyed hash for lookup and uniqueness, a masked copy for display (gonghui.core.pii).
+    phone_enc = models.TextField(blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, default="")
+    phone_masked = models.CharField(_("mobile"), max_length=11, blank=True)
+    phone_verified_at = models.DateTimeField(_("mobile verified at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -31,10 +38,24 @@ class User(AbstractUser):
                 violation_error_message=_("This username is already taken (upper and lower case count as "
                                           "the same letter)."),
             ),
+            # One login per mobile number; accounts without one (most cadres) do not collide.
+            models.UniqueConstraint(
+                fields=["phone_hash"], condition=~Q(phone_hash=""), name="unique_user_phone",
+                violation_error_message=_("This mobile number already belongs to another account."),
+            ),
         ]
 
     def __str__(self):
         return self.display_name or self.username
+
+    # --- mobile (clear value only on purpose: sending an SMS) ---------------------------------
+    def phone(self) -> str:
+        return pii.decrypt(self.phone_enc)
+
+    def set_phone(self, number: str):
+        self.phone_enc = pii.encrypt(number)
+        self.phone_hash = pii.lookup_hash(number)
+        self.phone_masked = pii.mask_phone(number)
 
     # --- scope ---------------------------------------------------------------------------
     def _assignments(self):
