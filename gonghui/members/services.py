@@ -3,6 +3,7 @@ locks what it changes in pk order, and writes the audit trail."""
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -172,6 +173,22 @@ def request_transfer(*, actor, membership, to_union, effective_on: datetime.date
                      to_enterprise=None) -> Transfer:
     """The releasing union starts a transfer; the member stays theirs until it is accepted."""
     require(actor, "members.transfer", membership.union)
+    return _open_transfer(actor=actor, membership=membership, to_union=to_union, effective_on=effective_on,
+                          reason=reason, to_enterprise=to_enterprise)
+
+
+@transaction.atomic
+def request_own_transfer(*, actor, membership, to_union, effective_on: datetime.date, reason="",
+                         to_enterprise=None) -> Transfer:
+    """The member asks for their own transfer on the member portal (changing jobs): `actor` must
+    be the person's portal login. The receiving union accepts it like any transfer."""
+    if not Person.objects.filter(pk=membership.person_id, account_id=getattr(actor, "pk", None) or 0).exists():
+        raise PermissionDenied(_("You are not allowed to do this here."))
+    return _open_transfer(actor=actor, membership=membership, to_union=to_union, effective_on=effective_on,
+                          reason=reason, to_enterprise=to_enterprise)
+
+
+def _open_transfer(*, actor, membership, to_union, effective_on, reason, to_enterprise) -> Transfer:
     membership = lock_one(Membership, membership.pk)
     to_union = Org.objects.get(pk=to_union.pk)
     _require_union(to_union, field="to_union")
