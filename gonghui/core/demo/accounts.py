@@ -23,6 +23,11 @@ DEMO_ACCOUNTS = [
     ("admin", None, "root", "superuser: everything, plus /admin/"),
 ]
 DEMO_USERNAMES = [a[0] for a in DEMO_ACCOUNTS]
+# Mobile numbers of the member portal's phone sign-in (/m/login/), fictional. member1 signs in
+# with it too; worker1 is made by the portal's demo (core/demo/portal/auth.py): a worker who
+# signed up on the phone and has not joined yet.
+DEMO_PHONES = {"member1": "13800138001", "worker1": "13800138002"}
+PORTAL_DEMO_ACCOUNTS = [("worker1", "a worker signed up on the phone portal, not yet a member (实名入会)")]
 
 
 @transaction.atomic
@@ -47,6 +52,8 @@ def create_demo_accounts(*, root, town1, town2, union1, member1_person=None) -> 
         user.save()
         if role is not None:
             RoleAssignment.objects.get_or_create(user=user, org=anchors[anchor], role=role)
+        if username in DEMO_PHONES:
+            _give_phone(user, DEMO_PHONES[username])
         if username == "member1" and member1_person is not None:
             # member1 is the portal login of that person (member pages: courses, check-in…).
             Person.objects.filter(account=user).exclude(pk=member1_person.pk).update(account=None)
@@ -58,14 +65,29 @@ def create_demo_accounts(*, root, town1, town2, union1, member1_person=None) -> 
     return len(DEMO_ACCOUNTS)
 
 
+def _give_phone(user, number):
+    """The portal login number, taken from any other account that had it (an earlier seed)."""
+    from django.utils import timezone
+
+    from gonghui.core import pii
+
+    User.objects.filter(phone_hash=pii.lookup_hash(number)).exclude(pk=user.pk).update(
+        phone_enc="", phone_hash="", phone_masked="", phone_verified_at=None)
+    user.set_phone(number)
+    user.phone_verified_at = user.phone_verified_at or timezone.now()
+    user.save(update_fields=["phone_enc", "phone_hash", "phone_masked", "phone_verified_at"])
+
+
 def demo_account_rows():
-    """(username, role, org, password) for the accounts present in this database."""
-    users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
+    """(username, role, org, password, about, mobile) for the accounts present in this database."""
+    portal_usernames = [a[0] for a in PORTAL_DEMO_ACCOUNTS]
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES + portal_usernames)}
     assignments = {}
     for ra in RoleAssignment.objects.filter(user__username__in=DEMO_USERNAMES).select_related("user", "org"):
         assignments.setdefault(ra.user.username, []).append(ra)
     rows = []
-    for username, _role, _anchor, about in DEMO_ACCOUNTS:
+    listed = [(username, about) for username, _role, _anchor, about in DEMO_ACCOUNTS] + PORTAL_DEMO_ACCOUNTS
+    for username, about in listed:
         user = users.get(username)
         if user is None:
             continue
@@ -75,5 +97,6 @@ def demo_account_rows():
         else:
             role_text = ", ".join(str(ra.get_role_display()) for ra in roles) or "(no role)"
             org_text = ", ".join(ra.org.name for ra in roles) or "-"
-        rows.append((username, role_text, org_text, DEMO_PASSWORD, about))
+        phone = DEMO_PHONES.get(username) if user.phone_hash else None
+        rows.append((username, role_text, org_text, DEMO_PASSWORD, about, phone or "-"))
     return rows

@@ -13,10 +13,11 @@ class Command(BaseCommand):
         if not rows:
             self.stdout.write("No demo accounts in this database (load them with: manage.py seed_demo).")
             return
-        header = ("username", "role", "org", "password")
-        table = [header] + [r[:4] for r in rows]
-        widths = [max(_width(str(row[i])) for row in table) for i in range(4)]
-        self.stdout.write("Demo accounts (fictional data; sign in at http://127.0.0.1:8000/accounts/login/):")
+        header = ("username", "role", "org", "password", "mobile")
+        table = [header] + [(*r[:4], r[5]) for r in rows]
+        widths = [max(_width(str(row[i])) for row in table) for i in range(len(header))]
+        self.stdout.write("Demo accounts (fictional data; sign in at http://127.0.0.1:8000/accounts/login/, "
+                          "members also by mobile number at http://127.0.0.1:8000/m/login/):")
         for n, row in enumerate(table):
             self.stdout.write("  " + "  ".join(_pad(str(v), w) for v, w in zip(row, widths, strict=True)).rstrip())
             if n == 0:
