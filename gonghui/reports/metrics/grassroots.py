@@ -1,10 +1,11 @@
 """Metrics of grassroots building (DOMAIN.md §4; section `grassroots`).
 
 Definitions:
-- `grassroots.foundings`: unions founded through a founding application registered in the year
-  (status REGISTERED, `registered_on` in it), held by the new union (else the town that
-  approved it); `grassroots.joint_joins`: enterprises' workers brought into a joint union in the
-  year (status JOINED, `joined_on`), held by the town;
+- `grassroots.foundings`: grassroots unions founded in the year (`Org.founded_on` in it, the date
+  the founding meeting formed the union, whether it was registered through a founding
+  application here or recorded from paper; a union dissolved since still counts), held by the
+  union; `grassroots.joint_joins`: enterprises' workers brought into a joint union in the year
+  (founding applications JOINED, `joined_on` in it), held by the town that decided;
 - `grassroots.elections`: committee elections completed in the year — result approved by the
   upper union (status APPROVED, `result_approved_on` in it), held by the union;
 - `grassroots.home_assessments`: 职工之家 assessments of the year (`HomeAssessment.year`)
@@ -17,7 +18,6 @@ Definitions:
 """
 
 from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.grassroots.models.elections import Election, ElectionStatus
@@ -25,6 +25,7 @@ from gonghui.grassroots.models.foundings import FoundingApplication, FoundingSta
 from gonghui.grassroots.models.harmony import HarmonyAssessment, HarmonyRating, HarmonyStatus
 from gonghui.grassroots.models.homes import HomeAssessment, HomeAssessmentStatus
 from gonghui.grassroots.models.liaison import LiaisonVisit
+from gonghui.orgs.models import Org, OrgLevel
 
 from . import Metric, register
 from .members import list_url, year_range
@@ -50,7 +51,7 @@ def _visits_drill(org, year):
 METRICS = [
     Metric(code="grassroots.foundings", label=_("Unions founded"), section=SECTION,
            drill=_drill("grassroots:founding_list", year=False, status=FoundingStatus.REGISTERED),
-           help=_("Unions registered in the year through a founding application.")),
+           help=_("Grassroots unions whose founding date falls in the year.")),
     Metric(code="grassroots.joint_joins", label=_("Enterprises joining joint unions"), section=SECTION,
            drill=_drill("grassroots:founding_list", year=False, status=FoundingStatus.JOINED),
            help=_("Founding applications completed in the year by joining a joint union.")),
@@ -75,11 +76,9 @@ METRICS = [
 
 
 def _foundings(start, end):
-    registered = (FoundingApplication.objects.filter(status=FoundingStatus.REGISTERED, registered_on__gte=start,
-                                                     registered_on__lte=end)
-                  .order_by().values_list(Coalesce("union_id", "town_id")).annotate(n=Count("id")))
-    for holder, n in registered:
-        yield holder, "grassroots.foundings", n
+    founded = Org.objects.filter(level=OrgLevel.GRASSROOTS, founded_on__gte=start, founded_on__lte=end)
+    for org_id in founded.order_by().values_list("id", flat=True):
+        yield org_id, "grassroots.foundings", 1
     joined = (FoundingApplication.objects.filter(status=FoundingStatus.JOINED, joined_on__gte=start,
                                                  joined_on__lte=end)
               .order_by().values_list("town_id").annotate(n=Count("id")))

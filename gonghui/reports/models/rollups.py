@@ -57,10 +57,10 @@ class RollupRun(models.Model):
     class Meta:
         verbose_name = _("roll-up run")
         verbose_name_plural = _("roll-up runs")
-        ordering = ["-requested_at", "-id"]
+        ordering = ["-id"]
         indexes = [
             models.Index(fields=["status", "year", "-finished_at"], name="rollup_run_status_idx"),
-            models.Index(fields=["-requested_at", "-id"], name="rollup_run_recent_idx"),
+            models.Index(fields=["year", "-id"], name="rollup_run_year_idx"),
         ]
 
     def __str__(self):

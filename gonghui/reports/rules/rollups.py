@@ -12,8 +12,9 @@ class Rules:
     # The scheduled refresh also recomputes the previous year up to the end of this month
     # (January: late records of December still arrive).
     previous_year_until_month: int = 1
-    # Rows of the run list per page.
-    runs_per_page: int = 30
+    # Finished scheduled runs are kept this many days (the hourly job writes ~8,800 a year);
+    # failures, on-demand runs and the run whose figures are in use are kept.
+    keep_scheduled_runs_days: int = 90
     # Rows written per INSERT when the year's figures are replaced.
     insert_batch: int = 5000
 

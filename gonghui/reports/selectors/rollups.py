@@ -12,14 +12,14 @@ through `Org.objects.visible_to(user, "reports.view")` first); these functions t
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.pagination import keyset_page
 from gonghui.orgs.models import ALLOWED_CHILDREN, Industry, Org, OrgLevel
 
 from .. import metrics
-from ..models.rollups import Rollup, RollupPart, RollupRun, RollupStatus
+from ..models.rollups import Rollup, RollupPart, RollupRun, RollupStatus, RollupYear
 from ..policies.rollups import VIEW
 
 WHOLE_UNITS = ("count", "people")
@@ -147,31 +147,32 @@ def industries() -> list[tuple[str, object]]:
 
 
 def runs(user, filters=None):
-    """Refresh runs the user may see (anyone with reports.view somewhere), newest first."""
+    """Refresh runs the user may see (anyone with reports.view somewhere), newest first (ids grow
+    with `requested_at`)."""
     if user is None or not user.is_authenticated or not user.can(VIEW):
         return RollupRun.objects.none()
     filters = filters or {}
-    qs = RollupRun.objects.select_related("requested_by").order_by("-requested_at", "-id")
+    qs = RollupRun.objects.select_related("requested_by").order_by("-id")
     if filters.get("year"):
         qs = qs.filter(year=filters["year"])
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     if filters.get("trigger"):
         qs = qs.filter(trigger=filters["trigger"])
+    if filters.get("q"):
+        qs = qs.filter(requested_by__username__icontains=filters["q"])
     return qs
 
 
-def run_page(user, filters=None, *, after=None, size=30):
-    """One page of runs (keyset on requested_at, id): `after` is (requested_at, id) of the last
-    row of the previous page. Returns (rows, next_after)."""
-    qs = runs(user, filters)
-    if after is not None:
-        at, pk = after
-        qs = qs.filter(Q(requested_at__lt=at) | Q(requested_at=at, id__lt=pk))
-    rows = list(qs[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    return rows, ((rows[-1].requested_at, rows[-1].pk) if more and rows else None)
+def years_in_use() -> list:
+    """(year, run) of every year with figures, newest first: the run whose rows are in use."""
+    return [(y.year, y.run) for y in RollupYear.objects.filter(run__isnull=False).select_related("run")
+            .order_by("-year")]
+
+
+def run_page(user, filters=None, *, after=None):
+    """One keyset page of runs (newest first; `after` is the id of the last row shown)."""
+    return keyset_page(runs(user, filters), after=after)
 
 
 def run_detail(user, pk):

@@ -241,6 +241,17 @@ def request_refresh(*, actor, year) -> RollupRun:
     return run
 
 
+def purge_old_runs(now=None) -> int:
+    """Delete finished scheduled runs older than the rule, except the runs whose figures are in
+    use. Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=rules().keep_scheduled_runs_days)
+    in_use = RollupYear.objects.filter(run__isnull=False).values("run_id")
+    old = RollupRun.objects.filter(trigger=RollupTrigger.SCHEDULED, status=RollupStatus.DONE,
+                                   requested_at__lt=cutoff).exclude(pk__in=in_use)
+    deleted, _by_model = old.delete()
+    return deleted
+
+
 def scheduled_years(now: datetime.date | None = None) -> list[int]:
     """The current year, and the previous one during the first months (late records)."""
     now = now or today()
@@ -248,3 +259,54 @@ def scheduled_years(now: datetime.date | None = None) -> list[int]:
     if now.month <= rules().previous_year_until_month and now.year - 1 >= rules().first_year:
         years.append(now.year - 1)
     return years
+
+
+# --- export -------------------------------------------------------------------------------------
+
+EXPORT_RUNS = "reports.rollups_export"
+EXPORT_LIMIT = 20_000  # runs are few (hourly runs are purged after 90 days)
+
+
+def export_runs(*, actor, filters):
+    """The filtered list of runs as .xlsx in a rewound temporary file; audited. (file, rows)."""
+    import tempfile
+
+    from ..policies.rollups import EXPORT, VIEW
+    from ..selectors.rollups import runs
+
+    require(actor, EXPORT)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — the response closes it
+    try:
+        n = _write_runs(handle, runs(actor, filters)[:EXPORT_LIMIT])
+        audit.record_export(actor=actor, action=EXPORT_RUNS, object_type="reports.RollupRunExport", org=None,
+                            reach_action=VIEW, after={**{k: v for k, v in filters.items() if v}, "rows": n},
+                            label=_("Statistics refresh list export"))
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    return handle, n
+
+
+def _when(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+def _write_runs(target, queryset) -> int:
+    from gonghui.core.excel import XlsxStream
+
+    triggers, statuses = dict(RollupTrigger.choices), dict(RollupStatus.choices)
+    headers = [_("Run"), _("Year"), _("Trigger"), _("Status"), _("Requested by"), _("Requested at"), _("Started at"),
+               _("Finished at"), _("Rows"), _("Seconds"), _("Error")]
+    n = 0
+    with XlsxStream(target) as book:
+        sheet = book.sheet(_("Statistics refreshes"), headers=[str(h) for h in headers],
+                           widths=[8, 6, 10, 8, 14, 19, 19, 19, 10, 8, 60])
+        for run in queryset.iterator(chunk_size=2000):
+            sheet.append([run.pk, run.year, str(triggers.get(run.trigger, run.trigger)),
+                          str(statuses.get(run.status, run.status)),
+                          run.requested_by.get_username() if run.requested_by else _("System"),
+                          _when(run.requested_at), _when(run.started_at), _when(run.finished_at), run.rows,
+                          float(run.seconds), run.error])
+            n += 1
+    return n

@@ -27,6 +27,8 @@ def refresh_rollups_task(year=None, run_id=None):
         return [run.pk] if run is not None else []
     years = [year] if year is not None else services.scheduled_years()
     runs = [_guarded(lambda y: services.refresh_rollups(year=y, trigger=RollupTrigger.SCHEDULED), y) for y in years]
+    if year is None:
+        services.purge_old_runs()
     return [run.pk for run in runs if run is not None]
 
 

@@ -14,6 +14,7 @@ from gonghui.grassroots.testing import foundings as founding_testing
 from gonghui.grassroots.testing import harmony as harmony_testing
 from gonghui.grassroots.testing import homes as home_testing
 from gonghui.grassroots.testing.liaison import visit
+from gonghui.orgs.models import Org
 from gonghui.reports.metrics import grassroots
 from gonghui.reports.selectors import rollups as selectors
 from gonghui.reports.testing.rollups import only_metrics, refresh
@@ -50,13 +51,19 @@ def test_foundings(tree, registry):
                                                            joined_on=founding_testing.TODAY)
     refresh(2025)
     f = selectors.figures(tree.district, 2025)
-    assert f["grassroots.foundings"] == 1 and f["grassroots.joint_joins"] == 0
+    assert f["grassroots.joint_joins"] == 0
     registered.refresh_from_db()
+    assert f["grassroots.foundings"] == 0  # the union's founding meeting decides, not the registration
+    Org.objects.filter(pk=registered.union_id).update(founded_on=D(2025, 3, 20))
+    Org.objects.filter(pk=tree.union2.pk).update(founded_on=D(2025, 1, 1), is_active=False)  # dissolved since
+    Org.objects.filter(pk=tree.union1.pk).update(founded_on=D(2024, 12, 31))
+    refresh(2025)
+    assert selectors.figures(tree.district, 2025)["grassroots.foundings"] == 2
     assert selectors.figures(registered.union, 2025)["grassroots.foundings"] == 1  # held by the new union
     this_year = founding_testing.TODAY.year
     refresh(this_year)
     assert selectors.own_figures(tree.town2, this_year)["grassroots.joint_joins"] == 1
-    assert selectors.figures(tree.district, this_year)["grassroots.foundings"] == 0
+    assert selectors.figures(tree.town2, this_year)["grassroots.joint_joins"] == 1
 
 
 def test_elections(tree, registry):
