@@ -20,6 +20,7 @@ Definitions (docs/reports-metrics.md has the table):
 
 import datetime
 from collections import Counter
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
@@ -39,6 +40,7 @@ from gonghui.honours.models import (
 
 from . import Metric, register
 
+CENT = Decimal("0.01")
 SECTION = "honours"
 CATEGORY_GROUP = "honours.category"
 
@@ -83,11 +85,16 @@ METRICS = [
 ]
 
 
+def _cents(value):
+    """Sums of money to the cent (SQLite adds decimals as floats: 204443.2999999 is 204443.30)."""
+    return value.quantize(CENT) if isinstance(value, Decimal) else value
+
+
 def _rows(qs, holder, code, value):
     """(holding org id, code, value) of one grouped query over `qs`."""
     for org_id, n in qs.order_by().values(holder).annotate(v=value).values_list(holder, "v"):
         if org_id is not None and n:
-            yield org_id, code, n
+            yield org_id, code, _cents(n)
 
 
 def on_register(as_of):

@@ -24,6 +24,7 @@ of the year or as_of, whichever comes first:
 
 import datetime
 from collections import Counter
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, Sum
@@ -49,6 +50,7 @@ from gonghui.welfare.models import (
 
 from . import Metric, register
 
+CENT = Decimal("0.01")
 SECTION = "welfare"
 CAMPAIGN_GROUP = "welfare.campaign"
 
@@ -96,11 +98,16 @@ METRICS = [
 ]
 
 
+def _cents(value):
+    """Sums of money to the cent (SQLite adds decimals as floats: 204443.2999999 is 204443.30)."""
+    return value.quantize(CENT) if isinstance(value, Decimal) else value
+
+
 def _rows(qs, holder, code, value):
     """(holding org id, code, value) of one grouped query over `qs`."""
     for org_id, n in qs.order_by().values(holder).annotate(v=value).values_list(holder, "v"):
         if org_id is not None and n:
-            yield org_id, code, n
+            yield org_id, code, _cents(n)
 
 
 def _campaigns(first, until):
@@ -114,8 +121,8 @@ def _campaigns(first, until):
     for qs, value in ((payments, "amount"), (goods, "value")):
         for org_id, kind, amount in qs.order_by().values("holder", "kind").annotate(v=Sum(value)).values_list(
                 "holder", "kind", "v"):
-            spend[org_id, kind] += amount
-            total[org_id] += amount
+            spend[org_id, kind] += _cents(amount)
+            total[org_id] += _cents(amount)
     for (org_id, kind), amount in spend.items():
         if amount:
             yield org_id, f"welfare.spend.{kind}", amount
@@ -133,7 +140,7 @@ def _mutual_aid(year, first, until, as_of):
     rows = payouts.order_by().values("claim__union_id").annotate(v=Sum("amount"), n=Count("pk"))
     for org_id, amount, n in rows.values_list("claim__union_id", "v", "n"):
         if amount:
-            yield org_id, "welfare.mutual_aid_paid", amount
+            yield org_id, "welfare.mutual_aid_paid", _cents(amount)
         yield org_id, "welfare.mutual_aid_claims", n
     covered = MutualAidCoverage.objects.filter(plan__year=year, enrolment__status=PaymentStatus.PAID,
                                                enrolment__paid_on__lte=as_of)

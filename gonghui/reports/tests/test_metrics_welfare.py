@@ -155,6 +155,7 @@ def test_mutual_aid_paid_claims_and_people_covered(tree, plan):
     claim(last, old[0], paid_on=d(YEAR, 1, 15), amount="1000.00")  # last year's plan, paid this year
     v = values()
     assert of(v, tree.union1) == {"mutual_aid_paid": D("2500.50"), "mutual_aid_claims": 2, "mutual_aid_covered": 3}
+    assert str(v[tree.union1.pk, "welfare.mutual_aid_paid"]) == "2500.50"  # to the cent on every engine
     assert of(v, tree.union1b) == {"mutual_aid_covered": 1}
     assert of(v, tree.union2) == {"mutual_aid_paid": D("1000.00"), "mutual_aid_claims": 1}
     assert of(values(as_of=d(YEAR, 2, 1)), tree.union1b) == {}  # paid in March
