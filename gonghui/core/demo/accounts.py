@@ -62,6 +62,10 @@ def create_demo_accounts(*, root, town1, town2, union1, member1_person=None) -> 
     from gonghui.core.demo.publicity.studies import invite_demo_accounts
 
     invite_demo_accounts()
+    # The member portal's messages go to logins, which exist only now: member1 gets theirs.
+    from gonghui.core.demo.portal.home import message_demo_members
+
+    message_demo_members()
     return len(DEMO_ACCOUNTS)
 
 
