@@ -128,13 +128,34 @@ def test_code_sign_in_wrong_code_stays_on_step_two(client):
     assert SmsCode.objects.get().attempts == 1
 
 
-def test_resend_too_soon_says_how_long(client):
+def test_resend_too_soon_stays_on_step_two_and_says_how_long(client):
     phone = new_phone()
     url = reverse("portal:login")
     _send(client, url, phone, mode="code")
-    response = _send(client, url, phone, mode="code", step="2")
-    assert response.context["step"] == 2 and "phone" in _errors(response)
+    response = _send(client, url, phone, mode="code")  # e.g. back on step 1 after sending
+    assert response.context["step"] == 2 and response.context["notice"] and not response.context["form"].errors
+    assert 'name="code"' in response.content.decode()
     assert len(sms.outbox) == 1
+
+
+def test_send_with_a_bad_number_stays_on_step_one(client):
+    response = _send(client, reverse("portal:signup"), "12345")
+    assert response.context["step"] == 1 and "phone" in _errors(response)
+    response = _send(client, reverse("portal:signup"), "1" * 30)
+    assert response.context["step"] == 1 and "phone" in _errors(response)
+    assert not sms.outbox
+
+
+def test_hourly_cap_is_an_error_on_the_number(client, settings):
+    settings.PORTAL_AUTH_RULES = {"codes_per_phone_per_hour": 1}
+    from gonghui.portal.testing.auth import allow_resend
+
+    phone = new_phone()
+    url = reverse("portal:password_reset")
+    _send(client, url, phone)
+    allow_resend(phone)
+    response = _send(client, url, phone, step="2")
+    assert response.context["step"] == 2 and "phone" in _errors(response)
 
 
 def test_without_a_gateway_the_code_mode_is_hidden(client, settings):

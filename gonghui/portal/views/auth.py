@@ -17,7 +17,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from gonghui.core import pii
-from gonghui.core.forms import run_service
+from gonghui.core.errors import DomainError
+from gonghui.core.forms import add_service_error, run_service
 
 from .. import sms
 from ..forms.auth import CodeLoginForm, PasswordLoginForm, ResetForm, SignUpForm
@@ -59,13 +60,24 @@ def _context(request, form, **extra):
             "resend_seconds": rules().resend_cooldown_seconds, **extra}
 
 
-def _send_code(request, form, purpose):
-    """The "send code" button: only the number matters. Returns the masked number on success."""
-    form.is_valid()
-    sent = run_service(form, services.request_code, phone=form.cleaned_data.get("phone", ""), purpose=purpose)
-    if sent is None:
-        return None
-    return pii.mask_phone(services.clean_phone(form.cleaned_data["phone"]))
+def _send_code(form, purpose, context):
+    """The "send code" button: only the number matters. On success, or when a code went to this
+    number less than a minute ago (it is probably on its way), the page moves to step 2; the
+    bound form keeps what was typed."""
+    if not form.is_valid() and "phone" in form.errors:
+        return
+    try:
+        services.request_code(phone=form.cleaned_data.get("phone", ""), purpose=purpose)
+    except services.CodeThrottled as exc:
+        if exc.code != "code_cooldown":
+            add_service_error(form, exc)
+            return
+        context.update(step=2, notice=exc.text)
+        return
+    except DomainError as exc:
+        add_service_error(form, exc)
+        return
+    context.update(step=2, sent_to=pii.mask_phone(services.clean_phone(form.cleaned_data["phone"])))
 
 
 def _two_step(request, *, form_class, purpose, template, submit, extra=None):
@@ -75,17 +87,13 @@ def _two_step(request, *, form_class, purpose, template, submit, extra=None):
     if request.method == "POST":
         context["step"] = 2 if request.POST.get("step") == "2" else 1
         if request.POST.get("action") == ACTION_SEND:
-            masked = _send_code(request, form, purpose)
-            if masked is not None:
-                context.update(step=2, sent_to=masked)
-                form = form_class(initial={"phone": form.cleaned_data["phone"]})
-        elif form.is_valid():
-            user = run_service(form, submit, data=form.cleaned_data)
-            if user is not None:
-                return user
-            context["step"] = 2
+            _send_code(form, purpose, context)
         else:
             context["step"] = 2
+            if form.is_valid():
+                user = run_service(form, submit, data=form.cleaned_data)
+                if user is not None:
+                    return user
     return render(request, template, _context(request, form, **context))
 
 
