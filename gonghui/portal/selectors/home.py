@@ -73,15 +73,30 @@ def my_membership(user) -> MyMembership:
     return MyMembership(person=person, periods=periods, transfers=transfers)
 
 
-def membership_actions(membership: MyMembership) -> list[dict]:
+def latest_join_request(user):
+    """The worker's latest 实名入会 request (any status), or None."""
+    from .joins import own_join_requests
+
+    return own_join_requests(user).first()
+
+
+def can_request_join(membership: MyMembership, join_request) -> bool:
+    """Not a member and no request waiting for a decision (one open request per login)."""
+    from ..models.joins import JoinStatus
+
+    return not membership.is_member and (join_request is None or join_request.status != JoinStatus.PENDING)
+
+
+def membership_actions(membership: MyMembership, join_request=None) -> list[dict]:
     """The membership steps open to the worker now, as [{label, note, url}]: join (实名入会) while
-    not a member, the join request's page, a transfer while a member with none under way. A step
-    whose page the joins area has not built yet is left out."""
+    not a member with no request pending, the join request's page, a transfer while a member with
+    none under way."""
     steps = []
-    if not membership.is_member:
+    if can_request_join(membership, join_request):
         steps.append(("portal:join_new", _("Join the union (real name)"),
                       _("Apply with your ID card; your union or town admits you")))
-    steps.append(("portal:my_join", _("My join request"), _("Where my request stands")))
+    if join_request is not None:
+        steps.append(("portal:my_join", _("My join request"), _("Where my request stands")))
     if membership.is_member and membership.pending_transfer is None:
         steps.append(("portal:my_transfer_new", _("Transfer my membership"),
                       _("Changing jobs: move to the union of the new workplace")))
@@ -185,9 +200,9 @@ class Home:
     due: list[DueItem]
     notifications: list
     news: list
+    join_request: object | None
     join_url: str | None
     my_join_url: str | None
-    transfer_url: str | None
 
 
 def member_home(user) -> Home:
@@ -195,15 +210,16 @@ def member_home(user) -> Home:
     membership = my_membership(user)
     person = membership.person
     due = due_for_member(user, membership)
+    join_request = None if membership.is_member else latest_join_request(user)
     return Home(
         membership=membership,
         pages=portal_pages(user),
         due=due[: r.due_on_home],
         notifications=list(own_notifications(user).order_by("-created_at", "-id")[: r.notifications_on_home]),
         news=latest_news(person, r.news_on_home),
-        join_url=url_or_none("portal:join_new"),
+        join_request=join_request,
+        join_url=url_or_none("portal:join_new") if can_request_join(membership, join_request) else None,
         my_join_url=url_or_none("portal:my_join"),
-        transfer_url=url_or_none("portal:my_transfer_new"),
     )
 
 

@@ -157,7 +157,21 @@ def test_me_page_signs_out_without_javascript(tree):
     linked_member(tree)
     c = client_for(tree.member_user)
     html = c.get(reverse("portal:me")).content.decode()
-    assert f'action="{reverse("accounts:logout")}"' in html
-    r = c.post(reverse("accounts:logout"), {"next": reverse("accounts:login")})
-    assert r.status_code == 302
+    assert f'action="{reverse("portal:logout")}"' in html
+    r = c.post(reverse("portal:logout"))
+    assert r.status_code == 302 and r["Location"] == reverse("portal:login")
     assert c.get(reverse("portal:home")).status_code == 302
+
+
+def test_worker_with_a_pending_join_request_sees_it_and_no_second_join_button(tree):
+    from gonghui.portal.testing.joins import join_request
+
+    worker = worker_login()
+    join_request(account=worker, enterprise=tree.enterprise1)
+    r = client_for(worker).get(reverse("portal:home"))
+    h = r.context["h"]
+    assert h.join_request is not None and h.join_url is None
+    html = r.content.decode()
+    assert reverse("portal:my_join") in html and f'href="{reverse("portal:join_new")}"' not in html
+    actions = client_for(worker).get(reverse("portal:services")).context["actions"]
+    assert [a["url"] for a in actions] == [reverse("portal:my_join")]

@@ -47,9 +47,10 @@ def home(request):
 def services(request):
     """办事: the membership steps open to this worker (join, transfer) and every member page."""
     membership = selectors.my_membership(request.user)
+    join_request = None if membership.is_member else selectors.latest_join_request(request.user)
     return render(request, "portal/home/services.html", {
         "membership": membership,
-        "actions": selectors.membership_actions(membership),
+        "actions": selectors.membership_actions(membership, join_request),
         "pages": selectors.portal_pages(request.user),
     })
 
@@ -75,8 +76,8 @@ def messages_read_all(request):
 def me(request):
     membership = selectors.my_membership(request.user)
     return no_store(render(request, "portal/home/me.html", {
-        "membership": membership, "login_url": login_url(),
-        "my_join_url": selectors.url_or_none("portal:my_join"),
+        "membership": membership, "logout_url": selectors.url_or_none("portal:logout"),
+        "my_join_url": selectors.url_or_none("portal:my_join") if selectors.latest_join_request(request.user) else None,
         "password_url": selectors.url_or_none("portal:password_change") or reverse("accounts:password_change"),
     }))
 
@@ -86,9 +87,11 @@ def me(request):
 @portal_login_required
 def my_membership(request):
     membership = selectors.my_membership(request.user)
+    join_request = None if membership.is_member else selectors.latest_join_request(request.user)
     return no_store(render(request, "portal/home/membership.html", {
         "m": membership,
-        "join_url": selectors.url_or_none("portal:join_new"),
+        "join_url": selectors.url_or_none("portal:join_new") if selectors.can_request_join(membership, join_request)
+        else None,
         "my_join_url": selectors.url_or_none("portal:my_join"),
         "transfer_url": selectors.url_or_none("portal:my_transfer_new"),
     }))
