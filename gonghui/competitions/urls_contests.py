@@ -7,6 +7,7 @@ urlpatterns = [
     path("contests/export/", views.contest_export, name="contest_export"),
     path("contests/new/", views.contest_create, name="contest_create"),
     path("contests/trades/", views.trade_list, name="contest_trade_list"),
+    path("contests/trades/export/", views.trade_export, name="contest_trade_export"),
     path("contests/<int:pk>/", views.contest_detail, name="contest_detail"),
     path("contests/<int:pk>/edit/", views.contest_edit, name="contest_edit"),
     path("contests/<int:pk>/scores/", views.contest_scores, name="contest_scores"),

@@ -111,6 +111,7 @@ class ExportKind:
     filename_prefix: str
     background_rows: Callable | None = None  # a threshold of its own, else EXPORT_BACKGROUND_ROWS
     module: str = ""
+    back: Callable | None = None  # back(params) -> URL, for a list that lives on a record's page
 
     def __post_init__(self):
         self.module = self.module or getattr(self.plan, "__module__", "")
@@ -121,6 +122,8 @@ class ExportKind:
 
     def list_link(self, params=None) -> str:
         try:
+            if self.back is not None:
+                return self.back(_query(params))
             url = reverse(self.list_url)
         except NoReverseMatch:
             return reverse("core:home")
@@ -193,14 +196,18 @@ def start_export(*, actor, kind: ExportKind, params) -> ExportStart:
     return ExportStart(file=handle, rows=rows, filename=kind.filename())
 
 
-def export_response(request, kind: ExportKind):
+def export_response(request, kind: ExportKind, **extra):
     """The export view of a list: the file, or a redirect to the job's status page. A refused
-    export goes back to the list (same filters) with the reason."""
+    export goes back to the list (same filters) with the reason. `extra` adds parameters taken
+    from the URL's path (e.g. the event whose check-ins are exported)."""
+    params = _query(request.GET)
+    for key, value in extra.items():
+        params[key] = str(value)
     try:
-        started = start_export(actor=request.user, kind=kind, params=request.GET)
+        started = start_export(actor=request.user, kind=kind, params=params)
     except ExportRefused as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect(kind.list_link(request.GET))
+        return redirect(kind.list_link(params))
     if started.job_id:
         return redirect("core:export_status", job_id=started.job_id)
     return xlsx_response(started.file, started.filename)
@@ -445,11 +452,6 @@ def register_audit_labels():
             "innovation.project_export": ("innovation.ProjectExport",
                                           pgettext_lazy("audit action", "Technical projects exported"),
                                           gettext_lazy("Technical projects export")),
-        },
-        gettext_lazy("Collective wage negotiation"): {
-            "bargaining.due_export": ("bargaining.DueExport",
-                                      pgettext_lazy("audit action", "Due wage negotiation steps exported"),
-                                      gettext_lazy("Due wage negotiation steps export")),
         },
     }
     fields = {"filters": gettext_lazy("filters"), "rows": gettext_lazy("rows exported"),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("harmony/rated/", views.harmony_rated, name="harmony_rated"),
     path("harmony/rated/export/", views.harmony_rated_export, name="harmony_rated_export"),
     path("harmony/indicators/", views.harmony_indicator_list, name="harmony_indicator_list"),
+    path("harmony/indicators/export/", views.harmony_indicator_export, name="harmony_indicator_export"),
     path("harmony/indicators/new/", views.harmony_indicator_create, name="harmony_indicator_create"),
     path("harmony/indicators/<int:pk>/", views.harmony_indicator_detail, name="harmony_indicator_detail"),
     path("harmony/indicators/<int:pk>/publish/", views.harmony_indicator_publish, name="harmony_indicator_publish"),

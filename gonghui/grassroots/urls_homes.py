@@ -14,6 +14,7 @@ urlpatterns = [
          name="home_evidence_remove"),
     path("homes/<int:pk>/<slug:step>/", views.home_step, name="home_step"),
     path("home-standards/", views.home_standard_list, name="home_standard_list"),
+    path("home-standards/export/", views.home_standard_export, name="home_standard_export"),
     path("home-standards/new/", views.home_standard_create, name="home_standard_create"),
     path("home-standards/<int:pk>/", views.home_standard_detail, name="home_standard_detail"),
     path("home-standards/<int:pk>/criteria/<int:criterion_pk>/<slug:step>/", views.home_criterion_step,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("rewards/pay/", views.reward_pay, name="reward_pay"),
     path("rewards/totals/", views.reward_totals, name="reward_totals"),
     path("rewards/batches/", views.reward_batch_list, name="reward_batch_list"),
+    path("rewards/batches/export/", views.reward_batch_export, name="reward_batch_export"),
     path("rewards/batches/<int:pk>/", views.reward_batch_detail, name="reward_batch_detail"),
     path("rewards/<int:pk>/", views.reward_detail, name="reward_detail"),
     path("rewards/<int:pk>/scan/", views.reward_scan, name="reward_scan"),

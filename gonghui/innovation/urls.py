@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.suggestion_detail, name="detail"),
     path("<int:pk>/<slug:step>/", views.suggestion_step, name="step"),
     path("projects/", views.project_list, name="project_list"),
+    path("projects/export/", views.project_export, name="project_export"),
     path("projects/new/", views.project_create, name="project_create"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("projects/<int:pk>/<slug:step>/", views.project_step, name="project_step"),

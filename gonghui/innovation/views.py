@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gonghui.core import exports
 from gonghui.core.forms import run_service
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
@@ -25,7 +26,7 @@ from gonghui.core.selectors import history_for, reach_orgs
 from gonghui.orgs.models import Org
 
 from . import forms, policies, selectors, services
-from .models import Suggestion, SuggestionStatus, TechProject
+from .models import ProjectStatus, Suggestion, SuggestionStatus, TechProject
 from .rules import grade_label, rules
 from .services import ProjectInput, SuggestionInput
 
@@ -222,7 +223,7 @@ def project_list(request):
     page = selectors.project_page(request.user, form.filters(), after=parse_after(request.GET.get("after")), on=today)
     return render(request, "innovation/project_list.html", {
         "form": form, "page": page, "query": form.query_string(), "today": today,
-        "can_change": policies.can_change(request.user),
+        "can_change": policies.can_change(request.user), "can_export": policies.can_export(request.user),
     })
 
 
@@ -317,3 +318,51 @@ def suggestion_export(request):
     return export_list(request, action=policies.EXPORT, view_action=policies.VIEW, scoped=[("org", Org)],
                        form=forms.SuggestionFilterForm(request.GET, user=request.user), list_url="innovation:list",
                        export=exporting.export_suggestions, filename=exporting.filename)
+
+
+# --- export of the technical projects (core.exports) --------------------------------------------------
+
+def _plan_projects(user, params):
+    """The project list's filters over the projects the user may export, one row per project with
+    its milestones done and whether one is overdue."""
+    require(user, policies.EXPORT)
+    exports.checked_org(user, params, "org", Org, policies.VIEW)
+    form = forms.ProjectFilterForm(params, user=user)
+    if not form.is_valid():
+        raise exports.ExportRefused(_("The filters could not be read; check them and export again."), code="filters")
+    today = services.today()
+    chosen = selectors.filtered_projects(user, form.filters(), on=today).filter(
+        pk__in=selectors.projects(user, policies.EXPORT).values("pk"))
+    rows = selectors.project_rows(today).filter(pk__in=chosen.values("pk")).order_by("-pk")
+    statuses = dict(ProjectStatus.choices)
+
+    def values():
+        for p in rows.iterator(chunk_size=500):
+            yield [p.title, p.org.name, p.enterprise.name if p.enterprise else "",
+                   str(statuses.get(p.status, p.status)), p.started_on, p.planned_end_on, p.milestones_done,
+                   p.milestones_total,
+                   _("Yes") if p.has_overdue else _("No"), p.benefit_yuan, p.completed_on, p.abandoned_on, p.result]
+
+    def write(target, progress):
+        return exports.write_sheet(target, title=_("Technical projects"), rows=values(), progress=progress,
+                                   headers=[_("Title"), _("Union"), _("Enterprise"), _("Status"), _("Started on"),
+                                            _("Planned end"), _("Milestones done"), _("Milestones"),
+                                            _("Milestone overdue"), _("Benefit (yuan)"), _("Completed on"),
+                                            _("Abandoned on"), _("Result")],
+                                   widths=[36, 26, 30, 10, 12, 12, 8, 8, 8, 14, 12, 12, 40])
+
+    filters = {key: value for key, value in params.items() if key in ("q", "status", "org", "overdue")}
+    return exports.ExportPlan(write=write, rows=chosen, filters=filters, audit=exports.auditor(
+        actor=user, action="innovation.project_export", object_type="innovation.ProjectExport",
+        label=_("Technical projects export"), org=form.filters().org, reach_action=policies.EXPORT, filters=filters))
+
+
+PROJECT_EXPORT = exports.ExportKind(key="innovation.projects", label=gettext_lazy("Technical projects export"),
+                                    plan=_plan_projects, list_url="innovation:project_list",
+                                    filename_prefix="tech-projects")
+
+
+@login_required
+@require_GET
+def project_export(request):
+    return exports.export_response(request, PROJECT_EXPORT)

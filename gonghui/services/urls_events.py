@@ -18,6 +18,7 @@ urlpatterns = [
     path("events/<int:pk>/register/", views.event_register, name="event_register"),
     path("events/<int:pk>/checkin-code/", views.event_rotate, name="event_rotate"),
     path("events/<int:pk>/checkin-list/", views.event_checkin_list, name="event_checkin_list"),
+    path("events/<int:pk>/checkins/export/", views.event_checkin_export, name="event_checkin_export"),
     path("events/<int:pk>/checkin/", views.event_checkin, name="event_checkin"),
     path("events/<int:pk>/photos/", views.event_photo_add, name="event_photo_add"),
     path("events/<int:pk>/photos/<int:photo_pk>/", views.event_photo, name="event_photo"),

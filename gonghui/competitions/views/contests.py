@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gonghui.core import exports
 from gonghui.core.forms import run_service
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
@@ -285,5 +286,36 @@ def trade_list(request):
         messages.success(request, _("The trade was saved."))
         return redirect("competitions:contest_trade_list")
     return render(request, "competitions/contests/trades.html", {
-        "trades": ContestTrade.objects.all(), "form": form if can_configure else None, "editing": editing},
+        "trades": ContestTrade.objects.all(), "form": form if can_configure else None, "editing": editing,
+        "can_export": policies.can(request.user, policies.EXPORT)},
         status=400 if request.method == "POST" else 200)
+
+
+# --- export of the trade catalogue (core.exports) -------------------------------------------------------
+
+def _plan_trades(user, params):
+    """The district's trade catalogue (not scoped: everyone who sees contests reads it)."""
+    require(user, policies.EXPORT)
+    trades = ContestTrade.objects.all()
+
+    def write(target, progress):
+        rows = ([t.code, t.name, _("Yes") if t.is_regular else _("No"), _("Yes") if t.is_active else _("No")]
+                for t in trades.iterator(chunk_size=500))
+        return exports.write_sheet(target, title=_("Contest trades"), rows=rows, progress=progress,
+                                   headers=[_("Code"), _("Trade"), _("One of the ten regular trades"), _("In use")],
+                                   widths=[12, 30, 12, 8], text_columns=(0,))
+
+    return exports.ExportPlan(write=write, audit=exports.auditor(
+        actor=user, action="competitions.trade_export", object_type="competitions.TradeExport",
+        label=_("Contest trades export"), reach_action=policies.EXPORT, filters={}))
+
+
+TRADE_EXPORT = exports.ExportKind(key="competitions.trades", label=gettext_lazy("Contest trades export"),
+                                  plan=_plan_trades, list_url="competitions:contest_trade_list",
+                                  filename_prefix="contest-trades")
+
+
+@login_required
+@require_GET
+def trade_export(request):
+    return exports.export_response(request, TRADE_EXPORT)

@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gonghui.core import exports
 from gonghui.core.errors import DomainError
+from gonghui.core.excel import XlsxStream
 from gonghui.core.forms import run_service
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
@@ -43,6 +45,7 @@ from ..models.harmony import (
     HarmonyEvidence,
     HarmonyRating,
     HarmonyStatus,
+    Indicator,
     IndicatorSet,
     IndicatorSource,
 )
@@ -316,6 +319,7 @@ def harmony_indicator_list(request):
     sets = list(selectors.indicator_sets())
     return render(request, "grassroots/harmony/indicator_list.html", {
         "sets": sets, "can_configure": policies.can_configure(request.user),
+        "can_export": policies.can_export(request.user),
         "new_form": forms.NewSetForm(sets=sets, initial={"year": selectors.today().year + 1}),
     })
 
@@ -429,3 +433,46 @@ def harmony_rated_export(request):
                        export=lambda actor, filters: services.export_assessments(actor=actor, filters=filters,
                                                                                  rated_only=True),
                        filename=lambda: f"harmony-rated-{selectors.today():%Y%m%d}.xlsx")
+
+
+# --- export of the indicator sets (core.exports) ---------------------------------------------------------
+
+def _plan_indicators(user, params):
+    """Every year's indicator set and its indicators (district-wide configuration), two sheets."""
+    require(user, policies.EXPORT)
+    sets = selectors.indicator_sets()
+
+    def write(target, _progress):
+        with XlsxStream(target) as book:
+            sheet = book.sheet(_("Harmony indicator sets"), widths=[8, 30, 10, 10, 14, 12],
+                               headers=[_("Year"), _("Title"), _("Status"), _("Indicators"),
+                                        _("Self-assessments due on"), _("Self-assessments")])
+            for s in sets:
+                sheet.append([s.year, s.title, str(s.get_status_display()), s.n_indicators, s.submit_due_on,
+                              s.n_assessments])
+            sheet = book.sheet(_("Indicators"), widths=[8, 14, 40, 10, 14, 50], text_columns=(1,),
+                               headers=[_("Year"), _("Code"), _("Indicator"), _("Maximum score"),
+                                        _("How it is scored"), _("Evidence expected")])
+            n = 0
+            for i in Indicator.objects.select_related("indicator_set").order_by("-indicator_set__year", "position",
+                                                                                "id"):
+                sheet.append([i.indicator_set.year, i.code, i.name, i.max_score, str(i.get_source_display()),
+                              i.evidence])
+                n += 1
+        return n
+
+    return exports.ExportPlan(write=write, audit=exports.auditor(
+        actor=user, action="grassroots.harmony_indicator_export", object_type="grassroots.HarmonyIndicatorExport",
+        label=_("Harmony indicators export"), reach_action=policies.EXPORT, filters={}))
+
+
+INDICATOR_EXPORT = exports.ExportKind(key="grassroots.harmony_indicators",
+                                      label=gettext_lazy("Harmony indicators export"), plan=_plan_indicators,
+                                      list_url="grassroots:harmony_indicator_list",
+                                      filename_prefix="harmony-indicators")
+
+
+@login_required
+@require_GET
+def harmony_indicator_export(request):
+    return exports.export_response(request, INDICATOR_EXPORT)

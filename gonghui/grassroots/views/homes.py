@@ -15,9 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gonghui.core import exports
+from gonghui.core.excel import XlsxStream
 from gonghui.core.forms import run_service
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
@@ -300,6 +302,7 @@ def home_standard_list(request):
     rows = _by_level(selectors.standards())
     return render(request, "grassroots/homes/standard_list.html", {
         "rows": rows, "can_configure": policies.can_configure(request.user),
+        "can_export": policies.can(request.user, policies.EXPORT),
         "create_form": forms.StandardCreateForm(initial={"effective_year": services.today().year}, prefix="new"),
         "today": services.today(),
     })
@@ -421,3 +424,44 @@ def home_criterion_step(request, pk, criterion_pk, step):
         return redirect("grassroots:home_standard_detail", pk=standard.pk)
     return _render_standard(request, standard, bound=(f"edit-{criterion.pk}", form), status=400)
 
+
+
+# --- export of the standards (core.exports) ------------------------------------------------------------
+
+def _plan_standards(user, params):
+    """Every version of every level's standard and its criteria (district-wide), two sheets."""
+    require(user, policies.EXPORT)
+
+    def write(target, _progress):
+        with XlsxStream(target) as book:
+            sheet = book.sheet(_("Workers' home standards"), widths=[10, 10, 36, 8, 8, 8, 10, 12],
+                               headers=[_("Level"), _("In force from"), pgettext("home standard", "Title"),
+                                        _("Criteria"), _("Points"), _("Pass mark"), _("Status"), _("Published on")])
+            for s in _by_level(selectors.standards()):
+                sheet.append([str(s.get_level_display()), s.effective_year, s.title, s.criteria_count,
+                              s.total_max or 0, s.pass_mark, str(s.get_status_display()), s.published_on])
+            sheet = book.sheet(_("Criteria"), widths=[10, 10, 12, 50, 8, 14, 40], text_columns=(2,),
+                               headers=[_("Level"), _("In force from"), _("Code"), _("Criterion"), _("Maximum score"),
+                                        _("How it is scored"), _("Evidence expected")])
+            n = 0
+            for c in HomeCriterion.objects.select_related("standard").order_by(
+                    "standard__level", "-standard__effective_year", "standard_id", "order", "id"):
+                sheet.append([str(c.standard.get_level_display()), c.standard.effective_year, c.code, c.text,
+                              c.max_score, str(c.get_method_display()), c.evidence_hint])
+                n += 1
+        return n
+
+    return exports.ExportPlan(write=write, audit=exports.auditor(
+        actor=user, action="grassroots.home_standard_export", object_type="grassroots.HomeStandardExport",
+        label=_("Workers' home standards export"), reach_action=policies.EXPORT, filters={}))
+
+
+STANDARD_EXPORT = exports.ExportKind(key="grassroots.home_standards",
+                                     label=gettext_lazy("Workers' home standards export"), plan=_plan_standards,
+                                     list_url="grassroots:home_standard_list", filename_prefix="home-standards")
+
+
+@login_required
+@require_GET
+def home_standard_export(request):
+    return exports.export_response(request, STANDARD_EXPORT)

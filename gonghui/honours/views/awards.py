@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.core import workdays
+from gonghui.core import exports, workdays
+from gonghui.core.excel import XlsxStream
 from gonghui.core.forms import run_service
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
@@ -284,6 +285,7 @@ def award_type_list(request):
     return render(request, "honours/awards/type_list.html", {
         "types": list(selectors.award_types()), "quotas": list(selectors.quotas(request.user, year)), "year": year,
         "form": form, "type_form": type_form, "can_configure": can_configure,
+        "can_export": policies.can(request.user, policies.EXPORT),
     }, status=400 if (form is not None and form.errors) or (type_form is not None and type_form.errors) else 200)
 
 
@@ -332,3 +334,47 @@ def person_honours(request, person_pk):
     nominations = selectors.person_nominations(request.user, person)
     return render(request, "honours/awards/person.html", {"person": person, "records": rows,
                                                           "nominations": nominations})
+
+
+
+# --- export of the award types and quotas (core.exports) -------------------------------------------
+
+def _plan_award_types(user, params):
+    """The award types (district-wide) and the year's quotas the user may export, two sheets."""
+    require(user, policies.EXPORT)
+    year = parse_after(params.get("year")) or services.today().year
+    if not 2000 <= year <= 2100:
+        year = services.today().year
+    types = selectors.award_types()
+    quotas = selectors.quotas(user, year, action=policies.EXPORT)
+
+    def write(target, _progress):
+        with XlsxStream(target) as book:
+            sheet = book.sheet(_("Award types"), headers=[_("Award"), _("Holder"), _("Level"),
+                                                          _("Open for nominations"), _("Description")],
+                               widths=[28, 10, 10, 10, 50])
+            for t in types:
+                sheet.append([t.name, str(t.get_holder_kind_display()), str(t.get_level_display()),
+                              _("Yes") if t.is_active else _("No"), t.description])
+            sheet = book.sheet(_("Quotas of %(year)s") % {"year": year},
+                               headers=[_("Award"), _("Town or union"), _("Places"), _("Used")], widths=[28, 30, 8, 8])
+            n = 0
+            for q in quotas:
+                sheet.append([q.honour_type.name, q.org.name, q.places, q.used])
+                n += 1
+        return n
+
+    return exports.ExportPlan(write=write, filters={"year": year}, audit=exports.auditor(
+        actor=user, action="honours.award_type_export", object_type="honours.AwardTypeExport",
+        label=_("Award types and quotas export"), reach_action=policies.EXPORT, filters={"year": year}))
+
+
+AWARD_TYPES_EXPORT = exports.ExportKind(key="honours.award_types", label=gettext_lazy("Award types and quotas export"),
+                                        plan=_plan_award_types, list_url="honours:award_type_list",
+                                        filename_prefix="award-types")
+
+
+@login_required
+@require_GET
+def award_type_export(request):
+    return exports.export_response(request, AWARD_TYPES_EXPORT)

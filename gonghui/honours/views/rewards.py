@@ -12,10 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gonghui.core import exports
 from gonghui.core.forms import run_service
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
@@ -299,3 +301,40 @@ def reward_totals(request):
         "claims": sum(r["claims"] for r in rows), "amount": sum(r["amount"] for r in rows),
         "paid": sum(r["paid"] for r in rows),
         "can_export": policies.can(request.user, policies.EXPORT)}, status=400 if form.errors else 200)
+
+
+# --- export of the payment batches (core.exports) -----------------------------------------------------
+
+def _plan_batches(user, params):
+    """The payment batches the user may export (one row per batch; the claims of a batch are in
+    the ledger export)."""
+    require(user, policies.EXPORT)
+    rows = (selectors.batches(user).filter(pk__in=SkillRewardBatch.objects.visible_to(user, policies.EXPORT)
+                                           .values("pk")).select_related("org", "created_by"))
+
+    def values():
+        for b in rows.iterator(chunk_size=1000):
+            yield [b.reference, b.paid_on, b.org.name, b.claims_count, b.total, b.note,
+                   b.created_by.get_username() if b.created_by else "",
+                   timezone.localtime(b.created_at).replace(tzinfo=None)]
+
+    def write(target, progress):
+        return exports.write_sheet(target, title=_("Payment batches"), rows=values(), progress=progress,
+                                   headers=[_("Payment reference"), _("Paid on"), _("Paid by"), _("Claims"),
+                                            _("Total (yuan)"), _("Note"), _("Recorded by"), _("Recorded at")],
+                                   widths=[20, 12, 24, 8, 14, 30, 14, 17])
+
+    return exports.ExportPlan(write=write, rows=rows, audit=exports.auditor(
+        actor=user, action="honours.reward_batch_export", object_type="honours.RewardBatchExport",
+        label=_("Reward payment batches export"), reach_action=policies.EXPORT, filters={}))
+
+
+BATCH_EXPORT = exports.ExportKind(key="honours.reward_batches", label=gettext_lazy("Reward payment batches export"),
+                                  plan=_plan_batches, list_url="honours:reward_batch_list",
+                                  filename_prefix="reward-batches")
+
+
+@login_required
+@require_GET
+def reward_batch_export(request):
+    return exports.export_response(request, BATCH_EXPORT)

@@ -17,10 +17,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gonghui.core import exports
 from gonghui.core.errors import DomainError
 from gonghui.core.excel import xlsx_response
 from gonghui.core.forms import run_service
@@ -34,7 +37,7 @@ from gonghui.members.selectors import person_of_account
 from gonghui.orgs.models import Org
 
 from ..forms import events as forms
-from ..models.events import Event, EventPhoto, EventStatus, Registration, RegistrationStatus
+from ..models.events import CheckinMethod, Event, EventPhoto, EventStatus, Registration, RegistrationStatus
 from ..policies import events as policies
 from ..selectors import events as selectors
 from ..services import events as services
@@ -155,6 +158,7 @@ def _render_event(request, event, *, step_form=None, photo_form=None, status=200
         "can_register": event.status == EventStatus.PUBLISHED and (
             can_change or selectors.may_register_for(request.user, event)),
         "can_checkin": can_change and event.status in (*policies.RUNNING, EventStatus.FINISHED),
+        "can_export": policies.can(request.user, policies.EXPORT),
         "history": [] if offered else history_for(request.user, event), "tab": "events",
     }
     if context["can_checkin"]:
@@ -506,3 +510,55 @@ def event_checkin(request, pk):
                                status=400))
     return no_store(render(request, "services/events/checkin.html",
                            {"result": result, "event": result.registration.event, "person": person}))
+
+
+# --- export of an event's check-in list (core.exports) -------------------------------------------------
+
+def _plan_checkins(user, params):
+    """The registrations of one event as its page lists them (registered and waiting), with
+    check-in times, limited to the registrations the user may export: the organiser's side
+    exports them all, a union below only its own members'. ID numbers masked."""
+    require(user, policies.EXPORT)
+    # Readable as on the event's page: the organiser's subtree, and the unions below it once published.
+    event = selectors.readable_events(user).filter(pk=parse_after(params.get("event")) or 0).first()
+    if event is None:
+        raise Http404(_("Not found."))
+    rows = (Registration.objects.filter(event=event, status__in=selectors.LIVE_STATUSES,
+                                        pk__in=Registration.objects.visible_to(user, policies.EXPORT).values("pk"))
+            .order_by("status", "waitlist_position", "registered_at", "pk"))
+    statuses, methods = dict(RegistrationStatus.choices), dict(CheckinMethod.choices)
+
+    def values():
+        for (name, id_masked, union, status, position, registered, checked, method) in rows.values_list(
+                "person__name", "person__id_number_masked", "union__name", "status", "waitlist_position",
+                "registered_at", "checked_in_at", "checkin_method").iterator(chunk_size=1000):
+            yield [name, id_masked, union or "", str(statuses.get(status, status)), position,
+                   _local(registered), _local(checked), str(methods.get(method, "")) if method else ""]
+
+    def write(target, progress):
+        return exports.write_sheet(target, title=_("Check-ins"), rows=values(), progress=progress, text_columns=(1,),
+                                   headers=[_("Name"), _("ID card number"), _("Union"), _("Status"),
+                                            _("Place on the waiting list"), _("Registered at"), _("Checked in at"),
+                                            _("Checked in by")],
+                                   widths=[10, 20, 30, 12, 8, 17, 17, 12])
+
+    filters = {"event": event.pk}
+    return exports.ExportPlan(write=write, rows=rows, filters=filters, audit=exports.auditor(
+        actor=user, action="services.checkin_export", object_type="services.CheckinExport",
+        label=_("Event check-in export"), org=event.org, reach_action=policies.EXPORT, filters=filters))
+
+
+def _local(moment):
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+CHECKIN_EXPORT = exports.ExportKind(
+    key="services.checkins", label=gettext_lazy("Event check-in export"), plan=_plan_checkins,
+    list_url="services:event_list", filename_prefix="event-checkins",
+    back=lambda params: reverse("services:event_detail", args=[parse_after(params.get("event")) or 0]))
+
+
+@login_required
+@require_GET
+def event_checkin_export(request, pk):
+    return exports.export_response(request, CHECKIN_EXPORT, event=pk)

@@ -9,8 +9,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gonghui.core import exports
 from gonghui.core.errors import DomainError
 from gonghui.core.excel import xlsx_response
 from gonghui.core.policies import get_visible_or_404, require
@@ -69,7 +71,7 @@ def target_list(request):
         request.GET.get("page"))
     return render(request, "training/stats/target_list.html", {
         "form": form, "targets": page.object_list, "page_obj": page, "year": year or "",
-        "can_configure": can_configure(request.user), "tab": "stats",
+        "can_configure": can_configure(request.user), "can_export": can_export(request.user), "tab": "stats",
     })
 
 
@@ -109,3 +111,45 @@ def _target_list_url():
     from django.urls import reverse
 
     return reverse("training:target_list")
+
+
+# --- export of the targets (core.exports) ----------------------------------------------------------------
+
+def _plan_targets(user, params):
+    """The targets list's year filter over the targets the user may export."""
+    require(user, EXPORT)
+    form = YearForm(params or None)
+    if form.is_bound and not form.is_valid():
+        raise exports.ExportRefused(_("The filters could not be read; check them and export again."), code="filters")
+    year = form.cleaned_data.get("year") if form.is_bound else None
+    rows = selectors.visible_targets(user, year=year).filter(
+        pk__in=TrainingTarget.objects.visible_to(user, EXPORT).values("pk"))
+
+    def values():
+        for t in rows.iterator(chunk_size=1000):
+            yield [t.year, t.org.name, t.trainees, t.person_times, t.hours, t.note,
+                   t.updated_by.get_username() if t.updated_by else "",
+                   timezone.localtime(t.updated_at).replace(tzinfo=None) if t.updated_at else None]
+
+    def write(target, progress):
+        return exports.write_sheet(target, title=_("Yearly training targets"), rows=values(), progress=progress,
+                                   headers=[_("Year"), _("Organisation"), _("Trainees target"),
+                                            _("Person-times target"), _("Class hours target"), _("Note"),
+                                            _("Set by"), _("Updated at")],
+                                   widths=[8, 30, 10, 10, 10, 30, 14, 17])
+
+    filters = {"year": year or ""}
+    return exports.ExportPlan(write=write, rows=rows, filters=filters, audit=exports.auditor(
+        actor=user, action="training.target_export", object_type="training.TargetExport",
+        label=_("Training targets export"), reach_action=EXPORT, filters=filters))
+
+
+TARGET_EXPORT = exports.ExportKind(key="training.targets", label=gettext_lazy("Training targets export"),
+                                   plan=_plan_targets, list_url="training:target_list",
+                                   filename_prefix="training-targets")
+
+
+@login_required
+@require_GET
+def target_export(request):
+    return exports.export_response(request, TARGET_EXPORT)

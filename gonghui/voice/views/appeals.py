@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gonghui.core import exports
 from gonghui.core.forms import run_service
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
-from gonghui.core.responses import export_list, no_store
+from gonghui.core.responses import no_store
 from gonghui.core.selectors import reach_orgs
 from gonghui.core.uploads import private_file_response
 from gonghui.orgs.models import Org
@@ -57,14 +58,19 @@ def appeal_list(request):
     })
 
 
+# ~20,000 appeals a year at district scale: above EXPORT_BACKGROUND_ROWS the export is a
+# background job (core.exports) instead of a request that writes the whole year.
+APPEAL_EXPORT = exports.module_export(
+    key="voice.appeals", label=gettext_lazy("Appeals export"), module=__name__, form=forms.AppealFilterForm,
+    export=services.export_appeals, rows=selectors.filtered_appeals, action=policies.EXPORT,
+    view_action=policies.VIEW, list_url="voice:appeal_list", filename_prefix="appeals",
+    scoped=[("org", Org), ("holder", Org), ("town", Org)])
+
+
 @login_required
 @require_GET
 def appeal_export(request):
-    return export_list(request, action=policies.EXPORT, view_action=policies.VIEW,
-                       scoped=[("org", Org), ("holder", Org), ("town", Org)],
-                       form=forms.AppealFilterForm(request.GET, user=request.user),
-                       list_url="voice:appeal_list", export=services.export_appeals,
-                       filename=lambda: f"appeals-{services.today():%Y%m%d}.xlsx")
+    return exports.export_response(request, APPEAL_EXPORT)
 
 
 def _appeal(request, pk):
