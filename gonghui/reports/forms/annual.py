@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.api_support import MAX_ID
 from gonghui.members.forms import StyledFormMixin
@@ -34,9 +35,10 @@ def year_choices(years):
 
 
 class AnnualForm(StyledFormMixin, forms.Form):
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None,
+    year = forms.TypedChoiceField(label=pgettext_lazy("annual report", "Year"), coerce=int, required=False,
+                                  empty_value=None,
                                   error_messages={"invalid_choice": _("Choose one of the years in the list.")})
-    industry = forms.ChoiceField(label=_("Industry"), required=False,
+    industry = forms.ChoiceField(label=pgettext_lazy("annual report", "Industry"), required=False,
                                  error_messages={"invalid_choice": _("Choose one of the industries in the list.")})
     org = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID,
                              error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), BAD_ORG))

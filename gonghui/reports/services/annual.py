@@ -149,11 +149,12 @@ def _cover_sheet(book, report, formats):
     ws.set_column(3, 3, 80)
     ws.write_string(0, 0, report_title(report), formats.title)
     facts = [
-        (_("Organisation"), report.org.name),
-        (_("Year"), report.year),
-        (_("Industry"), report.industry_label or _("All industries")),
+        (pgettext("annual report", "Organisation"), report.org.name),
+        (pgettext("annual report", "Year"), report.year),
+        (pgettext("annual report", "Industry"), report.industry_label or _("All industries")),
         (_("State figures as of"), report.as_of),
-        (_("Figures rolled up at"), timezone.localtime(report.figures_as_of) if report.figures_as_of else _("Not yet")),
+        (_("Figures rolled up at"),
+         timezone.localtime(report.figures_as_of) if report.figures_as_of else _("Not yet")),
         (_("Generated at"), timezone.localtime(report.generated_at)),
     ]
     row = 2
@@ -173,7 +174,9 @@ def _cover_sheet(book, report, formats):
                               "flow figures count the records of the year. 本级 is what the organisation itself "
                               "holds; 合计 is its whole subtree."), formats.wrap)
     row += 2
-    for col, header in enumerate((_("Section"), _("Figure"), _("Code"), _("What is counted"))):
+    headers = (pgettext("annual report", "Section"), pgettext("annual report", "Figure"),
+               pgettext("annual report", "Code"), _("What is counted"))
+    for col, header in enumerate(headers):
         ws.write_string(row, col, header, formats.header)
     for section, column in definitions(report):
         row += 1
@@ -188,7 +191,7 @@ def _section_sheet(book, section, formats):
     ws.set_column(0, 0, 26)
     ws.set_column(1, len(section.columns), 13)
     ws.set_row(0, 48)
-    ws.write_string(0, 0, _("Organisation"), formats.header)
+    ws.write_string(0, 0, pgettext("annual report", "Organisation"), formats.header)
     for col, column in enumerate(section.columns, start=1):
         ws.write_string(0, col, column.label, formats.header)
     ws.freeze_panes(1, 1)
@@ -213,7 +216,7 @@ def _level_sheet(book, report, formats):
     ws.set_column(0, 0, 34)
     ws.set_column(1, len(levels.levels) + 1, 14)
     ws.set_row(0, 36)
-    ws.write_string(0, 0, _("Figure"), formats.header)
+    ws.write_string(0, 0, pgettext("annual report", "Figure"), formats.header)
     for col, (_level, label) in enumerate(levels.levels, start=1):
         ws.write_string(0, col, label, formats.header)
     ws.write_string(0, len(levels.levels) + 1, pgettext("annual report", "Total"), formats.header)
