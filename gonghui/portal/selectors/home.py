@@ -88,18 +88,15 @@ def can_request_join(membership: MyMembership, join_request) -> bool:
 
 
 def membership_actions(membership: MyMembership, join_request=None) -> list[dict]:
-    """The membership steps open to the worker now, as [{label, note, url}]: join (实名入会) while
-    not a member with no request pending, the join request's page, a transfer while a member with
-    none under way."""
+    """The membership steps open to a worker who is not a member, as [{label, note, url}]: join
+    (实名入会) while no request is pending, and the join request's page. (A member's transfer
+    request is a registered member page of the joins area, listed with the others.)"""
     steps = []
     if can_request_join(membership, join_request):
         steps.append(("portal:join_new", _("Join the union (real name)"),
                       _("Apply with your ID card; your union or town admits you")))
     if join_request is not None:
         steps.append(("portal:my_join", _("My join request"), _("Where my request stands")))
-    if membership.is_member and membership.pending_transfer is None:
-        steps.append(("portal:my_transfer_new", _("Transfer my membership"),
-                      _("Changing jobs: move to the union of the new workplace")))
     out = []
     for name, label, note in steps:
         url = url_or_none(name)
