@@ -43,9 +43,12 @@ class DashboardForm(StyledFormMixin, forms.Form):
         return (data.get("year") or timezone.localdate().year, data.get("industry") or "", data.get("metric") or "",
                 data.get("q") or "", data.get("sort") or "")
 
-    def problems(self) -> list[str]:
-        """Each bad value's message, for the notice above the page."""
-        if not self.is_bound:
-            return []
-        return [str(message) for name in self.errors for message in self.errors[name] if name in self.fields]
+    def show_chart_metric(self, code):
+        """Let the chart's select show the figure drawn (the default one when none or a bad one was
+        asked for; the error, if any, stays beside it)."""
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data["metric"] = code
+        else:
+            self.fields["metric"].initial = code
 

@@ -12,13 +12,14 @@ module has registered (yet) are left out everywhere, so the page never breaks on
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.core.dashboard import due_for
 from gonghui.orgs.models import Org
@@ -84,8 +85,18 @@ class Column:
             return f"{value:,.2f}"
         return f"{int(value):,}"
 
+    def short_text(self, value) -> str:
+        """As `text`, but yuan in whole yuan (a headline tile, a bar's label)."""
+        if self.unit == "yuan" and value is not None:
+            return f"{Decimal(value).quantize(Decimal(1), ROUND_HALF_UP):,}"
+        return self.text(value)
+
     def chart_value(self, value):
         return None if value is None else float(value)
+
+    def chart_item(self, value) -> dict:
+        """A bar: its value and its label as the page writes it (1,234 · 65.9 % · 12,345)."""
+        return {"value": self.chart_value(value), "label": {"formatter": self.short_text(value)}}
 
     def drill(self, org, year) -> str:
         """The list of records behind the figure ("" for a ratio or a metric without a list)."""
@@ -209,6 +220,7 @@ class Tile:
     note: str = ""
     url: str = ""
     help: object = ""
+    unit: object = ""  # "元" after an amount
 
 
 @dataclass
@@ -283,8 +295,9 @@ def _tiles(org, year, figures, ratios, available) -> list[Tile]:
         if note_col is not None:
             note = _("%(label)s: %(value)s") % {"label": note_col.label,
                                                  "value": note_col.text(note_col.value(figures, ratios))}
-        tiles.append(Tile(code=code, label=col.label, value=col.text(col.value(figures, ratios)), note=note,
-                          url=col.drill(org, year), help=col.help))
+        tiles.append(Tile(code=code, label=col.label, value=col.short_text(col.value(figures, ratios)), note=note,
+                          url=col.drill(org, year), help=col.help,
+                          unit=pgettext("amount", "yuan") if col.unit == "yuan" else ""))
     return tiles
 
 
@@ -365,22 +378,27 @@ def sort_rows(rows: list[Row], sort: str, available: dict[str, Column]) -> list[
 # --- charts (ECharts options fed to static/js/charts.js through json_script) --------------------
 
 def _bar_grid(names, series, links, *, legend=False):
+    """Horizontal bars, one row per name; `links[i]` is opened by a click on row i (charts.js)."""
     option = {
         "aria": {"enabled": True},
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "grid": {"left": 8, "right": 56, "top": 32 if legend else 8, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "value", "minInterval": 1},
+        # Room on the right for the bars' own labels; the axis drops labels that would overlap (phones).
+        "grid": {"left": 8, "right": 72, "top": 32 if legend else 8, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "value", "minInterval": 1, "axisLabel": {"hideOverlap": True}},
         "yAxis": {"type": "category", "inverse": True, "data": names,
                   "axisLabel": {"width": 120, "overflow": "truncate"}},
         "series": series,
         "links": links,
     }
     if legend:
-        option["legend"] = {"top": 0}
+        option["legend"] = {"top": 0, "type": "scroll"}
     return option
 
 
 def chart_size(n: int) -> str:
+    """The chart's CSS height class for n rows of bars."""
+    if n <= 3:
+        return "chart chart-sm"
     return "chart" if n <= 8 else "chart chart-md" if n <= 16 else "chart chart-lg"
 
 
@@ -395,7 +413,7 @@ def children_chart(rows: list[Row], col: Column) -> dict | None:
     values = values[:rules().chart_children]
     return _bar_grid(
         [r.org.short_name or r.org.name for r, _v in values],
-        [{"type": "bar", "name": str(col.label), "data": [col.chart_value(v) for _r, v in values],
+        [{"type": "bar", "name": str(col.label), "data": [col.chart_item(v) for _r, v in values],
           "itemStyle": {"color": UNION_RED}, "barMaxWidth": 28, "label": {"show": True, "position": "right"},
           "cursor": "pointer"}],
         [r.url for r, _v in values])
@@ -408,7 +426,8 @@ def welfare_chart(lines: list[WelfareLine]) -> dict | None:
         return None
     return _bar_grid(
         [str(line.column.label) for line in shown],
-        [{"type": "bar", "name": _("Yuan"), "data": [float(line.value) for line in shown],
+        [{"type": "bar", "name": pgettext("amount", "yuan"),
+          "data": [line.column.chart_item(line.value) for line in shown],
           "itemStyle": {"color": UNION_RED}, "barMaxWidth": 28, "label": {"show": True, "position": "right"},
           "cursor": "pointer"}],
         [line.url for line in shown])
@@ -432,6 +451,7 @@ def appeals_chart(rows: list[Row], available: dict[str, Column]) -> dict | None:
     busy.sort(key=lambda r: first.value(r.figures, r.ratios), reverse=True)
     busy = busy[:rules().chart_children]
     series = [{"type": "bar", "name": str(col.label), "barMaxWidth": 14, "itemStyle": {"color": colour},
-               "data": [col.chart_value(col.value(r.figures, r.ratios)) for r in busy], "cursor": "pointer"}
+               "data": [col.chart_value(col.value(r.figures, r.ratios)) for r in busy], "cursor": "pointer",
+               "label": {"show": True, "position": "right", "fontSize": 10}}
               for col, colour in zip(series_cols, SERIES_COLOURS, strict=False)]
     return _bar_grid([r.org.short_name or r.org.name for r in busy], series, [r.url for r in busy], legend=True)

@@ -94,3 +94,50 @@ def known_figures(tree, year=YEAR, *, refreshed=True):
 
 def dec(value) -> Decimal:
     return Decimal(str(value))
+
+
+# --- every real metric with made-up values (layout tours: every tile, column and chart filled) ---
+
+def _made_up(code, unit, rng, live):
+    if code == "members.live":
+        return live
+    if code == "orgs.headcount":
+        return int(live * rng.uniform(1.05, 1.8))
+    if code == "members.migrants":
+        return int(live * rng.uniform(0.2, 0.7))
+    if code in ("voice.satisfaction_sum", "voice.satisfaction_count"):
+        return None  # set together below (an average of 3–5)
+    if unit == "yuan":
+        return Decimal(rng.randrange(1_000_00, 80_000_00)) / 100
+    return rng.randrange(0, max(3, live // 20))
+
+
+def made_up_values(orgs, *, seed=11):
+    """(holding org id, code, value) for every shown or helper metric of the real registry, for
+    each org of `orgs` (unions, say): plausible sizes (headcount above members, ratings 3–5)."""
+    import random
+
+    rng = random.Random(seed)
+    values = []
+    for org in orgs:
+        live = rng.randrange(40, 900)
+        held = {m.code: _made_up(m.code, m.unit, rng, live) for m in metrics.all_metrics()}
+        # parts never exceed their whole: closed ≤ received, on time ≤ closed, covered ≤ staff
+        for part, whole in (("voice.appeals_closed", "voice.appeals_received"),
+                            ("voice.appeals_on_time", "voice.appeals_closed"),
+                            ("bargaining.covered_workers", "orgs.headcount")):
+            if part in held and whole in held:
+                held[part] = min(held[part] or 0, held[whole] or 0)
+        rated = rng.randrange(1, 12)
+        held.update({"voice.satisfaction_count": rated, "voice.satisfaction_sum": rated * rng.choice((3, 4, 4, 5))})
+        values += [(org.pk, code, value) for code, value in held.items() if value]
+    return values
+
+
+@contextlib.contextmanager
+def made_up_figures(orgs, year, *, seed=11):
+    """The real registry with `made_up_values` as its one provider, and the year refreshed."""
+    with only_metrics(metrics.all_metrics(), fixed_provider(made_up_values(orgs, seed=seed)),
+                      ratios=metrics.all_ratios()):
+        refresh(year)
+        yield

@@ -37,6 +37,14 @@ def chart(response, chart_id):
     return json.loads(match.group(1)) if match else None
 
 
+def bars(option, series=0):
+    return [item["value"] for item in option["series"][series]["data"]]
+
+
+def bar_labels(option, series=0):
+    return [item["label"]["formatter"] for item in option["series"][series]["data"]]
+
+
 def tiles(response):
     return {str(t.label): (t.value, t.note) for t in response.context["board"].tiles}
 
@@ -60,7 +68,8 @@ def test_district_figures_tiles_and_table(known, client):
     assert t["会员"] == ("180", "入会率: 51.4 %")
     assert t["外来务工占比"] == ("41.7 %", "外来务工会员: 75")
     assert t["集体合同"][0] == "3"
-    assert t["帮扶支出"][0] == "1,200.50"
+    assert t["帮扶支出"][0] == "1,201"  # whole yuan on a tile (1,200.50 in the table)
+    assert next(tile.unit for tile in response.context["board"].tiles if tile.code == "welfare.spend_total")
     assert t["受理诉求"] == ("8", "办结诉求: 6")
     assert t["按时办结率"] == ("66.7 %", "按时办结: 4")
     assert t["满意度"] == ("4.40", "评价数: 5")
@@ -86,7 +95,7 @@ def test_chart_bars_open_the_child_dashboard_down_to_a_union(known, client):
     response = get(client, known.district_staff, f"year={YEAR}")
     option = chart(response, "dashboard-children")
     assert option["yAxis"]["data"] == [known.town1.name, known.town2.name]
-    assert option["series"][0]["data"] == [150.0, 30.0]
+    assert bars(option) == [150.0, 30.0] and bar_labels(option) == ["150", "30"]
     assert option["links"] == [f"{URL}?org={known.town1.pk}&year={YEAR}", f"{URL}?org={known.town2.pk}&year={YEAR}"]
     # the town's dashboard: its unions, largest first, linking on to the union's dashboard
     town = client.get(option["links"][0])
@@ -102,17 +111,18 @@ def test_chart_bars_open_the_child_dashboard_down_to_a_union(known, client):
 def test_a_chosen_metric_is_charted_and_kept_in_the_links(known, client):
     response = get(client, known.district_staff, f"year={YEAR}&metric=voice.appeals_received")
     option = chart(response, "dashboard-children")
-    assert option["series"][0]["data"] == [4.0, 3.0]
+    assert bars(option) == [4.0, 3.0]
     assert all("metric=voice.appeals_received" in link for link in option["links"])
     ratio = chart(get(client, known.district_staff, f"year={YEAR}&metric=members.migrant_share"), "dashboard-children")
     assert ratio["yAxis"]["data"] == [known.town2.name, known.town1.name]  # 100.0 % before 30.0 %
-    assert ratio["series"][0]["data"] == [100.0, 30.0]
+    assert bars(ratio) == [100.0, 30.0] and bar_labels(ratio) == ["100.0 %", "30.0 %"]
 
 
 def test_welfare_and_appeal_charts_have_their_tables(known, client):
     response = get(client, known.district_staff, f"year={YEAR}")
     welfare = chart(response, "dashboard-welfare")
-    assert welfare["yAxis"]["data"] == ["金秋助学", "春送温暖"] and welfare["series"][0]["data"] == [1000.5, 200.0]
+    assert welfare["yAxis"]["data"] == ["金秋助学", "春送温暖"] and bars(welfare) == [1000.5, 200.0]
+    assert bar_labels(welfare) == ["1,001", "200"]
     assert [(str(w.column.label), w.text) for w in response.context["board"].welfare] == [
         ("金秋助学", "1,000.50"), ("春送温暖", "200.00")]
     appeals = chart(response, "dashboard-appeals")
@@ -182,9 +192,10 @@ def test_bad_filters_say_why_and_fall_back_to_the_defaults(known, client):
     board = response.context["board"]
     assert board.year == selectors.year_choices()[0] and board.industry == "" and board.org == known.district
     assert board.chart_column.code == "members.live"
-    notices = [str(m) for m in response.context["messages"]]
-    assert len(notices) == 3
-    assert response.context["form"].errors.keys() == {"year", "industry", "metric"}
+    form = response.context["form"]
+    assert form.errors.keys() == {"year", "industry", "metric"}  # each shown beside its field
+    assert form["metric"].value() == "members.live"  # the select shows the figure drawn
+    assert response.content.decode().count('class="errorlist"') == 3
     far = get(client, known.district_staff, "year=1999")
     assert far.status_code == 200 and far.context["board"].year == selectors.year_choices()[0]
 

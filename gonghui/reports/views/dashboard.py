@@ -67,8 +67,8 @@ def _appeal_rows(rows, cols):
 @require_GET
 def dashboard(request):
     form, board, roots, q, sort = _load(request, VIEW)
-    for problem in form.problems():
-        messages.warning(request, problem)
+    if board.chart_column:
+        form.show_chart_metric(board.chart_column.code)
     available = selectors.columns()
     rows = selectors.sort_rows(selectors.search_rows(board.rows, q), sort, available)
     page = Paginator(rows, rules().children_per_page).get_page(request.GET.get("page"))
