@@ -15,6 +15,7 @@ urlpatterns = [
     path("otp/setup/", views.otp_setup, name="otp_setup"),
     path("otp/setup/confirm/", views.otp_setup_confirm, name="otp_setup_confirm"),
     path("roles/", views.role_list, name="role_list"),
+    path("roles/export/", views.role_export, name="role_export"),
     path("roles/org/<int:pk>/", views.org_roles, name="org_roles"),
     path("roles/<int:pk>/remove/", views.role_remove, name="role_remove"),
     path("roles/org/<int:pk>/accounts/new/", views.account_create, name="account_create"),

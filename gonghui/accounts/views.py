@@ -18,14 +18,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from gonghui.core import exports
 from gonghui.core.errors import DomainError
 from gonghui.core.forms import run_service
 from gonghui.core.pagination import keyset_page, parse_after
 from gonghui.core.policies import get_visible_or_404, require
+from gonghui.orgs.models import Org
 
 from . import selectors, services
 from .forms import (
@@ -377,3 +380,51 @@ def role_remove(request, pk):
                          % {"username": assignment.user.username, "role": assignment.get_role_display(),
                             "org": assignment.org.name})
     return redirect(_safe_next(request, "accounts:role_list"))
+
+
+
+# --- export of the role list (core.exports) ------------------------------------------------------------
+
+def _plan_roles(user, params):
+    """The role list's filters (username, role, org) over the roles the user manages: who holds
+    which role where, whether the account is active and when it last signed in."""
+    require(user, MANAGE)
+    org = exports.checked_org(user, params, "org", Org, MANAGE)
+    menu = selectors.manage_menu_orgs(user)
+    if org is not None and org not in menu:
+        menu.append(org)
+    form = RoleFilterForm(params or None, orgs=menu)
+    if form.is_bound and not form.is_valid():
+        raise exports.ExportRefused(_("The filters could not be read; check them and export again."), code="filters")
+    filters = selectors.RoleFilters(org=org)
+    if form.is_bound:
+        filters.q, filters.role = form.cleaned_data["q"], form.cleaned_data["role"]
+    rows = selectors.managed_assignments(user, filters).order_by("org__path", "role", "user__username", "pk")
+
+    def values():
+        for a in rows.iterator(chunk_size=1000):
+            yield [a.user.username, a.user.display_name, str(a.get_role_display()), a.org.name,
+                   timezone.localtime(a.created_at).replace(tzinfo=None),
+                   _("Yes") if a.user.is_active else _("No"),
+                   timezone.localtime(a.user.last_login).replace(tzinfo=None) if a.user.last_login else None]
+
+    def write(target, progress):
+        return exports.write_sheet(target, title=_("Users and roles"), rows=values(), progress=progress,
+                                   headers=[_("User"), _("Display name"), _("Role"), _("Organisation"), _("Since"),
+                                            _("Active"), _("Last sign-in")],
+                                   widths=[16, 14, 18, 30, 17, 6, 17])
+
+    described = {"q": filters.q, "role": filters.role, "org": org.pk if org else None}
+    return exports.ExportPlan(write=write, rows=rows, filters=described, audit=exports.auditor(
+        actor=user, action="accounts.role_export", object_type="accounts.RoleExport", label=_("Role list export"),
+        org=org, reach_action=MANAGE, filters=described))
+
+
+ROLE_EXPORT = exports.ExportKind(key="accounts.roles", label=gettext_lazy("Role list export"), plan=_plan_roles,
+                                 list_url="accounts:role_list", filename_prefix="roles")
+
+
+@login_required
+@require_GET
+def role_export(request):
+    return exports.export_response(request, ROLE_EXPORT)

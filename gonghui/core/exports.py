@@ -413,6 +413,10 @@ def register_audit_labels():
                                            pgettext_lazy("audit action", "Member import list exported"),
                                            gettext_lazy("Member import list export")),
         },
+        gettext_lazy("Accounts"): {
+            "accounts.role_export": ("accounts.RoleExport", pgettext_lazy("audit action", "Role list exported"),
+                                     gettext_lazy("Role list export")),
+        },
         gettext_lazy("System"): {
             "audit.export": ("core.AuditExport", pgettext_lazy("audit action", "Audit trail exported"),
                              gettext_lazy("Audit trail export")),
@@ -429,6 +433,9 @@ def register_audit_labels():
             "services.checkin_export": ("services.CheckinExport",
                                         pgettext_lazy("audit action", "Event check-ins exported"),
                                         gettext_lazy("Event check-in export")),
+            "services.redemption_stats_export": ("services.RedemptionStatsExport",
+                                                 pgettext_lazy("audit action", "Redemptions per month exported"),
+                                                 gettext_lazy("Redemptions per month export")),
         },
         gettext_lazy("Training"): {
             "training.target_export": ("training.TargetExport",

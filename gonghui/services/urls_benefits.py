@@ -18,6 +18,7 @@ urlpatterns = [
     path("benefits/redemptions/", views.redemption_list, name="redemption_list"),
     path("benefits/redemptions/export/", views.redemption_export, name="redemption_export"),
     path("benefits/stats/", views.redemption_stats, name="benefit_stats"),
+    path("benefits/stats/export/", views.redemption_stats_export, name="benefit_stats_export"),
     path("my/card/", views.my_card, name="my_card"),
     path("card/verify/", views.card_verify, name="card_verify"),
 ]

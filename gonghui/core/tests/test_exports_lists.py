@@ -225,6 +225,7 @@ EXPORT_URLS = {
     "event check-ins": lambda tree, ctx: reverse("services:event_checkin_export", args=[ctx["event"].pk]),
     "technical projects": lambda tree, ctx: reverse("innovation:project_export"),
     "audit trail": lambda tree, ctx: reverse("core:audit_export"),
+    "redemptions per month": lambda tree, ctx: reverse("services:benefit_stats_export"),
 }
 
 
@@ -249,6 +250,29 @@ def test_union_staff_export_in_scope_not_the_audit_trail(client, tree, event):
     client.force_login(tree.union1_staff)
     assert client.get(reverse("members:transfer_export")).status_code == 200
     assert client.get(reverse("core:audit_export")).status_code == 403  # audit.view is granted by name only
+
+
+# --- accounts: the role list --------------------------------------------------------------------------------
+
+def test_role_export_follows_filters_and_management_reach(client, tree):
+    client.force_login(tree.town1_cadre)
+    assert reverse("accounts:role_export") in client.get(reverse("accounts:role_list")).content.decode()
+    (sheet,) = workbook(client.get(reverse("accounts:role_export")))
+    assert {row[0] for row in sheet[1:]} == {"town1", "union1", "union1staff", "member1"}  # not town2's people
+    (sheet,) = workbook(client.get(reverse("accounts:role_export") + "?role=UNION_CHAIR"))
+    assert [row[0] for row in sheet[1:]] == ["union1"]
+    event = AuditEvent.objects.filter(action="accounts.role_export").first()
+    assert event.after["filters"]["role"] == "UNION_CHAIR" and event.org_id == tree.town1.pk
+    assert client.get(reverse("accounts:role_export") + f"?org={tree.town2.pk}").status_code == 404
+    client.force_login(tree.union1_chair)
+    assert client.get(reverse("accounts:role_export")).status_code == 403  # chairs do not manage accounts
+
+
+def test_redemption_stats_export(client, tree):
+    client.force_login(tree.town1_cadre)
+    (sheet,) = workbook(client.get(reverse("services:benefit_stats_export") + "?year=2026"))
+    assert sheet[0][0] == "Merchant" and sheet[-1][0] == "Total" and len(sheet[0]) == 15
+    assert AuditEvent.objects.get(action="services.redemption_stats_export").after["filters"] == {"year": 2026}
 
 
 # --- no N+1 --------------------------------------------------------------------------------------------------

@@ -30,9 +30,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gonghui.core import exports
 from gonghui.core.api_support import hit
 from gonghui.core.context import client_ip
 from gonghui.core.errors import DomainError
+from gonghui.core.excel import XlsxStream
 from gonghui.core.forms import run_service
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
@@ -380,7 +382,7 @@ def redemption_stats(request):
     rows, months = selectors.monthly_by_merchant(request.user, year)
     return render(request, "services/benefits/stats.html", {
         "form": form, "year": year, "rows": rows, "months": months, "month_numbers": MONTHS,
-        "total": sum(months), "tab": "benefits",
+        "total": sum(months), "tab": "benefits", "can_export": policies.can(request.user, policies.EXPORT),
     }, status=400 if form.is_bound and form.errors else 200)
 
 
@@ -495,3 +497,41 @@ def card_verify(request):
                             "time": timezone.localtime(x.redeemed_at).strftime("%H:%M")})
         return redirect(back)
     raise Http404(_("Not found."))
+
+
+# --- export of the redemptions per month (core.exports) ------------------------------------------------
+
+def _plan_redemption_stats(user, params):
+    """The page's table: redemptions per merchant and month of the chosen year, with the totals
+    (counts only, no person)."""
+    require(user, policies.EXPORT)
+    form = forms.StatsForm(params or None)
+    if form.is_bound and not form.is_valid():
+        raise exports.ExportRefused(_("The filters could not be read; check them and export again."), code="filters")
+    year = (form.cleaned_data.get("year") if form.is_bound else None) or services.today().year
+    rows, months = selectors.monthly_by_merchant(user, year)
+
+    def write(target, _progress):
+        with XlsxStream(target) as book:
+            sheet = book.sheet(_("Redemptions per month"), widths=[30, 12, *([7] * 12), 9], text_columns=(1,),
+                               headers=[_("Merchant"), _("Code"), *[_("Month %(m)s") % {"m": m} for m in MONTHS],
+                                        _("Total")])
+            for name, code, _pk, counts, total in rows:
+                sheet.append([name, code, *counts, total])
+            sheet.append([_("Total"), "", *months, sum(months)], book.workbook.add_format({"bold": True}))
+        return len(rows)
+
+    return exports.ExportPlan(write=write, filters={"year": year}, audit=exports.auditor(
+        actor=user, action="services.redemption_stats_export", object_type="services.RedemptionStatsExport",
+        label=_("Redemptions per month export"), reach_action=policies.EXPORT, filters={"year": year}))
+
+
+REDEMPTION_STATS_EXPORT = exports.ExportKind(
+    key="services.redemption_stats", label=gettext_lazy("Redemptions per month export"),
+    plan=_plan_redemption_stats, list_url="services:benefit_stats", filename_prefix="redemptions-per-month")
+
+
+@login_required
+@require_GET
+def redemption_stats_export(request):
+    return exports.export_response(request, REDEMPTION_STATS_EXPORT)
