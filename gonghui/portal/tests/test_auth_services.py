@@ -352,3 +352,12 @@ def test_purge_deletes_old_codes_only():
 
     assert purge_sms_codes_task.delay().get() == 1
     assert not SmsCode.objects.filter(pk=old.pk).exists() and SmsCode.objects.count() == 1
+
+
+def test_create_account_refuses_a_taken_number():
+    from django.db import transaction
+
+    account = portal_account()
+    with pytest.raises(DomainError) as info, transaction.atomic():
+        services.create_portal_account(phone=account.phone(), name="李四", password=NEW_PASSWORD)
+    assert info.value.code == "phone_registered"
