@@ -436,7 +436,8 @@ def _plan_standards(user, params):
         with XlsxStream(target) as book:
             sheet = book.sheet(_("Workers' home standards"), widths=[10, 10, 36, 8, 8, 8, 10, 12],
                                headers=[_("Level"), _("In force from"), pgettext("home standard", "Title"),
-                                        _("Criteria"), _("Points"), _("Pass mark"), _("Status"), _("Published on")])
+                                        _("Criteria"), _("Total points"), _("Pass mark"), _("Status"),
+                                        _("Published on")])
             for s in _by_level(selectors.standards()):
                 sheet.append([str(s.get_level_display()), s.effective_year, s.title, s.criteria_count,
                               s.total_max or 0, s.pass_mark, str(s.get_status_display()), s.published_on])

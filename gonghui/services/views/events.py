@@ -536,8 +536,8 @@ def _plan_checkins(user, params):
                    _local(registered), _local(checked), str(methods.get(method, "")) if method else ""]
 
     def write(target, progress):
-        return exports.write_sheet(target, title=_("Check-ins"), rows=values(), progress=progress, text_columns=(1,),
-                                   headers=[_("Name"), _("ID card number"), _("Union"), _("Status"),
+        return exports.write_sheet(target, title=_("Check-in list"), rows=values(), progress=progress,
+                                   text_columns=(1,), headers=[_("Name"), _("ID card number"), _("Union"), _("Status"),
                                             _("Place on the waiting list"), _("Registered at"), _("Checked in at"),
                                             _("Checked in by")],
                                    widths=[10, 20, 30, 12, 8, 17, 17, 12])
