@@ -260,6 +260,10 @@ CELERY_BEAT_SCHEDULE = {
     "services-expire-merchant-agreements": {
         "task": "gonghui.services.tasks.benefits.expire_merchant_agreements_task",
         "schedule": crontab(hour=1, minute=10)},
+    # Statistics: every org's figures of the current year (and the previous one in January) are
+    # recomputed hourly for the dashboards and the annual report (docs/reports-rollups.md).
+    "reports-rollups-refresh": {"task": "gonghui.reports.tasks.rollups.refresh_rollups_task",
+                                "schedule": crontab(minute=5)},
     # Workers' voice: open appeals overdue past the grace are escalated one level up (idempotent).
     "voice-escalate-appeals": {"task": "gonghui.voice.tasks.appeals.escalate_overdue_appeals_task",
                                "schedule": crontab(hour=7, minute=30)},

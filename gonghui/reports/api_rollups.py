@@ -86,6 +86,16 @@ def list_runs(request, filters: Query[RunFiltersIn]):
     return page
 
 
+@router.post("/reports/rollups/refresh", response={202: RunOut, **WRITE_ERRORS},
+             summary="Refresh a year's statistics now")
+def refresh(request, payload: RefreshIn):
+    """District staff only (`reports.refresh`). A bad year answers 400 `bad_year`."""
+    run = services.request_refresh(actor=request.auth, year=payload.year)
+    run = selectors.run_detail(request.auth, run.pk) or run
+    return Status(202, run_out(run))
+
+
+# After /refresh: the path of an id would otherwise answer the POST with 405.
 @router.get("/reports/rollups/{run_id}", response={200: RunOut, **READ_ERRORS, 403: READ_ERRORS[401]},
             summary="Get one refresh")
 def get_run(request, run_id: Id):
@@ -95,12 +105,3 @@ def get_run(request, run_id: Id):
     if run is None:
         raise not_found()
     return run_out(run)
-
-
-@router.post("/reports/rollups/refresh", response={202: RunOut, **WRITE_ERRORS},
-             summary="Refresh a year's statistics now")
-def refresh(request, payload: RefreshIn):
-    """District staff only (`reports.refresh`). A bad year answers 400 `bad_year`."""
-    run = services.request_refresh(actor=request.auth, year=payload.year)
-    run = selectors.run_detail(request.auth, run.pk) or run
-    return Status(202, run_out(run))

@@ -22,7 +22,7 @@ import time
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,13 +151,26 @@ def sum_up(held: dict, tree: Tree) -> dict:
     return out
 
 
-def compute_rows(year: int, as_of: datetime.date | None = None) -> list[Rollup]:
-    """The year's rows, not saved (sorted, so a refresh writes them in a stable order)."""
+ROW_COLUMNS = ("year", "org_id", "industry", "part", "metric", "value")
+
+
+def compute_rows(year: int, as_of: datetime.date | None = None) -> list[tuple]:
+    """The year's rows as tuples of ROW_COLUMNS, not saved (sorted: a refresh writes them in a
+    stable order)."""
     tree = Tree()
     summed = sum_up(collect(year, as_of or as_of_for(year), tree), tree)
     cent = Decimal("0.01")
-    return [Rollup(year=year, org_id=org_id, industry=industry, part=part, metric=code, value=value.quantize(cent))
+    return [(year, org_id, industry, part, code, value.quantize(cent))
             for (org_id, industry, part, code), value in sorted(summed.items()) if value]
+
+
+def write_rows(rows: list[tuple]) -> None:
+    """Insert the rows the fastest way the database offers: COPY on PostgreSQL, batched INSERTs
+    through the driver on SQLite (Django's bulk_create spends most of a refresh preparing values
+    one field at a time: ~1.6 s of 2.9 s for 8,800 rows)."""
+    from gonghui.core.demo.bulk import RowWriter
+
+    RowWriter(connection, batch_size=rules().insert_batch).write(Rollup, ROW_COLUMNS, rows)
 
 
 # --- refreshing ---------------------------------------------------------------------------------
@@ -190,8 +203,8 @@ def refresh_rollups(*, year, actor=None, trigger=RollupTrigger.SCHEDULED, run: R
         with transaction.atomic():
             lock = _lock_year(year)
             rows = compute_rows(year)
-            Rollup.objects.filter(year=year).delete()
-            Rollup.objects.bulk_create(rows, batch_size=rules().insert_batch)
+            Rollup.objects.filter(year=year).delete()  # one DELETE: nothing refers to a roll-up row
+            write_rows(rows)
             lock.run = run
             lock.save(update_fields=["run"])
             _finish(run, started, status=RollupStatus.DONE, rows=len(rows))
