@@ -126,7 +126,7 @@ YES = [("", _("Any")), ("1", _("Yes"))]
 class JoinFilterForm(StyledFormMixin, forms.Form):
     """Filters of the list, its export and the dashboard's link (GET)."""
 
-    q = forms.CharField(label=_("Name starts with"), required=False, max_length=32,
+    q = forms.CharField(label=_("Worker's name starts with"), required=False, max_length=32,
                         widget=forms.TextInput(attrs={"type": "search"}))
     status = forms.ChoiceField(label=pgettext_lazy("join filter", "Status"), required=False,
                                choices=[("", _("All statuses"))] + JoinStatus.choices)

@@ -182,7 +182,10 @@ def _staff_of(org):
 
 def _record(actor, action, join_request, before=None):
     after = audit.snapshot(join_request, fields=AUDIT_FIELDS)
-    old, new = audit.changed(before, after) if before is not None else (None, after)
+    if before is None:  # a new request: what was given, without the empty decision fields
+        old, new = None, {k: v for k, v in after.items() if v not in (None, "")}
+    else:
+        old, new = audit.changed(before, after)
     audit.record(actor=actor, action=action, obj=join_request, org=join_request.org, before=old, after=new)
 
 

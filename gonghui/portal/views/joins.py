@@ -58,6 +58,14 @@ def _typed(request, *, drop=("csrfmiddlewaretoken", "action", "enterprise")):
     return {k: v for k, v in request.POST.items() if k not in drop}
 
 
+def _ask_to_pick(form):
+    """The typed name found registered enterprises but none was picked: ask for a pick rather
+    than for the town of an unregistered one."""
+    if form.matches and not form.cleaned_data.get("enterprise") and "town" in form.errors:
+        del form.errors["town"]
+        form.add_error("enterprise", _("Pick your enterprise from the list, or “not in this list” and its town."))
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -87,6 +95,7 @@ def join_new(request):
             messages.success(request, _("Your request was sent to %(org)s. You will be told of the decision here.")
                              % {"org": joined.org.name})
             return redirect("portal:my_join")
+        _ask_to_pick(form)
     forms.mark_invalid(form)
     return render(request, "portal/joins/join_new.html", {"form": form},
                   status=400 if data is not None and form.errors else 200)
@@ -165,6 +174,7 @@ def my_transfer_new(request):
         if transfer is not None:
             messages.success(request, _("Your transfer request was sent to %(union)s.") % {"union": transfer.to_union})
             return redirect("portal:my_transfer_new")
+        _ask_to_pick(form)
     forms.mark_invalid(form)
     context["form"] = form
     return render(request, "portal/joins/transfer_new.html", context,
