@@ -36,6 +36,7 @@ from gonghui.core.validators import validate_mobile
 
 from .. import sms
 from ..models.auth import CodePurpose, SmsCode
+from ..policies.auth import may_sign_in
 from ..rules.auth import rules
 from ..selectors import auth as selectors
 
@@ -272,7 +273,7 @@ def _usable_account(phone):
     if account is None:
         raise DomainError(_("No account uses this mobile number yet. Sign up first."), code="no_account",
                           field="phone")
-    if not account.is_active:
+    if not may_sign_in(account):
         raise DomainError(_("This account is disabled. Ask your union."), code="account_disabled", field="phone")
     return account
 
