@@ -386,7 +386,7 @@ def _bar_grid(names, series, links, *, legend=False):
         "grid": {"left": 8, "right": 72, "top": 32 if legend else 8, "bottom": 8, "containLabel": True},
         "xAxis": {"type": "value", "minInterval": 1, "axisLabel": {"hideOverlap": True}},
         "yAxis": {"type": "category", "inverse": True, "data": names,
-                  "axisLabel": {"width": 120, "overflow": "truncate"}},
+                  "axisLabel": {"width": 150, "overflow": "truncate"}},  # the tooltip has the whole name
         "series": series,
         "links": links,
     }
