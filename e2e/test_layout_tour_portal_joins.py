@@ -104,8 +104,36 @@ def form_states(browser, live_server, tour_screenshots):
     return problems
 
 
+def join_without_javascript(browser, live_server, tour_screenshots):
+    """A phone with JavaScript off sends a request: find the enterprise, pick it, accept the
+    charter, send — and lands on the status page of the pending request."""
+    context = browser.new_context(viewport={"width": 390, "height": 900}, locale="zh-CN", base_url=live_server.url,
+                                  java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, "w_new")
+        page.goto(reverse("portal:join_new"))
+        page.fill("input[name=name]", "周敏")
+        page.fill("input[name=id_number]", id_number(3, gender="F"))
+        page.fill("input[name=phone]", "13655556666")
+        page.fill("input[name=enterprise_name]", "测试纺织")
+        with page.expect_navigation():
+            page.click("button[name=action][value=search]")
+        page.check("input[name=enterprise]:not([value=none])")
+        page.check("input[name=consent]")
+        with page.expect_navigation():
+            page.click("button[name=action][value=submit]")
+        assert page.url.endswith(reverse("portal:my_join")), page.url
+        assert "周敏" in page.locator("main").inner_text()
+        if tour_screenshots is not None:
+            page.screenshot(path=str(tour_screenshots / "tour-joinw-sent-nojs-390.png"), full_page=True)
+    finally:
+        context.close()
+
+
 def test_portal_joins_layout_tour(browser, live_server, tour_screenshots):
     _tree, town_routed, approved, union_routed = build()
     problems = walk(browser, live_server, tours(town_routed, approved, union_routed), tour_screenshots)
     problems += form_states(browser, live_server, tour_screenshots)
     assert not problems, "\n".join(problems)
+    join_without_javascript(browser, live_server, tour_screenshots)
