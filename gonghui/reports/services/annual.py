@@ -250,29 +250,31 @@ def render_pdf(report: AnnualReport) -> bytes:
 CHART_WIDTH = 1000
 CHART_LABEL_WIDTH = 190
 CHART_VALUE_WIDTH = 110
-CHART_ROW_HEIGHT = 17
 CHART_FONT = "Noto Sans CJK SC, Noto Serif CJK SC, Source Han Sans SC, WenQuanYi Zen Hei, sans-serif"
 
 
 def bar_chart_svg(bars, column) -> str:
     """A horizontal bar chart of (label, value) as an inline SVG (no script: PDFs run none); ""
-    when there is nothing to draw."""
+    when there is nothing to draw. Many bars get thinner rows, so a district's two dozen towns
+    leave room for the table on the page."""
     if not bars or column is None:
         return ""
     top = max(value for _label, value in bars) or Decimal(1)
     span = CHART_WIDTH - CHART_LABEL_WIDTH - CHART_VALUE_WIDTH
-    height = CHART_ROW_HEIGHT * len(bars) + 8
+    row, bar, font = (17, 12, 11) if len(bars) <= 10 else (12, 9, 9)
+    height = row * len(bars) + 8
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {CHART_WIDTH} {height}" '
-             f'width="{CHART_WIDTH}" height="{height}" font-family="{CHART_FONT}" font-size="11">']
+             f'width="{CHART_WIDTH}" height="{height}" font-family="{CHART_FONT}" font-size="{font}">']
     for i, (label, value) in enumerate(bars):
-        y = 4 + i * CHART_ROW_HEIGHT
+        y = 4 + i * row
         width = int(span * (value / top)) if value > 0 else 0
         short = label if len(label) <= 14 else label[:13] + "…"
-        parts.append(f'<text x="{CHART_LABEL_WIDTH - 6}" y="{y + 12}" text-anchor="end" fill="#222">'
+        baseline = y + (row + font) // 2 - 1
+        parts.append(f'<text x="{CHART_LABEL_WIDTH - 6}" y="{baseline}" text-anchor="end" fill="#222">'
                      f'{escape(short)}</text>')
-        parts.append(f'<rect x="{CHART_LABEL_WIDTH}" y="{y + 2}" width="{max(width, 1)}" height="12" '
-                     f'fill="#b8232f"/>')
-        parts.append(f'<text x="{CHART_LABEL_WIDTH + width + 5}" y="{y + 12}" fill="#222">'
+        parts.append(f'<rect x="{CHART_LABEL_WIDTH}" y="{y + (row - bar) // 2}" width="{max(width, 1)}" '
+                     f'height="{bar}" fill="#b8232f"/>')
+        parts.append(f'<text x="{CHART_LABEL_WIDTH + width + 5}" y="{baseline}" fill="#222">'
                      f'{escape(format_value(column, value))}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — every text in it is escaped above
