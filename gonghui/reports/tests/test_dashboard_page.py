@@ -278,3 +278,11 @@ def test_query_count_does_not_grow_with_the_orgs_below(known, client, django_ass
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(f"{URL}?year={YEAR}")
     assert len(response.context["board"].rows) == 14
+
+
+def test_the_home_page_links_to_the_dashboard(known, client):
+    link = f'href="{URL}"'
+    client.force_login(known.union1_staff)
+    assert link in client.get(reverse("core:home")).content.decode().split("<main", 1)[1]
+    client.force_login(known.member_user)
+    assert link not in client.get(reverse("core:home")).content.decode()
