@@ -174,9 +174,9 @@ def latest_news(person, limit):
     from gonghui.publicity.selectors.articles import live_q, news_for
 
     if person is not None:
-        qs = news_for(person)
-        if qs.exists():
-            return list(qs.select_related("org").order_by("-pinned", "-publish_at", "-id")[:limit])
+        mine = list(news_for(person).select_related("org").order_by("-pinned", "-publish_at", "-id")[:limit])
+        if mine:
+            return mine
     roots = Org.objects.filter(depth=1).values("pk")
     return list(Article.objects.filter(live_q(), scope_org__in=roots).select_related("org")
                 .order_by("-pinned", "-publish_at", "-id")[:limit])
