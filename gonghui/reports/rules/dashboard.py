@@ -25,6 +25,9 @@ class Rules:
     )
     # The oldest year the page and the API accept (the newest is this year).
     first_year: int = 2015
+    # The deadlines card (each module's count of due and overdue items in the user's reach) is kept
+    # this long per user, so clicking down through several dashboards counts it once (0: never kept).
+    due_cache_seconds: int = 120
 
 
 def rules() -> Rules:

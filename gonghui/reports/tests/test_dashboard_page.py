@@ -286,3 +286,22 @@ def test_the_home_page_links_to_the_dashboard(known, client):
     assert link in client.get(reverse("core:home")).content.decode().split("<main", 1)[1]
     client.force_login(known.member_user)
     assert link not in client.get(reverse("core:home")).content.decode()
+
+
+def test_deadlines_are_counted_once_while_clicking_down(known, client, monkeypatch, settings):
+    settings.REPORTS_DASHBOARD_RULES = {"due_cache_seconds": 60}
+    calls = []
+
+    def counted(user):
+        calls.append(user.pk)
+        return [DueSummary(label="换届选举", overdue=1, soon=0, url="/grassroots/elections/")]
+
+    monkeypatch.setattr(selectors, "due_for", counted)
+    get(client, known.town1_cadre, f"year={YEAR}")
+    assert client.get(f"{URL}?year={YEAR}&org={known.union1.pk}").context["board"].due.overdue == 1
+    assert calls == [known.town1_cadre.pk]  # the second dashboard reused the count
+    get(client, known.town2_cadre, f"year={YEAR}")  # another user: their own count
+    assert calls == [known.town1_cadre.pk, known.town2_cadre.pk]
+    settings.REPORTS_DASHBOARD_RULES = {"due_cache_seconds": 0}
+    get(client, known.town2_cadre, f"year={YEAR}")
+    assert len(calls) == 3
