@@ -73,3 +73,8 @@ def test_query_count_does_not_grow_with_the_children(known, django_assert_max_nu
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = api.get("/reports/dashboard", {"year": YEAR}).json()
     assert len(body["children"]) == 12
+
+
+@pytest.mark.parametrize("org", [0, -1, 987654, 99999999999999999999])
+def test_unknown_orgs_are_404(known, org):
+    assert api_as(known.district_staff).get("/reports/dashboard", {"org": org}).status_code == 404

@@ -200,7 +200,7 @@ def test_bad_filters_say_why_and_fall_back_to_the_defaults(known, client):
     assert far.status_code == 200 and far.context["board"].year == selectors.year_choices()[0]
 
 
-@pytest.mark.parametrize("org", ["abc", "999999", "-1", "1e9"])
+@pytest.mark.parametrize("org", ["abc", "999999", "-1", "1e9", "0", "99999999999999999999"])
 def test_a_bad_org_is_a_404(known, client, org):
     assert get(client, known.district_staff, f"org={org}").status_code == 404
 
