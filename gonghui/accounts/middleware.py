@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 # Only what an administrator needs to reach the second factor: signing in and out and the
 # TOTP pages. Everything else under /accounts/ (password, API tokens, role management) is
 # protected too — an unverified session must not mint an API token or hand out roles.
-EXEMPT_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/m/logout/", "/accounts/otp/", "/static/", "/healthz", "/i18n/")
+EXEMPT_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/m/logout/", "/accounts/otp/", "/static/", "/healthz",
+                   "/i18n/")
 
 
 class RequireOTPForAdministratorsMiddleware:
