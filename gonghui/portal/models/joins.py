@@ -55,9 +55,11 @@ class JoinChannel(models.TextChoices):
 
 
 class JoinRequest(ScopedModel):
-    # The deciding org's subtree sees it; after approval also the union admitted to (a joint
-    # union's chair sees the requests of the town that became their members).
-    scope_lookups = ("org", "union")
+    # The deciding org's subtree sees it. The union admitted to is always inside that subtree
+    # (the enterprise's union itself, or a union of the deciding town), so one lookup suffices:
+    # no DISTINCT, and the list's counts use the (org, status) index. A joint union's chair thus
+    # does not see the town's requests that became their members (the members are on their list).
+    scope_lookups = ("org",)
 
     account = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="join_requests", verbose_name=_("portal account"))

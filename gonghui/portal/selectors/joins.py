@@ -69,7 +69,7 @@ def filtered_join_requests(user, f: JoinFilters, *, action=VIEW):
     if f.status:
         qs = qs.filter(status=f.status)
     if f.org is not None:
-        qs = qs.filter(Q(org__path__startswith=f.org.path) | Q(union__path__startswith=f.org.path))
+        qs = qs.filter(org__path__startswith=f.org.path)
     if f.town is not None:
         qs = qs.filter(town=f.town)
     if f.route:
@@ -101,7 +101,7 @@ def status_counts(user, f: JoinFilters):
     from dataclasses import replace
 
     rows = (filtered_join_requests(user, replace(f, status="")).order_by().values("status")
-            .annotate(n=Count("pk", distinct=True)))
+            .annotate(n=Count("pk")))
     return {r["status"]: r["n"] for r in rows}
 
 
@@ -135,9 +135,8 @@ def due_summary(user):
     overdue_at = overdue_before()
     soon_at = overdue_before(today() + datetime.timedelta(days=rules().due_soon_days))
     c = (join_requests(user, CHANGE).filter(status=JoinStatus.PENDING).order_by()
-         .aggregate(overdue=Count("pk", filter=Q(submitted_at__lt=overdue_at), distinct=True),
-                    soon=Count("pk", filter=Q(submitted_at__gte=overdue_at, submitted_at__lt=soon_at),
-                               distinct=True)))
+         .aggregate(overdue=Count("pk", filter=Q(submitted_at__lt=overdue_at)),
+                    soon=Count("pk", filter=Q(submitted_at__gte=overdue_at, submitted_at__lt=soon_at))))
     return DueSummary(label=_("Join requests awaiting a decision"), overdue=c["overdue"], soon=c["soon"],
                       url=reverse("portal:join_list") + "?overdue=1")
 
