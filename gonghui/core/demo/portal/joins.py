@@ -46,8 +46,12 @@ def _counts(gen, town):
     from gonghui.core.demo.generator import TOWN1, TOWN2
 
     base = PER_TOWN.get(gen.scale.name, PER_TOWN["small"])
-    factor = DEMO_TOWN_FACTOR if town.short_name in (TOWN1, TOWN2) else 1
-    return {status: n * factor for status, n in base.items()}
+    if town.short_name not in (TOWN1, TOWN2):
+        return dict(base)
+    # the demo cadres' towns: more of each, and at least one withdrawn request at every scale
+    counts = {status: n * DEMO_TOWN_FACTOR for status, n in base.items()}
+    counts["WITHDRAWN"] = max(counts["WITHDRAWN"], 1)
+    return counts
 
 
 def _new_worker(gen):
