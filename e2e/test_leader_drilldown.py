@@ -49,7 +49,7 @@ def test_district_to_town_to_union(page_for, tour_screenshots):
     page = page_for(1280)
     sign_in(page, "district", DEMO_PASSWORD)
     page.goto("/reports/")
-    assert page.locator("h1").inner_text().startswith(district.name)
+    assert district.name in page.locator("h1").inner_text()
     page.wait_for_selector('[data-chart="dashboard-children"] svg')
     shot(page, tour_screenshots, "1-district")
 
@@ -63,7 +63,7 @@ def test_district_to_town_to_union(page_for, tour_screenshots):
     with page.expect_navigation():
         bars.nth(index).click()
     assert f"org={town.pk}" in page.url
-    assert page.locator("h1").inner_text().startswith(town.name)
+    assert town.name in page.locator("h1").inner_text()
     crumbs = page.locator("nav .breadcrumb li")
     assert [crumbs.nth(i).inner_text() for i in range(crumbs.count())] == [
         district.short_name or district.name, town.short_name or town.name]
@@ -76,7 +76,7 @@ def test_district_to_town_to_union(page_for, tour_screenshots):
     union_members = union_row.locator("td").first.inner_text()
     with page.expect_navigation():
         union_link.click()
-    assert page.locator("h1").inner_text().startswith(union.name)
+    assert union.name in page.locator("h1").inner_text()
     assert crumbs.count() == 3 and crumbs.nth(2).inner_text() == (union.short_name or union.name)
     assert figure(page) == union_members.strip()
     shot(page, tour_screenshots, "3-union")
@@ -84,4 +84,4 @@ def test_district_to_town_to_union(page_for, tour_screenshots):
     # And back up through the breadcrumb.
     with page.expect_navigation():
         crumbs.nth(0).locator("a").click()
-    assert page.locator("h1").inner_text().startswith(district.name)
+    assert district.name in page.locator("h1").inner_text()
