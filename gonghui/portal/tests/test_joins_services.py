@@ -281,3 +281,23 @@ def test_only_a_linked_live_member_can_ask(tree):
         member_services.request_own_transfer(actor=worker(), membership=m, to_union=tree.union2,
                                              effective_on=datetime.date.today())
     assert not Transfer.objects.exists()
+
+
+# --- the dashboard's due line ------------------------------------------------------------------------
+
+def test_the_due_line_counts_overdue_and_soon_pending_requests(tree):
+    from django.utils import timezone
+
+    from gonghui.core.dashboard import due_for
+    from gonghui.portal.selectors.joins import due_summary
+
+    old = join_request(enterprise=tree.enterprise1)
+    soon = join_request(enterprise=tree.enterprise1)
+    join_request(enterprise=tree.enterprise1)  # fresh: neither
+    JoinRequest.objects.filter(pk=old.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=20))
+    JoinRequest.objects.filter(pk=soon.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=13))
+    line = due_summary(tree.town1_cadre)
+    assert (line.overdue, line.soon) == (1, 1) and line.url.endswith("?overdue=1")
+    assert any(s.label == line.label for s in due_for(tree.town1_cadre))
+    assert (due_summary(tree.town2_cadre).overdue, due_summary(tree.town2_cadre).soon) == (0, 0)
+    assert due_summary(tree.member_user) is None

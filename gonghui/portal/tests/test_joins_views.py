@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from gonghui.core.models import AuditEvent
 from gonghui.core.testing.factories import EnterpriseFactory, add_org
 from gonghui.members.models import Membership, Person, Transfer
 from gonghui.orgs.models import OrgLevel, UnionKind
@@ -178,5 +179,7 @@ def test_the_list_filters_and_exports_masked(tree, client):
     flat = " ".join(str(v) for row in cells for v in row)
     assert a.id_number() not in flat and "13911112222" not in flat and a.id_number_masked in flat
     assert b.name in flat
+    row = AuditEvent.objects.get(action="portal.join.export")
+    assert row.after["rows"] == 2 and row.org_id == tree.town1.pk
     # an org outside the cadre's reach answers 404 like a missing one
     assert c.get(reverse("portal:join_export"), {"org": tree.union2.pk}).status_code == 404
