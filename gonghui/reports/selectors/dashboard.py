@@ -256,6 +256,15 @@ class DueTotals:
     soon: int
     counted_at: datetime.datetime | None = None
 
+    # Written as the figures of the page are (1,234), whatever the language's own grouping.
+    @property
+    def overdue_text(self) -> str:
+        return f"{self.overdue:,}"
+
+    @property
+    def soon_text(self) -> str:
+        return f"{self.soon:,}"
+
 
 @dataclass
 class Dashboard:
