@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
@@ -411,7 +411,7 @@ def _plan_roles(user, params):
     def write(target, progress):
         return exports.write_sheet(target, title=_("Users and roles"), rows=values(), progress=progress,
                                    headers=[_("User"), _("Display name"), _("Role"), _("Organisation"), _("Since"),
-                                            _("Active"), _("Last sign-in")],
+                                            pgettext("user account", "Active"), _("Last sign-in")],
                                    widths=[16, 14, 18, 30, 17, 6, 17])
 
     described = {"q": filters.q, "role": filters.role, "org": org.pk if org else None}
