@@ -2,13 +2,15 @@
 
 from functools import lru_cache
 
-from pypinyin import Style, pinyin
-
 
 @lru_cache(maxsize=20000)
 def _initial(char: str) -> str:
     if char.isascii():
         return char.lower() if char.isalnum() else ""
+    # Imported on first use: pypinyin's dictionaries take ~57 MB, which a process that never
+    # writes a name (an export job, a beat worker, most page requests) should not carry.
+    from pypinyin import Style, pinyin
+
     result = pinyin(char, style=Style.FIRST_LETTER, heteronym=False, errors="ignore")
     return result[0][0].lower() if result and result[0] else ""
 
