@@ -154,7 +154,7 @@ def _cover_sheet(book, report, formats):
         (pgettext("annual report", "Industry"), report.industry_label or _("All industries")),
         (_("State figures as of"), report.as_of),
         (_("Figures rolled up at"),
-         timezone.localtime(report.figures_as_of) if report.figures_as_of else _("Not yet")),
+         timezone.localtime(report.figures_as_of) if report.figures_as_of else pgettext("figures as of", "Not yet")),
         (_("Generated at"), timezone.localtime(report.generated_at)),
     ]
     row = 2
