@@ -65,7 +65,8 @@ def write_dashboard(target, dashboard, *, rows, columns, industry_label="") -> i
         for row in [*rows, *([dashboard.own] if dashboard.own else []), dashboard.total]:
             sheet.append([str(row.label), *(_cell(c, row) for c in columns)])
             written += row.kind == "child"
-        summary = book.sheet(_("Summary"), headers=[pgettext("dashboard export", "Item"), pgettext("dashboard export", "Value")], widths=[24, 40])
+        summary = book.sheet(_("Summary"), headers=[pgettext("dashboard export", "Item"),
+                                                      pgettext("dashboard export", "Value")], widths=[24, 40])
         summary.append([_("Organisation"), dashboard.org.name])
         summary.append([_("Year"), dashboard.year])
         summary.append([_("Industry"), str(industry_label or _("All industries"))])
