@@ -39,6 +39,8 @@ class JoinActions:
 def join_actions(user, join_request) -> JoinActions:
     if join_request.status != JoinStatus.PENDING or not can(user, CHANGE, join_request.org):
         return JoinActions()
+    if is_own(user, join_request):  # another cadre decides (services.joins refuses it too)
+        return JoinActions()
     return JoinActions(approve=True, reject=True, choose_union=join_request.route == JoinRoute.TOWN)
 
 

@@ -22,6 +22,10 @@ class Rules:
     enterprise_search_limit: int = 20
     # The member's own pages list this many earlier requests / transfers.
     own_history_limit: int = 20
+    # Join requests a login may have refused in a day for who the ID card number is (a live
+    # member, linked to another login, already asked for): the refusals say so, so without a
+    # cap a signed-up stranger could test ID numbers one after another.
+    identity_refusals_per_day: int = 5
     # The reason a portal transfer carries when the member gives none.
     default_transfer_reason: str = "更换工作单位"
 

@@ -21,6 +21,7 @@ import datetime
 import tempfile
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -171,6 +172,29 @@ def _check_identity(user, person_input: MemberInput):
                           code="already_open", field="id_number")
 
 
+def _identity_refusals_key(user) -> str:
+    return f"portal-join-identity-refusals:{user.pk}:{today():%Y%m%d}"
+
+
+def _check_identity_limited(user, person_input: MemberInput):
+    """`_check_identity`, at most `identity_refusals_per_day` refusals a login a day: each
+    refusal tells something about an ID card number (a member, linked, asked for already), so a
+    login cannot probe the registry with one number after another."""
+    key, limit = _identity_refusals_key(user), rules().identity_refusals_per_day
+    if (cache.get(key) or 0) >= limit:
+        raise DomainError(_("Too many refused join requests today. Try again tomorrow, or ask the union of your "
+                            "enterprise."), code="too_many_refusals")
+    try:
+        _check_identity(user, person_input)
+    except DomainError:
+        cache.add(key, 0, timeout=86400 + 60)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between the two calls
+            cache.set(key, 1, timeout=86400 + 60)
+        raise
+
+
 def _staff_of(org):
     """The org's own cadres (every role but MEMBER) — who hear of a request arriving."""
     from gonghui.accounts.models import User
@@ -204,7 +228,7 @@ def submit_join(*, actor, data: JoinInput) -> JoinRequest:
     if errors:
         _fail(errors)
     with transaction.atomic():
-        _check_identity(actor, person_input)
+        _check_identity_limited(actor, person_input)
         route, org = route_of(workplace)
         now = timezone.now()
         join_request = JoinRequest(
@@ -251,6 +275,14 @@ def _lock_pending(join_request) -> JoinRequest:
         raise DomainError(_("This join request was already decided (%(status)s); refresh the page.")
                           % {"status": locked.get_status_display()}, code="wrong_stage")
     return locked
+
+
+def _not_own(actor, join_request):
+    """No one decides their own request (a cadre who applied with their own login): another
+    cadre of the deciding org must."""
+    if join_request.account_id is not None and join_request.account_id == getattr(actor, "pk", None):
+        raise DomainError(_("You cannot decide your own join request: another cadre of %(org)s must.")
+                          % {"org": join_request.org.name}, code="own_request")
 
 
 def _target_union(join_request, union) -> Org:
@@ -302,6 +334,7 @@ def approve_join(*, actor, join_request, union=None) -> JoinRequest:
     require(actor, CHANGE, join_request.org)
     with transaction.atomic():
         locked = _lock_pending(join_request)
+        _not_own(actor, locked)
         target = _target_union(locked, union)
         require(actor, CHANGE, target)
         before = audit.snapshot(locked, fields=AUDIT_FIELDS)
@@ -329,6 +362,7 @@ def reject_join(*, actor, join_request, reason) -> JoinRequest:
     require(actor, CHANGE, join_request.org)
     with transaction.atomic():
         locked = _lock_pending(join_request)
+        _not_own(actor, locked)
         before = audit.snapshot(locked, fields=AUDIT_FIELDS)
         locked.status, locked.decision_note = JoinStatus.REJECTED, reason
         locked.decided_at, locked.decided_by = timezone.now(), actor

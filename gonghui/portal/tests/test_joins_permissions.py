@@ -30,8 +30,8 @@ NO_ROLE = ("member_user", "outsider")
 
 
 def _requests(tree):
-    by_union = join_request(enterprise=tree.enterprise1, name="工会审批")
-    by_town = join_request(enterprise=EnterpriseFactory(town=tree.town1, union=None), name="镇街审批")
+    by_union = join_request(enterprise=tree.enterprise1, name="甲乙丙")
+    by_town = join_request(enterprise=EnterpriseFactory(town=tree.town1, union=None), name="丁戊己")
     return {0: by_union, 1: by_town}
 
 
@@ -51,7 +51,7 @@ def test_list_and_page(tree, who):
     else:
         body = listing.content.decode()
         assert listing.status_code == 200
-        assert ("工会审批" in body) == SEES[who][0] and ("镇街审批" in body) == SEES[who][1]
+        assert ("甲乙丙" in body) == SEES[who][0] and ("丁戊己" in body) == SEES[who][1]
     for index, j in requests.items():
         page = c.get(reverse("portal:join_detail", args=[j.pk]))
         assert page.status_code == (200 if SEES[who][index] else 404)

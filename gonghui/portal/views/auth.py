@@ -31,7 +31,8 @@ ACTION_SEND = "send"
 # Sessions of accounts signed in by code or after sign-up/reset are ordinary password-backend
 # sessions (the account has a password; the backend re-checks the session hash).
 SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
-SENSITIVE = ("password", "password1", "password2", "new_password1", "new_password2", "code")
+# Kept out of error reports (a 500's e-mail or log lists POST data): secrets, and the number (PII).
+SENSITIVE = ("password", "password1", "password2", "new_password1", "new_password2", "code", "phone")
 
 
 def portal_home_url() -> str:

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gonghui.core.forms import run_service
@@ -67,6 +68,7 @@ def _ask_to_pick(form):
 
 
 @never_cache
+@sensitive_post_parameters("id_number", "phone")  # PII: kept out of error reports
 @login_required
 @require_http_methods(["GET", "POST"])
 def join_new(request):
