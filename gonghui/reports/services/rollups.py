@@ -11,7 +11,8 @@ the holding org (or of the record, when the provider names one), and writes:
   part of the subtree held by orgs of each level (a union's split is its own + its groups', which
   the selectors derive from "" and "OWN").
 
-The year's rows are replaced in one transaction (delete + bulk insert) while the year's
+The year's rows are replaced in one transaction (only the difference is written: stale rows
+deleted, changed values updated, new ones inserted — see `replace_rows`) while the year's
 `RollupYear` row is locked, so two refreshes of a year run one after the other and readers see
 either the old figures or the new ones, never a mix. Only non-zero values are stored.
 """
@@ -173,6 +174,58 @@ def write_rows(rows: list[tuple]) -> None:
     RowWriter(connection, batch_size=rules().insert_batch).write(Rollup, ROW_COLUMNS, rows)
 
 
+def replace_rows(year: int, rows: list[tuple]) -> dict[str, int]:
+    """Make the year's stored rows equal `rows` by writing only the difference: rows no longer
+    computed are deleted, changed values updated, new figures inserted. Within the caller's
+    transaction, so readers still see the old figures or the new ones, never a mix.
+
+    Why not delete the year and insert it again: an hourly refresh changes few figures, and
+    re-inserting ~500k rows into the unique index over as many just-deleted entries cost 2–5×
+    an insert into an empty year on PostgreSQL; when more than a quarter of the rows would be
+    deleted or updated, rewriting the year is cheaper and is done instead (docs/reports-rollups.md,
+    "Measured")."""
+    wanted = {row[1:5]: row[5] for row in rows}
+    stale, changed = [], []
+    stored = (Rollup.objects.filter(year=year).order_by()
+              .values_list("id", "org_id", "industry", "part", "metric", "value"))
+    for pk, org_id, industry, part, code, value in stored.iterator(chunk_size=20_000):
+        want = wanted.pop((org_id, industry, part, code), None)
+        if want is None:
+            stale.append(pk)
+        elif want != value:
+            changed.append((pk, want))
+    if (len(stale) + len(changed)) * 4 > len(rows):  # most figures moved: rewriting the year is cheaper
+        Rollup.objects.filter(year=year).delete()
+        write_rows(rows)
+        return {"deleted": len(stale) + len(rows) - len(wanted), "updated": 0, "inserted": len(rows)}
+    batch = rules().insert_batch
+    for start in range(0, len(stale), batch):
+        Rollup.objects.filter(pk__in=stale[start:start + batch]).delete()
+    _update_values(changed)
+    write_rows([(year, *key, value) for key, value in wanted.items()])  # what is left is new
+    return {"deleted": len(stale), "updated": len(changed), "inserted": len(wanted)}
+
+
+def _update_values(changed: list[tuple[int, Decimal]]) -> None:
+    """Set new values by id: through a temporary table filled by COPY on PostgreSQL (one UPDATE
+    whatever the count), by batched parameterised UPDATEs elsewhere."""
+    if not changed:
+        return
+    table = connection.ops.quote_name(Rollup._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("CREATE TEMPORARY TABLE rollup_changed (id bigint PRIMARY KEY, value numeric(16, 2)) "
+                           "ON COMMIT DROP")
+            with cursor.connection.cursor() as raw, raw.copy("COPY rollup_changed (id, value) FROM STDIN") as copy:
+                for row in changed:
+                    copy.write_row(row)
+            cursor.execute(f"UPDATE {table} AS r SET value = c.value FROM rollup_changed AS c WHERE r.id = c.id")
+            cursor.execute("DROP TABLE rollup_changed")
+        else:
+            cursor.executemany(f"UPDATE {table} SET value = %s WHERE id = %s",
+                               [(str(value), pk) for pk, value in changed])
+
+
 # --- refreshing ---------------------------------------------------------------------------------
 
 
@@ -203,8 +256,7 @@ def refresh_rollups(*, year, actor=None, trigger=RollupTrigger.SCHEDULED, run: R
         with transaction.atomic():
             lock = _lock_year(year)
             rows = compute_rows(year)
-            Rollup.objects.filter(year=year).delete()  # one DELETE: nothing refers to a roll-up row
-            write_rows(rows)
+            replace_rows(year, rows)
             lock.run = run
             lock.save(update_fields=["run"])
             _finish(run, started, status=RollupStatus.DONE, rows=len(rows))

@@ -133,3 +133,33 @@ def test_as_of_and_years(settings):
     for bad in (2014, services.today().year + 1, "x", None):
         with pytest.raises(services.DomainError):
             services.check_year(bad)
+
+
+def _rows(year, org_ids, values):
+    pairs = enumerate(zip(org_ids, values, strict=True))
+    return [(year, org_id, "", "", f"t.m{i}", Decimal(value)) for i, (org_id, value) in pairs]
+
+
+def test_replace_writes_only_the_difference(tree):
+    orgs = [tree.district.pk, tree.town1.pk, tree.town2.pk, tree.union1.pk, tree.union2.pk] * 2
+    first = _rows(YEAR, orgs, range(1, 11))
+    services.replace_rows(YEAR, first)
+    ids = dict(Rollup.objects.filter(year=YEAR).values_list("metric", "id"))
+    # one value changed, the last figure gone, a new one: nothing else is touched
+    second = [*first[:2], (*first[2][:5], Decimal("33.50")), *first[3:9], (YEAR, tree.town1.pk, "", "OWN", "t.new", 1)]
+    assert services.replace_rows(YEAR, second) == {"deleted": 1, "updated": 1, "inserted": 1}
+    now = {(r.metric, r.part): (r.id, r.value) for r in Rollup.objects.filter(year=YEAR)}
+    assert now[("t.m2", "")] == (ids["t.m2"], Decimal("33.50"))
+    assert ("t.m9", "") not in now and now[("t.new", "OWN")][1] == 1
+    assert all(now[(f"t.m{i}", "")][0] == ids[f"t.m{i}"] for i in range(9))  # rows kept, not rewritten
+    assert services.replace_rows(YEAR, second) == {"deleted": 0, "updated": 0, "inserted": 0}
+
+
+def test_replace_rewrites_the_year_when_most_figures_moved(tree):
+    orgs = [tree.district.pk, tree.town1.pk, tree.town2.pk, tree.union1.pk]
+    services.replace_rows(YEAR - 1, _rows(YEAR - 1, orgs, [7, 7, 7, 7]))
+    services.replace_rows(YEAR, _rows(YEAR, orgs, [1, 2, 3, 4]))
+    moved = _rows(YEAR, orgs, [5, 6, 3, 4])
+    assert services.replace_rows(YEAR, moved) == {"deleted": 4, "updated": 0, "inserted": 4}
+    assert stored_rows(YEAR) == sorted(row[1:] for row in moved)
+    assert len(stored_rows(YEAR - 1)) == 4  # other years untouched
