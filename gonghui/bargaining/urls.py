@@ -7,6 +7,7 @@ app_name = "bargaining"
 urlpatterns = [
     path("", views.agreement_list, name="list"),
     path("due/", views.due_list, name="due"),
+    path("due/export/", views.due_export, name="due_export"),
     path("new/", views.agreement_create, name="create"),
     path("<int:pk>/", views.agreement_detail, name="detail"),
     path("<int:pk>/document/", views.signed_file, name="signed_file"),

@@ -7,6 +7,7 @@ union chair sees one question at a time, with the statutory deadline beside it.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gonghui.core import exports
+from gonghui.core.excel import XlsxStream
 from gonghui.core.forms import run_service
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import get_visible_or_404, require
@@ -83,7 +86,71 @@ def due_list(request):
         "orgs": reach_orgs(request.user, policies.VIEW), "org": org, "within": within, "today": today,
         "limit": DUE_LIMIT, "renewal_days": rules().renewal_days_before,
         "step_labels": timeline.STEP_LABELS,
+        "can_export": policies.can_export(request.user),
+        "export_query": urlencode({k: v for k, v in (("org", org.pk if org else ""), ("within", within)) if v != ""}),
     })
+
+
+def _plan_due_export(user, params):
+    """The due page's three lists (org and horizon filters), whole rather than the 50 earliest,
+    narrowed to the user's bargaining.export scope; one sheet each."""
+    from gonghui.orgs.models import Org
+
+    org = exports.checked_org(user, params, "org", Org, policies.VIEW)
+    require(user, policies.EXPORT, org) if org is not None else require(user, policies.EXPORT)
+    form = DueForm(params, user=user)
+    if not form.is_valid():
+        raise exports.ExportRefused(_("The filters could not be read; check them and export again."),
+                                    code="filters")
+    within = form.cleaned_data.get("within")
+    within = rules().remind_working_days if within is None else within
+    today = timeline.today()
+    exportable = WageAgreement.objects.visible_to(user, policies.EXPORT).values("pk")
+    due = (selectors.due_agreements(user, org=org, on=today, horizon_working_days=within)
+           .filter(pk__in=exportable))
+    expiring = selectors.expiring_agreements(user, org=org, on=today).filter(pk__in=exportable)
+    staff_requests = (selectors.open_staff_requests(user, org=org)
+                      .filter(pk__in=StaffRequest.objects.visible_to(user, policies.EXPORT).values("pk")))
+    filters = {"org": org.pk if org else None, "within": within}
+    kinds = dict(AgreementKind.choices)
+
+    def write(target, _progress):
+        n = 0
+        with XlsxStream(target) as book:
+            sheet = book.sheet(_("Steps due"), headers=[_("Negotiation"), _("Union party"), _("Step"), _("Due on"),
+                                                         _("Days")], widths=[36, 28, 20, 12, 8])
+            for a in due.iterator(chunk_size=1000):
+                sheet.append([a.title, a.org.name, str(timeline.STEP_LABELS.get(a.next_step, a.next_step or "")),
+                              a.next_due_on, (a.next_due_on - today).days])
+                n += 1
+            sheet = book.sheet(_("Staff requests"), headers=[_("Enterprise"), _("Union"), _("Staff who signed"),
+                                                             _("Headcount"), _("Offer due on")],
+                               widths=[32, 28, 10, 10, 12])
+            for r in staff_requests.iterator(chunk_size=1000):
+                sheet.append([r.enterprise.name, r.org.name, r.signatures, r.headcount, r.offer_due_on])
+                n += 1
+            sheet = book.sheet(_("Agreements ending"), headers=[_("Agreement"), _("Union party"), _("Kind"),
+                                                                _("Ends on")], widths=[36, 28, 20, 12])
+            for a in expiring.iterator(chunk_size=1000):
+                sheet.append([a.title, a.org.name, str(kinds.get(a.kind, a.kind)), a.ends_on])
+                n += 1
+        return n
+
+    return exports.ExportPlan(write=write, filters=filters, audit=exports.auditor(
+        actor=user, action="bargaining.due_export", object_type="bargaining.DueExport",
+        label=_("Due and overdue export"), org=org, reach_action=policies.EXPORT, filters=filters))
+
+
+DUE_EXPORT = exports.ExportKind(key="bargaining.due", label=gettext_lazy("Due and overdue export"),
+                                plan=_plan_due_export, list_url="bargaining:due",
+                                filename_prefix="wage-negotiation-due")
+
+
+@login_required
+@require_GET
+def due_export(request):
+    """The due page as a workbook (small lists: written at once)."""
+    return exports.export_response(request, DUE_EXPORT)
 
 
 # --- starting a negotiation --------------------------------------------------------------------

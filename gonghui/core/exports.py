@@ -219,7 +219,14 @@ def _job_key(job_id):
     return f"exports:job:{job_id}"
 
 
+def stale_minutes() -> float:
+    """A claimed job whose state has not changed for this long has lost its worker (killed, out
+    of memory, redeployed): its status page says so instead of waiting for ever."""
+    return float(getattr(settings, "EXPORT_STALE_MINUTES", 60))
+
+
 def _save_job(job):
+    job["updated_at"] = timezone.now().isoformat()
     cache.set(_job_key(job["id"]), job, timeout=int(ttl_hours() * 3600))
 
 
@@ -248,7 +255,21 @@ def export_job(user, job_id):
     job = cache.get(_job_key(str(job_id)[:64]))
     if not job or job.get("user") != user.pk:
         return None
+    if _is_stale(job):
+        # The claim keeps a redelivered task from running it again, so nothing will finish it.
+        job.update(status="FAILED", message=_("The export stopped before it finished. Please export again."))
+        _save_job(job)
     return job
+
+
+def _is_stale(job) -> bool:
+    """Claimed (RUNNING, or PENDING with a claim) and untouched for stale_minutes()."""
+    if job["status"] == "PENDING" and cache.get(f"exports:claim:{job['id']}") is None:
+        return False  # still waiting in the queue
+    if job["status"] not in ("PENDING", "RUNNING") or not job.get("updated_at"):
+        return False
+    touched = datetime.datetime.fromisoformat(job["updated_at"])
+    return timezone.now() - touched > datetime.timedelta(minutes=stale_minutes())
 
 
 def run_export_job(job_id) -> None:
@@ -406,6 +427,10 @@ def register_audit_labels():
     from .audit_labels import register_action_labels, register_field_labels, register_object_labels
 
     exports_by_group = {
+        gettext_lazy("Collective wage negotiation"): {
+            "bargaining.due_export": ("bargaining.DueExport", pgettext_lazy("audit action", "Due and overdue exported"),
+                                      gettext_lazy("Due and overdue export")),
+        },
         gettext_lazy("Members"): {
             "members.transfer_export": ("members.TransferExport", pgettext_lazy("audit action", "Transfers exported"),
                                         gettext_lazy("Transfer export")),

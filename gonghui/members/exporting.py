@@ -71,6 +71,8 @@ def filters_from_params(user, params) -> MemberFilters:
     An ID-card or mobile search is refused (such numbers never travel in a URL); an org outside
     the user's scope answers 404 like a missing one."""
     q = (params.get("q") or "").strip()[:64]
+    if "\x00" in q:  # the list's form refuses it too; PostgreSQL cannot even compare it
+        raise ExportRefused(_("The filters could not be read; check them and export again."), code="filters")
     if is_pii_query(q):
         raise ExportRefused(_("A search by ID card or mobile number cannot be exported. Export by name, "
                               "organisation or status instead."), code="pii_query")
