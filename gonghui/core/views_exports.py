@@ -2,6 +2,8 @@
 the user who asked only (anyone else, like an unknown or expired job, gets the same 404); and
 the audit trail's own export."""
 
+import mimetypes
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -30,7 +32,8 @@ def export_status(request, job_id):
     if job is None:
         raise Http404(_("Not found."))
     kind = exports.kind_of(job["kind"], job.get("module", ""))
-    context = {"job": job, "back_url": kind.list_link(job["params"]) if kind else ""}
+    context = {"job": job, "back_url": kind.list_link(job["params"]) if kind else "",
+               "extension": kind.filename().rsplit(".", 1)[-1] if kind else "xlsx"}
     template = "core/exports/_status.html" if request.htmx else "core/exports/status.html"
     return no_store(render(request, template, context))
 
@@ -39,7 +42,10 @@ def export_status(request, job_id):
 @require_GET
 def export_download(request, job_id):
     handle, filename = exports.open_export_file(request.user, job_id)
-    return xlsx_response(handle, filename)
+    response = xlsx_response(handle, filename)
+    if not filename.endswith(".xlsx"):  # a kind with a file of its own (the annual report's PDF)
+        response["Content-Type"] = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return response
 
 
 # --- the audit trail -------------------------------------------------------------------------------

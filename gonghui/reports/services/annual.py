@@ -10,7 +10,10 @@ printable PDF with charts, or JSON — and the audited export of it.
   the project's CJK font; no JavaScript);
 - `report_bytes(report, fmt)`: any of the three as bytes;
 - `export_annual_report(actor=, report=, fmt=)`: checks `reports.export` on the org, makes the
-  file and writes one audit row per export (`core.audit.record_export`).
+  file and writes one audit row per export (`core.audit.record_export`);
+- `ANNUAL_PDF`: the page's PDF download as a background export (`core.exports`): a district's
+  PDF takes 5–10 s of CPU and a town of ~200 unions ~30 s (more under load), far too long for a
+  request, so the page starts a job and sends the user to its status page.
 """
 
 import io
@@ -20,16 +23,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
 
 from gonghui.core import audit
 from gonghui.core.excel import XLSX_CONTENT_TYPE, XlsxStream
+from gonghui.core.exports import ExportKind, ExportPlan, ExportRefused
 from gonghui.core.policies import require
 
+from ..forms.annual import AnnualForm
 from ..policies.annual import EXPORT
+from ..selectors import annual as selectors
 from ..selectors.annual import TOTAL, AnnualReport, Column, definitions, format_value, report_json
 
 EXPORT_ACTION = "reports.annual_export"
@@ -278,3 +286,53 @@ def bar_chart_svg(bars, column) -> str:
                      f'{escape(format_value(column, value))}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — every text in it is escaped above
+
+
+# --- the page's PDF, in the background ----------------------------------------------------------
+
+
+@dataclass
+class FileExportKind(ExportKind):
+    """A background export whose file is not a workbook (core.exports names files .xlsx)."""
+
+    extension: str = "pdf"
+
+    def filename(self, when=None) -> str:
+        return f"{self.filename_prefix}-{timezone.localtime(when):%Y%m%d-%H%M}.{self.extension}"
+
+
+def plan_pdf(user, params) -> ExportPlan:
+    """The PDF of the report the page's parameters name (org, year, industry), as `user`: 404
+    for an org out of reach (like a missing one), refused with the reason for bad filters or
+    when the server has no Chinese font. Planned again when the job runs, so a user who lost
+    the right gets a failed job, not the file. `export_annual_report` writes the audit row."""
+    from gonghui.core.pdf import cjk_font_available, render_pdf  # noqa: F401 — fails early without WeasyPrint
+
+    require(user, EXPORT)
+    form = AnnualForm(params, years=selectors.available_years(), industries=selectors.industry_choices())
+    choice = form.choice()
+    if form.errors:
+        raise ExportRefused([str(m) for messages in form.errors.values() for m in messages])
+    org = selectors.resolve_org(user, choice.org_id) if choice.org_id else selectors.default_org(user)
+    if org is None:
+        raise Http404
+    require(user, EXPORT, org)
+    if not cjk_font_available():
+        raise ExportRefused(_("No Chinese font is installed on the server, so the PDF cannot be made. Ask the "
+                              "administrator to install fonts-noto-cjk."))
+
+    def write(target, _progress):
+        report = selectors.build_annual_report(org=org, year=choice.year, industry=choice.industry)
+        target.write(export_annual_report(actor=user, report=report, fmt="pdf").content)
+        return len(report.sections[0].rows) if report.sections else 0
+
+    return ExportPlan(write=write, filters={"org": org.pk, "year": choice.year, "industry": choice.industry})
+
+
+ANNUAL_PDF = FileExportKind(
+    key="reports.annual_pdf", label=_lazy("Annual statistics report"), plan=plan_pdf, list_url="reports:annual",
+    filename_prefix="annual-report",
+    # Always in the background: even a union's report takes seconds (the level table and the
+    # definitions are on every PDF), a town's tens of seconds.
+    background_rows=lambda: -1,
+)

@@ -98,14 +98,51 @@ def test_downloads_are_files_and_audited(client, tree, known):
     assert [(e.org_id, e.after["format"]) for e in events] == [(tree.town1.pk, "xlsx"), (tree.union1.pk, "json")]
 
 
-def test_pdf_download(client, tree, known):
+def test_pdf_download_runs_in_the_background(client, tree, known, django_capture_on_commit_callbacks):
+    """A PDF takes seconds to tens of seconds: the page starts a job (core.exports) and sends the
+    user to its status page; the file is a PDF, audited once, for the user who asked only."""
     from gonghui.core.pdf import cjk_font_available
 
-    r = signed_in(client, tree.district_staff).get(download("pdf"), {"year": YEAR})
-    if cjk_font_available():
-        assert r.status_code == 200 and r.content[:4] == b"%PDF" and r["Content-Type"] == "application/pdf"
-    else:
-        assert r.status_code == 302
+    c = signed_in(client, tree.town1_cadre)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.get(download("pdf"), {"year": YEAR, "org": tree.union1.pk})
+    if not cjk_font_available():
+        assert r.status_code == 302 and r["Location"].startswith(PAGE)
+        return
+    assert r.status_code == 302 and "/exports/" in r["Location"]
+    status = c.get(r["Location"])
+    job_id = r["Location"].rstrip("/").rsplit("/", 1)[-1]
+    link = reverse("core:export_download", args=[job_id])
+    assert status.status_code == 200 and link in status.content.decode() and ".pdf" in status.content.decode()
+    file = c.get(link)
+    body = b"".join(file.streaming_content)
+    assert file.status_code == 200 and body[:4] == b"%PDF" and file["Content-Type"] == "application/pdf"
+    assert ".pdf" in file["Content-Disposition"]
+    event = AuditEvent.objects.get(action=EXPORT_ACTION)
+    assert (event.org_id, event.after["format"]) == (tree.union1.pk, "pdf")
+    client.force_login(tree.district_staff)  # someone else: the same 404 as an unknown job
+    assert client.get(link).status_code == 404
+
+
+def test_pdf_of_an_org_out_of_reach_is_404_and_starts_nothing(client, tree, known):
+    c = signed_in(client, tree.town1_cadre)
+    assert c.get(download("pdf"), {"year": YEAR, "org": tree.town2.pk}).status_code == 404
+    assert c.get(download("pdf"), {"year": YEAR, "org": 987654}).status_code == 404
+    c = signed_in(client, tree.union1_chair)
+    assert c.get(download("pdf"), {"year": YEAR, "org": tree.town1.pk}).status_code == 404
+    assert signed_in(client, tree.member_user).get(download("pdf"), {"year": YEAR}).status_code == 403
+    assert not AuditEvent.objects.filter(action=EXPORT_ACTION).exists()
+
+
+def test_a_pdf_job_is_planned_again_when_it_runs(tree, known):
+    """A user who lost the reach between the click and the run gets a failed job, not the file."""
+    from django.http import Http404
+
+    from gonghui.core.exports import _query
+    from gonghui.reports.services.annual import plan_pdf
+
+    with pytest.raises(Http404):
+        plan_pdf(tree.town1_cadre, _query({"year": YEAR, "org": tree.town2.pk}))
 
 
 def test_a_download_with_bad_filters_goes_back_to_the_page(client, tree, known):

@@ -12,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
 from gonghui.core.errors import DomainError
+from gonghui.core.exports import export_response
 from gonghui.core.policies import require
 
 from ..forms.annual import AnnualForm
@@ -59,6 +60,9 @@ def annual_report_download(request, fmt):
     if form.is_bound and form.errors:
         # The page says what is wrong; a file of another year or industry than asked would mislead.
         return redirect(f"{reverse('reports:annual')}?{request.GET.urlencode()}")
+    if fmt == "pdf":
+        # Seconds to tens of seconds of layout: a background job and its status page.
+        return export_response(request, services.ANNUAL_PDF)
     report = selectors.build_annual_report(org=org, year=choice.year, industry=choice.industry)
     try:
         file = services.export_annual_report(actor=request.user, report=report, fmt=fmt)
