@@ -88,6 +88,8 @@ def test_a_cadre_cannot_decide_their_own_join_request(tree):
     assert not policies.join_actions(tree.union1_chair, own).any
     client = Client()
     client.force_login(tree.union1_chair)
+    page = client.get(reverse("portal:join_detail", args=[own.pk]))
+    assert page.context["own"] and reverse("portal:join_approve", args=[own.pk]) not in page.content.decode()
     assert client.post(reverse("portal:join_approve", args=[own.pk])).status_code == 409
     assert client.post(reverse("portal:join_reject", args=[own.pk]), {"reject-reason": "自己"}).status_code == 409
     api = api_as(tree.union1_chair)
@@ -212,3 +214,13 @@ def test_garbage_in_the_transfer_api_saves_nothing(tree, data):
     answer = api_as(user).post("/my/transfer-request", payload)
     assert 400 <= answer.status_code < 500, answer.content
     assert not Transfer.objects.exists()
+
+
+def test_an_export_or_api_filter_naming_another_towns_org_is_not_served(tree):
+    join_request(enterprise=tree.enterprise1)
+    client = Client()
+    client.force_login(tree.town2_cadre)
+    assert client.get(reverse("portal:join_export"), {"org": tree.town1.pk}).status_code == 404
+    assert client.get(reverse("portal:join_export"), {"town": tree.town1.pk}).status_code == 404
+    listing = api_as(tree.town2_cadre).get(f"/join-requests?org={tree.union1.pk}")
+    assert listing.status_code == 200 and listing.json()["items"] == []

@@ -226,6 +226,7 @@ def _render_detail(request, join_request, *, approve_form=None, reject_form=None
         "reject_form": reject_form or forms.RejectForm(prefix="reject"),
         "history": selectors.history_of(request.user, join_request),
         "overdue": join_request.is_pending and join_request.submitted_at < selectors.overdue_before(),
+        "own": join_request.is_pending and policies.is_own(request.user, join_request),
     }, status=status)
 
 
