@@ -21,6 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PORTAL_PAGES = [
     ("ph-home", "portal:home"), ("ph-services", "portal:services"), ("ph-messages", "portal:messages"),
     ("ph-me", "portal:me"), ("ph-membership", "portal:my_membership"), ("ph-offers", "portal:my_offers"),
+    ("ph-password", "portal:password_change"),
 ]
 # The tabs of the bottom bar, each a link (no JavaScript needed to reach them).
 TABS = ("portal:home", "portal:services", "portal:messages", "portal:me")

@@ -22,7 +22,7 @@ from gonghui.voice.models.appeals import Appeal
 from gonghui.welfare.models.campaigns import CampaignApplication
 from gonghui.welfare.testing.campaigns import campaign
 
-from .pages import sign_in
+from .pages import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -147,3 +147,20 @@ def test_member_day_on_a_phone(page_for, tour_screenshots):
     page.goto(reverse("portal:home"))
     assert page.locator(f'main a[href="{reverse("voice:my_appeals")}"]').count() == 1
     day.check("evening-home")
+
+    # 8. 我的 → change password (in the portal frame, no cadres' navbar), then sign out.
+    with page.expect_navigation():
+        page.locator(f'.portal-tabbar a[href="{reverse("portal:me")}"]').click()
+    day.follow(reverse("portal:password_change"))
+    assert page.locator(".navbar").count() == 0 and page.locator(".portal-tabbar").count() == 1
+    day.check("password")
+    page.goto(reverse("portal:me"))
+    day.submit(f'main form[action="{reverse("portal:logout")}"] button[type=submit]')
+    assert path_of(page) == reverse("portal:login")
+    page.goto(reverse("portal:home"))  # signed out: the portal asks to sign in again
+    assert path_of(page) == reverse("portal:login")
+    day.check("signed-out")
+
+    # 9. The member's day never met the cadres' frame: the cadres' home sends a member to the portal.
+    sign_in(page, person.account.username, password=PASSWORD)
+    assert path_of(page) == reverse("portal:home")

@@ -45,7 +45,24 @@ def navigation(request):
             continue
         items.append({"url": url, "label": label, "active": False})
     _mark_active(items, request.path)
-    return {"nav_items": items}
+    # A member or a signed-up worker sees the error pages in the member portal's frame, never the
+    # cadres' navbar. A callable, so only the error pages that ask pay for it.
+    return {"nav_items": items, "portal_frame": lambda: is_portal_user(user)}
+
+
+def is_portal_user(user) -> bool:
+    """A login whose pages are the member portal's (/m/): a member, or a worker who signed up by
+    phone, holding no cadre role — not staff, not an account merely waiting for a role."""
+    from gonghui.accounts.roles import Role
+    from gonghui.accounts.selectors import role_codes
+    from gonghui.members.selectors import person_of_account
+
+    if not user.is_authenticated or user.is_staff or user.is_superuser:
+        return False
+    roles = role_codes(user)
+    if roles - {Role.MEMBER}:
+        return False
+    return bool(roles or getattr(user, "phone_verified_at", None) or person_of_account(user) is not None)
 
 
 def _mark_active(items, path):

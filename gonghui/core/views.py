@@ -5,7 +5,7 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -15,6 +15,7 @@ from gonghui.accounts.selectors import role_codes
 from gonghui.orgs.models import Org
 
 from .audit_display import describe_events, label_event
+from .context_processors import is_portal_user
 from .dashboard import calendar_warning, dashboard_for, due_for
 from .forms import AuditFilterForm
 from .member_pages import member_pages
@@ -71,10 +72,24 @@ def _members_chart(children):
     }
 
 
+def _portal_home_for(user) -> str:
+    """The member portal's home for a member or a signed-up worker who lands here (the cadres'
+    sign-in sends everyone to this page): their pages live in the phone frame, not behind the
+    cadres' navbar. "" for anyone else (an account with a role but no scope, staff)."""
+    if not is_portal_user(user):
+        return ""
+    try:
+        return reverse("portal:home")
+    except NoReverseMatch:
+        return ""
+
+
 @require_safe
 @login_required
 def home(request):
     sections = dashboard_for(request.user)
+    if not sections and (portal := _portal_home_for(request.user)):
+        return redirect(portal)
     if not sections:
         return render(request, "core/home_no_scope.html", {
             "is_member": Role.MEMBER in role_codes(request.user),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("messages/", views.messages_list, name="messages"),
     path("messages/read-all/", views.messages_read_all, name="messages_read_all"),
     path("me/", views.me, name="me"),
+    path("me/password/", views.password_change, name="password_change"),
     path("membership/", views.my_membership, name="my_membership"),
     path("offers/", views.my_offers, name="my_offers"),
 ]

@@ -110,10 +110,12 @@ def test_union_chair_sees_their_union_without_children(client, people):
     assert "data-chart" not in response.content.decode()
 
 
-def test_member_without_a_linked_record_is_told_so(client, tree):
+def test_member_without_a_linked_record_goes_to_the_portal(client, tree):
+    # The portal's home offers 实名入会 to a member login not linked to a member record yet.
     client.force_login(tree.member_user)
-    text = client.get(reverse("core:home")).content.decode()
-    assert "not linked to your member record" in text
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
+    text = client.get(response["Location"]).content.decode()
     assert reverse("training:my_courses") not in text
 
 
@@ -122,13 +124,16 @@ def test_member_sees_their_pages_and_no_dead_links(client, tree):
 
     link_member_account(actor=tree.union1_chair, person=tree.member().person, user=tree.member_user)
     client.force_login(tree.member_user)
+    # A member who lands here (the cadres' sign-in sends everyone here) goes on to the portal's
+    # home, in the phone frame (issue 11), which lists every module's member pages.
     response = client.get(reverse("core:home"))
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
+    response = client.get(response["Location"])
     assert response.status_code == 200
     text = response.content.decode()
     # every module's member pages (core.member_pages), e.g. training's
     assert f'href="{reverse("training:my_courses")}"' in text
-    assert "contact your union directly" in text
-    assert "data-chart" not in text
+    assert "data-chart" not in text and 'class="navbar' not in text
     for href in re.findall(r'href="([^"#]+)"', text):
         if href.startswith("/static/"):
             continue

@@ -8,12 +8,19 @@ an id, so there is nothing of anyone else to probe.
 
 from functools import wraps
 
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from gonghui.accounts import services as account_services
+from gonghui.accounts.forms import ChangePasswordForm
+from gonghui.core.forms import run_service
 from gonghui.core.notifications import mark_all_read
 from gonghui.core.pagination import keyset_page, parse_after
 from gonghui.core.responses import no_store
@@ -78,7 +85,7 @@ def me(request):
     return no_store(render(request, "portal/home/me.html", {
         "membership": membership, "logout_url": selectors.url_or_none("portal:logout"),
         "my_join_url": selectors.url_or_none("portal:my_join") if selectors.latest_join_request(request.user) else None,
-        "password_url": selectors.url_or_none("portal:password_change") or reverse("accounts:password_change"),
+        "password_url": reverse("portal:password_change"),
     }))
 
 
@@ -100,6 +107,30 @@ def my_membership(request):
 @require_safe
 @portal_login_required
 def my_offers(request):
+    offers = selectors.my_offers(request.user)
+    join_request = None if offers.membership.is_member else selectors.latest_join_request(request.user)
+    # No second call to join while a request waits for the union: show where it stands instead.
+    can_join = selectors.can_request_join(offers.membership, join_request)
     return no_store(render(request, "portal/home/offers.html", {
-        "o": selectors.my_offers(request.user), "join_url": selectors.url_or_none("portal:join_new"),
+        "o": offers, "join_url": selectors.url_or_none("portal:join_new") if can_join else None,
+        "my_join_url": selectors.url_or_none("portal:my_join") if join_request is not None and not can_join else None,
     }))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
+@portal_login_required
+def password_change(request):
+    """我的 → change password, in the portal frame (the cadres' page would show their navbar and
+    send the member on to the cadres' account page). The same form and service as the cadres' page:
+    old password, Django's validators, audited."""
+    form = ChangePasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = run_service(form, account_services.change_password, actor=request.user,
+                           new_password=form.cleaned_data["new_password1"])
+        if user is not None:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Your password was changed."))
+            return redirect("portal:me")
+    return no_store(render(request, "portal/home/password.html", {"form": form}))
