@@ -331,8 +331,21 @@ def open_export_file(user, job_id):
         raise Http404(_("Not found."))
     created = datetime.datetime.fromisoformat(job["created_at"])
     kind = kind_of(job["kind"], job.get("module", ""))
-    filename = kind.filename(created) if kind else f"export-{timezone.localtime(created):%Y%m%d-%H%M}.xlsx"
+    if kind is None or not _may_still_export(user, kind, job):
+        raise Http404(_("Not found."))
+    filename = kind.filename(created)
     return default_storage.open(job["file"], "rb"), filename
+
+
+def _may_still_export(user, kind, job) -> bool:
+    """The rights and scope again at download time: a file written for someone who has since lost
+    the right (role removed, org moved out of reach) is not handed out. Planning only builds the
+    querysets and checks the rights; nothing is written or audited."""
+    try:
+        kind.plan(user, _query(job["params"]))
+    except (PermissionDenied, Http404, ExportRefused):
+        return False
+    return True
 
 
 def purge_export_files(*, older_than_hours=None) -> int:

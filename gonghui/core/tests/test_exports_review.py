@@ -140,3 +140,20 @@ def test_member_export_refuses_a_nul_in_the_search(client, tree):
     response = client.get(reverse("members:export") + "?q=a%00b")
     assert response.status_code == 302 and response.url.startswith(reverse("members:list"))
     assert not AuditEvent.objects.filter(action="members.export").exists()
+
+
+def test_a_finished_file_is_not_handed_to_someone_who_lost_the_right(client, tree, settings,
+                                                                    django_capture_on_commit_callbacks):
+    from gonghui.accounts.models import RoleAssignment
+    from gonghui.members.exporting import TRANSFERS
+
+    settings.EXPORT_BACKGROUND_ROWS = -1  # even an empty tab
+    with django_capture_on_commit_callbacks(execute=True):
+        started = exports.start_export(actor=tree.town1_cadre, kind=TRANSFERS, params={"tab": "decided"})
+    assert exports.export_job(tree.town1_cadre, started.job_id)["status"] == "DONE"
+    client.force_login(tree.town1_cadre)
+    url = reverse("core:export_download", args=[started.job_id])
+    assert client.get(url).status_code == 200
+    RoleAssignment.objects.filter(user=tree.town1_cadre).delete()
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("members:export_download", args=[started.job_id])).status_code == 404
