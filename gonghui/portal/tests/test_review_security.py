@@ -224,3 +224,37 @@ def test_an_export_or_api_filter_naming_another_towns_org_is_not_served(tree):
     assert client.get(reverse("portal:join_export"), {"town": tree.town1.pk}).status_code == 404
     listing = api_as(tree.town2_cadre).get(f"/join-requests?org={tree.union1.pk}")
     assert listing.status_code == 200 and listing.json()["items"] == []
+
+
+@pytest.mark.parametrize("field,value", [
+    ("name", "x" * 65), ("name", "李\x00明"), ("id_number", "110105194912310021"), ("id_number", "１" * 18),
+    ("phone", "1" * 21), ("phone", "abc"), ("enterprise", "999999"), ("enterprise", "1; drop"), ("town", "abc"),
+    ("town", "999999"), ("hometown_province", "火星"), ("is_migrant", "maybe"), ("enterprise_name", "x" * 201)])
+def test_garbage_in_the_join_form_is_refused_on_its_field(tree, field, value):
+    user = worker()
+    client = Client()
+    client.force_login(user)
+    data = {"name": "周敏", "id_number": id_number(), "phone": "13655556666", "enterprise_name": "无此企业名称",
+            "town": tree.town1.pk, "consent": "on", field: value}
+    response = client.post(reverse("portal:join_new"), data)
+    assert response.status_code == 400, response.status_code
+    assert response.context["form"].errors
+    assert not JoinRequest.objects.filter(account=user).exists()
+
+
+@pytest.mark.parametrize("union", ["other_town", "abc", "-1", "999999999999999999999", "town"])
+def test_a_town_approval_naming_a_union_it_may_not_choose_saves_nothing(tree, union):
+    j = join_request(enterprise=EnterpriseFactory(town=tree.town1, union=None))
+    value = {"other_town": tree.union2.pk if tree.union2.path.startswith(tree.town2.path) else tree.town2.pk,
+             "town": tree.town1.pk}.get(union, union)
+    client = Client()
+    client.force_login(tree.town1_cadre)
+    response = client.post(reverse("portal:join_approve", args=[j.pk]), {"approve-union": value})
+    assert response.status_code == 400
+    assert response.context["approve_form"].errors
+    j.refresh_from_db()
+    assert j.status == JoinStatus.PENDING and j.membership_id is None
+    api = api_as(tree.town1_cadre).post(f"/join-requests/{j.pk}/approve", {"union": value})
+    assert 400 <= api.status_code < 500
+    j.refresh_from_db()
+    assert j.status == JoinStatus.PENDING
