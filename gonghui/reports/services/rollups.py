@@ -23,7 +23,7 @@ import time
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -236,6 +236,20 @@ def _lock_year(year: int) -> RollupYear:
     return RollupYear.objects.select_for_update().get(year=year)
 
 
+def _lock_year_unless_refreshing(year: int) -> bool:
+    """Lock the year's row for de-duplicating queued runs, but never wait for it: a refresh of
+    the year holds it for its whole run (seconds at district scale), and a request must not hang
+    behind it. Held → False, and the caller queues without the lock (the job itself skips a
+    duplicate run)."""
+    RollupYear.objects.get_or_create(year=year)
+    try:
+        with transaction.atomic():  # a savepoint: a refused NOWAIT lock aborts only this part
+            RollupYear.objects.select_for_update(nowait=True).get(year=year)
+    except DatabaseError:
+        return False
+    return True
+
+
 def _start(run: RollupRun | None, *, year, actor, trigger) -> RollupRun:
     now = timezone.now()
     if run is None:
@@ -294,7 +308,7 @@ def request_refresh(*, actor, year) -> RollupRun:
     from ..tasks.rollups import refresh_rollups_task
 
     with transaction.atomic():
-        _lock_year(year)
+        _lock_year_unless_refreshing(year)
         queued = RollupRun.objects.filter(year=year, status=RollupStatus.QUEUED).order_by("id").first()
         if queued is not None:
             return queued
