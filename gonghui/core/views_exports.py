@@ -5,9 +5,10 @@ the audit trail's own export."""
 import mimetypes
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -30,12 +31,21 @@ from .templatetags.gonghui import actor_label
 def export_status(request, job_id):
     job = exports.export_job(request.user, job_id)
     if job is None:
+        if request.htmx:
+            return _stop_polling()
         raise Http404(_("Not found."))
     kind = exports.kind_of(job["kind"], job.get("module", ""))
     context = {"job": job, "back_url": kind.list_link(job["params"]) if kind else "",
                "extension": kind.filename().rsplit(".", 1)[-1] if kind else "xlsx"}
     template = "core/exports/_status.html" if request.htmx else "core/exports/status.html"
     return no_store(render(request, template, context))
+
+
+def _stop_polling():
+    """The job expired (or was never the user's) while its status page was polling: htmx stops
+    polling on status 286 and shows this instead of "preparing…" forever."""
+    message = _("This export is no longer available. Export the list again.")
+    return no_store(HttpResponse(format_html('<div class="alert alert-warning">{}</div>', message), status=286))
 
 
 @login_required

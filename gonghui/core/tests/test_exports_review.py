@@ -157,3 +157,17 @@ def test_a_finished_file_is_not_handed_to_someone_who_lost_the_right(client, tre
     RoleAssignment.objects.filter(user=tree.town1_cadre).delete()
     assert client.get(url).status_code == 404
     assert client.get(reverse("members:export_download", args=[started.job_id])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_status_page_polling_a_lost_job_is_told_to_stop(client):
+    """htmx polls the status every 2 s; once the job is gone it gets 286 (stop polling) and a
+    message, not a 404 it would ignore while polling on."""
+    from gonghui.core.testing.factories import UserFactory
+
+    client.force_login(UserFactory())
+    url = reverse("core:export_status", args=["0123456789abcdef0123456789abcdef"])
+    assert client.get(url).status_code == 404
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 286
+    assert b"alert" in response.content
