@@ -30,6 +30,11 @@ class Rules:
     codes_per_phone_per_day: int = 10
     # Codes requested from one client address (any numbers) in an hour.
     codes_per_ip_per_hour: int = 30
+    # Failed password sign-ins by phone from one client address (any numbers) in an hour; then
+    # that address may only sign in by SMS code until the hour is over. django-axes locks one
+    # account per address after AXES_FAILURE_LIMIT; this stops one address trying a common
+    # password on one number after another. Raise it for a drive on one factory's Wi-Fi.
+    password_failures_per_ip_per_hour: int = 30
     # Sent codes (used or not) are kept this long for the limits and for questions, then purged.
     code_retention_days: int = 7
     # Prefix of the usernames given to accounts that sign up on the portal (m-xxxxxxxxxx).

@@ -247,19 +247,45 @@ def _locked_out(request) -> bool:
     return False
 
 
+def _failures_key(ip) -> str:
+    return f"portal-password-failures:{ip}:{int(timezone.now().timestamp() // 3600)}"
+
+
+def _address_blocked(ip) -> bool:
+    return bool(ip) and (cache.get(_failures_key(ip)) or 0) >= rules().password_failures_per_ip_per_hour
+
+
+def _count_failure(ip):
+    if not ip:
+        return
+    key = _failures_key(ip)
+    cache.add(key, 0, timeout=3600 + 60)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, timeout=3600 + 60)
+
+
 @sensitive_variables("password")
 def authenticate_phone_password(*, request, phone, password):
     """The active account with this number and password, through django-axes (lockout per
-    account and client address, as on the cadres' sign-in page)."""
+    account and client address, as on the cadres' sign-in page), and at most
+    `password_failures_per_ip_per_hour` failures from one address for all numbers together."""
     phone = clean_phone(phone)
     if not password:
         raise DomainError(_("Enter your password."), code="password_required", field="password")
+    ip = current_ip.get()
+    if _address_blocked(ip):
+        raise DomainError(_("Too many failed sign-ins from this network in the last hour. Sign in with an SMS "
+                            "code, or try again later."), code="locked_out")
     account = selectors.account_by_phone(phone)
     user = authenticate(request=request, username=_axes_username(phone, account), password=password)
     if _locked_out(request):
+        _count_failure(ip)
         raise DomainError(_("Too many failed sign-ins: this account is locked for a while. Sign in with an SMS "
                             "code, or reset your password."), code="locked_out")
     if user is None:
+        _count_failure(ip)
         from django.conf import settings
 
         raise DomainError(_("The mobile number or the password is wrong. After %(limit)s failed attempts the "

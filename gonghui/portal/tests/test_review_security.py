@@ -258,3 +258,21 @@ def test_a_town_approval_naming_a_union_it_may_not_choose_saves_nothing(tree, un
     assert 400 <= api.status_code < 500
     j.refresh_from_db()
     assert j.status == JoinStatus.PENDING
+
+
+def test_one_address_cannot_try_passwords_on_number_after_number(settings):
+    settings.PORTAL_AUTH_RULES = {"password_failures_per_ip_per_hour": 3}
+    account = portal_account(phone="13912340009")
+    client = Client(REMOTE_ADDR="203.0.113.50")
+    for n in range(3):
+        refused = client.post(reverse("portal:login"), {"phone": f"1391234001{n}", "password": "12345678"})
+        assert refused.status_code == 200 and "_auth_user_id" not in client.session
+    blocked = client.post(reverse("portal:login"), {"phone": "13912340009", "password": PASSWORD})
+    assert blocked.status_code == 200 and "_auth_user_id" not in client.session
+    answer = client.post("/api/v1/portal/auth/token", {"phone": "13912340009", "password": PASSWORD},
+                         content_type="application/json")
+    assert answer.status_code == 429 and answer.json()["code"] == "locked_out"
+    # the account itself is not locked: from another address the password works
+    other = Client(REMOTE_ADDR="203.0.113.51")
+    assert other.post(reverse("portal:login"), {"phone": "13912340009", "password": PASSWORD}).status_code == 302
+    assert int(other.session["_auth_user_id"]) == account.pk
