@@ -46,7 +46,8 @@ def bar_labels(option, series=0):
 
 
 def tiles(response):
-    return {str(t.label): (t.value, t.note) for t in response.context["board"].tiles}
+    # The note is "label: value"; the Chinese catalogue writes the colon full-width.
+    return {str(t.label): (t.value, str(t.note).replace("：", ": ")) for t in response.context["board"].tiles}
 
 
 def table(response):
@@ -247,6 +248,16 @@ def test_deadlines_in_reach_are_shown(known, client, monkeypatch):
     due = response.context["board"].due
     assert (due.overdue, due.soon) == (2, 3)
     assert 'href="/grassroots/elections/?due=overdue"' in response.content.decode()
+
+
+def test_nothing_due_still_shows_the_overdue_figure_at_zero(known, client, monkeypatch):
+    """Items due/overdue is one of the dashboard's figures: 0 is an answer, not a missing tile."""
+    monkeypatch.setattr(selectors, "due_for", lambda user: [])
+    response = get(client, known.town1_cadre, f"year={YEAR}")
+    html = response.content.decode()
+    assert response.context["board"].due.overdue == 0
+    assert 'href="#deadlines"' not in html and 'id="deadlines"' not in html
+    assert html.count("kpi card") == len(response.context["board"].tiles) + 1  # the tiles and the overdue one
 
 
 def test_several_top_orgs_are_offered(known, client):
