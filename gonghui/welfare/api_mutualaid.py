@@ -10,6 +10,13 @@
 - The diagnosis is sensitive: lists show it masked, the claim detail in full (scoped).
 - Documents: `POST /mutual-aid-claims/{id}/documents` (multipart `file`, PDF/JPG/PNG checked by
   content) while the claim is a draft; `GET .../documents/{document_id}` downloads one.
+- A claim the member sent (`filed_by_member`, `due=member` on the list): the union submits it, or
+  returns it with `POST /mutual-aid-claims/{id}/return` (`reason`).
+- The covered member's own claims (a login linked to the registry; 404 otherwise, and for any
+  claim not their own): `GET /my/mutual-aid-claims`, `GET /my/mutual-aid-claims/{id}`,
+  `POST /my/mutual-aid-claims` (on one of their own paid coverages: `GET /my/mutual-aid-coverages`),
+  `POST /my/mutual-aid-claims/{id}/correct|send|withdraw`, `POST .../documents`,
+  `GET .../documents/{document_id}`.
 """
 
 import datetime
@@ -37,6 +44,7 @@ from gonghui.core.api_support import (
 )
 from gonghui.core.policies import require
 from gonghui.core.uploads import private_file_response
+from gonghui.members.selectors import person_of_account
 from gonghui.orgs.models import Org
 
 from .models.mutualaid import ClaimDocument, ClaimKind, ClaimStatus, MutualAidCoverage, PaymentStatus, PlanStatus
@@ -306,6 +314,9 @@ class ClaimRow(Schema):
     computed_amount: Decimal | None
     approved_amount: Decimal | None
     status: ClaimStatus
+    filed_by_member: bool
+    sent_by_member_at: datetime.datetime | None = Field(
+        description="A member's claim: when they sent it to the union (empty while it is with them).")
 
 
 class ClaimPage(PageMeta):
@@ -322,6 +333,7 @@ class ClaimActionsOut(Schema):
     documents: bool
     submit: bool
     withdraw: bool
+    send_back: bool = Field(description="Return a claim the member sent (POST …/return).")
     review: bool
     reject: bool
     approve: bool
@@ -342,6 +354,8 @@ class ClaimDetail(ClaimRow):
     documents: list[DocumentOut]
     review_note: str
     reject_reason: str
+    returned_at: datetime.datetime | None
+    return_reason: str
     payout: PayoutOut | None
     remaining_cap: Decimal = Field(description="Left of this benefit's and the overall cap, whichever is lower.")
     actions: ClaimActionsOut
@@ -387,7 +401,8 @@ def claim_row(c):
             "admitted_on": c.admitted_on, "discharged_on": c.discharged_on,
             "diagnosis_masked": selectors.mask_diagnosis(c.diagnosis), "total_cost": c.total_cost,
             "eligible_cost": c.eligible_cost, "computed_amount": c.computed_amount,
-            "approved_amount": c.approved_amount, "status": c.status}
+            "approved_amount": c.approved_amount, "status": c.status, "filed_by_member": c.filed_by_member,
+            "sent_by_member_at": c.sent_by_member_at}
 
 
 def claim_detail(user, c):
@@ -397,7 +412,7 @@ def claim_detail(user, c):
     return {**claim_row(c), "diagnosis": c.diagnosis, "invoice_numbers": c.invoice_numbers.split(),
             "documents": [{"id": d.pk, "name": d.name, "kind": d.kind, "size": d.size, "uploaded_at": d.uploaded_at}
                           for d in selectors.documents_of(c)], "review_note": c.review_note,
-            "reject_reason": c.reject_reason,
+            "reject_reason": c.reject_reason, "returned_at": c.returned_at, "return_reason": c.return_reason,
             "payout": None if payout is None else {"amount": payout.amount, "paid_on": payout.paid_on,
                                                    "reference": payout.reference},
             "remaining_cap": min(left[c.kind], left["overall"]),
@@ -414,7 +429,7 @@ def _load_claim(user, claim_id):
 @router.get("/mutual-aid-claims", response={200: ClaimPage, **READ_ERRORS}, summary="List mutual aid claims")
 def list_claims(request, filters: Query[PageParams], org: Id | None = None, status: ClaimStatus | None = None,
                 kind: ClaimKind | None = None, year: int | None = Query(None, ge=2000, le=2100),
-                due: str | None = Query(None, pattern="^(review|approve|pay)$"),
+                due: str | None = Query(None, pattern="^(review|approve|pay|member)$"),
                 q: Text(60) | None = None):
     user = request.auth
     place = Org.objects.visible_to(user, policies.VIEW).filter(pk=org).first() if org else None
@@ -461,6 +476,11 @@ def withdraw(user, c, p):
     services.withdraw_claim(actor=user, claim=c)
 
 
+@_claim_action("return", "Return a claim the member sent, with what to correct", RejectIn)
+def send_back(user, c, p):
+    services.return_claim(actor=user, claim=c, reason=p.reason)
+
+
 @_claim_action("review", "Town review: send the claim on to the district", ReviewIn)
 def review(user, c, p):
     services.review_claim(actor=user, claim=c, note=p.note)
@@ -497,6 +517,204 @@ def add_document(request, claim_id: Id, file: File[UploadedFile]):
             summary="Download a claim document", operation_id="mutual_aid_claim_document_get")
 def get_document(request, claim_id: Id, document_id: Id):
     c = _load_claim(request.auth, claim_id)
+    doc = ClaimDocument.objects.filter(claim=c, pk=document_id).first()
+    if doc is None:
+        raise not_found()
+    return private_file_response(doc.file, doc.name)
+
+
+# --- the member's own claims -----------------------------------------------------------------------
+
+class MyCoverageOut(Schema):
+    id: int
+    plan: int
+    plan_name: str
+    year: int
+    union: Ref
+    effective_from: datetime.date
+    coverage_ends: datetime.date
+    total_approved: Decimal
+
+
+class MyClaimActionsOut(Schema):
+    correct: bool
+    documents: bool
+    send: bool
+    withdraw: bool
+
+
+class MyClaimOut(Schema):
+    id: int
+    number: str
+    plan: int
+    year: int
+    union: Ref
+    kind: ClaimKind
+    hospital: str
+    admitted_on: datetime.date
+    discharged_on: datetime.date
+    diagnosis: str
+    invoice_numbers: list[str]
+    total_cost: Decimal
+    eligible_cost: Decimal
+    approved_amount: Decimal | None
+    status: ClaimStatus
+    filed_by_member: bool
+    with_me: bool = Field(description="The claim is the member's to complete and send (not sent yet, or returned).")
+    sent_by_member_at: datetime.datetime | None
+    returned_at: datetime.datetime | None
+    return_reason: str
+    reject_reason: str
+    documents: list[DocumentOut]
+    payout: PayoutOut | None
+    actions: MyClaimActionsOut
+
+
+class MyClaimRow(Schema):
+    id: int
+    number: str
+    year: int
+    kind: ClaimKind
+    hospital: str
+    admitted_on: datetime.date
+    approved_amount: Decimal | None
+    status: ClaimStatus
+    with_me: bool
+    return_reason: str
+
+
+class MyClaimPage(PageMeta):
+    items: list[MyClaimRow]
+
+
+class MyClaimFields(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ClaimKind
+    hospital: Text(100)
+    admitted_on: datetime.date = Field(description="Admission, or the day of diagnosis of a serious illness.")
+    discharged_on: datetime.date | None = Field(None, description="Discharge; omitted for a serious illness.")
+    diagnosis: Text(200)
+    invoice_numbers: list[Text(40)] = Field(min_length=1, max_length=20)
+    total_cost: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    eligible_cost: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+
+
+class MyClaimIn(MyClaimFields):
+    coverage: Id = Field(description="One of the member's paid coverages (GET /my/mutual-aid-coverages).")
+
+
+def _me(user):
+    person = person_of_account(user)
+    if person is None:
+        raise not_found()
+    return person
+
+
+def _own(user, claim_id):
+    c = selectors.own_claim(_me(user), claim_id)
+    if c is None:
+        raise not_found()
+    return c
+
+
+def _fields(p):
+    return {"kind": p.kind, "hospital": p.hospital, "admitted_on": p.admitted_on, "discharged_on": p.discharged_on,
+            "diagnosis": p.diagnosis, "invoice_numbers": " ".join(p.invoice_numbers), "total_cost": p.total_cost,
+            "eligible_cost": p.eligible_cost}
+
+
+def my_claim_out(user, c):
+    c = selectors.own_claim(_me(user), c.pk)
+    payout = selectors.payout_of(c)
+    a = policies.member_claim_actions(c)
+    return {"id": c.pk, "number": c.number, "plan": c.plan_id, "year": c.plan.year, "union": ref(c.union),
+            "kind": c.kind, "hospital": c.hospital, "admitted_on": c.admitted_on, "discharged_on": c.discharged_on,
+            "diagnosis": c.diagnosis, "invoice_numbers": c.invoice_numbers.split(), "total_cost": c.total_cost,
+            "eligible_cost": c.eligible_cost, "approved_amount": c.approved_amount, "status": c.status,
+            "filed_by_member": c.filed_by_member, "with_me": c.with_member, "sent_by_member_at": c.sent_by_member_at,
+            "returned_at": c.returned_at, "return_reason": c.return_reason, "reject_reason": c.reject_reason,
+            "documents": [{"id": d.pk, "name": d.name, "kind": d.kind, "size": d.size, "uploaded_at": d.uploaded_at}
+                          for d in selectors.documents_of(c)],
+            "payout": None if payout is None else {"amount": payout.amount, "paid_on": payout.paid_on,
+                                                   "reference": payout.reference},
+            "actions": {"correct": a.edit, "documents": a.documents, "send": a.send, "withdraw": a.withdraw}}
+
+
+@router.get("/my/mutual-aid-coverages", response={200: list[MyCoverageOut], **READ_ERRORS},
+            summary="My paid mutual aid coverages (a claim is started on one of them)")
+def my_coverages(request):
+    return [{"id": cov.pk, "plan": cov.plan_id, "plan_name": cov.plan.name, "year": cov.plan.year,
+             "union": ref(cov.union), "effective_from": cov.effective_from, "coverage_ends": cov.plan.coverage_ends,
+             "total_approved": cov.total_approved}
+            for cov in selectors.claimable_coverages(_me(request.auth))[:50]]
+
+
+@router.get("/my/mutual-aid-claims", response={200: MyClaimPage, **READ_ERRORS},
+            summary="My mutual aid claims (a member's login)")
+def my_claims(request, page: Query[PageParams]):
+    return paginate(selectors.own_claims(_me(request.auth)), page, row=lambda c: {
+        "id": c.pk, "number": c.number, "year": c.plan.year, "kind": c.kind, "hospital": c.hospital,
+        "admitted_on": c.admitted_on, "approved_amount": c.approved_amount, "status": c.status,
+        "with_me": c.with_member, "return_reason": c.return_reason if c.with_member else ""})
+
+
+@router.get("/my/mutual-aid-claims/{claim_id}", response={200: MyClaimOut, **READ_ERRORS},
+            summary="One of my mutual aid claims")
+def my_claim(request, claim_id: Id):
+    return my_claim_out(request.auth, _own(request.auth, claim_id))
+
+
+@router.post("/my/mutual-aid-claims", response={201: MyClaimOut, **WRITE_ERRORS},
+             summary="Start a claim for myself (draft, with me until I send it; Idempotency-Key)")
+def my_claim_create(request, payload: MyClaimIn,
+                    idempotency_key: str | None = Header(None, alias="Idempotency-Key",
+                                                         description=IDEMPOTENCY_HEADER_DOC)):
+    user = request.auth
+    person = _me(user)
+
+    def run():
+        cov = resolve(selectors.claimable_coverages(person), payload.coverage, field="coverage")
+        c = services.create_member_claim(actor=user, coverage=cov, **_fields(payload))
+        return 201, my_claim_out(user, c)
+
+    return idempotent(request, idempotency_key, payload, run, schema=MyClaimOut)
+
+
+_my_action = workflow_actions(router, path="/my/mutual-aid-claims", id_param="claim_id", load=_own,
+                              render=my_claim_out, response=MyClaimOut, operation_prefix="my_mutual_aid_claim")
+
+
+@_my_action("correct", "Correct my claim while it is with me (before sending, or once returned)", MyClaimFields)
+def correct(user, c, p):
+    services.update_member_claim(actor=user, claim=c, **_fields(p))
+
+
+@_my_action("send", "Send my claim to my union (needs a document)", Empty)
+def send(user, c, p):
+    services.send_claim(actor=user, claim=c)
+
+
+@_my_action("withdraw", "Withdraw my claim before the union submits it", Empty)
+def my_withdraw(user, c, p):
+    services.withdraw_member_claim(actor=user, claim=c)
+
+
+@router.post("/my/mutual-aid-claims/{claim_id}/documents", response={200: MyClaimOut, **WRITE_ERRORS},
+             summary="Upload a document of my claim (multipart; PDF, JPG or PNG)",
+             operation_id="my_mutual_aid_claim_document_add")
+def my_add_document(request, claim_id: Id, file: File[UploadedFile]):
+    """The same checks as the union's uploads; 400 `with_union` once the claim is with the union."""
+    user = request.auth
+    c = _own(user, claim_id)
+    services.add_member_document(actor=user, claim=c, upload=file)
+    return my_claim_out(user, c)
+
+
+@router.get("/my/mutual-aid-claims/{claim_id}/documents/{document_id}", response={200: None, **READ_ERRORS},
+            summary="Download a document of my claim", operation_id="my_mutual_aid_claim_document_get")
+def my_get_document(request, claim_id: Id, document_id: Id):
+    c = _own(request.auth, claim_id)
     doc = ClaimDocument.objects.filter(claim=c, pk=document_id).first()
     if doc is None:
         raise not_found()

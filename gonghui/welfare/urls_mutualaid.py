@@ -26,4 +26,13 @@ urlpatterns = [
          name="claim_document_remove"),
     path("mutual-aid/claims/<int:pk>/<slug:step>/", views.claim_step, name="claim_step"),
     path("my/mutual-aid/", views.my_mutual_aid, name="my_mutual_aid"),
+    path("my/mutual-aid/claims/new/", views.my_claim_new, name="my_claim_new"),
+    path("my/mutual-aid/claims/<int:pk>/", views.my_claim_detail, name="my_claim_detail"),
+    path("my/mutual-aid/claims/<int:pk>/edit/", views.my_claim_edit, name="my_claim_edit"),
+    path("my/mutual-aid/claims/<int:pk>/documents/", views.my_claim_document_add, name="my_claim_document_add"),
+    path("my/mutual-aid/claims/<int:pk>/documents/<int:doc_pk>/", views.my_claim_document,
+         name="my_claim_document"),
+    path("my/mutual-aid/claims/<int:pk>/documents/<int:doc_pk>/remove/", views.my_claim_document_remove,
+         name="my_claim_document_remove"),
+    path("my/mutual-aid/claims/<int:pk>/<slug:step>/", views.my_claim_step, name="my_claim_step"),
 ]

@@ -77,7 +77,7 @@ class EnrolmentFilterForm(_Filters):
 
 
 DUE_CHOICES = [("", _("Any")), ("review", _("Awaiting town review")), ("approve", _("Awaiting district approval")),
-               ("pay", _("Approved, to be paid"))]
+               ("pay", _("Approved, to be paid")), ("member", _("From the member, to check"))]
 
 
 class ClaimFilterForm(_Filters):
@@ -183,9 +183,33 @@ class ClaimForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, coverages, shown=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["coverage"].queryset = coverages
-        shown = coverages if shown is None else shown
+        self.set_coverage_options(coverages if shown is None else shown)
+
+    def set_coverage_options(self, shown):
         set_model_options(self.fields["coverage"], shown[:200], empty_label="—",
                           label=lambda c: f"{c.person.name}（{c.person.id_number_masked}）· {c.plan.year}")
+
+
+class MemberClaimForm(ClaimForm):
+    """The member's own claim: the coverage is one of theirs (the plan's year and the union), the
+    rest as the union's form."""
+
+    def __init__(self, *args, coverages, **kwargs):
+        super().__init__(*args, coverages=coverages, **kwargs)
+        field = self.fields["coverage"]
+        field.label = _("Plan")
+        field.error_messages["invalid_choice"] = _("Choose one of your paid mutual aid plans.")
+        self.fields["total_cost"].widget.attrs.setdefault("inputmode", "decimal")
+        self.fields["eligible_cost"].widget.attrs.setdefault("inputmode", "decimal")
+
+    def set_coverage_options(self, shown):
+        set_model_options(self.fields["coverage"], list(shown), empty_label=None,
+                          label=lambda c: f"{c.plan.name} · {c.union.name}")
+
+
+class ReturnForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("What the member must correct"), max_length=400,
+                             widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DocumentForm(StyledFormMixin, forms.Form):

@@ -10,11 +10,13 @@
   batch). It carries the running totals approved under each benefit: the caps are checked
   against them with the coverage row locked. Coverage counts only once its batch is PAID, from
   `effective_from` = max(plan coverage start, paid on).
-- `MutualAidClaim`: a claim of the union for a covered person: kind, hospital, stay, diagnosis
+- `MutualAidClaim`: a claim of the union for a covered person (or started by the covered member
+  on the portal and sent to the union, `filed_by_member`): kind, hospital, stay, diagnosis
   (sensitive), invoice numbers (`ClaimInvoice`, unique among live claims), costs, documents.
   DRAFT → SUBMITTED → REVIEWED (town) → APPROVED (district; payout computed and cut to the
   remaining caps) → PAID (`ClaimPayout`, written to the person's help records), or REJECTED
-  (town or district, reason), WITHDRAWN (the union, before review).
+  (town or district, reason), WITHDRAWN (the union, before review; the member, before the
+  union submits).
 """
 
 from django.conf import settings
@@ -26,8 +28,8 @@ from django.utils.translation import pgettext_lazy
 from gonghui.core.scoping import ScopedModel
 
 __all__ = ["PlanStatus", "MutualAidPlan", "PaymentStatus", "MutualAidEnrolment", "MutualAidCoverage",
-           "ClaimKind", "ClaimStatus", "LIVE_CLAIM_STATUSES", "MutualAidClaim", "ClaimInvoice", "ClaimDocument",
-           "ClaimPayout"]
+           "ClaimKind", "ClaimStatus", "LIVE_CLAIM_STATUSES", "MutualAidClaim", "UNSENT_MEMBER_DRAFT", "ClaimInvoice",
+           "ClaimDocument", "ClaimPayout"]
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -210,6 +212,14 @@ class MutualAidClaim(ScopedModel):
     review_note = models.CharField(_("review note"), max_length=400, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reject_reason = models.CharField(_("reason for rejection"), max_length=400, blank=True)
+    # A claim the covered member started on the portal. While it is a draft it is either with the
+    # member (`sent_by_member_at` empty: being prepared, or returned by the union with
+    # `return_reason`) or with the union (sent: the union checks it, then submits it or returns
+    # it). A draft the member never sent is the member's alone: the union does not see it.
+    filed_by_member = models.BooleanField(_("filed by the member"), default=False)
+    sent_by_member_at = models.DateTimeField(_("sent by the member at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned to the member at"), null=True, blank=True)
+    return_reason = models.CharField(_("reason for returning it to the member"), max_length=400, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+",
                                    verbose_name=_("created by"))
@@ -233,6 +243,21 @@ class MutualAidClaim(ScopedModel):
 
     def __str__(self):
         return self.number
+
+    @property
+    def with_member(self) -> bool:
+        """A member's draft that is the member's to complete (never sent, or returned)."""
+        return self.filed_by_member and self.status == ClaimStatus.DRAFT and self.sent_by_member_at is None
+
+    @property
+    def to_check(self) -> bool:
+        """A member's draft sent to the union, which checks it and submits it or returns it."""
+        return self.filed_by_member and self.status == ClaimStatus.DRAFT and self.sent_by_member_at is not None
+
+
+# A member's draft the member never sent: hidden from the union (only the member sees it).
+UNSENT_MEMBER_DRAFT = Q(filed_by_member=True, status=ClaimStatus.DRAFT, sent_by_member_at__isnull=True,
+                        returned_at__isnull=True)
 
 
 class ClaimInvoice(models.Model):

@@ -13,8 +13,13 @@
   or reject a reviewed claim, and record the payout;
 - `welfare.export`: the Excel exports.
 
-Members act only on the member page (their own coverage and claims). These helpers decide which
-buttons a page shows; the services check again (`require`).
+- `welfare.submit` also returns a claim the member sent, with a reason.
+
+Members have no role: on the member pages (and `/api/v1/my/mutual-aid-claims`) the covered member
+starts a claim for themself, uploads its documents, sends it to the union, corrects and re-sends
+it when returned, or withdraws it before the union submits it. The check is that the claim's
+person is the login's own (`members.selectors.person_of_account`). These helpers decide which
+buttons a page shows; the services check again (`require`, or the person check).
 """
 
 from dataclasses import dataclass
@@ -67,6 +72,7 @@ class ClaimActions:
     documents: bool = False
     submit: bool = False
     withdraw: bool = False
+    send_back: bool = False  # return a member's claim to the member, with a reason
     review: bool = False
     reject: bool = False
     approve: bool = False
@@ -78,11 +84,30 @@ class ClaimActions:
 
 
 def claim_actions(user, c) -> ClaimActions:
+    """The union's and the federation's steps. A member's claim is the member's while it is with
+    them (no step); once sent, the union adds documents, submits it or returns it — and does not
+    withdraw it (the member does, or the union returns it)."""
     s = c.status
     submit = can(user, SUBMIT, c.union)
+    draft = s == ClaimStatus.DRAFT and not c.with_member
     review = s == ClaimStatus.SUBMITTED and can(user, REVIEW, c.union)
     approve = s == ClaimStatus.REVIEWED and can(user, APPROVE, c.plan.org)
-    return ClaimActions(documents=submit and s == ClaimStatus.DRAFT, submit=submit and s == ClaimStatus.DRAFT,
-                        withdraw=submit and s in (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED), review=review,
-                        reject=review or approve, approve=approve,
+    withdrawable = s == ClaimStatus.SUBMITTED or (s == ClaimStatus.DRAFT and not c.filed_by_member)
+    return ClaimActions(documents=submit and draft, submit=submit and draft, withdraw=submit and withdrawable,
+                        send_back=submit and c.to_check, review=review, reject=review or approve, approve=approve,
                         pay=s == ClaimStatus.APPROVED and can(user, APPROVE, c.plan.org))
+
+
+@dataclass(frozen=True)
+class MemberClaimActions:
+    edit: bool = False
+    documents: bool = False
+    send: bool = False
+    withdraw: bool = False
+
+
+def member_claim_actions(c) -> MemberClaimActions:
+    """The covered member's steps on their own claim (the page loaded it through their login)."""
+    mine = c.filed_by_member
+    return MemberClaimActions(edit=mine and c.with_member, documents=mine and c.with_member,
+                              send=mine and c.with_member, withdraw=mine and c.status == ClaimStatus.DRAFT)

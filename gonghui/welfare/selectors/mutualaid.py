@@ -13,6 +13,7 @@ from gonghui.core.pagination import keyset_page
 from gonghui.orgs.models import Org, OrgLevel
 
 from ..models.mutualaid import (
+    UNSENT_MEMBER_DRAFT,
     ClaimPayout,
     ClaimStatus,
     MutualAidClaim,
@@ -159,10 +160,13 @@ def enrollable_members(plan, union, q=""):
 # --- claims ------------------------------------------------------------------------------------
 
 def claims(user, action=VIEW):
-    return MutualAidClaim.objects.visible_to(user, action)
+    """The claims of the user's subtree; a member's draft the member never sent is theirs alone."""
+    return MutualAidClaim.objects.visible_to(user, action).exclude(UNSENT_MEMBER_DRAFT)
 
 
-DUE_REVIEW, DUE_APPROVE, DUE_PAY = "review", "approve", "pay"
+DUE_REVIEW, DUE_APPROVE, DUE_PAY, DUE_MEMBER = "review", "approve", "pay", "member"
+# A member's claim sent to the union, for the union to check (then submit or return).
+TO_CHECK = Q(filed_by_member=True, status=ClaimStatus.DRAFT, sent_by_member_at__isnull=False)
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,7 @@ class ClaimFilters:
     status: str = ""
     kind: str = ""
     year: int | None = None
-    due: str = ""  # review / approve / pay: waiting at that step
+    due: str = ""  # review / approve / pay: waiting at that step; member: sent by the member, to check
 
 
 def filtered_claims(user, f: ClaimFilters):
@@ -191,6 +195,8 @@ def filtered_claims(user, f: ClaimFilters):
         qs = qs.filter(status=ClaimStatus.REVIEWED)
     elif f.due == DUE_PAY:
         qs = qs.filter(status=ClaimStatus.APPROVED)
+    elif f.due == DUE_MEMBER:
+        qs = qs.filter(TO_CHECK)
     q = (f.q or "").strip()
     if q:
         qs = qs.filter(Q(number__iexact=q) | Q(person__name__startswith=q) | Q(hospital__icontains=q)
@@ -226,7 +232,7 @@ def payout_of(claim):
 def person_claims(claim):
     """The other claims of the same worker under the same plan (the reviewer's check)."""
     return list(MutualAidClaim.objects.filter(person_id=claim.person_id, plan_id=claim.plan_id)
-                .exclude(pk=claim.pk).order_by("admitted_on"))
+                .exclude(pk=claim.pk).exclude(UNSENT_MEMBER_DRAFT).order_by("admitted_on"))
 
 
 def coverage_choices(user, union, q="", plan=None):
@@ -258,6 +264,31 @@ def my_claims(person):
                 .order_by("-created_at", "-id"))
 
 
+def own_claims(person):
+    """Every claim of the member (whoever filed it), newest first. Never another person's."""
+    if person is None:
+        return MutualAidClaim.objects.none()
+    return (MutualAidClaim.objects.filter(person=person).select_related("plan", "union", "payout")
+            .order_by("-created_at", "-id"))
+
+
+def own_claim(person, pk):
+    """One claim of the member, or None (another person's id reads as missing)."""
+    try:
+        return (own_claims(person).select_related("coverage", "plan__org").filter(pk=int(pk)).first())
+    except (TypeError, ValueError):
+        return None
+
+
+def claimable_coverages(person):
+    """The member's coverages a claim can be started on: paid (covered), plan open or closed
+    (claims of a closed plan's year continue), newest plan first."""
+    if person is None:
+        return MutualAidCoverage.objects.none()
+    return (MutualAidCoverage.objects.filter(person=person, effective_from__isnull=False)
+            .exclude(plan__status=PlanStatus.DRAFT).select_related("plan", "union").order_by("-plan__year", "pk"))
+
+
 # --- overview and due --------------------------------------------------------------------------
 
 def overview_card(user):
@@ -274,6 +305,7 @@ def overview_card(user):
         review=Count("pk", filter=Q(status=ClaimStatus.SUBMITTED)),
         approve=Count("pk", filter=Q(status=ClaimStatus.REVIEWED)),
         pay=Count("pk", filter=Q(status=ClaimStatus.APPROVED)),
+        member=Count("pk", filter=TO_CHECK),
         paid=Sum("payout__amount", filter=Q(payout__paid_on__year=year)))
     url = reverse("welfare:claim_list")
     return Card(title=_("Medical mutual aid"), url=url, rows=[
@@ -281,6 +313,7 @@ def overview_card(user):
         Row(_("Claims awaiting district approval"), c["approve"], url + "?due=approve"),
         Row(_("Approved claims to be paid"), c["pay"], url + "?due=pay", alert=bool(c["pay"])),
         Row(_("Paid out this year (yuan)"), c["paid"] or 0, url + "?status=PAID"),
+        Row(_("Claims from members to check"), c["member"], url + "?due=member", alert=bool(c["member"])),
     ])
 
 
@@ -309,4 +342,21 @@ def due_claims_summary(user):
                       url=reverse("welfare:claim_list") + "?due=review")
 
 
-DUE_SOURCES = (due_claims_summary,)
+def due_member_claims_summary(user):
+    """Dashboard line of a union's cadres (who file claims, not review them): the claims their
+    members sent, waiting for the union to check them. Overdue after `due_soon_days`. One query."""
+    from django.urls import reverse
+
+    from gonghui.core.dashboard import DueSummary
+
+    if not user.is_authenticated or user.is_superuser or not user.can(SUBMIT) or user.can(REVIEW):
+        return None
+    limit = timezone.now() - datetime.timedelta(days=rules().due_soon_days)
+    c = (claims(user, SUBMIT).filter(TO_CHECK).order_by()
+         .aggregate(overdue=Count("pk", filter=Q(sent_by_member_at__lt=limit)),
+                    soon=Count("pk", filter=Q(sent_by_member_at__gte=limit))))
+    return DueSummary(label=_("Mutual aid claims from members to check"), overdue=c["overdue"], soon=c["soon"],
+                      url=reverse("welfare:claim_list") + "?due=member")
+
+
+DUE_SOURCES = (due_claims_summary, due_member_claims_summary)

@@ -22,7 +22,7 @@ import tempfile
 import uuid
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -489,13 +489,11 @@ def _next_number(plan):
     return f"{prefix}{n:05d}"
 
 
-@transaction.atomic
-def create_claim(*, actor, coverage, kind, hospital, admitted_on, discharged_on, diagnosis, invoice_numbers,
-                 total_cost, eligible_cost) -> MutualAidClaim:
-    """A DRAFT claim of the covered person's union; documents are added before submitting."""
-    require(actor, SUBMIT, coverage.union)
-    plan = lock_one(MutualAidPlan, coverage.plan_id)  # numbers in order
-    cov = lock_one(MutualAidCoverage, coverage.pk)  # one claim of the person at a time (duplicates)
+def _claim_values(plan, cov, *, kind, hospital, admitted_on, discharged_on, diagnosis, invoice_numbers,
+                  total_cost, eligible_cost, exclude=None) -> tuple[dict, list[str]]:
+    """The checked fields of a claim on `cov` and its invoice numbers: the same rules whoever
+    files it (the union, the district, or the covered member). Plan and coverage are locked by
+    the caller; `exclude` is the claim being corrected (not its own duplicate)."""
     if plan.status == PlanStatus.DRAFT:
         raise DomainError(_("The plan “%(plan)s” is not open.") % {"plan": plan.name}, code="plan_not_open")
     if cov.effective_from is None:
@@ -526,34 +524,63 @@ def create_claim(*, actor, coverage, kind, hospital, admitted_on, discharged_on,
     if eligible_cost > total_cost:
         raise DomainError(_("The eligible costs cannot be more than the total costs."), code="eligible_above_total",
                           field="eligible_cost")
-    _duplicates(person=cov.person, kind=kind, admitted_on=admitted_on, discharged_on=discharged_on, numbers=numbers)
-    union = cov.union
-    claim = MutualAidClaim(number=_next_number(plan), plan=plan, coverage=cov, person=cov.person, union=union,
-                           town=union.town(), kind=kind, hospital=hospital, admitted_on=admitted_on,
-                           discharged_on=discharged_on, diagnosis=diagnosis, invoice_numbers=" ".join(numbers),
-                           total_cost=total_cost, eligible_cost=eligible_cost, created_by=_user(actor))
+    _duplicates(person=cov.person, kind=kind, admitted_on=admitted_on, discharged_on=discharged_on, numbers=numbers,
+                exclude=exclude)
+    return {"kind": kind, "hospital": hospital, "admitted_on": admitted_on, "discharged_on": discharged_on,
+            "diagnosis": diagnosis, "invoice_numbers": " ".join(numbers), "total_cost": total_cost,
+            "eligible_cost": eligible_cost}, numbers
+
+
+def _save_invoices(claim, numbers, *, replace=False):
+    """Write the claim (and its invoice rows); a number claimed at the same moment elsewhere ends
+    on the partial unique constraint and reads as `duplicate_invoice`."""
     try:
         with transaction.atomic():
             claim.save()
+            if replace:
+                ClaimInvoice.objects.filter(claim=claim).delete()
             ClaimInvoice.objects.bulk_create([ClaimInvoice(claim=claim, number=n) for n in numbers])
     except IntegrityError as exc:
         raise DomainError(_("One of these invoices was claimed at the same moment on another claim."),
                           code="duplicate_invoice", field="invoice_numbers") from exc
+
+
+def _new_claim(actor, coverage, values, *, filed_by_member=False):
+    plan = lock_one(MutualAidPlan, coverage.plan_id)  # numbers in order
+    cov = lock_one(MutualAidCoverage, coverage.pk)  # one claim of the person at a time (duplicates)
+    fields, numbers = _claim_values(plan, cov, **values)
+    union = cov.union
+    claim = MutualAidClaim(number=_next_number(plan), plan=plan, coverage=cov, person=cov.person, union=union,
+                           town=union.town(), filed_by_member=filed_by_member, created_by=_user(actor), **fields)
+    _save_invoices(claim, numbers)
     audit.record(actor=actor, action="welfare.mutualaid_claim_create", obj=claim, org=union,
-                 after={**audit.snapshot(claim, fields=CLAIM_FIELDS), "person": cov.person_id})
+                 after={**audit.snapshot(claim, fields=CLAIM_FIELDS), "person": cov.person_id,
+                        **({"by_member": True} if filed_by_member else {})})
     return claim
+
+
+@transaction.atomic
+def create_claim(*, actor, coverage, kind, hospital, admitted_on, discharged_on, diagnosis, invoice_numbers,
+                 total_cost, eligible_cost) -> MutualAidClaim:
+    """A DRAFT claim of the covered person's union; documents are added before submitting."""
+    require(actor, SUBMIT, coverage.union)
+    return _new_claim(actor, coverage, {
+        "kind": kind, "hospital": hospital, "admitted_on": admitted_on, "discharged_on": discharged_on,
+        "diagnosis": diagnosis, "invoice_numbers": invoice_numbers, "total_cost": total_cost,
+        "eligible_cost": eligible_cost})
 
 
 def _lock_claim(claim):
     return MutualAidClaim.objects.select_for_update().select_related("plan", "union").get(pk=claim.pk)
 
 
-@transaction.atomic
-def add_document(*, actor, claim, upload) -> ClaimDocument:
-    require(actor, SUBMIT, claim.union)
-    c = _lock_claim(claim)
-    if c.status != ClaimStatus.DRAFT:
-        raise _wrong_stage(c)
+def _with_member(c):
+    return DomainError(_("Claim %(number)s is with the member: they complete it and send it to the union.")
+                       % {"number": c.number}, code="with_member")
+
+
+def _attach(actor, c, upload) -> ClaimDocument:
+    """The document checks of every claim (count, type by content, size), then the file."""
     if upload is None:
         raise DomainError(_("Choose a file to upload."), code="required", field="file")
     if c.documents.count() >= rules().max_documents:
@@ -573,12 +600,7 @@ def add_document(*, actor, claim, upload) -> ClaimDocument:
     return doc
 
 
-@transaction.atomic
-def remove_document(*, actor, document) -> None:
-    c = _lock_claim(document.claim)
-    require(actor, SUBMIT, c.union)
-    if c.status != ClaimStatus.DRAFT:
-        raise _wrong_stage(c)
+def _detach(actor, c, document):
     stored, name = document.file, document.name
     document.delete()
     transaction.on_commit(lambda: stored.delete(save=False))
@@ -587,19 +609,47 @@ def remove_document(*, actor, document) -> None:
 
 
 @transaction.atomic
+def add_document(*, actor, claim, upload) -> ClaimDocument:
+    require(actor, SUBMIT, claim.union)
+    c = _lock_claim(claim)
+    if c.status != ClaimStatus.DRAFT:
+        raise _wrong_stage(c)
+    if c.with_member:
+        raise _with_member(c)
+    return _attach(actor, c, upload)
+
+
+@transaction.atomic
+def remove_document(*, actor, document) -> None:
+    c = _lock_claim(document.claim)
+    require(actor, SUBMIT, c.union)
+    if c.status != ClaimStatus.DRAFT:
+        raise _wrong_stage(c)
+    if c.with_member:
+        raise _with_member(c)
+    _detach(actor, c, document)
+
+
+@transaction.atomic
 def submit_claim(*, actor, claim) -> MutualAidClaim:
     require(actor, SUBMIT, claim.union)
     c = _lock_claim(claim)
     if c.status != ClaimStatus.DRAFT:
         raise _wrong_stage(c)
-    if not c.documents.exists():
-        raise DomainError(_("Upload the invoices and the hospital's documents before submitting."),
-                          code="documents_missing", field="file")
+    if c.with_member:
+        raise _with_member(c)
+    _documents_present(c)
     before = audit.snapshot(c, fields=CLAIM_FIELDS)
     c.status, c.submitted_at = ClaimStatus.SUBMITTED, now()
     c.save(update_fields=["status", "submitted_at", "updated_at"])
     _record(actor, "welfare.mutualaid_claim_submit", c, c.union, before, CLAIM_FIELDS)
     return c
+
+
+def _documents_present(c):
+    if not c.documents.exists():
+        raise DomainError(_("Upload the invoices and the hospital's documents before submitting."),
+                          code="documents_missing", field="file")
 
 
 def _close_invoices(c):
@@ -612,6 +662,9 @@ def withdraw_claim(*, actor, claim) -> MutualAidClaim:
     c = _lock_claim(claim)
     if c.status not in (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED):
         raise _wrong_stage(c)
+    if c.filed_by_member and c.status == ClaimStatus.DRAFT:
+        raise DomainError(_("Claim %(number)s is the member's: return it to them with the reason, or they "
+                            "withdraw it.") % {"number": c.number}, code="member_claim")
     before = audit.snapshot(c, fields=CLAIM_FIELDS)
     c.status = ClaimStatus.WITHDRAWN
     c.save(update_fields=["status", "updated_at"])
@@ -652,6 +705,8 @@ def reject_claim(*, actor, claim, reason) -> MutualAidClaim:
     c.save(update_fields=["status", "reject_reason", "decided_at", "updated_at"])
     _close_invoices(c)
     _record(actor, "welfare.mutualaid_claim_reject", c, c.union, before, CLAIM_FIELDS)
+    _tell_member(c, "rejected", _("Mutual aid claim %(number)s was rejected: %(reason)s")
+                 % {"number": c.number, "reason": reason})
     return c
 
 
@@ -686,6 +741,8 @@ def approve_claim(*, actor, claim) -> MutualAidClaim:
     cov.total_approved += amount
     cov.save(update_fields=["hospital_approved", "serious_approved", "total_approved"])
     _record(actor, "welfare.mutualaid_claim_approve", c, c.union, before, CLAIM_FIELDS, cut=str(computed - amount))
+    _tell_member(c, "approved", _("Mutual aid claim %(number)s was approved: %(amount)s yuan")
+                 % {"number": c.number, "amount": amount})
     return c
 
 
@@ -716,7 +773,175 @@ def pay_claim(*, actor, claim, paid_on, reference) -> ClaimPayout:
                 source_key=f"welfare.ClaimPayout:{payout.pk}",
                 source_label=_("Medical mutual aid %(number)s") % {"number": c.number}, given_on=paid_on,
                 amount=payout.amount)
+    _tell_member(c, "paid", _("The payout of mutual aid claim %(number)s was made: %(amount)s yuan")
+                 % {"number": c.number, "amount": payout.amount})
     return payout
+
+
+# --- the member's own claims (portal) ----------------------------------------------------------
+#
+# A member covered by a plan starts a claim for themself, uploads the documents and sends it to
+# their union; the union checks it and submits it on (the steps above), or returns it with a
+# reason; the member corrects it and sends it again, or withdraws it before the union submits.
+# The member has no role: the check is that the claim's person is the actor's own login
+# (`person_of_account`), and the rules of the claim and its documents are the union's own
+# (`_claim_values`, `_attach`).
+
+def _own_person(actor, person_id):
+    from gonghui.members.selectors import person_of_account
+
+    person = person_of_account(actor)
+    if person is None or person.pk != person_id:
+        raise PermissionDenied(_("You are not allowed to do this here."))
+    return person
+
+
+def _lock_own(actor, claim):
+    c = _lock_claim(claim)
+    _own_person(actor, c.person_id)
+    if not c.filed_by_member:
+        raise PermissionDenied(_("You are not allowed to do this here."))
+    return c
+
+
+def _member_editable(c):
+    if c.status != ClaimStatus.DRAFT:
+        raise _wrong_stage(c)
+    if not c.with_member:
+        raise DomainError(_("Claim %(number)s is with your union now: it can be changed once they return it.")
+                          % {"number": c.number}, code="with_union")
+
+
+def _account_of(person_id):
+    from gonghui.accounts.models import User
+
+    return list(User.objects.filter(member_person__pk=person_id, is_active=True))
+
+
+def _union_staff(union):
+    """The union's own cadres (every role but MEMBER): who hear of a claim a member sent."""
+    from gonghui.accounts.models import User
+    from gonghui.accounts.roles import Role
+
+    return list(User.objects.filter(is_active=True, role_assignments__org=union)
+                .exclude(role_assignments__role=Role.MEMBER, role_assignments__org=union).distinct())
+
+
+def _tell_member(c, what, title):
+    """The member hears of their claim's step (any claim of theirs, whoever filed it)."""
+    from django.urls import reverse
+
+    from gonghui.core.notifications import notify
+
+    url = (reverse("welfare:my_claim_detail", args=[c.pk]) if c.filed_by_member
+           else reverse("welfare:my_mutual_aid"))
+    notify(recipients=_account_of(c.person_id), key=f"welfare:ma_claim:{c.pk}:{what}:{now():%Y%m%d%H%M%S%f}",
+           title=title, url=url, org=c.union)
+
+
+def _tell_union(c, what, title):
+    from django.urls import reverse
+
+    from gonghui.core.notifications import notify
+
+    notify(recipients=_union_staff(c.union), key=f"welfare:ma_claim:{c.pk}:{what}:{now():%Y%m%d%H%M%S%f}",
+           title=title, url=reverse("welfare:claim_detail", args=[c.pk]), org=c.union)
+
+
+@transaction.atomic
+def create_member_claim(*, actor, coverage, kind, hospital, admitted_on, discharged_on, diagnosis,
+                        invoice_numbers, total_cost, eligible_cost) -> MutualAidClaim:
+    """A DRAFT claim the covered member starts for themself, with the member until sent."""
+    _own_person(actor, coverage.person_id)
+    return _new_claim(actor, coverage, {
+        "kind": kind, "hospital": hospital, "admitted_on": admitted_on, "discharged_on": discharged_on,
+        "diagnosis": diagnosis, "invoice_numbers": invoice_numbers, "total_cost": total_cost,
+        "eligible_cost": eligible_cost}, filed_by_member=True)
+
+
+@transaction.atomic
+def update_member_claim(*, actor, claim, kind, hospital, admitted_on, discharged_on, diagnosis, invoice_numbers,
+                        total_cost, eligible_cost) -> MutualAidClaim:
+    """The member corrects their draft (before sending it, or once the union returned it)."""
+    c = _lock_own(actor, claim)
+    _member_editable(c)
+    cov = lock_one(MutualAidCoverage, c.coverage_id)
+    fields, numbers = _claim_values(c.plan, cov, kind=kind, hospital=hospital, admitted_on=admitted_on,
+                                    discharged_on=discharged_on, diagnosis=diagnosis,
+                                    invoice_numbers=invoice_numbers, total_cost=total_cost,
+                                    eligible_cost=eligible_cost, exclude=c)
+    before = audit.snapshot(c, fields=CLAIM_FIELDS)
+    for name, value in fields.items():
+        setattr(c, name, value)
+    _save_invoices(c, numbers, replace=True)
+    _record(actor, "welfare.mutualaid_claim_update", c, c.union, before, CLAIM_FIELDS)
+    return c
+
+
+@transaction.atomic
+def add_member_document(*, actor, claim, upload) -> ClaimDocument:
+    c = _lock_own(actor, claim)
+    _member_editable(c)
+    return _attach(actor, c, upload)
+
+
+@transaction.atomic
+def remove_member_document(*, actor, document) -> None:
+    c = _lock_own(actor, document.claim)
+    _member_editable(c)
+    _detach(actor, c, document)
+
+
+@transaction.atomic
+def send_claim(*, actor, claim) -> MutualAidClaim:
+    """The member sends their draft (with its documents) to the union; the union's cadres hear of it."""
+    c = _lock_own(actor, claim)
+    _member_editable(c)
+    _documents_present(c)
+    again = c.returned_at is not None
+    c.sent_by_member_at = now()
+    c.save(update_fields=["sent_by_member_at", "updated_at"])
+    audit.record(actor=actor, action="welfare.mutualaid_claim_send", obj=c, org=c.union,
+                 after={"sent_by_member_at": c.sent_by_member_at.isoformat(), **({"again": True} if again else {})})
+    _tell_union(c, "sent", _("Mutual aid claim %(number)s from %(name)s to check")
+                % {"number": c.number, "name": c.person.name})
+    return c
+
+
+@transaction.atomic
+def withdraw_member_claim(*, actor, claim) -> MutualAidClaim:
+    """The member withdraws their claim before the union submits it: its invoices and days are freed."""
+    c = _lock_own(actor, claim)
+    if c.status != ClaimStatus.DRAFT:
+        raise _wrong_stage(c)
+    was_sent = c.sent_by_member_at is not None
+    before = audit.snapshot(c, fields=CLAIM_FIELDS)
+    c.status = ClaimStatus.WITHDRAWN
+    c.save(update_fields=["status", "updated_at"])
+    _close_invoices(c)
+    _record(actor, "welfare.mutualaid_claim_withdraw", c, c.union, before, CLAIM_FIELDS, by_member=True)
+    if was_sent:
+        _tell_union(c, "withdrawn", _("%(name)s withdrew mutual aid claim %(number)s")
+                    % {"number": c.number, "name": c.person.name})
+    return c
+
+
+@transaction.atomic
+def return_claim(*, actor, claim, reason) -> MutualAidClaim:
+    """The union returns a claim the member sent, with the reason the member reads; the member may
+    correct it and send it again."""
+    require(actor, SUBMIT, claim.union)
+    c = _lock_claim(claim)
+    if not c.to_check:
+        raise _wrong_stage(c)
+    reason = _text(reason, "reason", _("The reason"), limit=400)
+    c.sent_by_member_at, c.returned_at, c.return_reason = None, now(), reason
+    c.save(update_fields=["sent_by_member_at", "returned_at", "return_reason", "updated_at"])
+    audit.record(actor=actor, action="welfare.mutualaid_claim_return", obj=c, org=c.union,
+                 after={"return_reason": reason})
+    _tell_member(c, "returned", _("Your union returned mutual aid claim %(number)s: %(reason)s")
+                 % {"number": c.number, "reason": reason})
+    return c
 
 
 # --- exports -----------------------------------------------------------------------------------

@@ -7,7 +7,10 @@ check the action, call one service or selector, render.
 - claims: list (filters, counts, export; diagnosis masked), new claim (union, covered worker),
   detail (stay, costs, caps left, documents, steps: submit, withdraw, review, reject, approve,
   pay; history), document download (private);
-- the member page /welfare/my/mutual-aid/: the member's coverage, claims and payouts.
+- the member pages /welfare/my/mutual-aid/…: the member's coverage, claims and payouts; a claim
+  the member starts for themself (form, documents, send to the union, correct and re-send when
+  returned, withdraw before the union submits). Phone-first, no JavaScript needed; only the
+  member's own claims (another's id is a 404).
 """
 
 from django.contrib import messages
@@ -16,6 +19,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gonghui.core.forms import run_service
@@ -29,6 +33,7 @@ from gonghui.orgs.models import Org
 
 from ..forms import mutualaid as forms
 from ..models.mutualaid import (
+    UNSENT_MEMBER_DRAFT,
     ClaimDocument,
     ClaimStatus,
     MutualAidClaim,
@@ -317,6 +322,7 @@ def claim_list(request):
         c.diagnosis_masked = selectors.mask_diagnosis(c.diagnosis)
     return render(request, "welfare/mutualaid/claim_list.html", {
         "form": form, "page": page, "query": form.query_string(), "tab": "mutualaid",
+        "to_check": selectors.claims(request.user).filter(selectors.TO_CHECK).count(),
         "counts": [(label, counts.get(code, 0), code) for code, label in ClaimStatus.choices if counts.get(code)],
         "can_create": policies.can(request.user, policies.SUBMIT),
         "can_export": policies.can(request.user, policies.EXPORT),
@@ -361,8 +367,9 @@ def claim_create(request):
 
 
 def _claim(request, pk):
-    return get_visible_or_404(MutualAidClaim.objects.select_related("plan", "plan__org", "union", "town", "person",
-                                                                    "coverage"), request.user, pk)
+    rows = MutualAidClaim.objects.exclude(UNSENT_MEMBER_DRAFT).select_related(
+        "plan", "plan__org", "union", "town", "person", "coverage")
+    return get_visible_or_404(rows, request.user, pk)
 
 
 def _render_claim(request, c, *, bound=None, status=200):
@@ -370,6 +377,8 @@ def _render_claim(request, c, *, bound=None, status=200):
     step_forms = {}
     if actions.documents:
         step_forms["document"] = forms.DocumentForm(prefix="document")
+    if actions.send_back:
+        step_forms["return"] = forms.ReturnForm(prefix="return")
     if actions.review:
         step_forms["review"] = forms.ReviewForm(prefix="review")
     if actions.reject:
@@ -402,6 +411,9 @@ CLAIM_STEPS = {  # step: (form or None, flag, call, message)
                gettext_lazy("The claim was submitted to the town for review.")),
     "withdraw": (None, "withdraw", lambda u, c, d: services.withdraw_claim(actor=u, claim=c),
                  gettext_lazy("The claim was withdrawn.")),
+    "return": (forms.ReturnForm, "send_back",
+               lambda u, c, d: services.return_claim(actor=u, claim=c, reason=d["reason"]),
+               gettext_lazy("The claim was returned to the member with your reason.")),
     "review": (forms.ReviewForm, "review", lambda u, c, d: services.review_claim(actor=u, claim=c, note=d["note"]),
                gettext_lazy("The claim was reviewed and sent to the district.")),
     "reject": (forms.RejectForm, "reject", lambda u, c, d: services.reject_claim(actor=u, claim=c,
@@ -499,16 +511,171 @@ def claim_document_remove(request, pk, doc_pk):
     return redirect("welfare:claim_detail", pk=c.pk)
 
 
-# --- the member's page -------------------------------------------------------------------------
+# --- the member's pages ------------------------------------------------------------------------
 
-@login_required
-@require_GET
-def my_mutual_aid(request):
+def _person(request):
     person = person_of_account(request.user)
     if person is None:
         raise Http404(_("Not found."))
+    return person
+
+
+def _own_claim(request, pk):
+    """The member's own claim, or 404 (another person's id reads as a missing one)."""
+    c = selectors.own_claim(_person(request), pk)
+    if c is None:
+        raise Http404(_("Not found."))
+    return c
+
+
+@never_cache
+@login_required
+@require_GET
+def my_mutual_aid(request):
+    person = _person(request)
     coverages = selectors.my_coverages(person)
     return render(request, "welfare/mutualaid/my.html", {
         "person": person, "coverages": coverages, "claims": selectors.my_claims(person),
         "left": {cov.pk: services.remaining_caps(cov.plan, cov)["overall"] for cov in coverages},
+        "can_claim": any(cov.effective_from and cov.plan.status != PlanStatus.DRAFT for cov in coverages),
     })
+
+
+def _member_claim_kwargs(d):
+    return {k: d[k] for k in ("kind", "hospital", "admitted_on", "discharged_on", "diagnosis", "invoice_numbers",
+                              "total_cost", "eligible_cost")}
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_claim_new(request):
+    person = _person(request)
+    coverages = selectors.claimable_coverages(person)
+    if not coverages.exists():
+        messages.warning(request, _("You can claim once your union has enrolled you in a plan and paid for it."))
+        return redirect("welfare:my_mutual_aid")
+    form = forms.MemberClaimForm(request.POST or None, coverages=coverages,
+                                 initial={"coverage": coverages.first().pk, "kind": "HOSPITAL"})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        claim = run_service(form, services.create_member_claim, actor=request.user, coverage=d["coverage"],
+                            **_member_claim_kwargs(d))
+        if claim is not None:
+            messages.success(request, _("Claim %(number)s was saved. Now upload the invoices and the hospital's "
+                                        "documents, then send it to your union.") % {"number": claim.number})
+            return redirect("welfare:my_claim_detail", pk=claim.pk)
+    return render(request, "welfare/mutualaid/my_claim_form.html", {"form": form, "person": person},
+                  status=400 if form.errors else 200)
+
+
+def _render_my_claim(request, c, *, document_form=None, status=200):
+    actions = policies.member_claim_actions(c)
+    return render(request, "welfare/mutualaid/my_claim_detail.html", {
+        "c": c, "actions": actions, "documents": selectors.documents_of(c), "payout": selectors.payout_of(c),
+        "document_form": document_form or (forms.DocumentForm(prefix="document") if actions.documents else None),
+        "max_mb": max_upload_bytes() // (1024 * 1024), "max_documents": rules().max_documents,
+    }, status=status)
+
+
+@never_cache
+@login_required
+@require_GET
+def my_claim_detail(request, pk):
+    return _render_my_claim(request, _own_claim(request, pk))
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_claim_edit(request, pk):
+    c = _own_claim(request, pk)
+    if not policies.member_claim_actions(c).edit:
+        messages.warning(request, _("This claim is with your union now: it can be changed once they return it."))
+        return redirect("welfare:my_claim_detail", pk=c.pk)
+    coverages = selectors.claimable_coverages(c.person).filter(pk=c.coverage_id)
+    initial = {"coverage": c.coverage_id, **{k: getattr(c, k) for k in _member_claim_kwargs(
+        {k: None for k in forms.MemberClaimForm.base_fields})}}
+    form = forms.MemberClaimForm(request.POST or None, coverages=coverages, initial=initial)
+    form.fields["coverage"].disabled = True
+    if request.method == "POST" and form.is_valid() and run_service(
+            form, services.update_member_claim, actor=request.user, claim=c,
+            **_member_claim_kwargs(form.cleaned_data)) is not None:
+        messages.success(request, _("The claim was saved."))
+        return redirect("welfare:my_claim_detail", pk=c.pk)
+    return render(request, "welfare/mutualaid/my_claim_form.html", {"form": form, "c": c, "person": c.person},
+                  status=400 if form.errors else 200)
+
+
+@upload_limit_then_csrf(max_upload_bytes)
+@never_cache
+@login_required
+@require_POST
+def my_claim_document_add(request, pk):
+    limit = max_upload_bytes()
+    if not limit_upload(request, limit):
+        return HttpResponse(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}, status=413)
+    c = _own_claim(request, pk)
+    if not policies.member_claim_actions(c).documents:
+        messages.warning(request, _("This claim is with your union now: it can be changed once they return it."))
+        return redirect("welfare:my_claim_detail", pk=c.pk)
+    form = forms.DocumentForm(request.POST, request.FILES, prefix="document")
+    if getattr(request, "upload_too_large", False):
+        form.is_valid()
+        form.add_error("file", _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+    elif form.is_valid() and run_service(form, lambda: services.add_member_document(
+            actor=request.user, claim=c, upload=form.cleaned_data["file"])) is not None:
+        messages.success(request, _("The file was uploaded."))
+        return redirect("welfare:my_claim_detail", pk=c.pk)
+    return _render_my_claim(request, c, document_form=form, status=400)
+
+
+def _own_document(request, pk, doc_pk):
+    c = _own_claim(request, pk)
+    doc = ClaimDocument.objects.filter(pk=doc_pk, claim=c).first()
+    if doc is None:
+        raise Http404(_("Not found."))
+    return c, doc
+
+
+@login_required
+@require_GET
+def my_claim_document(request, pk, doc_pk):
+    _c, doc = _own_document(request, pk, doc_pk)
+    return private_file_response(doc.file, doc.name)
+
+
+@login_required
+@require_POST
+def my_claim_document_remove(request, pk, doc_pk):
+    c, doc = _own_document(request, pk, doc_pk)
+    try:
+        services.remove_member_document(actor=request.user, document=doc)
+    except services.DomainError as exc:
+        messages.error(request, exc.text)
+    else:
+        messages.success(request, _("The file was removed."))
+    return redirect("welfare:my_claim_detail", pk=c.pk)
+
+
+MY_CLAIM_STEPS = {
+    "send": (services.send_claim, gettext_lazy("The claim was sent to your union. You will be told when they have "
+                                               "checked it.")),
+    "withdraw": (services.withdraw_member_claim, gettext_lazy("The claim was withdrawn.")),
+}
+
+
+@login_required
+@require_POST
+def my_claim_step(request, pk, step):
+    if step not in MY_CLAIM_STEPS:
+        raise Http404(_("Not found."))
+    c = _own_claim(request, pk)
+    run, done = MY_CLAIM_STEPS[step]
+    try:
+        run(actor=request.user, claim=c)
+    except services.DomainError as exc:
+        messages.error(request, exc.text)
+    else:
+        messages.success(request, str(done))
+    return redirect("welfare:my_claim_detail", pk=c.pk)

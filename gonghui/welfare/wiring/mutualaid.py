@@ -6,7 +6,8 @@ ACTION_CODES = (
     "welfare.mutualaid_claim_document_add", "welfare.mutualaid_claim_document_remove",
     "welfare.mutualaid_claim_submit", "welfare.mutualaid_claim_withdraw", "welfare.mutualaid_claim_review",
     "welfare.mutualaid_claim_reject", "welfare.mutualaid_claim_approve", "welfare.mutualaid_claim_pay",
-    "welfare.mutualaid_claim_export",
+    "welfare.mutualaid_claim_export", "welfare.mutualaid_claim_update", "welfare.mutualaid_claim_send",
+    "welfare.mutualaid_claim_return",
 )
 
 
@@ -26,7 +27,7 @@ def ready():
     from gonghui.core.member_pages import register_member_page
 
     register_member_page("welfare:my_mutual_aid", _("My mutual aid"),
-                         _("Medical mutual aid: my coverage, claims and payouts"), order=60)
+                         _("Medical mutual aid: my coverage, apply for a claim, payouts"), order=60)
     register_action_labels({
         "welfare.mutualaid_plan_create": pgettext_lazy("audit action", "Mutual aid plan created"),
         "welfare.mutualaid_plan_update": pgettext_lazy("audit action", "Mutual aid plan changed"),
@@ -49,6 +50,10 @@ def ready():
         "welfare.mutualaid_claim_approve": pgettext_lazy("audit action", "Mutual aid claim approved"),
         "welfare.mutualaid_claim_pay": pgettext_lazy("audit action", "Mutual aid payout recorded"),
         "welfare.mutualaid_claim_export": pgettext_lazy("audit action", "Mutual aid claims exported"),
+        "welfare.mutualaid_claim_update": pgettext_lazy("audit action", "Mutual aid claim corrected by the member"),
+        "welfare.mutualaid_claim_send": pgettext_lazy("audit action", "Mutual aid claim sent to the union by the "
+                                                                      "member"),
+        "welfare.mutualaid_claim_return": pgettext_lazy("audit action", "Mutual aid claim returned to the member"),
     }, group=_("Welfare and assistance"))
     register_object_labels({"welfare.MutualAidPlanExport": _("Mutual aid plans export"),
                             "welfare.MutualAidEnrolmentExport": _("Mutual aid enrolments export"),
@@ -57,7 +62,11 @@ def ready():
                                                          "person": _("worker")})
     register_field_labels("welfare.MutualAidClaim", {"person": _("worker"), "file": _("file"), "size": _("size"),
                                                      "cut": _("cut to the cap"), "amount": _("amount"),
-                                                     "paid_on": _("paid on"), "reference": _("payment reference")})
+                                                     "paid_on": _("paid on"), "reference": _("payment reference"),
+                                                     "by_member": _("by the member"),
+                                                     "sent_by_member_at": _("sent by the member at"),
+                                                     "again": _("sent again"),
+                                                     "return_reason": _("reason for returning it to the member")})
     # The id of the person removed from a batch reads as the person's name.
     register_value_fields("welfare.MutualAidEnrolment", {"person": "welfare.MutualAidClaim.person"})
     register_name_fields({"welfare.MutualAidClaim": "number", "welfare.MutualAidPlan": "name",
