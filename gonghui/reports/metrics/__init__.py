@@ -124,6 +124,42 @@ def providers() -> list[Provider]:
     return list(_REGISTRY.providers)
 
 
+# --- helpers the domain modules share ---------------------------------------------------------
+
+CENT = Decimal("0.01")
+
+
+def cents(value):
+    """Sums of money to the cent (SQLite adds decimals as floats: 204443.2999999 is 204443.30);
+    anything else (a count) unchanged."""
+    return value.quantize(CENT) if isinstance(value, Decimal) else value
+
+
+def year_range(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def drill_list(url_name: str, *, org: bool = True, year: bool = True, **fixed) -> Callable[[object, int], str]:
+    """drill(org, year): the list `url_name` filtered to the org's subtree and the year, where the
+    list has those filters (`org=False` / `year=False` where it has not), plus fixed filters."""
+    def url(o, y):
+        from urllib.parse import urlencode
+
+        from django.urls import reverse
+
+        params = {**({"org": o.pk} if org else {}), **({"year": y} if year else {}), **fixed}
+        return f"{reverse(url_name)}?{urlencode(params)}"
+    return url
+
+
+def grouped_rows(qs, holder: str, code: str, value):
+    """(holding org id, code, value) of one grouped query over `qs`: `holder` is the org field,
+    `value` an aggregate; empty groups and records without an org are left out."""
+    for org_id, n in qs.order_by().values(holder).annotate(v=value).values_list(holder, "v"):
+        if org_id is not None and n:
+            yield org_id, code, cents(n)
+
+
 def load_all() -> None:
     """Import every domain module of this package (each registers itself once)."""
     from . import (  # noqa: F401

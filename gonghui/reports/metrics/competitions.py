@@ -17,10 +17,8 @@ Definitions (docs/reports-metrics.md has the table):
 """
 
 import datetime
-from urllib.parse import urlencode
 
 from django.db.models import Count, Sum
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.competitions.models import (
@@ -35,17 +33,13 @@ from gonghui.competitions.models import (
 )
 
 from . import Metric, register
+from . import drill_list as _drill
+from . import grouped_rows as _rows
+from . import year_range as _year_range
 
 SECTION = "competitions"
 RUN_STATUSES = (CompetitionStatus.RUNNING, CompetitionStatus.FINISHED)
 HELD_CONTEST_STATUSES = (ContestStatus.CLOSED, ContestStatus.PUBLISHED)
-
-
-def _drill(url_name, **fixed):
-    """drill(org, year): the list `url_name` filtered to the org's subtree and the year."""
-    def url(org, year):
-        return f"{reverse(url_name)}?{urlencode({'org': org.pk, 'year': year, **fixed})}"
-    return url
 
 
 METRICS = [
@@ -69,18 +63,6 @@ METRICS = [
            unit="people", drill=_drill("competitions:contest_list"),
            help=_("Entries of those contests still registered and not absent, counted at the entrant's union.")),
 ]
-
-
-def _year_range(year):
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-
-
-def _rows(qs, holder, code, value):
-    """(holding org id, code, value) of one grouped query: `holder` is the org field, `value` an
-    aggregate."""
-    for org_id, n in qs.order_by().values(holder).annotate(v=value).values_list(holder, "v"):
-        if org_id is not None and n:
-            yield org_id, code, n
 
 
 def provide(year: int, as_of: datetime.date):

@@ -20,11 +20,8 @@ Definitions (docs/reports-metrics.md has the table):
 
 import datetime
 from collections import Counter
-from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -39,18 +36,11 @@ from gonghui.honours.models import (
 )
 
 from . import Metric, register
+from . import drill_list as _drill
+from . import grouped_rows as _rows
 
-CENT = Decimal("0.01")
 SECTION = "honours"
 CATEGORY_GROUP = "honours.category"
-
-
-def _drill(url_name, *, year=True, **fixed):
-    """drill(org, year): the list `url_name` filtered to the org's subtree (and the year)."""
-    def url(org, y):
-        params = {"org": org.pk, **({"year": y} if year else {}), **fixed}
-        return f"{reverse(url_name)}?{urlencode(params)}"
-    return url
 
 
 def _category_metric(code, label):
@@ -83,18 +73,6 @@ METRICS = [
            drill=_drill("honours:reward_list", status=RewardClaimStatus.PAID),
            help=_("High-skill training reward claims paid in the year.")),
 ]
-
-
-def _cents(value):
-    """Sums of money to the cent (SQLite adds decimals as floats: 204443.2999999 is 204443.30)."""
-    return value.quantize(CENT) if isinstance(value, Decimal) else value
-
-
-def _rows(qs, holder, code, value):
-    """(holding org id, code, value) of one grouped query over `qs`."""
-    for org_id, n in qs.order_by().values(holder).annotate(v=value).values_list(holder, "v"):
-        if org_id is not None and n:
-            yield org_id, code, _cents(n)
 
 
 def on_register(as_of):

@@ -49,17 +49,12 @@ from gonghui.services.models import (
 )
 
 from . import Metric, register
+from . import drill_list as _drill
+from . import grouped_rows as _rows
 
 SECTION = "services"
 DONE_ORDER_STATUSES = (OrderStatus.DELIVERED, OrderStatus.RATED)
 HELD_EVENT_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED, EventStatus.FINISHED)
-
-
-def _drill(url_name, **fixed):
-    """drill(org, year): the list `url_name` filtered to the org's subtree and the year."""
-    def url(org, year):
-        return f"{reverse(url_name)}?{urlencode({'org': org.pk, 'year': year, **fixed})}"
-    return url
 
 
 def _redemptions_drill(org, year):
@@ -99,13 +94,6 @@ METRICS = [
            drill=_redemptions_drill,
            help=_("Uses of member offers (会员普惠) logged in the year, at the member's union.")),
 ]
-
-
-def _rows(qs, holder, code, value):
-    """(holding org id, code, value) of one grouped query over `qs`."""
-    for org_id, n in qs.order_by().values(holder).annotate(v=value).values_list(holder, "v"):
-        if org_id is not None and n:
-            yield org_id, code, n
 
 
 def _moments(first, until):

@@ -18,11 +18,9 @@ Definitions (docs/reports-metrics.md has the table):
 """
 
 import datetime
-from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.training.models import (
@@ -40,17 +38,11 @@ from gonghui.training.models import (
 )
 
 from . import Metric, register
+from . import drill_list as _drill
+from . import grouped_rows as _rows
+from . import year_range as _year_range
 
 SECTION = "training"
-
-
-def _drill(url_name, *, org=True, year=True, **fixed):
-    """drill(org, year): the list `url_name` filtered to the org's subtree and the year, where the
-    list has those filters."""
-    def url(o, y):
-        params = {**({"org": o.pk} if org else {}), **({"year": y} if year else {}), **fixed}
-        return f"{reverse(url_name)}?{urlencode(params)}"
-    return url
 
 
 METRICS = [
@@ -71,17 +63,6 @@ METRICS = [
            drill=_drill("training:mentoring_list", year=False, result=AssessmentResult.PASS),
            help=_("名师带徒 pairs whose final assessment was passed in the year, by union.")),
 ]
-
-
-def _year_range(year):
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-
-
-def _rows(qs, holder, code, value):
-    """(holding org id, code, value) of one grouped query over `qs`."""
-    for org_id, n in qs.order_by().values(holder).annotate(v=value).values_list(holder, "v"):
-        if org_id is not None and n:
-            yield org_id, code, n
 
 
 def trainee_enrolments(year):

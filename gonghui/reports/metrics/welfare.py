@@ -24,12 +24,9 @@ of the year or as_of, whichever comes first:
 
 import datetime
 from collections import Counter
-from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -49,18 +46,12 @@ from gonghui.welfare.models import (
 )
 
 from . import Metric, register
+from . import cents as _cents
+from . import drill_list as _drill
+from . import grouped_rows as _rows
 
-CENT = Decimal("0.01")
 SECTION = "welfare"
 CAMPAIGN_GROUP = "welfare.campaign"
-
-
-def _drill(url_name, *, year=True, **fixed):
-    """drill(org, year): the list `url_name` filtered to the org's subtree (and the year)."""
-    def url(org, y):
-        params = {"org": org.pk, **({"year": y} if year else {}), **fixed}
-        return f"{reverse(url_name)}?{urlencode(params)}"
-    return url
 
 
 def _spend_metric(kind, label):
@@ -96,18 +87,6 @@ METRICS = [
            drill=_drill("welfare:file_list", year=False, status=HardshipStatus.ACTIVE),
            help=_("Hardship files on record at the end of the year (or today), at the worker's union.")),
 ]
-
-
-def _cents(value):
-    """Sums of money to the cent (SQLite adds decimals as floats: 204443.2999999 is 204443.30)."""
-    return value.quantize(CENT) if isinstance(value, Decimal) else value
-
-
-def _rows(qs, holder, code, value):
-    """(holding org id, code, value) of one grouped query over `qs`."""
-    for org_id, n in qs.order_by().values(holder).annotate(v=value).values_list(holder, "v"):
-        if org_id is not None and n:
-            yield org_id, code, _cents(n)
 
 
 def _campaigns(first, until):
