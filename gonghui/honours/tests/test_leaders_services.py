@@ -259,7 +259,9 @@ def test_month_helpers():
 def test_overview_card_and_due_sources(tree, django_assert_max_num_queries):
     from gonghui.honours.selectors import leaders as selectors
 
-    leader(tree, LeaderStatus.SELECTED)  # held from today
+    # Held from the 1st of this month, so this month's allowance is due whatever day the suite runs
+    # (a title starting later in the month is paid from the next month).
+    leader(tree, LeaderStatus.SELECTED, starts_on=services.today().replace(day=1))
     leader(tree, union=tree.union2)
     with django_assert_max_num_queries(3):
         card = selectors.overview_card(tree.town1_cadre)
