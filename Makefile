@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock.txt | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install run serve test test-fast lint browser-deps bench messages clean
+.PHONY: install run serve test test-fast lint browser-deps bench messages clean prod-check audit-deps
 
 $(STAMP): requirements.lock.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,15 @@ messages: install
 ## make bench: benchmarks (see bench/README.md); district-scale data is generated, not committed.
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## make prod-check: the production stack (gunicorn, Celery worker and beat) on this machine against
+## the local PostgreSQL and Redis, a smoke test through it, then everything stopped (docs/deploy.md).
+prod-check: install
+	$(BIN)/python deploy/prod_check.py
+
+## make audit-deps: known vulnerabilities in the pinned requirements (pip-audit; SECURITY.md).
+audit-deps: install
+	$(BIN)/python deploy/audit_deps.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3* media staticfiles
