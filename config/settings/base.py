@@ -205,6 +205,15 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# A job whose worker died mid-run is delivered again (acks_late alone acks on a crash).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Publishing waits at most ~1 s for an unreachable broker, then the job goes to the outbox
+# (gonghui.core.jobs): a request never hangs on Redis and no job is lost (docs/faults.md).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 5
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -277,6 +286,8 @@ CELERY_BEAT_SCHEDULE = {
     "publicity-hold-finished-studies": {"task": "publicity.studies.hold_finished_sessions",
                                         "schedule": crontab(hour=1, minute=30)},
     "purge-old-notifications": {"task": "gonghui.core.tasks.purge_old_notifications_task", "schedule": 24 * 3600},
+    # Jobs enqueued while the broker was down (gonghui.core.jobs outbox) are sent once it is back.
+    "flush-job-outbox": {"task": "gonghui.core.jobs.flush_outbox_task", "schedule": 60},
     # Member portal: SMS one-time codes past their retention (PORTAL_AUTH_RULES) are deleted.
     "portal-purge-sms-codes": {"task": "gonghui.portal.tasks.auth.purge_sms_codes_task",
                                "schedule": crontab(hour=3, minute=40)},
