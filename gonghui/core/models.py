@@ -118,3 +118,32 @@ class Notification(models.Model):
     @property
     def is_read(self):
         return self.read_at is not None
+
+
+# --- Job outbox (issue 12, faults) -------------------------------------------------------------
+# Migration: made by the lead (`makemigrations core`); tests run with --nomigrations.
+
+
+class JobOutbox(models.Model):
+    """A background job that could not be handed to the broker (Redis down) when it was enqueued.
+
+    Written by `gonghui.core.jobs.OutboxTask.apply_async` after its short retry gives up; sent
+    again, oldest first, by `gonghui.core.jobs.flush_outbox` (every minute from beat, and when a
+    worker starts). A row is deleted in the same transaction that published it.
+    """
+
+    task_name = models.CharField(_("job"), max_length=200)
+    task_id = models.CharField(_("job id"), max_length=64)
+    args = models.JSONField(_("arguments"), default=list)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict)
+    options = models.JSONField(_("options"), default=dict)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    error = models.CharField(_("broker error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("queued job")
+        verbose_name_plural = _("queued jobs")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.task_name} {self.task_id}"

@@ -1,0 +1,125 @@
+"""Redis (the Celery broker) down: a job enqueued meanwhile is kept in the outbox and sent, once
+and in order, when the broker is back (gonghui.core.jobs). The "back" half publishes to the real
+Redis at 127.0.0.1:6379 (db 5, a queue of its own) and is skipped when no Redis answers there."""
+
+import json
+
+import pytest
+import redis
+from celery import Celery
+from django.conf import settings
+
+from config.celery import app as project_app
+from gonghui.core.jobs import OutboxTask, flush_outbox
+from gonghui.core.models import JobOutbox
+
+DEAD_BROKER = "redis://127.0.0.1:1/5"
+LIVE_BROKER = "redis://127.0.0.1:6379/5"
+QUEUE = "faults-h5-outbox"
+
+pytestmark = pytest.mark.django_db
+
+
+def _live_redis():
+    client = redis.Redis.from_url(LIVE_BROKER, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        return None
+    return client
+
+
+def _app(broker):
+    """A non-eager app with the project's task class, publish retry policy and one task."""
+    app = Celery(f"faults-{broker}", broker=broker, task_cls="gonghui.core.jobs:OutboxTask")
+    app.conf.update(task_always_eager=False, task_default_queue=QUEUE, broker_connection_timeout=2,
+                    task_publish_retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
+
+    @app.task(name="faults.notify", ignore_result=True, shared=False)
+    def notify(notification_id, channel="sms"):
+        return notification_id
+
+    @app.task(name="faults.refresh", ignore_result=True, shared=False)
+    def refresh():
+        return None
+
+    return app
+
+
+@pytest.fixture
+def down_app():
+    return _app(DEAD_BROKER)
+
+
+@pytest.fixture
+def live_queue():
+    client = _live_redis()
+    if client is None:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    client.delete(QUEUE)
+    yield client
+    client.delete(QUEUE)
+
+
+def _queued_ids(client):
+    """Task ids in the Redis list, oldest first (kombu LPUSHes, workers take from the right)."""
+    return [json.loads(raw)["headers"]["id"] for raw in reversed(client.lrange(QUEUE, 0, -1))]
+
+
+def test_every_project_task_is_an_outbox_task():
+    import gonghui.core.tasks  # noqa: F401  (the modules beat and the services enqueue from)
+    import gonghui.members.tasks  # noqa: F401
+
+    tasks = {name: task for name, task in project_app.tasks.items() if name.startswith("gonghui.")}
+    assert tasks and all(isinstance(task, OutboxTask) for task in tasks.values())
+    assert hasattr(tasks["gonghui.members.tasks.run_member_import_task"], "delay_on_commit")
+    assert settings.CELERY_BEAT_SCHEDULE["flush-job-outbox"]["task"] in project_app.tasks
+
+
+def test_eager_mode_runs_the_job_and_keeps_nothing():
+    result = project_app.tasks["gonghui.core.jobs.flush_outbox_task"].delay()
+    assert result.successful() and JobOutbox.objects.count() == 0
+
+
+def test_job_enqueued_while_broker_down_is_kept(down_app):
+    result = down_app.tasks["faults.notify"].apply_async((41,), {"channel": "email"}, countdown=30)
+
+    row = JobOutbox.objects.get()
+    assert (row.task_name, row.task_id, row.args, row.kwargs) == ("faults.notify", result.id, [41],
+                                                                   {"channel": "email"})
+    assert "eta" in row.options and "Connection refused" in row.error  # countdown counted from now
+
+
+def test_delay_on_commit_goes_through_the_outbox(down_app, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        down_app.tasks["faults.notify"].delay_on_commit(7)
+    assert list(JobOutbox.objects.values_list("task_name", "args")) == [("faults.notify", [7])]
+
+
+def test_a_scheduled_job_waits_once_however_many_ticks_fail(down_app):
+    for _ in range(3):
+        down_app.tasks["faults.refresh"].delay()
+    down_app.tasks["faults.notify"].delay(1)
+    down_app.tasks["faults.notify"].delay(1)  # calls with arguments are never merged
+    assert JobOutbox.objects.filter(task_name="faults.refresh").count() == 1
+    assert JobOutbox.objects.filter(task_name="faults.notify").count() == 2
+
+
+def test_flush_while_broker_still_down_keeps_every_row(down_app):
+    down_app.tasks["faults.notify"].delay(1)
+    down_app.tasks["faults.notify"].delay(2)
+    assert flush_outbox(down_app) == 0
+    assert JobOutbox.objects.count() == 2
+
+
+def test_flush_with_broker_back_sends_each_job_once_in_order(down_app, live_queue):
+    ids = [down_app.tasks["faults.notify"].delay(n).id for n in (1, 2, 3)]
+    assert live_queue.llen(QUEUE) == 0
+
+    live_app = _app(LIVE_BROKER)
+    assert flush_outbox(live_app) == 3
+    assert flush_outbox(live_app) == 0  # a second flush sends nothing again
+
+    assert live_queue.llen(QUEUE) == 3
+    assert _queued_ids(live_queue) == ids
+    assert JobOutbox.objects.count() == 0
