@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "gonghui.core.middleware.RequestContextMiddleware",
     "gonghui.core.middleware.ApiMethodNotAllowedMiddleware",
+    # A lost database connection or a full disk: a clear message, not a 500 (gonghui/core/faults.py).
+    "gonghui.core.faults.InfrastructureFaultMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -154,7 +156,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Removes a half-written upload when the disk fills up (gonghui/core/storage.py).
+    "default": {"BACKEND": "gonghui.core.storage.SafeFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
