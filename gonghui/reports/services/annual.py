@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
 
 from gonghui.core import audit
-from gonghui.core.excel import XLSX_CONTENT_TYPE, XlsxStream
+from gonghui.core.excel import XLSX_CONTENT_TYPE, XlsxStream, safe_cell
 from gonghui.core.exports import ExportKind, ExportPlan, ExportRefused
 from gonghui.core.policies import require
 
@@ -155,7 +155,7 @@ def _cover_sheet(book, report, formats):
     ws.set_column(1, 1, 34)
     ws.set_column(2, 2, 26)
     ws.set_column(3, 3, 80)
-    ws.write_string(0, 0, report_title(report), formats.title)
+    ws.write_string(0, 0, safe_cell(report_title(report)), formats.title)
     facts = [
         (pgettext("annual report", "Organisation"), report.org.name),
         (pgettext("annual report", "Year"), report.year),
@@ -175,7 +175,7 @@ def _cover_sheet(book, report, formats):
         elif isinstance(value, int):
             ws.write_number(row, 1, value, formats.text())
         else:
-            ws.write_string(row, 1, str(value))
+            ws.write_string(row, 1, safe_cell(str(value)))
         row += 1
     row += 1
     ws.write_string(row, 0, _("State figures (members, unions, agreements in force…) are taken on the as-of day; "
@@ -205,7 +205,7 @@ def _section_sheet(book, section, formats):
     ws.freeze_panes(1, 1)
     for r, row in enumerate(section.rows, start=1):
         bold = row.kind == TOTAL
-        ws.write_string(r, 0, row.label, formats.text(bold=bold))
+        ws.write_string(r, 0, safe_cell(row.label), formats.text(bold=bold))
         for col, (column, cell) in enumerate(zip(section.columns, row.cells, strict=True), start=1):
             _write_value(ws, r, col, column, cell.value, formats, bold)
 
