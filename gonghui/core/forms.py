@@ -46,13 +46,21 @@ def add_service_error(form, exc: ValidationError):
 
 def run_service(form, fn, **kwargs):
     """Call a service for a valid form; on a domain refusal put it on the form and return None.
-    PermissionDenied propagates (403)."""
+    PermissionDenied propagates (403). A full disk while the service stored an upload is a form
+    error too (the service's transaction rolled back; the storage removed its partial file)."""
+    from .faults import disk_full_message, is_disk_full
+
     try:
         return fn(**kwargs)
     except PermissionDenied:
         raise
     except ValidationError as exc:
         add_service_error(form, exc)
+        return None
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        form.add_error(None, disk_full_message())
         return None
 
 

@@ -19,7 +19,8 @@ import logging
 import uuid
 
 from celery.contrib.django.task import DjangoTask
-from django.db import transaction
+from django.db import InterfaceError, transaction
+from django.db import OperationalError as DjangoOperationalError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
@@ -126,3 +127,28 @@ def flush_outbox(app=None, *, limit=1000):
     if sent:
         logger.info("outbox: %s job(s) sent to the broker", sent)
     return sent
+
+
+# --- Jobs whose database connection drops ----------------------------------------------------------
+
+DATABASE_CONNECTION_ERRORS = (DjangoOperationalError, InterfaceError)
+
+
+def retry_when_database_drops(task, exc, *, give_up=None):
+    """From a bound task's `except DATABASE_CONNECTION_ERRORS` block: drop the broken connection
+    and run the job again later (5, 10, 20… seconds); once its max_retries are used, call
+    `give_up()` (which should record the failure for the user) and raise the error.
+
+    The job must be idempotent and its work one transaction, so that the attempt that lost the
+    connection left nothing behind (the server rolls back a transaction whose client vanished)."""
+    from django.db import close_old_connections
+
+    close_old_connections()
+    attempt = task.request.retries
+    if attempt >= task.max_retries:
+        if give_up is not None:
+            give_up()
+        raise exc
+    logger.warning("%s: database connection lost (%s), retry %s of %s", task.name, exc, attempt + 1,
+                   task.max_retries)
+    raise task.retry(exc=exc, countdown=5 * 2 ** attempt)

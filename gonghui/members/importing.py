@@ -49,7 +49,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -1069,6 +1069,11 @@ def run_member_import(member_import_id, *, audit_each=False) -> None:
                     _commit_event(actor=actor, member_import=member_import, writer=writer, skipped=len(skip))
             except ImportAborted as exc:
                 _fail(member_import, actor, exc.message, errors=exc.errors)
+            except (OperationalError, InterfaceError):
+                # The database connection was lost (or a deadlock broke the transaction): nothing
+                # was saved and the import is still IMPORTING; the job retries it
+                # (members.tasks.run_member_import_task), and marks it failed if it gives up.
+                raise
             except Exception as exc:  # noqa: BLE001 — anything else: nothing saved, say so
                 logger.exception("member import %s failed", member_import_id)
                 _fail(member_import, actor, _failure_message(exc, member_import))
@@ -1080,6 +1085,21 @@ def run_member_import(member_import_id, *, audit_each=False) -> None:
                     k: round(v, 3) for k, v in writer.seconds.items()}}
                 _delete_file(member_import)
                 member_import.save()
+    cache.delete(_progress_key(member_import_id))
+
+
+def fail_after_lost_connection(member_import_id, attempts) -> None:
+    """The job gave up retrying an import whose database connection kept failing: mark it failed
+    (nothing was imported), so the page stops showing it as running and the user can try again."""
+    with transaction.atomic():
+        member_import = (MemberImport.objects.select_for_update(of=("self",)).select_related("org", "confirmed_by")
+                         .filter(pk=member_import_id).first())
+        if member_import is None or member_import.status != ImportStatus.IMPORTING:
+            return
+        with translation.override(member_import.language or settings.LANGUAGE_CODE):
+            message = _("The connection to the database was lost during the import (%(attempts)d attempts). "
+                        "Nothing was imported; check the file again to retry.") % {"attempts": attempts}
+            _fail(member_import, member_import.confirmed_by, message)
     cache.delete(_progress_key(member_import_id))
 
 

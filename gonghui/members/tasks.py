@@ -3,6 +3,8 @@
 
 from celery import shared_task
 
+DATABASE_RETRIES = 4  # after 5, 10, 20 and 40 seconds
+
 
 @shared_task(acks_late=True, ignore_result=True)
 def check_member_import_task(member_import_id):
@@ -12,12 +14,20 @@ def check_member_import_task(member_import_id):
     check_member_import(member_import_id)
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def run_member_import_task(member_import_id):
-    """Import the valid rows of a confirmed file in one transaction (IMPORTING → IMPORTED / FAILED)."""
-    from .importing import run_member_import
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=DATABASE_RETRIES)
+def run_member_import_task(self, member_import_id):
+    """Import the valid rows of a confirmed file in one transaction (IMPORTING → IMPORTED / FAILED).
+    A lost database connection rolls the whole file back; the job then runs again (a few times,
+    waiting longer each time) and marks the import failed if the database stays away."""
+    from gonghui.core.jobs import DATABASE_CONNECTION_ERRORS, retry_when_database_drops
 
-    run_member_import(member_import_id)
+    from .importing import fail_after_lost_connection, run_member_import
+
+    try:
+        run_member_import(member_import_id)
+    except DATABASE_CONNECTION_ERRORS as exc:
+        retry_when_database_drops(
+            self, exc, give_up=lambda: fail_after_lost_connection(member_import_id, self.request.retries + 1))
 
 
 @shared_task(acks_late=True, ignore_result=True)
