@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -9,6 +10,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        # The audit trail's append-only trigger, also on databases built without migrations
+        # (pytest --nomigrations): the migration installs it, this keeps it there. Idempotent.
+        post_migrate.connect(_install_audit_guard, sender=self, dispatch_uid="core.audit_guard")
+
         # Core's own audit codes; the other apps register theirs the same way in their ready().
         from .audit_labels import register_action_labels, register_field_labels, register_object_labels
 
@@ -28,3 +33,11 @@ class CoreConfig(AppConfig):
         from .exports import register_audit_labels
 
         register_audit_labels()
+
+
+def _install_audit_guard(sender, using="default", **kwargs):
+    from django.db import connections
+
+    from .audit_guard import install
+
+    install(connections[using])

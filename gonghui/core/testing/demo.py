@@ -39,6 +39,11 @@ def wipe_demo_data():
     demo_honours.wipe()
     demo_competitions.wipe()
     demo_grassroots.wipe()
-    for model in (StaffRequest, WageAgreement, *congress, *innovation, Transfer, Membership, Person, Enterprise,
-                  RoleAssignment, AuditEvent, Org, User):
-        model.objects.all().delete()
+    # Audit rows are append-only in PostgreSQL (core.audit_guard); emptying a test database is the
+    # deliberate purge the guard lets through.
+    from gonghui.core.audit_guard import audit_purge_allowed
+
+    with audit_purge_allowed():
+        for model in (StaffRequest, WageAgreement, *congress, *innovation, Transfer, Membership, Person, Enterprise,
+                      RoleAssignment, AuditEvent, Org, User):
+            model.objects.all().delete()

@@ -1,0 +1,83 @@
+"""The audit trail is append-only in the database itself (PostgreSQL): a trigger refuses UPDATE
+and DELETE of `core_auditevent` rows, whatever code or SQL console tries it.
+
+Two exceptions, both needed by the rest of the schema:
+- deleting a user or an organisation sets the row's `actor_id` / `org_id` to NULL
+  (`on_delete=SET_NULL`, done by Django as an UPDATE): an UPDATE that changes nothing but
+  clearing those two columns is allowed; the names kept in `actor_name` / `object_repr` remain;
+- a deliberate purge (test databases emptied between runs, a future retention job) runs inside
+  `audit_purge_allowed()`, which sets a transaction-local flag the trigger reads.
+TRUNCATE is not a row operation and stays possible for the database owner (test flushes).
+
+Installed by migration core.0004 and again after every `migrate` (post_migrate, see
+CoreConfig.ready), so a test database built with --nomigrations has it too. Idempotent.
+"""
+
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+
+PURGE_FLAG = "gonghui.audit_purge"
+
+INSTALL_SQL = f"""
+CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF coalesce(current_setting('{PURGE_FLAG}', true), '') = 'on' THEN
+            RETURN OLD;
+        END IF;
+        RAISE EXCEPTION 'audit events are append-only: DELETE refused (id %)', OLD.id
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- UPDATE: only clearing the actor or the org (their user/org row is being deleted).
+    IF (to_jsonb(NEW) - 'actor_id' - 'org_id') = (to_jsonb(OLD) - 'actor_id' - 'org_id')
+       AND (NEW.actor_id IS NULL OR NEW.actor_id = OLD.actor_id)
+       AND (NEW.org_id IS NULL OR NEW.org_id = OLD.org_id) THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'audit events are append-only: UPDATE refused (id %)', OLD.id
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent;
+CREATE TRIGGER core_auditevent_append_only BEFORE UPDATE OR DELETE ON core_auditevent
+    FOR EACH ROW EXECUTE FUNCTION core_auditevent_append_only();
+"""
+
+UNINSTALL_SQL = """
+DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent;
+DROP FUNCTION IF EXISTS core_auditevent_append_only();
+"""
+
+
+def install(conn=None):
+    """Create or replace the trigger (PostgreSQL only; other databases have no such guard)."""
+    conn = conn or connection
+    if conn.vendor != "postgresql":
+        return False
+    with conn.cursor() as cursor:
+        cursor.execute(INSTALL_SQL)
+    return True
+
+
+def uninstall(conn=None):
+    conn = conn or connection
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            cursor.execute(UNINSTALL_SQL)
+
+
+@contextmanager
+def audit_purge_allowed(using="default"):
+    """Let DELETE of audit rows through for this transaction only (SET LOCAL)."""
+    from django.db import connections
+
+    conn = connections[using]
+    with transaction.atomic(using=using):
+        if conn.vendor == "postgresql":
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_FLAG])
+        yield
+        if conn.vendor == "postgresql":
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, '', true)", [PURGE_FLAG])
