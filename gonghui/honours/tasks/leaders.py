@@ -8,11 +8,22 @@ from celery import shared_task
 __all__ = ["run_leader_allowances_task"]
 
 
-@shared_task
-def run_leader_allowances_task(month: str | None = None):
+@shared_task(bind=True, max_retries=4)
+def run_leader_allowances_task(self, month: str | None = None):
     """Pay this month's allowance (and any of the previous months the job missed, see
     `services.leaders.run_scheduled_allowances`), or only `month` ("YYYY-MM-DD") when given, to
-    the leaders holding the title on the month's first day; returns how many were paid."""
+    the leaders holding the title on the month's first day; returns how many were paid.
+    A lost database connection rolls the month back and the job runs again a little later (not
+    a month later, when the next run would catch the month up)."""
+    from gonghui.core.jobs import DATABASE_CONNECTION_ERRORS, retry_when_database_drops
+
+    try:
+        return _run(month)
+    except DATABASE_CONNECTION_ERRORS as exc:
+        retry_when_database_drops(self, exc)
+
+
+def _run(month):
     import datetime
 
     from ..services.leaders import run_allowances, run_scheduled_allowances
