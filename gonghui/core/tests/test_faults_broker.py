@@ -123,3 +123,29 @@ def test_flush_with_broker_back_sends_each_job_once_in_order(down_app, live_queu
     assert live_queue.llen(QUEUE) == 3
     assert _queued_ids(live_queue) == ids
     assert JobOutbox.objects.count() == 0
+
+
+# --- Redis down for the cache and the sessions (production's settings) -----------------------------
+
+@pytest.fixture
+def redis_down(settings):
+    """prod.py's cache and session settings, with Redis at a port where nothing listens."""
+    settings.CACHES = {"default": {
+        "BACKEND": "gonghui.core.cache.ResilientRedisCache", "LOCATION": DEAD_BROKER,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "RETRY_AFTER": 5}}}
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.FIGURES_CACHE_SECONDS = 300  # the dashboards read and write the cache, as in production
+
+
+def test_sign_in_and_pages_work_while_redis_is_down(client, tree, redis_down):
+    from django.urls import reverse
+
+    response = client.post(reverse("accounts:login"), {"username": "union1", "password": "test-pass-2026"})
+    assert response.status_code == 302, "sign-in failed with Redis down"
+    for name in ("core:home", "members:import_list", "core:notification_list"):
+        assert client.get(reverse(name), follow=True).status_code == 200, name
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    from django.contrib.sessions.models import Session
+
+    assert Session.objects.filter(session_key=session_key).exists()  # the database holds the session
