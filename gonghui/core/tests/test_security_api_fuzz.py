@@ -1,0 +1,205 @@
+"""Schemathesis against /api/v1/openapi.json: every operation, fuzzed in-process through the WSGI
+application as the district user (Bearer token) on the small demo district, answers no 5xx and
+(for the statuses it documents) a body matching its schema.
+
+CI runs a few derandomized examples per operation (`FUZZ_EXAMPLES`, default 2), so a run is
+reproducible and takes seconds; `FUZZ_EXAMPLES=100` is the deeper run (SECURITY.md has its figures).
+"""
+
+import io
+import os
+from contextlib import contextmanager
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, transaction
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from gonghui.core.testing.api import token_for
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
+SCHEMA_PATH = "/api/v1/openapi.json"
+# Operations that end the caller's own session: fuzzing them would revoke the token every other
+# operation is called with (they are covered in test_api_auth.py and the portal's tests).
+SKIPPED = {("DELETE", "/api/v1/auth/token"), ("DELETE", "/api/v1/portal/auth/token")}
+
+
+@contextmanager
+def requests_inside_the_test_transaction():
+    """Django's WSGI handler closes the connection when a request ends, which would abort the
+    test's transaction; its test client switches that off the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def seed_district():
+    """The district user of a seeded district: the test tree with a few members (CI), or the small
+    demo district with records in every module (`FUZZ_SEED=demo`; seeding it takes ~40 s)."""
+    from gonghui.accounts.models import User
+    from gonghui.core.testing.factories import Tree
+
+    if os.environ.get("FUZZ_SEED") == "demo":
+        call_command("seed_demo", "--scale", "small", "--force", stdout=io.StringIO(), stderr=io.StringIO())
+    else:
+        tree = Tree()
+        for union in (tree.union1, tree.union1b, tree.union2):
+            tree.member(union=union)
+    return User.objects.get(username="district")
+
+
+@pytest.fixture(scope="module")
+def demo_district(django_db_setup, django_db_blocker):
+    """Seeded once for the module and rolled back after it."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield seed_district()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def api_schema(demo_district, django_db_blocker):
+    app = get_wsgi_application()
+    with django_db_blocker.unblock(), requests_inside_the_test_transaction():
+        yield schemathesis.openapi.from_wsgi(SCHEMA_PATH, app)
+
+
+def schema_classes():
+    from ninja import Schema
+
+    pending = [Schema]
+    while pending:
+        for cls in pending.pop().__subclasses__():
+            pending.append(cls)
+            if cls.__module__.startswith("gonghui."):
+                yield cls
+
+
+def shape(cls):
+    """What a client relies on: field names, types and which are required (not the prose)."""
+    schema = cls.model_json_schema()
+    return repr((sorted(schema.get("required", [])),
+                 sorted((name, repr({k: v for k, v in field.items() if k not in ("title", "description")}))
+                        for name, field in schema.get("properties", {}).items())))
+
+
+def colliding_schema_names():
+    """Names given to two schema classes of different shape. django-ninja files every class under
+    its bare name in components/schemas, so all but one of them are documented wrongly."""
+    shapes = {}
+    for cls in schema_classes():
+        shapes.setdefault(cls.__name__, set()).add(shape(cls))
+    return {name for name, seen in shapes.items() if len(seen) > 1}
+
+
+def operations(schema):
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if (operation.method.upper(), operation.path) not in SKIPPED:
+            yield operation
+
+
+def referenced_components(spec, node, seen=None):
+    """Names of the components a part of the OpenAPI document refers to, directly or not."""
+    seen = set() if seen is None else seen
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if ref.startswith("#/components/schemas/") and ref.rsplit("/", 1)[1] not in seen:
+            name = ref.rsplit("/", 1)[1]
+            seen.add(name)
+            referenced_components(spec, spec["components"]["schemas"].get(name, {}), seen)
+        for value in node.values():
+            referenced_components(spec, value, seen)
+    elif isinstance(node, list):
+        for value in node:
+            referenced_components(spec, value, seen)
+    return seen
+
+
+def misdocumented(operation, colliding):
+    """An operation whose answers refer to a colliding schema name: its documentation may be
+    another class's, so only the 5xx check applies to it until the names are unique."""
+    responses = operation.definition.raw.get("responses", {})
+    return bool(referenced_components(operation.schema.raw_schema, responses) & colliding)
+
+
+def fuzz(operation, headers, colliding=frozenset()):
+    """Problems found by `EXAMPLES` derandomized cases of one operation (empty when none).
+    Schema mismatches caused by a colliding component name are known (see the xfail below)."""
+    problems = []
+    check_conformance = not misdocumented(operation, colliding)
+
+    @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy())
+    def run(case):
+        response = case.call(headers=headers)
+        label = f"{case.method} {case.formatted_path}"
+        if response.status_code >= 500:
+            problems.append(f"{label} → {response.status_code}: {case.query} {case.body!r}"[:600])
+            return
+        if not check_conformance:
+            return
+        try:
+            case.validate_response(response, checks=[response_schema_conformance], headers=headers)
+        except FailureGroup as exc:  # collected, reported together below
+            problems.append(f"{label} → {response.status_code} does not match its schema: {exc}"[:600])
+
+    run()
+    return problems
+
+
+def test_every_operation_answers_without_5xx_and_as_documented(api_schema, demo_district, db):
+    cache.clear()  # rate-limit counters
+    headers = {"Authorization": f"Bearer {token_for(demo_district)}"}
+    problems, count, colliding = [], 0, colliding_schema_names()
+    with requests_inside_the_test_transaction(), settings_override(API_RATE="100000/min"):
+        for operation in operations(api_schema):
+            count += 1
+            problems += fuzz(operation, headers, colliding)
+    assert count > 200  # every router is in the schema
+    assert not problems, "\n".join(problems)
+
+
+@contextmanager
+def settings_override(**values):
+    from django.test import override_settings
+
+    with override_settings(**values):
+        yield
+
+
+def test_the_fuzzer_reports_a_server_error(api_schema, demo_district, db, monkeypatch):
+    """The harness itself: an operation that crashes is reported, not swallowed."""
+    from gonghui.orgs import selectors
+
+    def crash(user):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(selectors, "visible_orgs", crash)
+    cache.clear()
+    headers = {"Authorization": f"Bearer {token_for(demo_district)}"}
+    operation = next(op for op in operations(api_schema) if (op.method.upper(), op.path) == ("GET", "/api/v1/orgs"))
+    with requests_inside_the_test_transaction():
+        problems = fuzz(operation, headers)
+    assert problems and all("→ 500" in problem for problem in problems)
+
+
+@pytest.mark.xfail(strict=True, reason="django-ninja files schemas under their bare class name: rename the "
+                   "colliding classes (or make the names unique centrally) and remove this marker")
+def test_no_two_api_schema_classes_share_a_name():
+    assert colliding_schema_names() == set()
