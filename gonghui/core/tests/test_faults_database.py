@@ -128,6 +128,7 @@ def test_mutual_aid_approval_cut_mid_way_saves_nothing_then_succeeds(client, mon
     assert audit_count("welfare.mutualaid_claim_approve") == 1
 
 
+@pytest.mark.django_db(transaction=False)
 def test_the_api_answers_a_lost_connection_in_its_error_format(rf):
     from gonghui.core.faults import InfrastructureFaultMiddleware
 

@@ -23,7 +23,6 @@ from gonghui.honours.models.leaders import LeaderAllowance, LeaderAllowanceRun, 
 from gonghui.honours.tasks.leaders import run_leader_allowances_task
 from gonghui.honours.testing.leaders import leader
 
-pytestmark = pytest.mark.django_db(transaction=True)
 MONTH = datetime.date(2025, 6, 1)
 
 
@@ -36,6 +35,7 @@ def test_jobs_are_acknowledged_after_they_ran_and_redelivered_if_the_worker_dies
         assert project_app.tasks[name].max_retries >= 3
 
 
+@pytest.mark.django_db(transaction=True)  # PostgreSQL: the connection is really cut
 def test_allowance_run_cut_mid_way_pays_each_leader_once(tree, monkeypatch):
     for union in (tree.union1, tree.union1b, tree.union2):
         leader(tree, LeaderStatus.SELECTED, union=union, starts_on=datetime.date(2025, 1, 1))
@@ -74,14 +74,17 @@ def _stored_exports():
     return [f for sub in default_storage.listdir(folder)[0] for f in default_storage.listdir(f"{folder}/{sub}")[1]]
 
 
-def test_export_failing_half_way_stores_no_file_and_the_next_works(tree):
+@pytest.mark.django_db
+def test_export_failing_half_way_stores_no_file_and_the_next_works(tree, django_capture_on_commit_callbacks):
     fail = {"now": True}
     kind = _export_kind(fail)
-    first = exports.start_export(actor=tree.district_staff, kind=kind, params={})
+    with django_capture_on_commit_callbacks(execute=True):
+        first = exports.start_export(actor=tree.district_staff, kind=kind, params={})
     assert exports.export_job(tree.district_staff, first.job_id)["status"] == "FAILED"
     assert _stored_exports() == []
 
     fail["now"] = False
-    second = exports.start_export(actor=tree.district_staff, kind=kind, params={})
+    with django_capture_on_commit_callbacks(execute=True):
+        second = exports.start_export(actor=tree.district_staff, kind=kind, params={})
     job = exports.export_job(tree.district_staff, second.job_id)
     assert job["status"] == "DONE" and _stored_exports() == [f"{second.job_id}.xlsx"]
