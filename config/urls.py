@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from gonghui.core.views import healthz
+from gonghui.core.views_health import healthz, readyz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("gonghui.accounts.urls")),

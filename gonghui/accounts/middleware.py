@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 # TOTP pages. Everything else under /accounts/ (password, API tokens, role management) is
 # protected too — an unverified session must not mint an API token or hand out roles.
 EXEMPT_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/m/logout/", "/accounts/otp/", "/static/", "/healthz",
-                   "/i18n/")
+                   "/readyz", "/i18n/")
 
 
 class RequireOTPForAdministratorsMiddleware:

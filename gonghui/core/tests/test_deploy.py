@@ -18,6 +18,9 @@ def test_production_settings_pass_the_deploy_check():
         "PII_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "PII_HASH_KEY": "a-separate-hash-key",
         "ALLOWED_HOSTS": "union.example.org",
+        # Production refuses SQLite and needs Redis; `check` connects to neither.
+        "DATABASE_URL": "postgres://gonghui@db.example.org:5432/gonghui",
+        "REDIS_URL": "redis://redis.example.org:6379/0",
     }
     env.pop("DEBUG", None)
     # The browser tests set this in the test process (Playwright runs an event loop in the test
