@@ -5,7 +5,7 @@ everything else, every write and every migration stays on `default`. Inside an o
 
 - once the request has written anything, its later reads go to the primary too
   (read-your-writes: a replica a few hundred milliseconds behind must not hide the write);
-- a read inside a `transaction.atomic()` block on the primary stays on the primary, so a
+- a read inside a `transaction.atomic()` block the request opened stays on the primary, so a
   transaction sees one database;
 - with no replica configured (`REPLICA_DATABASE_ALIAS` empty, the default) nothing changes.
 
@@ -23,8 +23,10 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 @dataclass
 class _ReplicaReads:
-    """The opt-in of one request; `wrote` flips on its first write."""
+    """The opt-in of one request. `wrote` flips on its first write; `atomic_depth` is how many
+    transactions were open on the primary when it began (0 in a request; a test's own is 1)."""
 
+    atomic_depth: int
     wrote: bool = False
 
 
@@ -40,7 +42,7 @@ class replica_reads:  # noqa: N801 - used like a function: `with replica_reads()
     """Context manager: reads inside it may go to the replica (until the first write)."""
 
     def __enter__(self):
-        self._token = _current.set(_ReplicaReads())
+        self._token = _current.set(_ReplicaReads(atomic_depth=_primary_atomic_depth()))
         return self
 
     def __exit__(self, *exc_info):
@@ -60,8 +62,8 @@ def reads_from_replica(view):
     return wrapper
 
 
-def _primary_in_transaction() -> bool:
-    return connections[DEFAULT_DB_ALIAS].in_atomic_block
+def _primary_atomic_depth() -> int:
+    return len(connections[DEFAULT_DB_ALIAS].atomic_blocks)
 
 
 class ReplicaRouter:
@@ -70,7 +72,7 @@ class ReplicaRouter:
     def db_for_read(self, model, **hints):
         state = _current.get()
         alias = replica_alias()
-        if not alias or state is None or state.wrote or _primary_in_transaction():
+        if not alias or state is None or state.wrote or _primary_atomic_depth() > state.atomic_depth:
             return DEFAULT_DB_ALIAS
         return alias
 

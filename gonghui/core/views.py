@@ -15,6 +15,7 @@ from gonghui.orgs.models import Org
 from .audit_display import describe_events, label_event
 from .context_processors import is_portal_user
 from .dashboard import calendar_warning, dashboard_for, due_for
+from .db_router import reads_from_replica
 from .forms import AuditFilterForm
 from .member_pages import member_pages
 from .models import AuditEvent
@@ -72,6 +73,7 @@ def _portal_home_for(user) -> str:
 
 @require_safe
 @login_required
+@reads_from_replica
 def home(request):
     sections = dashboard_for(request.user)
     if not sections and (portal := _portal_home_for(request.user)):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
+from gonghui.core.db_router import reads_from_replica
 from gonghui.core.errors import DomainError
 from gonghui.core.exports import export_response
 from gonghui.core.policies import require
@@ -36,6 +37,7 @@ def _choose(request):
 
 @login_required
 @require_GET
+@reads_from_replica
 def annual_report(request):
     require(request.user, VIEW)
     form, choice, org = _choose(request)
@@ -54,6 +56,7 @@ def annual_report(request):
 
 @login_required
 @require_GET
+@reads_from_replica
 def annual_report_download(request, fmt):
     require(request.user, EXPORT)
     form, choice, org = _choose(request)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gonghui.core.db_router import reads_from_replica
 from gonghui.core.excel import xlsx_response
 from gonghui.core.policies import require
 
@@ -65,6 +66,7 @@ def _appeal_rows(rows, cols):
 
 @login_required
 @require_GET
+@reads_from_replica
 def dashboard(request):
     form, board, roots, q, sort = _load(request, VIEW)
     if board.chart_column:
@@ -95,6 +97,7 @@ def dashboard(request):
 
 @login_required
 @require_GET
+@reads_from_replica
 def dashboard_export(request):
     _form, board, _roots, q, sort = _load(request, EXPORT)
     available = selectors.columns()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gonghui.core.db_router import reads_from_replica
 from gonghui.core.errors import DomainError
 from gonghui.core.pagination import parse_after
 from gonghui.core.policies import require
@@ -37,6 +38,7 @@ def _render_list(request, *, refresh_form=None, status=200):
 
 @login_required
 @require_GET
+@reads_from_replica
 def rollup_list(request):
     require(request.user, policies.VIEW)
     return _render_list(request)
@@ -61,6 +63,7 @@ def rollup_refresh(request):
 
 @login_required
 @require_GET
+@reads_from_replica
 def rollup_detail(request, pk):
     require(request.user, policies.VIEW)
     run = selectors.run_detail(request.user, pk)
@@ -77,6 +80,7 @@ def rollup_detail(request, pk):
 
 @login_required
 @require_GET
+@reads_from_replica
 def rollup_export(request):
     return export_list(request, action=policies.EXPORT, view_action=policies.VIEW, form=RunFilterForm(request.GET),
                        list_url="reports:rollup_list", export=services.export_runs,
