@@ -139,7 +139,8 @@ def format_table(results):
         reference = r.get("reference")
         if reference:
             rv = reference.get("p95") if unit == "ms" else reference.get("value")
-            ref_text = f"{reference['name']}: " + (f"p95 {rv:,.2f} ms" if unit == "ms" else f"{rv:,.0f} rows/s")
+            ref_unit = reference.get("unit") or unit
+            ref_text = f"{reference['name']}: " + (f"p95 {rv:,.2f} ms" if unit == "ms" else f"{rv:,.0f} {ref_unit}")
         else:
             ref_text = "-"
         ratio = "-" if r.get("ratio") is None else (f"{r['ratio']}×")

@@ -24,7 +24,8 @@ from .common import BENCH_DIR, DATA_DIR, RESULTS_DIR, format_table, machine, wri
 
 ROOT = BENCH_DIR.parent
 GROUPS = ("search", "pages", "import", "bargaining", "congress", "innovation", "grassroots", "competitions",
-          "honours", "training", "services", "welfare", "voice", "publicity", "exports", "reports")
+          "honours", "training", "services", "welfare", "voice", "publicity", "exports", "reports", "lists",
+          "load")
 SQLITE_PATH = DATA_DIR / "district.sqlite3"
 PG_HOST, PG_PORT = os.environ.get("BENCH_PG_HOST", "127.0.0.1"), int(os.environ.get("BENCH_PG_PORT", "5432"))
 PG_DB = os.environ.get("BENCH_PG_DB", "gonghui_bench")

@@ -19,8 +19,16 @@ from config.settings.base import INSTALLED_APPS  # noqa: E402
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 INSTALLED_APPS = [*INSTALLED_APPS, "import_export"]  # the reference importer of bench.importing
 API_RATE = ""  # no rate limit: the benchmark is one client hammering the API on purpose
+API_TOKEN_RATE = ""  # the benchmarks sign in from one address many times on purpose
 REQUIRE_ADMIN_OTP = False
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+ROOT_URLCONF = "bench.urls"  # the project's URLs plus /bench/bare, the load benchmark's reference
+# The load benchmark runs several gunicorn processes, which share the cache through Redis as in
+# production (cached figures, rate counters); the in-process benchmarks keep a local cache.
+if os.environ.get("BENCH_REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["BENCH_REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = "cache+memory://"
