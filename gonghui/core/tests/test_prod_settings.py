@@ -1,0 +1,79 @@
+"""config.settings.prod: PostgreSQL only, Redis cache and cached_db sessions, Celery never eager
+with short broker timeouts, whitenoise's manifest storage, JSON logs with the request id."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parents[3]
+PRINT_SETTINGS = """
+import json
+from django.conf import settings
+print(json.dumps({
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "sessions": settings.SESSION_ENGINE,
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "broker": settings.CELERY_BROKER_URL,
+    "broker_timeout": settings.CELERY_BROKER_CONNECTION_TIMEOUT,
+    "static": settings.STORAGES["staticfiles"]["BACKEND"],
+    "formatter": settings.LOGGING["formatters"]["json"]["()"],
+    "filters": settings.LOGGING["handlers"]["console"]["filters"],
+    "first_middleware": settings.MIDDLEWARE[0],
+    "redirect_exempt": settings.SECURE_REDIRECT_EXEMPT,
+}))
+"""
+
+
+def production_env(**overrides):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
+    env.pop("DEBUG", None)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+        "SECRET_KEY": "k" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
+        "PII_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "PII_HASH_KEY": "a-separate-hash-key",
+        "DATABASE_URL": "postgres://gonghui@db.example.org:5432/gonghui",
+        "REDIS_URL": "redis://redis.example.org:6379/0",
+    })
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def run_python(env, code):
+    return subprocess.run([sys.executable, "-c", f"import django; django.setup()\n{code}"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_production_uses_redis_cached_db_sessions_a_real_broker_and_json_logs():
+    result = run_python(production_env(), PRINT_SETTINGS)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values == {
+        "cache": "gonghui.core.cache.ResilientRedisCache",
+        "sessions": "django.contrib.sessions.backends.cached_db",
+        "eager": False,
+        "broker": "redis://redis.example.org:6379/0",
+        "broker_timeout": 2.0,
+        "static": "gonghui.core.static_storage.ManifestStaticFilesStorage",
+        "formatter": "gonghui.core.logging.JsonFormatter",
+        "filters": ["mask_pii", "request_id"],
+        "first_middleware": "gonghui.core.logging.RequestIdMiddleware",
+        "redirect_exempt": ["^healthz$", "^readyz$"],
+    }
+
+
+def test_production_refuses_sqlite_with_a_clear_message():
+    result = run_python(production_env(DATABASE_URL=None), "")
+    assert result.returncode != 0
+    assert "Production runs on PostgreSQL only" in result.stderr
+    assert "DATABASE_URL=postgres://" in result.stderr
+
+
+def test_production_refuses_to_start_without_redis():
+    result = run_python(production_env(REDIS_URL=None), "")
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
