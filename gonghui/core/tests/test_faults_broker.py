@@ -31,7 +31,8 @@ def _live_redis():
 
 def _app(broker):
     """A non-eager app with the project's task class, publish retry policy and one task."""
-    app = Celery(f"faults-{broker}", broker=broker, task_cls="gonghui.core.jobs:OutboxTask")
+    # Not the current app: the project's shared tasks must keep resolving to the (eager) project app.
+    app = Celery(f"faults-{broker}", broker=broker, task_cls="gonghui.core.jobs:OutboxTask", set_as_current=False)
     app.conf.update(task_always_eager=False, task_default_queue=QUEUE, broker_connection_timeout=2,
                     task_publish_retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY)
 
