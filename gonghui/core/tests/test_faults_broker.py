@@ -59,7 +59,7 @@ def live_queue():
         pytest.skip("no Redis at 127.0.0.1:6379")
     client.delete(QUEUE)
     yield client
-    client.delete(QUEUE)
+    client.delete(QUEUE, *client.keys(f"_kombu.binding*{QUEUE}"))
 
 
 def _queued_ids(client):
