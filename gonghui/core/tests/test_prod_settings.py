@@ -77,3 +77,16 @@ def test_production_refuses_to_start_without_redis():
     result = run_python(production_env(REDIS_URL=None), "")
     assert result.returncode != 0
     assert "REDIS_URL" in result.stderr
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    import re
+
+    read = set()
+    for path in (ROOT / "config" / "settings").glob("*.py"):
+        if path.name in ("test.py", "dev.py"):
+            continue
+        read |= set(re.findall(r"""env(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]+)["']""", path.read_text()))
+    listed = set(re.findall(r"^#?([A-Z][A-Z0-9_]+)=", (ROOT / "deploy" / "env.example").read_text(), re.M))
+    assert read, "no env() calls found: the pattern is out of date"
+    assert not read - listed, f"deploy/env.example lacks {sorted(read - listed)}"
