@@ -73,9 +73,10 @@ def browser():
 
 
 @pytest.fixture
-def screenshot_dir():
-    SCREENSHOTS.mkdir(exist_ok=True)
-    return SCREENSHOTS
+def screenshot_dir(tour_screenshots):
+    """Where the flows put their screenshots (pages.snap), or None in CI, as for the tours: a
+    full-page screenshot costs a second or so on a loaded machine and nobody looks at it there."""
+    return tour_screenshots
 
 
 @pytest.fixture

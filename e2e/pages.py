@@ -12,3 +12,10 @@ def sign_in(page, username, password=PASSWORD):
     with page.expect_navigation():
         page.click("button[type=submit]")
     assert "/accounts/login" not in page.url, f"{username} could not sign in"
+
+
+def snap(page, directory, name):
+    """A full-page screenshot for people to look at, unless `directory` is None (in CI)."""
+    if directory is not None:
+        page.screenshot(path=str(directory / name), full_page=True)
+

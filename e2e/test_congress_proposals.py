@@ -12,19 +12,19 @@ from gonghui.congress.testing import congress_body, delegates, session
 from gonghui.core.models import AuditEvent
 from gonghui.core.testing.factories import Tree
 
-from .pages import sign_in
+from .pages import sign_in, snap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def open_step(page, step):
-    page.click(f"a[href$='/{step}/']")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click(f"a[href$='/{step}/']")
 
 
 def save(page):
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("form.card button[type=submit]")
 
 
 def status():
@@ -43,9 +43,8 @@ def test_draft_to_archive(page_for, screenshot_dir, width):
 
     # The list, then the draft form (the chair's one congress is chosen for them).
     page.goto("/congress/proposals/")
-    page.wait_for_load_state("networkidle")
-    page.click("a[href^='/congress/proposals/new/']")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("a[href^='/congress/proposals/new/']")
     assert page.locator(f"input[name=cosigners][value='{roll[-1].pk}']").count() == 0  # no substitute offered
     page.fill("input[name=title]", "二车间增设夜班食堂")
     page.select_option("select[name=category]", "WELFARE")
@@ -54,8 +53,8 @@ def test_draft_to_archive(page_for, screenshot_dir, width):
     page.select_option("select[name=session]", str(planned.pk))
     page.select_option("select[name=proposer]", str(proposer.pk))
     page.check(f"input[name=cosigners][value='{first.pk}']")
-    page.click("#proposal-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#proposal-form button[type=submit]")
     proposal = Proposal.objects.get()
     assert page.url.endswith(f"/congress/proposals/{proposal.pk}/")
 
@@ -68,10 +67,9 @@ def test_draft_to_archive(page_for, screenshot_dir, width):
 
     # The draft gets its second co-signer, then goes in.
     page.goto(f"/congress/proposals/{proposal.pk}/edit/")
-    page.wait_for_load_state("networkidle")
     page.check(f"input[name=cosigners][value='{second.pk}']")
-    page.click("#proposal-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#proposal-form button[type=submit]")
     assert page.locator("#cosigners li").count() == 2
     open_step(page, "submit")
     page.check("input[name=one_issue]")
@@ -131,9 +129,8 @@ def test_draft_to_archive(page_for, screenshot_dir, width):
     assert page.locator("#history-title").count() == 1
     assert page.locator("section[aria-labelledby=history-title] tbody tr").count() == 11
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-    page.screenshot(path=str(screenshot_dir / f"congress-proposal-archived-{width}.png"), full_page=True)
+    snap(page, screenshot_dir, f"congress-proposal-archived-{width}.png")
     page.goto(f"/congress/proposals/?session={planned.pk}&q={proposal.number}")
-    page.wait_for_load_state("networkidle")
     assert page.locator(f"a[href='/congress/proposals/{proposal.pk}/']").count() == 1
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-    page.screenshot(path=str(screenshot_dir / f"congress-proposal-list-{width}.png"), full_page=True)
+    snap(page, screenshot_dir, f"congress-proposal-list-{width}.png")

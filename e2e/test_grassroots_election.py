@@ -12,7 +12,7 @@ from gonghui.core.models import AuditEvent
 from gonghui.core.testing.factories import MembershipFactory, PersonFactory, Tree
 from gonghui.grassroots.models import Committee, CommitteeStatus, Election, ElectionStatus
 
-from .pages import sign_in
+from .pages import sign_in, snap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DAY = timezone.localdate().isoformat()  # every step today (the forms' default dates)
@@ -20,17 +20,16 @@ DAY = timezone.localdate().isoformat()  # every step today (the forms' default d
 
 def go(page, url):
     page.goto(url)
-    page.wait_for_load_state("networkidle")
 
 
 def step(page, href_end):
-    page.click(f"a[href$='{href_end}']")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click(f"a[href$='{href_end}']")
 
 
 def save(page):
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("form.card button[type=submit]")
 
 
 def status():
@@ -49,12 +48,12 @@ def test_plan_to_approved_result(page_for, screenshot_dir, width):
     go(chair, "/grassroots/elections/")
     step(chair, "/grassroots/elections/new/")
     chair.fill("input[name=union_q]", "甲企业")
-    chair.click("form[role=search] button[type=submit]")
-    chair.wait_for_load_state("networkidle")
-    chair.click(f"a[href='?union={tree.union1.pk}']")
-    chair.wait_for_load_state("networkidle")
+    with chair.expect_navigation():
+        chair.click("form[role=search] button[type=submit]")
+    with chair.expect_navigation():
+        chair.click(f"a[href='?union={tree.union1.pk}']")
     assert chair.locator("tr.table-primary").count() == 1  # the union's row of the size table
-    chair.screenshot(path=str(screenshot_dir / f"grassroots-election-plan-{width}.png"), full_page=True)
+    snap(chair, screenshot_dir, f"grassroots-election-plan-{width}.png")
     chair.fill("input[name=seats]", "5")
     chair.fill("input[name=planned_meeting_on]", DAY)
     save(chair)
@@ -107,7 +106,7 @@ def test_plan_to_approved_result(page_for, screenshot_dir, width):
     # Round 1: a tie at the last seat (12 and 12) → a further round between the two.
     ids = dict(election.candidates.values_list("name", "pk"))
     step(chair, "/ballots/")
-    chair.screenshot(path=str(screenshot_dir / f"grassroots-election-ballots-{width}.png"), full_page=True)
+    snap(chair, screenshot_dir, f"grassroots-election-ballots-{width}.png")
     for field, value in (("ballots_issued", 18), ("ballots_returned", 18), ("ballots_valid", 18)):
         chair.fill(f"input[name={field}]", str(value))
     for name, votes in (("李强", 16), ("王芳", 14), ("赵敏", 12), ("陈刚", 12)):
@@ -145,6 +144,6 @@ def test_plan_to_approved_result(page_for, screenshot_dir, width):
     go(chair, f"/grassroots/elections/{election.pk}/")
     assert chair.locator("#next-step").count() == 1
     assert chair.evaluate("document.documentElement.scrollWidth") <= width + 1  # no sideways scrolling
-    chair.screenshot(path=str(screenshot_dir / f"grassroots-election-approved-{width}.png"), full_page=True)
+    snap(chair, screenshot_dir, f"grassroots-election-approved-{width}.png")
     go(chair, "/grassroots/elections/")
-    chair.screenshot(path=str(screenshot_dir / f"grassroots-election-list-{width}.png"), full_page=True)
+    snap(chair, screenshot_dir, f"grassroots-election-list-{width}.png")

@@ -5,7 +5,7 @@ import pytest
 
 from gonghui.core.testing.factories import Tree
 
-from .pages import sign_in
+from .pages import sign_in, snap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,21 +20,21 @@ def test_chair_signs_in_and_finds_a_member(page_for, screenshot_dir, width, labe
     page = page_for(width)
     sign_in(page, "union1")
     assert "/accounts/login" not in page.url
-    page.screenshot(path=str(screenshot_dir / f"dashboard-{label}.png"), full_page=True)
+    snap(page, screenshot_dir, f"dashboard-{label}.png")
 
     page.goto("/members/")
     page.fill("input[name=q]", "王")
-    page.locator("form[role=search] button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.locator("form[role=search] button[type=submit]").click()
     body = page.locator("main").inner_text()
     assert "王小明" in body
     assert "李大伟" not in body
     assert "王小红" not in body  # out of scope
-    page.screenshot(path=str(screenshot_dir / f"member-search-{label}.png"), full_page=True)
+    snap(page, screenshot_dir, f"member-search-{label}.png")
 
     page.fill("input[name=q]", "ldw")
-    page.locator("form[role=search] button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.locator("form[role=search] button[type=submit]").click()
     assert "李大伟" in page.locator("main").inner_text()
 
     # The ID number is masked in the list.

@@ -6,7 +6,7 @@ import pytest
 from gonghui.bargaining.models import Stage, WageAgreement
 from gonghui.core.testing.factories import Tree
 
-from .pages import sign_in
+from .pages import sign_in, snap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,13 +14,13 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def open_step(page, step):
-    page.click(f"a[href$='/{step}/']")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click(f"a[href$='/{step}/']")
 
 
 def save(page):
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("form.card button[type=submit]")
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -33,13 +33,12 @@ def test_offer_to_filing(page_for, screenshot_dir, width):
 
     # The chair has one union: the form opens on it, with the enterprise ticked.
     page.goto("/bargaining/new/")
-    page.wait_for_load_state("networkidle")
     page.fill("input[name=title]", "2027年度工资专项集体合同")
     page.fill("textarea[name=offer_points]", "职工工资平均增长6%，技能岗位津贴")
     assert page.is_checked(f"input[name=cover][value='{tree.enterprise1.pk}']")
     page.fill(f"input[name=workers_{tree.enterprise1.pk}]", "110")
-    page.click("#offer-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#offer-form button[type=submit]")
     agreement = WageAgreement.objects.get()
     assert page.url.endswith(f"/bargaining/{agreement.pk}/")
     assert agreement.coverages.get().workers == 110
@@ -94,7 +93,7 @@ def test_offer_to_filing(page_for, screenshot_dir, width):
     assert agreement.next_step == "" and agreement.next_due_on is None  # waiting 15 days for objections
     assert page.locator(".timeline .list-group-item").count() == 10
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-    page.screenshot(path=str(screenshot_dir / f"wage-negotiation-filed-{width}.png"), full_page=True)
+    snap(page, screenshot_dir, f"wage-negotiation-filed-{width}.png")
     with page.expect_download() as download:
         page.click(f"a[href='/bargaining/{agreement.pk}/document/']")
     assert download.value.suggested_filename.endswith(".pdf")
