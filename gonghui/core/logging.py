@@ -79,6 +79,7 @@ class JsonFormatter(_JsonFormatter):
             kwargs["fmt"] = self.DEFAULT_FIELDS
         kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level", "name": "logger"})
         kwargs.setdefault("json_ensure_ascii", False)  # Chinese stays readable in the log
+        kwargs.setdefault("datefmt", "%Y-%m-%dT%H:%M:%S%z")  # ISO 8601 with the offset: no guessing the zone
         super().__init__(*args, **kwargs)
 
     def add_fields(self, log_record, record, message_dict):
