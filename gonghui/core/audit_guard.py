@@ -5,8 +5,9 @@ Two exceptions, both needed by the rest of the schema:
 - deleting a user or an organisation sets the row's `actor_id` / `org_id` to NULL
   (`on_delete=SET_NULL`, done by Django as an UPDATE): an UPDATE that changes nothing but
   clearing those two columns is allowed; the names kept in `actor_name` / `object_repr` remain;
-- a deliberate purge (test databases emptied between runs, a future retention job) runs inside
-  `audit_purge_allowed()`, which sets a transaction-local flag the trigger reads.
+- deliberate maintenance runs inside `audit_guard_lifted()`, which sets a transaction-local flag
+  the trigger reads: emptying a test database (wipe_demo_data), a test backdating a row, a future
+  retention purge. No page or API operation uses it (test_security_audit checks they cannot write).
 TRUNCATE is not a row operation and stays possible for the database owner (test flushes).
 
 Installed by migration core.0004 and again after every `migrate` (post_migrate, see
@@ -17,15 +18,19 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-PURGE_FLAG = "gonghui.audit_purge"
+LIFT_FLAG = "gonghui.audit_guard_lifted"
+PURGE_FLAG = LIFT_FLAG  # its first name; the test flush in conftest.py sets it by this one
 
 INSTALL_SQL = f"""
 CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        IF coalesce(current_setting('{PURGE_FLAG}', true), '') = 'on' THEN
+    IF coalesce(current_setting('{LIFT_FLAG}', true), '') = 'on' THEN
+        IF TG_OP = 'DELETE' THEN
             RETURN OLD;
         END IF;
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
         RAISE EXCEPTION 'audit events are append-only: DELETE refused (id %)', OLD.id
             USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -68,16 +73,17 @@ def uninstall(conn=None):
 
 
 @contextmanager
-def audit_purge_allowed(using="default"):
-    """Let DELETE of audit rows through for this transaction only (SET LOCAL)."""
+def audit_guard_lifted(using="default"):
+    """Let UPDATE and DELETE of audit rows through inside this block (a transaction-local flag,
+    cleared again at the end of the block)."""
     from django.db import connections
 
     conn = connections[using]
     with transaction.atomic(using=using):
         if conn.vendor == "postgresql":
             with conn.cursor() as cursor:
-                cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_FLAG])
+                cursor.execute("SELECT set_config(%s, 'on', true)", [LIFT_FLAG])
         yield
         if conn.vendor == "postgresql":
             with conn.cursor() as cursor:
-                cursor.execute("SELECT set_config(%s, '', true)", [PURGE_FLAG])
+                cursor.execute("SELECT set_config(%s, '', true)", [LIFT_FLAG])

@@ -41,9 +41,9 @@ def wipe_demo_data():
     demo_grassroots.wipe()
     # Audit rows are append-only in PostgreSQL (core.audit_guard); emptying a test database is the
     # deliberate purge the guard lets through.
-    from gonghui.core.audit_guard import audit_purge_allowed
+    from gonghui.core.audit_guard import audit_guard_lifted
 
-    with audit_purge_allowed():
+    with audit_guard_lifted():
         for model in (StaffRequest, WageAgreement, *congress, *innovation, Transfer, Membership, Person, Enterprise,
                       RoleAssignment, AuditEvent, Org, User):
             model.objects.all().delete()

@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client, RequestFactory
 
 from gonghui.core import audit
-from gonghui.core.audit_guard import audit_purge_allowed
+from gonghui.core.audit_guard import audit_guard_lifted
 from gonghui.core.models import AuditEvent
 from gonghui.core.testing.crawl import all_routes, fill_route
 
@@ -103,7 +103,7 @@ def test_deleting_the_actor_or_org_only_clears_the_reference(event, tree):
 
 @postgresql_only
 def test_a_deliberate_purge_may_delete(event):
-    with audit_purge_allowed():
+    with audit_guard_lifted():
         AuditEvent.objects.filter(pk=event.pk).delete()
     assert not AuditEvent.objects.filter(pk=event.pk).exists()
     other = audit.record(actor=None, action="core.seed_demo", obj=event, after={})
