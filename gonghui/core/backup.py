@@ -218,8 +218,9 @@ def _pg_restore(dump: Path, db: dict):
          "--dbname", db["NAME"], str(dump)],
         env=_pg_env(db), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
     if done.returncode != 0:
-        raise BackupError(_("pg_restore failed (exit status %(status)s) and rolled back, the target "
-                            "database %(name)s is as it was: %(error)s")
+        raise BackupError(_("pg_restore failed (exit status %(status)s); its transaction was rolled back, so "
+                            "the target database %(name)s holds nothing of the backup (with --force, its old "
+                            "content was already dropped): %(error)s")
                           % {"status": done.returncode, "name": db["NAME"], "error": done.stderr.strip()[-500:]})
 
 
