@@ -192,13 +192,25 @@ def tour(tree, wang, transfer, event, bargaining, congress):
 
 
 def check_page(page, name, url, width, tour_screenshots, problems):
-    where = f"{name} @ {width}px"
+    """Load `url` at the page's current width and check it."""
+    if load_page(page, url, f"{name} @ {width}px", problems):
+        check_layout(page, name, width, tour_screenshots, problems)
+
+
+def load_page(page, url, where, problems) -> bool:
+    """Open `url`; False (with the problem noted) when it answers with an error."""
     # `goto` returns after the load event; no page of the tour fetches anything after it (no
     # htmx on load), so waiting for "networkidle" would only add its 500 ms quiet period per page.
     response = page.goto(url)
     if response is None or response.status >= 400:
         problems.append(f"{where}: HTTP {response.status if response else 'no response'}")
-        return  # an error page has none of the layout to check (and no <main> to wait 30 s for)
+        return False  # an error page has none of the layout to check (and no <main> to wait 30 s for)
+    return True
+
+
+def check_layout(page, name, width, tour_screenshots, problems):
+    """The page as loaded, at `width`: Chinese, signed in, nothing wider than the screen."""
+    where = f"{name} @ {width}px"
     if "/accounts/login" in page.url:
         problems.append(f"{where}: sent to the sign-in page")
     lang = page.get_attribute("html", "lang")
@@ -225,7 +237,9 @@ def check_page(page, name, url, width, tour_screenshots, problems):
 
 def walk(browser, live_server, tours, tour_screenshots) -> list[str]:
     """Each (username, [(name, url)]) signed in once in its own context, every page at every width;
-    returns the problems found."""
+    returns the problems found. A page is loaded once and checked at each width in turn: resizing
+    the viewport lays it out again (media queries; no script of ours looks at the width), and what
+    the server sends does not depend on the width, so a second load would only cost time."""
     problems = []
     for username, pages in tours:
         context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, locale="zh-CN",
@@ -233,10 +247,13 @@ def walk(browser, live_server, tours, tour_screenshots) -> list[str]:
         try:
             page = context.new_page()
             sign_in(page, username)
-            for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": 900})
-                for name, url in pages:
-                    check_page(page, name, url, width, tour_screenshots, problems)
+            for name, url in pages:
+                page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+                if not load_page(page, url, f"{name} @ {WIDTHS[0]}px", problems):
+                    continue
+                for width in WIDTHS:
+                    page.set_viewport_size({"width": width, "height": 900})
+                    check_layout(page, name, width, tour_screenshots, problems)
         finally:
             context.close()
     return problems
