@@ -50,10 +50,12 @@ DATABASE = "gonghui_prodcheck"
 TEMPLATE_PREFIX = "gonghui_prodcheck_tpl_"
 PASSWORD = "demo-pass-2026"  # the demo accounts' password (README)
 ERROR_TEXT = ("Server Error (500)", "Traceback (most recent call last)", "Internal Server Error")
-# Files whose change makes the prepared template stale.
-TEMPLATE_INPUTS = ("gonghui/*/migrations/*.py", "gonghui/core/demo/**/*.py",
-                   "gonghui/core/management/commands/seed_demo.py",
-                   "gonghui/core/management/commands/demo_accounts.py")
+# Files whose change makes the prepared template stale: a change of the demo code rebuilds it from
+# nothing; a change of the migrations only migrates a copy of the previous template (seconds, not
+# the minutes of a migrate from nothing, which CI would pay after every commit with a migration).
+DEMO_INPUTS = ("gonghui/core/demo/**/*.py", "gonghui/core/management/commands/seed_demo.py",
+               "gonghui/core/management/commands/demo_accounts.py")
+MIGRATION_INPUTS = ("gonghui/*/migrations/*.py",)
 
 
 # --- results ---------------------------------------------------------------------------------------
@@ -157,13 +159,23 @@ def admin_sql(sql: str, *params):
         return cursor.fetchall() if cursor.description else None
 
 
-def template_checksum() -> str:
+def checksum(patterns) -> str:
     digest = hashlib.sha256()
-    for pattern in TEMPLATE_INPUTS:
+    for pattern in patterns:
         for path in sorted(ROOT.glob(pattern)):
             digest.update(str(path.relative_to(ROOT)).encode())
             digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+    return digest.hexdigest()[:8]
+
+
+def template_name() -> str:
+    """gonghui_prodcheck_tpl_<demo code>_<migrations>."""
+    return f"{TEMPLATE_PREFIX}{checksum(DEMO_INPUTS)}_{checksum(MIGRATION_INPUTS)}"
+
+
+def templates() -> list[str]:
+    return [row[0] for row in admin_sql("SELECT datname FROM pg_database WHERE datname LIKE %s ORDER BY datname",
+                                        TEMPLATE_PREFIX + "%")]
 
 
 def manage(env: dict, *args, timeout=900):
@@ -174,21 +186,35 @@ def manage(env: dict, *args, timeout=900):
     return result.stdout
 
 
-def build_template(name: str, keys: dict) -> None:
-    """Migrate and seed a new template database (the slow path, once per migrations change)."""
-    for (old,) in admin_sql("SELECT datname FROM pg_database WHERE datname LIKE %s", TEMPLATE_PREFIX + "%"):
-        admin_sql(f'DROP DATABASE IF EXISTS "{old}"')
+def build_template(name: str) -> tuple[dict, str]:
+    """A new template database: a migrated copy of the previous one when only the migrations
+    changed, else migrated and seeded from nothing (minutes). Older templates are dropped."""
+    demo_prefix = name.rsplit("_", 1)[0] + "_"
+    previous = [old for old in templates() if old.startswith(demo_prefix) and not old.endswith("_building")]
+    keys = template_keys(previous[-1]) if previous else None
     building = name + "_building"
     admin_sql(f'DROP DATABASE IF EXISTS "{building}"')
-    admin_sql(f'CREATE DATABASE "{building}"')
+    if keys:
+        admin_sql(f'CREATE DATABASE "{building}" TEMPLATE "{previous[-1]}"')
+    else:
+        keys = new_keys()
+        admin_sql(f'CREATE DATABASE "{building}"')
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DATABASE_URL": database_url(building),
            "PII_ENCRYPTION_KEYS": keys["PII_ENCRYPTION_KEYS"], "PII_HASH_KEY": keys["PII_HASH_KEY"],
            "CELERY_TASK_ALWAYS_EAGER": "true", "REDIS_URL": ""}
     manage(env, "migrate", "--noinput")
-    manage(env, "seed_demo", "--scale", "small", "--force")
-    manage(env, "demo_accounts")
+    if previous:
+        how = f"migrated from {previous[-1]}"
+    else:
+        manage(env, "seed_demo", "--scale", "small", "--force")
+        manage(env, "demo_accounts")
+        how = "migrated and seeded from nothing"
+    for old in templates():
+        if old != building:
+            admin_sql(f'DROP DATABASE IF EXISTS "{old}"')
     admin_sql(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
     admin_sql(f"COMMENT ON DATABASE \"{name}\" IS '{json.dumps(keys)}'")
+    return keys, how
 
 
 def template_keys(name: str) -> dict | None:
@@ -210,15 +236,13 @@ class Prepared(str):
 
 def prepare_database() -> Prepared:
     """A fresh copy of the template (built first when missing), with the template's keys."""
-    name = TEMPLATE_PREFIX + template_checksum()
-    keys = template_keys(name)
-    built = keys is None
-    if built:
-        keys = new_keys()
-        build_template(name, keys)
+    name = template_name()
+    keys, how = template_keys(name), ""
+    if keys is None:
+        keys, how = build_template(name)
     admin_sql(f'DROP DATABASE IF EXISTS "{DATABASE}"')
     admin_sql(f'CREATE DATABASE "{DATABASE}" TEMPLATE "{name}"')
-    prepared = Prepared(f"{DATABASE} from {name}" + (" (template built now)" if built else ""))
+    prepared = Prepared(f"{DATABASE} from {name}" + (f" (template {how} now)" if how else ""))
     prepared.keys = keys
     return prepared
 
