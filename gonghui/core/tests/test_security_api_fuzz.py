@@ -26,11 +26,13 @@ from gonghui.core.testing.api import token_for
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
 SCHEMA_PATH = "/api/v1/openapi.json"
-# Operations that end the caller's own session: fuzzing them would revoke the token every other
-# operation is called with (they are covered in test_api_auth.py and the portal's tests).
+# The operation that ends the caller's own session: fuzzing it would revoke the token every other
+# operation is called with (covered in test_api_auth.py).
 # Answers by status class, printed after the run (`pytest -s`; the figures in SECURITY.md).
 STATUS_CLASSES = Counter()
-SKIPPED = {("DELETE", "/api/v1/auth/token"), ("DELETE", "/api/v1/portal/auth/token")}
+SKIPPED = {("DELETE", "/api/v1/auth/token")}
+# Where a 401 is an answer about the request's own credentials, not about the caller's token.
+SIGN_IN = ("/api/v1/auth/token", "/api/v1/portal/auth/token")
 
 
 @contextmanager
@@ -155,6 +157,10 @@ def fuzz(operation, headers, colliding=frozenset()):
         label = f"{case.method} {case.formatted_path}"
         if response.status_code >= 500:
             problems.append(f"{label} → {response.status_code}: {case.query} {case.body!r}"[:600])
+            return
+        if response.status_code == 401 and case.path not in SIGN_IN:
+            # The token was lost (an operation revoked or disabled it): the rest would be fuzzed signed out.
+            problems.append(f"{label} → 401 with the district user's token")
             return
         if not check_conformance:
             return
