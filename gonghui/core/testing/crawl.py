@@ -171,6 +171,9 @@ class Crawler:
         self.keep_bodies = keep_bodies
         self.pages: dict[str, Page] = {}
         self.by_route: dict[str, list[str]] = {}
+        # Linked paths left out by `skip` (files, exports): seen in a page the user could open,
+        # so a scope test can still request them as someone else.
+        self.skipped: set[str] = set()
 
     def run(self, *start):
         queue = deque(start or ("/",))
@@ -183,7 +186,10 @@ class Crawler:
         return self
 
     def _should_visit(self, path):
-        if path in self.pages or self.skip(path):
+        if path in self.pages:
+            return False
+        if self.skip(path):
+            self.skipped.add(path)
             return False
         route = route_of(path)
         if route is None:
