@@ -98,6 +98,10 @@ def page_for(browser, live_server):
     def make(width=1280, height=900):
         context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
                                       base_url=live_server.url)
+        # The first page of a worker is the live server's first request (URL resolvers, templates
+        # and translations loaded cold): on a loaded machine it took over Playwright's default
+        # 30 s, before and after the speed-ups of issue 12. Later pages take a second or two.
+        context.set_default_navigation_timeout(90_000)
         contexts.append(context)
         return context.new_page()
 
