@@ -54,6 +54,7 @@ SKIP_SEGMENTS = {
     "password": "a form that writes (password change)",
     "signup": "a form that writes (sign-up)",
     "setup": "a form that writes (OTP setup)",
+    "verify": "a verification form, rate-limited per client (one card or certificate at a time)",
 }
 # Words in a URL name that make a page or an endpoint a dashboard or statistics (≤ 300 ms).
 # Pages by URL name, endpoints by path (an operationId carries its module's name, e.g. api_stats).
@@ -151,9 +152,12 @@ def _measure_one(client, url, *, html, budget):
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code} during the measurement")
 
-    with QueryCounter(connection) as ctx:
-        call(None)
-    return measure(call, [None], **budget), ctx.count
+    try:
+        with QueryCounter(connection) as ctx:
+            call(None)
+        return measure(call, [None], **budget), ctx.count
+    except RuntimeError as exc:  # e.g. a rate limit that trips mid-way: reported, not fatal
+        return None, str(exc)
 
 
 def _record(results, engine, label, stats_or_none, detail, reference, *, target_ms, kind):
