@@ -16,6 +16,7 @@
 """
 
 import datetime
+from typing import Annotated
 
 from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import ConfigDict
@@ -228,11 +229,16 @@ class RedemptionPage(PageMeta):
     items: list[RedemptionRow]
 
 
+# The log's day filters become timestamps at the day's start in local time: year 1 or 9999 would
+# overflow that conversion (a 500, found by schemathesis), so the range is bounded (422 beyond it).
+LogDay = Annotated[datetime.date, Field(ge=datetime.date(1900, 1, 1), le=datetime.date(2999, 12, 31))]
+
+
 class RedemptionFiltersIn(PageParams):
     merchant: Id | None = None
     org: Id | None = Field(None, description="Merchants signed, or members' unions, in this org's subtree.")
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    date_from: LogDay | None = None
+    date_to: LogDay | None = None
     q: Text(60) | None = Field(None, description="Start of the member's name, or part of the offer or merchant.")
 
 
