@@ -214,3 +214,14 @@ def test_the_fuzzer_reports_a_server_error(api_schema, demo_district, db, monkey
                    "colliding classes (or make the names unique centrally) and remove this marker")
 def test_no_two_api_schema_classes_share_a_name():
     assert colliding_schema_names() == set()
+
+
+@pytest.mark.parametrize("params", [{"date_from": "0001-01-01"}, {"date_to": "9999-12-31"}])
+def test_found_by_the_deeper_run_redemption_log_days_out_of_range_are_422(demo_district, db, params):
+    """FUZZ_EXAMPLES=20 found GET /redemptions?date_from=0001-01-01 answering 500 (the day's start
+    overflowed converting to a timestamp)."""
+    from gonghui.core.testing.api import ApiClient
+
+    cache.clear()
+    response = ApiClient(token_for(demo_district)).get("/redemptions", params)
+    assert response.status_code == 422, response.content
