@@ -204,7 +204,11 @@ class Crawler:
         if response.status_code == 200 and html and not response.streaming:
             body = response.content
         elif response.streaming:
-            response.close()
+            # Read it through: the test client closes it at the end with close_old_connections
+            # held off. Calling response.close() here would fire request_finished with it, which
+            # on PostgreSQL (CONN_MAX_AGE) closes the connection inside the test's transaction.
+            for _chunk in response.streaming_content:
+                pass
         page = Page(path, route, response.status_code, response.get("Location", ""), body)
         self.pages[path] = page
         self.by_route.setdefault(route, []).append(path)
