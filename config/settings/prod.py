@@ -8,7 +8,7 @@ deploy/env.example lists every environment variable read here and in base.py.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, MIDDLEWARE, env
+from .base import DATABASES, env
 
 DEBUG = False
 
@@ -83,14 +83,12 @@ SMS_BACKEND = env("SMS_BACKEND", default="gonghui.portal.sms.DisabledBackend")
 
 # --- Static files: whitenoise with hashed names (run collectstatic on every deploy) ----------
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "gonghui.core.storage.SafeFileSystemStorage"},
     "staticfiles": {"BACKEND": "gonghui.core.static_storage.ManifestStaticFilesStorage"},
 }
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(STATIC_ROOT))  # noqa: F405
 
 # --- Logs: one JSON object per line on stderr (journald / the log shipper), PII masked ------
-# The request id comes first so that every line of a request, redirects included, carries it.
-MIDDLEWARE = ["gonghui.core.logging.RequestIdMiddleware", *MIDDLEWARE]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -18,7 +18,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 SMS_BACKEND = "gonghui.portal.sms.LocmemBackend"  # codes in gonghui.portal.sms.outbox
 FIGURES_CACHE_SECONDS = 0  # figures are asserted right after the writes that change them
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "gonghui.core.storage.SafeFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", str(MEDIA_ROOT) + "-test")

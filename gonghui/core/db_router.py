@@ -66,13 +66,18 @@ def _primary_atomic_depth() -> int:
     return len(connections[DEFAULT_DB_ALIAS].atomic_blocks)
 
 
+# Who may see what is always read from the primary: a role revoked or an account locked a
+# moment ago must not still open a report page because the replica lags behind.
+ACCESS_APPS = frozenset({"accounts", "auth", "sessions", "otp_totp", "otp_static", "axes"})
+
+
 class ReplicaRouter:
     """Database router: see the module docstring for the rules."""
 
     def db_for_read(self, model, **hints):
         state = _current.get()
         alias = replica_alias()
-        if not alias or state is None or state.wrote or _primary_atomic_depth() > state.atomic_depth:
+        if not alias or state is None or model._meta.app_label in ACCESS_APPS or state.wrote or _primary_atomic_depth() > state.atomic_depth:
             return DEFAULT_DB_ALIAS
         return alias
 

@@ -52,6 +52,18 @@ def test_only_opted_in_reads_go_to_the_replica():
 
 
 @with_replica
+def test_who_may_see_what_is_always_read_from_the_primary():
+    """A role revoked a moment ago must not still open a report page through a lagging replica."""
+    from gonghui.accounts.models import RoleAssignment, User
+
+    router = ReplicaRouter()
+    with replica_reads():
+        assert router.db_for_read(RoleAssignment) == DEFAULT_DB_ALIAS
+        assert router.db_for_read(User) == DEFAULT_DB_ALIAS
+        assert router.db_for_read(Org) == "replica"
+
+
+@with_replica
 def test_the_replica_is_never_migrated_and_relations_span_both_aliases(tree):
     router = ReplicaRouter()
     assert router.allow_migrate("replica", "orgs") is False

@@ -24,14 +24,6 @@ FORBIDDEN = {
     "<style> element": re.compile(r"<style\b", re.I),
     "javascript: URL": re.compile(r"javascript\s*:", re.I),
 }
-# Found by this scan and left to the lead (files outside the security helper's paths): the
-# browser drops these styles today. Remove an entry once its file uses classes from app.css.
-KNOWN = {
-    ("gonghui/services/templates/services/events/detail.html", "style attribute"),
-    ("gonghui/core/templates/core/fault.html", "style attribute"),
-}
-
-
 def template_files():
     dirs = [*ROOT.glob("gonghui/*/templates"), *(Path(d) for d in settings.TEMPLATES[0]["DIRS"])]
     for directory in dirs:
@@ -52,14 +44,8 @@ def violations():
 
 
 def test_templates_need_no_inline_code():
-    new = {key: hits for key, hits in violations().items() if key not in KNOWN}
+    new = violations()
     assert not new, "\n".join(f"{path}: {what}: {hits}" for (path, what), hits in new.items())
-
-
-@pytest.mark.xfail(strict=True, reason="style attributes in two templates outside the security helper's "
-                   "paths (see KNOWN): move them to app.css and empty KNOWN")
-def test_known_template_problems_are_fixed():
-    assert not set(violations()) & KNOWN
 
 
 def test_the_scan_catches_what_it_looks_for():
