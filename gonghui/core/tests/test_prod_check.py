@@ -1,9 +1,11 @@
 """`make prod-check` (deploy/prod_check.py) passes: the production stack starts against the local
 PostgreSQL and Redis, the smoke test goes through it, everything stops.
 
-Runs once per CI run, in its PostgreSQL pass (DATABASE_URL=postgres…), and only when PostgreSQL
-and Redis answer. About 2 minutes on a busy machine when the template database and the collected
-static files of an earlier run are there; the first run on a machine builds both (docs/deploy.md).
+Opt-in (`RUN_PROD_CHECK=1`), in a PostgreSQL run, when PostgreSQL and Redis answer: about 2
+minutes when the template database and the collected static files of an earlier run are there, but
+6-9 minutes on a fresh machine or after the demo code changed (docs/deploy.md), which the CI's
+30-minute budget cannot absorb. `make prod-check` runs the same check directly; run it before a
+release (docs/deploy.md).
 """
 
 import os
@@ -26,6 +28,7 @@ def _answers(port):
 
 
 @pytest.mark.postgres
+@pytest.mark.skipif(os.environ.get("RUN_PROD_CHECK") != "1", reason="opt-in: RUN_PROD_CHECK=1 (or `make prod-check`)")
 @pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
                     reason="runs in the PostgreSQL pass only (DATABASE_URL=postgres://…)")
 @pytest.mark.skipif(not (_answers(5432) and _answers(6379)), reason="needs PostgreSQL and Redis on 127.0.0.1")
