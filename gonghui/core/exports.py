@@ -15,10 +15,12 @@ rows will be written, how to write them and how to audit them). Then
   JavaScript) and `core:export_download` hands out the file, both to the user who asked only:
   anyone else, like an unknown or expired job, gets the same 404.
 
-A job's state lives in the cache (Redis in production) for `EXPORT_TTL_HOURS` (24); the file
-is deleted by `purge_export_files` once that time has passed (the daily `purge-member-files`
-beat entry runs it). Nothing is kept in the database: an export has no row of its own, only
-its audit rows (`audit.record_export`).
+A job's state is a row of `core.ExportJob` (owner, status, progress, file), never only the
+cache: the production cache drops writes while Redis is down, and a job must not vanish with
+them. A job is shown for `EXPORT_TTL_HOURS` (24) after it was asked for; then
+`purge_export_files` deletes its row and its file (the daily `purge-member-files` beat entry
+runs it). A worker claims a job with one conditional UPDATE, so a redelivered task never runs it
+twice, and a claimed job untouched for `EXPORT_STALE_MINUTES` (60) shows as failed.
 
 Writing goes through `excel.XlsxStream` (XlsxWriter's constant-memory mode, formula-safe
 cells) over querysets read with `iterator()`, so memory stays flat however many rows there are
@@ -36,7 +38,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -48,6 +49,7 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .excel import XlsxStream, xlsx_response
+from .models import ExportJob
 from .pagination import parse_after
 from .policies import get_visible_or_404, require
 
@@ -214,9 +216,12 @@ def export_response(request, kind: ExportKind, **extra):
 
 
 # --- background jobs --------------------------------------------------------------------------------
+#
+# A job is a row of `core.ExportJob`; the functions below hand it around as a dict (the keys are
+# the model's fields, `user` being the owner's id), which the status template and the callers read.
 
-def _job_key(job_id):
-    return f"exports:job:{job_id}"
+JOB_FIELDS = ("kind", "module", "label", "params", "status", "rows", "done", "file", "message", "note", "language",
+              "created_at", "updated_at", "finished_at")
 
 
 def stale_minutes() -> float:
@@ -225,9 +230,24 @@ def stale_minutes() -> float:
     return float(getattr(settings, "EXPORT_STALE_MINUTES", 60))
 
 
+def _as_dict(row) -> dict:
+    job = {name: getattr(row, name) for name in JOB_FIELDS}
+    job.update(id=row.pk, user=row.user_id, claimed=row.claimed_at is not None)
+    return job
+
+
+def _load_job(job_id):
+    """The job's state, or None when there is no such job or it is older than ttl_hours()
+    (expired: its row and file wait for the daily purge)."""
+    fresh_since = timezone.now() - datetime.timedelta(hours=ttl_hours())
+    row = ExportJob.objects.filter(pk=str(job_id)[:32], created_at__gte=fresh_since).first()
+    return _as_dict(row) if row is not None else None
+
+
 def _save_job(job):
-    job["updated_at"] = timezone.now().isoformat()
-    cache.set(_job_key(job["id"]), job, timeout=int(ttl_hours() * 3600))
+    """Write the job's state (everything but its owner and its claim) back to its row."""
+    job["updated_at"] = timezone.now()
+    ExportJob.objects.filter(pk=job["id"]).update(**{name: job[name] for name in JOB_FIELDS})
 
 
 def _start_job(*, actor, kind, query, note="") -> str:
@@ -235,25 +255,24 @@ def _start_job(*, actor, kind, query, note="") -> str:
 
     from .tasks import run_export_task
 
-    job_id = uuid.uuid4().hex
-    _save_job({"id": job_id, "user": actor.pk, "kind": kind.key, "module": kind.module, "label": str(kind.label),
-               "params": _stored_params(query), "status": "PENDING", "rows": 0, "done": 0, "file": "",
-               "message": "", "note": str(note or ""),
-               "language": translation.get_language() or settings.LANGUAGE_CODE,
-               "created_at": timezone.now().isoformat(), "finished_at": ""})
+    now = timezone.now()
+    row = ExportJob.objects.create(
+        id=uuid.uuid4().hex, user=actor, kind=kind.key, module=kind.module, label=str(kind.label)[:200],
+        params=_stored_params(query), note=str(note or "")[:500],
+        language=translation.get_language() or settings.LANGUAGE_CODE, created_at=now, updated_at=now)
     if transaction.get_connection().in_atomic_block:
-        run_export_task.delay_on_commit(job_id)
+        run_export_task.delay_on_commit(row.pk)  # the row commits with the request, then the task goes
     else:
-        run_export_task.delay(job_id)
-    return job_id
+        run_export_task.delay(row.pk)
+    return row.pk
 
 
 def export_job(user, job_id):
     """The job's state for the user who asked; None for anyone else or an unknown/expired job."""
     if not user or not user.is_authenticated:
         return None
-    job = cache.get(_job_key(str(job_id)[:64]))
-    if not job or job.get("user") != user.pk:
+    job = _load_job(job_id)
+    if not job or job["user"] != user.pk:
         return None
     if _is_stale(job):
         # The claim keeps a redelivered task from running it again, so nothing will finish it.
@@ -263,26 +282,29 @@ def export_job(user, job_id):
 
 
 def _is_stale(job) -> bool:
-    """Claimed (RUNNING, or PENDING with a claim) and untouched for stale_minutes()."""
-    if job["status"] == "PENDING" and cache.get(f"exports:claim:{job['id']}") is None:
-        return False  # still waiting in the queue
-    if job["status"] not in ("PENDING", "RUNNING") or not job.get("updated_at"):
-        return False
-    touched = datetime.datetime.fromisoformat(job["updated_at"])
-    return timezone.now() - touched > datetime.timedelta(minutes=stale_minutes())
+    """Claimed by a worker, not finished, and untouched for stale_minutes()."""
+    if not job["claimed"] or job["status"] not in ("PENDING", "RUNNING"):
+        return False  # still waiting in the queue, or finished
+    return timezone.now() - job["updated_at"] > datetime.timedelta(minutes=stale_minutes())
+
+
+def _claim(job_id) -> bool:
+    """Take a waiting job for this worker: one UPDATE, so of two deliveries of the same task only
+    one gets it, and a job claimed once is never taken again."""
+    now = timezone.now()
+    return ExportJob.objects.filter(pk=job_id, status="PENDING", claimed_at__isnull=True).update(
+        status="RUNNING", claimed_at=now, updated_at=now) == 1
 
 
 def run_export_job(job_id) -> None:
     """Write a job's file. Idempotent: only a PENDING job runs, and only one worker claims it
     (a redelivered task finds it claimed and leaves it). The user's rights and scope are checked
     again now: a user who lost them gets a failed job, not the file."""
-    job = cache.get(_job_key(job_id))
-    if not job or job["status"] != "PENDING":
+    if not _claim(job_id):
         return
-    if not cache.add(f"exports:claim:{job_id}", 1, timeout=int(ttl_hours() * 3600)):
+    job = _load_job(job_id)
+    if job is None:  # expired while it waited in the queue
         return
-    job["status"] = "RUNNING"
-    _save_job(job)
     with translation.override(job.get("language") or settings.LANGUAGE_CODE):
         try:
             rows, name = _write_job(job)
@@ -292,7 +314,7 @@ def run_export_job(job_id) -> None:
             logger.exception("export %s (%s) failed", job_id, job.get("kind"))
             job.update(status="FAILED", message=_("The export failed. Please try again later."))
         else:
-            job.update(status="DONE", file=name, done=rows, rows=rows, finished_at=timezone.now().isoformat())
+            job.update(status="DONE", file=name, done=rows, rows=rows, finished_at=timezone.now())
     _save_job(job)
 
 
@@ -329,11 +351,10 @@ def open_export_file(user, job_id):
     job = export_job(user, job_id)
     if not job or job["status"] != "DONE" or not job["file"] or not default_storage.exists(job["file"]):
         raise Http404(_("Not found."))
-    created = datetime.datetime.fromisoformat(job["created_at"])
     kind = kind_of(job["kind"], job.get("module", ""))
     if kind is None or not _may_still_export(user, kind, job):
         raise Http404(_("Not found."))
-    filename = kind.filename(created)
+    filename = kind.filename(job["created_at"])
     return default_storage.open(job["file"], "rb"), filename
 
 
@@ -349,8 +370,21 @@ def _may_still_export(user, kind, job) -> bool:
 
 
 def purge_export_files(*, older_than_hours=None) -> int:
-    """Delete export files older than the job lifetime (their status has expired anyway)."""
+    """Delete the jobs older than the job lifetime with their files, then any other export file
+    that old (a job whose owner was deleted, a file from before jobs had rows); returns how many
+    files were deleted."""
     cutoff = timezone.now() - datetime.timedelta(hours=older_than_hours or ttl_hours())
+    expired = ExportJob.objects.filter(created_at__lt=cutoff)
+    removed = 0
+    for path in expired.exclude(file="").values_list("file", flat=True).iterator():
+        if default_storage.exists(path):
+            default_storage.delete(path)
+            removed += 1
+    expired.delete()
+    return removed + _purge_folder(cutoff)
+
+
+def _purge_folder(cutoff) -> int:
     removed = 0
     try:
         folders, _files = default_storage.listdir(STORAGE_FOLDER)

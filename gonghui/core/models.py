@@ -147,3 +147,49 @@ class JobOutbox(models.Model):
 
     def __str__(self):
         return f"{self.task_name} {self.task_id}"
+
+
+# --- Background export jobs (issue 12, exports) ---------------------------------------------------
+
+
+class ExportJob(models.Model):
+    """A large list export written in the background (`gonghui.core.exports`), for its owner only.
+
+    The truth about a job lives here, not in the cache: the production cache drops writes while
+    Redis is down, which used to lose a job started during an outage. Rows and their files are
+    deleted `EXPORT_TTL_HOURS` after `created_at` by `exports.purge_export_files` (daily).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", _("waiting")
+        RUNNING = "RUNNING", _("running")
+        DONE = "DONE", _("done")
+        FAILED = "FAILED", _("failed")
+
+    id = models.CharField(_("job id"), max_length=32, primary_key=True)  # uuid4 hex, the URL's id
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
+    kind = models.CharField(_("export"), max_length=100)
+    module = models.CharField(_("module"), max_length=200, blank=True)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    params = models.JSONField(_("filters"), default=list)
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.PENDING)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.CharField(_("file"), max_length=300, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+    updated_at = models.DateTimeField(_("updated at"))
+    # Set once by the worker that takes the job: a redelivered task finds it and leaves the job.
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.kind} {self.id} {self.status}"

@@ -16,7 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from gonghui.accounts.models import RoleAssignment
 from gonghui.core import audit, exports
-from gonghui.core.models import AuditEvent
+from gonghui.core.models import AuditEvent, ExportJob
 from gonghui.members import services as member_services
 from gonghui.members.models import MemberImport, Transfer
 
@@ -173,6 +173,60 @@ def test_purge_removes_old_files_only(tree, settings):
     os.utime(default_storage.path(old), (stale, stale))
     assert exports.purge_export_files() == 1
     assert not default_storage.exists(old) and default_storage.exists(new)
+
+
+def test_expired_jobs_are_404_and_purged_with_their_files(client, tree, transfers, settings):
+    """24 h after it was asked for a job is gone for its owner at once, and the daily purge
+    deletes its row and its file; a younger job and its file stay."""
+    from gonghui.members.exporting import TRANSFERS
+
+    settings.EXPORT_BACKGROUND_ROWS = 0
+    old, young = (exports.start_export(actor=tree.district_staff, kind=TRANSFERS, params={}).job_id for _ in "ab")
+    for job_id in (old, young):
+        exports.run_export_job(job_id)
+    files = {job_id: ExportJob.objects.get(pk=job_id).file for job_id in (old, young)}
+    ExportJob.objects.filter(pk=old).update(created_at=timezone.now() - datetime.timedelta(hours=25))
+    client.force_login(tree.district_staff)
+    assert client.get(reverse("core:export_status", args=[old])).status_code == 404
+    assert client.get(reverse("core:export_download", args=[old])).status_code == 404
+    assert client.get(reverse("core:export_download", args=[young])).status_code == 200
+    assert exports.purge_export_files() == 1
+    assert list(ExportJob.objects.values_list("pk", flat=True)) == [young]
+    assert not default_storage.exists(files[old]) and default_storage.exists(files[young])
+
+
+# --- Redis down: the job lives in the database ------------------------------------------------------------
+
+@pytest.fixture
+def redis_down(settings):
+    """production's cache backend with Redis at a port where nothing listens: every read misses,
+    every write is dropped (RETRY_AFTER=0: Redis is asked, and fails, on every call)."""
+    settings.CACHES = {"default": {
+        "BACKEND": "gonghui.core.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:1/3",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "RETRY_AFTER": 0}}}
+    from django.core.cache import cache
+
+    cache.set("exports-probe", 1)
+    assert cache.get("exports-probe") is None  # the cache really drops everything
+
+
+def test_background_export_completes_and_downloads_while_redis_is_down(client, tree, transfers, settings,
+                                                                     redis_down, django_capture_on_commit_callbacks):
+    settings.EXPORT_BACKGROUND_ROWS = 1
+    client.force_login(tree.district_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("members:transfer_export") + "?tab=incoming")
+    job_id = job_id_of(response)
+    row = ExportJob.objects.get(pk=job_id)
+    assert (row.user_id, row.status, row.rows, row.claimed_at is not None) == (tree.district_staff.pk, "DONE", 2, True)
+    partial = client.get(response.url, headers={"HX-Request": "true"})
+    assert partial.status_code == 200 and reverse("core:export_download", args=[job_id]) in partial.content.decode()
+    assert b"hx-trigger" not in partial.content  # finished: the page stops polling
+    download = client.get(reverse("core:export_download", args=[job_id]))
+    assert download.status_code == 200
+    assert sorted(r[0] for r in sheet_rows(download)[1:]) == ["调入一", "调出二"]
+    client.force_login(tree.town1_cadre)  # still the owner's only
+    assert client.get(reverse("core:export_download", args=[job_id])).status_code == 404
 
 
 def test_params_drop_the_page_position_and_keep_repeated_values():

@@ -6,7 +6,6 @@ import datetime
 import io
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 from python_calamine import CalamineWorkbook
@@ -14,7 +13,7 @@ from python_calamine import CalamineWorkbook
 from gonghui.bargaining.models import Stage
 from gonghui.bargaining.testing import negotiation
 from gonghui.core import exports
-from gonghui.core.models import AuditEvent
+from gonghui.core.models import AuditEvent, ExportJob
 
 
 @pytest.fixture(autouse=True)
@@ -73,13 +72,11 @@ def test_due_export_scope(client, tree, due):
 # --- a job whose worker died -----------------------------------------------------------------------------
 
 def _claimed_job(tree, *, status):
+    """A job a worker took (claimed) and then left in `status`."""
     from gonghui.members.exporting import TRANSFERS
 
     started_id = exports._start_job(actor=tree.district_staff, kind=TRANSFERS, query=exports._query({}))
-    job = cache.get(exports._job_key(started_id))
-    cache.add(f"exports:claim:{started_id}", 1)
-    job["status"] = status
-    exports._save_job(job)
+    ExportJob.objects.filter(pk=started_id).update(status=status, claimed_at=timezone.now())
     return started_id
 
 
@@ -91,6 +88,9 @@ def test_a_claimed_job_left_behind_by_its_worker_fails(tree, settings, status, m
     monkeypatch.setattr(exports.timezone, "now", lambda: later)
     job = exports.export_job(tree.district_staff, job_id)
     assert job["status"] == "FAILED" and job["message"]
+    assert ExportJob.objects.get(pk=job_id).status == "FAILED"  # kept: the next look does not start over
+    exports.run_export_job(job_id)  # a late redelivery does not revive it
+    assert ExportJob.objects.get(pk=job_id).status == "FAILED"
 
 
 def test_a_job_waiting_in_the_queue_is_not_stale(tree, monkeypatch):
@@ -102,13 +102,13 @@ def test_a_job_waiting_in_the_queue_is_not_stale(tree, monkeypatch):
     assert exports.export_job(tree.district_staff, job_id)["status"] == "PENDING"
 
 
-def test_a_job_the_cache_lost_is_404_and_its_task_does_nothing(client, tree, settings):
+def test_a_purged_job_is_404_and_its_task_does_nothing(client, tree, settings):
     from gonghui.members.exporting import TRANSFERS
 
     settings.EXPORT_BACKGROUND_ROWS = 0
     job_id = exports._start_job(actor=tree.district_staff, kind=TRANSFERS, query=exports._query({}))
-    cache.delete(exports._job_key(job_id))
-    exports.run_export_job(job_id)  # the task arrives after the cache lost the job
+    ExportJob.objects.filter(pk=job_id).delete()
+    exports.run_export_job(job_id)  # the task arrives after the purge deleted the job
     client.force_login(tree.district_staff)
     assert client.get(reverse("core:export_status", args=[job_id])).status_code == 404
     assert client.get(reverse("core:export_download", args=[job_id])).status_code == 404
