@@ -161,9 +161,9 @@ class ExportJob(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "PENDING", _("waiting")
-        RUNNING = "RUNNING", _("running")
-        DONE = "DONE", _("done")
+        PENDING = "PENDING", _("waiting in the queue")
+        RUNNING = "RUNNING", _("being written")
+        DONE = "DONE", _("ready")
         FAILED = "FAILED", _("failed")
 
     id = models.CharField(_("job id"), max_length=32, primary_key=True)  # uuid4 hex, the URL's id

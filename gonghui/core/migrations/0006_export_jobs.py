@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('module', models.CharField(blank=True, max_length=200, verbose_name='module')),
                 ('label', models.CharField(blank=True, max_length=200, verbose_name='label')),
                 ('params', models.JSONField(default=list, verbose_name='filters')),
-                ('status', models.CharField(choices=[('PENDING', 'waiting'), ('RUNNING', 'running'), ('DONE', 'done'), ('FAILED', 'failed')], default='PENDING', max_length=8, verbose_name='status')),
+                ('status', models.CharField(choices=[('PENDING', 'waiting in the queue'), ('RUNNING', 'being written'), ('DONE', 'ready'), ('FAILED', 'failed')], default='PENDING', max_length=8, verbose_name='status')),
                 ('rows', models.PositiveIntegerField(default=0, verbose_name='rows')),
                 ('done', models.PositiveIntegerField(default=0, verbose_name='rows written')),
                 ('file', models.CharField(blank=True, max_length=300, verbose_name='file')),
