@@ -6,7 +6,12 @@ browser's session cookie (with the CSRF header on unsafe methods). Error bodies,
 rate limits and Idempotency-Key: see gonghui/core/api_support.py.
 """
 
-from ninja import NinjaAPI
+import functools
+import re
+
+import ninja.openapi.schema
+from ninja import NinjaAPI, Schema
+from ninja.schema import NinjaGenerateJsonSchema
 
 from gonghui.core.api_support import ApiRateThrottle, api_auth, install_error_handlers
 
@@ -26,6 +31,77 @@ DESCRIPTION = """智慧工会 JSON API.
 * **Personal data**: ID card and mobile numbers are masked; search by them with
   `POST /api/v1/members/search`, never in a URL.
 """
+
+# A class reference inside a pydantic core ref: "gonghui.orgs.api.EnterpriseOut:140230", one per
+# component (a generic's origin and each of its arguments are separate ones).
+CLASS_IN_CORE_REF = re.compile(r"(gonghui(?:\.\w+)+)\.(\w+):(\d+)")
+
+
+def _project_schema_classes():
+    seen, pending = set(), [Schema]
+    while pending:
+        for cls in pending.pop().__subclasses__():
+            if cls not in seen:  # a class with two Schema bases is reached twice
+                seen.add(cls)
+                pending.append(cls)
+    return [cls for cls in seen if cls.__module__.startswith("gonghui.") and ".tests." not in cls.__module__]
+
+
+def _camel(words):
+    return "".join(word[:1].upper() + word[1:] for word in words)
+
+
+def _qualifier(module, modules):
+    """The app label ("Voice"), or the app and its API module ("TrainingSchools") when the app has
+    two classes of the name, or the whole dotted module as a last resort."""
+    parts = module.split(".")[1:]  # without "gonghui"
+    app = parts[0]
+    if sum(1 for other in modules if other.split(".")[1] == app) == 1:
+        return _camel([app])
+    tail = parts[-1].removeprefix("api_").removeprefix("api")
+    if sum(1 for other in modules if other.split(".")[1] == app and other.split(".")[-1] == parts[-1]) == 1 and tail:
+        return _camel([app, tail])
+    return _camel(parts)
+
+
+@functools.cache
+def shared_schema_names():
+    """{(module, class name): unique component name} for every class name that two of the project's
+    schema classes use. django-ninja files each class under its bare name in components/schemas,
+    so the last one generated would overwrite the others (EnterpriseOut in orgs, portal, voice).
+    Computed once, after every router's module is imported; a unique name keeps its short form."""
+    modules_by_name = {}
+    for cls in _project_schema_classes():
+        modules_by_name.setdefault(cls.__name__, set()).add(cls.__module__)
+    return {(module, name): _qualifier(module, modules) + name
+            for name, modules in modules_by_name.items() if len(modules) > 1
+            for module in modules}
+
+
+def schema_component_name(cls):
+    """The name the class is documented under in /api/v1/openapi.json."""
+    return shared_schema_names().get((cls.__module__, cls.__name__), cls.__name__)
+
+
+class UniqueSchemaNames(NinjaGenerateJsonSchema):
+    """Pydantic names a definition after the last dotted part of its core ref; renaming that part
+    of a shared class name to its qualified form makes the $defs key (and its $ref) unique across
+    the separate schema generations django-ninja merges."""
+
+    def get_defs_ref(self, core_mode_ref):
+        core_ref, mode = core_mode_ref
+        return super().get_defs_ref((CLASS_IN_CORE_REF.sub(_qualify_class_reference, core_ref), mode))
+
+
+def _qualify_class_reference(match):
+    module, name, identity = match.groups()
+    return f"{module}.{shared_schema_names().get((module, name), name)}:{identity}"
+
+
+# django-ninja's OpenAPI builder reads its generator from this module attribute (no setting for it);
+# swapping it here, once at import, affects only the OpenAPI document. test_security_api_fuzz.py
+# fails if a django-ninja upgrade stops reading it.
+ninja.openapi.schema.NinjaGenerateJsonSchema = UniqueSchemaNames
 
 api = NinjaAPI(title="智慧工会 API", version="1", urls_namespace="api", description=DESCRIPTION,
                auth=api_auth(), throttle=[ApiRateThrottle()])
