@@ -211,7 +211,7 @@ class BookingActionsOut(Schema):
 
 class BookingDetail(BookingOut):
     contact_name: str
-    contact_phone: str
+    contact_phone: str = Field(description="The contact's mobile, masked (stored encrypted).")
     note: str
     decided_at: datetime.datetime | None
     actions: BookingActionsOut
@@ -238,7 +238,7 @@ def booking_row(b):
 
 def booking_detail(user, b):
     b = selectors.booking_detail(b)
-    return {**booking_row(b), "contact_name": b.contact_name, "contact_phone": b.contact_phone, "note": b.note,
+    return {**booking_row(b), "contact_name": b.contact_name, "contact_phone": b.contact_phone_masked, "note": b.note,
             "decided_at": b.decided_at, "actions": vars(policies.booking_actions(user, b))}
 
 

@@ -173,7 +173,7 @@ class SessionTotals(Schema):
 
 
 class TeacherDetail(TeacherRow):
-    phone: str
+    phone: str = Field(description="The mobile, masked (stored encrypted).")
     note: str
     deactivated_on: datetime.date | None
     sessions: list[SessionLine] = Field(description="Sessions in courses the caller may see, newest first.")
@@ -263,7 +263,7 @@ def teacher_row(x):
 def teacher_out(user, teacher):
     x = selectors.teacher_rows().get(pk=teacher.pk)
     sessions, totals = selectors.teacher_sessions(user, x)
-    return {**teacher_row(x), "phone": x.phone, "note": x.note, "deactivated_on": x.deactivated_on,
+    return {**teacher_row(x), "phone": x.phone_masked, "note": x.note, "deactivated_on": x.deactivated_on,
             "sessions": [{"id": s.pk, "course": {"id": s.course.pk, "title": s.course.title, "year": s.course.year,
                                                  "status": s.course.status},
                           "title": s.title, "starts_at": s.starts_at, "ends_at": s.ends_at, "place": s.place,
@@ -401,7 +401,9 @@ def update_teacher(request, teacher_id: Id, payload: TeacherPatch):
     x = _teacher(user, teacher_id)
     sent = payload.dict(exclude_unset=True)
     values = {k: sent[k] if k in sent and sent[k] is not None else getattr(x, k)
-              for k in ("kind", "name", "employer", "title", "specialities", "phone", "note")}
+              for k in ("kind", "name", "employer", "title", "specialities", "note")}
+    # The mobile is kept encrypted: an unsent one is the stored number, decrypted only to be written back.
+    values["phone"] = sent["phone"] if sent.get("phone") is not None else x.phone()
     services.update_teacher(actor=user, teacher=x, **values)
     return teacher_out(user, x)
 

@@ -24,8 +24,9 @@ PUBLIC_CONTACTS = {
     "training.WorkerSchool.contact_phone", "services.Merchant.contact_phone", "services.ServiceCentre.phone",
     "services.Venue.contact_phone",
 }
-# Personal mobiles stored in clear today (found by this test; left to the lead, see the xfail below).
-KNOWN_PLAIN_PERSONAL = {"training.Teacher.phone", "services.RoomBooking.contact_phone"}
+# Personal mobiles stored in clear: none since training.Teacher.phone and
+# services.RoomBooking.contact_phone were encrypted (training 0002/0003, services 0002/0003).
+KNOWN_PLAIN_PERSONAL = set()
 
 
 def write_user(tree):
@@ -62,6 +63,22 @@ def write_appeal(tree):
     return appeal(tree, phone=PHONE), {PHONE}
 
 
+def write_teacher(tree):
+    from gonghui.training.services.schools import create_teacher
+
+    return create_teacher(actor=tree.district_staff, org=tree.union1, kind="EXTERNAL", name="赵讲师",
+                          employer="浙江机电职业技术学院", specialities=["电工"], phone=PHONE), {PHONE}
+
+
+def write_room_booking(tree):
+    from gonghui.services.services.venues import request_booking
+    from gonghui.services.testing.venues import at, room
+
+    return request_booking(actor=tree.district_staff, room=room(tree), org=tree.union1, purpose="职工代表培训",
+                           starts_at=at(1, 9), ends_at=at(1, 11), attendees=20, contact_name="张三",
+                           contact_phone=PHONE), {PHONE}
+
+
 # How each model with an encrypted column is written in the application.
 WRITERS = {
     "accounts.User": write_user,
@@ -69,6 +86,8 @@ WRITERS = {
     "portal.JoinRequest": write_join_request,
     "grassroots.FoundingApplication": write_founding,
     "voice.Appeal": write_appeal,
+    "training.Teacher": write_teacher,
+    "services.RoomBooking": write_room_booking,
 }
 
 
@@ -134,7 +153,5 @@ def test_no_new_clear_personal_number_column():
     assert plain_personal_columns() - KNOWN_PLAIN_PERSONAL == set()
 
 
-@pytest.mark.xfail(strict=True, reason="a teacher's and a room booker's mobile are stored in clear: encrypt them "
-                   "like Person.phone (phone_enc, phone_hash, phone_masked) and empty KNOWN_PLAIN_PERSONAL")
 def test_personal_mobiles_are_all_encrypted():
     assert not plain_personal_columns()

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gonghui.core import pii
 from gonghui.core.scoping import ScopedModel
 
 __all__ = ["VenueKind", "Venue", "RoomKind", "Room", "BookingStatus", "HOLDING", "RoomBooking",
@@ -130,7 +131,10 @@ class RoomBooking(ScopedModel):
     ends_at = models.DateTimeField(_("ends at"))
     attendees = models.PositiveIntegerField(_("attendees"))
     contact_name = models.CharField(_("contact"), max_length=40)
-    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    # The contact's mobile is personal data: stored encrypted (gonghui.core.pii), shown masked.
+    contact_phone_enc = models.TextField(blank=True)
+    contact_phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    contact_phone_masked = models.CharField(_("contact phone"), max_length=20, blank=True)
     note = models.CharField(_("note"), max_length=400, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=BookingStatus.choices,
                               default=BookingStatus.REQUESTED)
@@ -160,6 +164,14 @@ class RoomBooking(ScopedModel):
 
     def __str__(self):
         return f"{self.number} {self.purpose}"
+
+    def contact_phone(self):
+        return pii.decrypt(self.contact_phone_enc)
+
+    def set_contact_phone(self, number: str):
+        self.contact_phone_enc = pii.encrypt(number)
+        self.contact_phone_hash = pii.lookup_hash(number)
+        self.contact_phone_masked = pii.mask_phone(number)
 
 
 class PerformanceStatus(models.TextChoices):

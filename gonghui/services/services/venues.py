@@ -301,10 +301,11 @@ def request_booking(*, actor, room, org, purpose, starts_at, ends_at, attendees,
                           % {"venue": venue.name, "org": venue.org.name}, code="room_not_open_to_org", field="room")
     starts_at, ends_at = check_slot(room, starts_at, ends_at, attendees=attendees)
     _no_overlap(room, starts_at, ends_at)
-    b = RoomBooking.objects.create(number=_next_number(local(starts_at).year), room=room, org=org, purpose=purpose,
-                                   starts_at=starts_at, ends_at=ends_at, attendees=attendees,
-                                   contact_name=contact_name, contact_phone=contact_phone, note=note,
-                                   created_by=_user(actor))
+    b = RoomBooking(number=_next_number(local(starts_at).year), room=room, org=org, purpose=purpose,
+                    starts_at=starts_at, ends_at=ends_at, attendees=attendees, contact_name=contact_name, note=note,
+                    created_by=_user(actor))
+    b.set_contact_phone(contact_phone)
+    b.save(force_insert=True)
     audit.record(actor=actor, action="services.booking_request", obj=b, org=org,
                  after={**audit.snapshot(b, fields=BOOKING_FIELDS), "number": b.number})
     return b
@@ -614,7 +615,7 @@ def export_bookings(*, actor, filters):
     qs = (filtered_bookings(actor, filters).filter(pk__in=exportable).order_by("starts_at", "id")
           .select_related("room__venue", "org"))
     rows = ([b.number, b.room.venue.name, b.room.name, b.org.name, b.purpose, fmt(b.starts_at), fmt(b.ends_at),
-             b.attendees, b.contact_name, b.contact_phone, str(b.get_status_display()), b.reason]
+             b.attendees, b.contact_name, b.contact_phone_masked, str(b.get_status_display()), b.reason]
             for b in qs.iterator(chunk_size=1000))
     return _export(actor, filters, title=_("Room bookings"), object_type="services.RoomBookingExport",
                    action="services.booking_export",

@@ -22,6 +22,7 @@ def test_request_confirm_and_double_booking(tree):
     assert made.status_code == 201, made.json()
     data = made.json()
     assert data["status"] == "REQUESTED" and data["actions"] == {"confirm": False, "reject": False, "cancel": True}
+    assert data["contact_phone"] == "138****0000"  # stored encrypted, answered masked
     clash = api_as(tree.union2_chair).post("/room-bookings", body(r, org=tree.union2.pk,
                                                                   starts_at=at(1, 10).isoformat()))
     assert clash.status_code == 409 and clash.json()["code"] == "double_booking"

@@ -52,7 +52,7 @@ def test_two_confirmations_of_overlapping_requests_one_wins():
     r = room(tree)
     a = booking(tree, room_=r)
     b = RoomBooking.objects.create(number="OLD-1", room=r, org=tree.union2, purpose="旧", starts_at=at(1, 10),
-                                   ends_at=at(1, 12), attendees=5, contact_name="李", contact_phone="1")
+                                   ends_at=at(1, 12), attendees=5, contact_name="李")
     outcome = race([lambda: services.confirm_booking(actor=tree.district_staff, booking=a),
                     lambda: services.confirm_booking(actor=tree.district_staff, booking=b)])
     assert outcome == ["double_booking", "won"]

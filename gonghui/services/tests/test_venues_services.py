@@ -108,7 +108,7 @@ def test_a_room_edit_cannot_strand_a_booking_to_come(tree):
 def test_confirm_rechecks_and_steps_in_order(tree):
     b = booking(tree)
     RoomBooking.objects.create(number="X-1", room=b.room, org=tree.union2, purpose="旧数据", starts_at=at(1, 10),
-                               ends_at=at(1, 12), attendees=3, contact_name="李", contact_phone="1",
+                               ends_at=at(1, 12), attendees=3, contact_name="李",
                                status=BookingStatus.CONFIRMED)
     refused(services.confirm_booking, "double_booking", actor=tree.district_staff, booking=b)
     services.reject_booking(actor=tree.district_staff, booking=b, reason="冲突")

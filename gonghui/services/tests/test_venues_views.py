@@ -55,7 +55,8 @@ def test_export_is_audited_and_scoped(tree):
     r = client_for(tree.town1_cadre).get(reverse("services:booking_export"))
     assert r.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content)).active
-    assert len(list(sheet.iter_rows(values_only=True))) == 2
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][9] == "138****0000"
     assert AuditEvent.objects.filter(action="services.booking_export").exists()
     for name in ("performance_export", "screening_export", "venue_export"):
         assert client_for(tree.district_staff).get(reverse(f"services:{name}")).status_code == 200
@@ -74,7 +75,7 @@ def test_booking_through_the_page_and_the_taken_slot(tree):
     done = c.post(url, data)
     assert done.status_code == 302
     b = RoomBooking.objects.get()
-    assert done.url == reverse("services:booking_detail", args=[b.pk])
+    assert done.url == reverse("services:booking_detail", args=[b.pk]) and b.contact_phone() == "13800000000"
     again = c.post(url, {**data, "start": "10:00", "end": "12:00"})
     assert again.status_code == 400 and b.number in again.content.decode()
     assert RoomBooking.objects.count() == 1
@@ -88,6 +89,7 @@ def test_confirm_step_and_history(tree):
     detail = c.get(reverse("services:booking_detail", args=[b.pk]))
     assert detail.status_code == 200 and reverse("services:booking_step", args=[b.pk, "confirm"]) in \
         detail.content.decode()
+    assert "138****0000" in detail.content.decode() and "13800000000" not in detail.content.decode()
     assert c.post(reverse("services:booking_step", args=[b.pk, "confirm"])).status_code == 302
     b.refresh_from_db()
     assert b.status == BookingStatus.CONFIRMED

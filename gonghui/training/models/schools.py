@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gonghui.core import pii
 from gonghui.core.scoping import ScopedModel
 
 __all__ = ["DeliveryMode", "SchoolStatus", "WorkerSchool", "TeacherKind", "Teacher"]
@@ -91,7 +92,10 @@ class Teacher(ScopedModel):
     # The specialities as "|电工|焊工|", written by the services: the speciality filter matches a
     # whole word with one LIKE on every database (JSON containment is not portable to SQLite).
     specialities_key = models.CharField(max_length=500, blank=True, editable=False)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The teacher's own mobile is personal data: stored encrypted (gonghui.core.pii), shown masked.
+    phone_enc = models.TextField(blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True)
     is_active = models.BooleanField(_("in the pool"), default=True)
     deactivated_on = models.DateField(_("left the pool on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=400, blank=True)
@@ -116,3 +120,12 @@ class Teacher(ScopedModel):
 
     def __str__(self):
         return self.name
+
+    # The clear number is only produced on purpose (the edit form of a user who may change it).
+    def phone(self):
+        return pii.decrypt(self.phone_enc)
+
+    def set_phone(self, number: str):
+        self.phone_enc = pii.encrypt(number)
+        self.phone_hash = pii.lookup_hash(number)
+        self.phone_masked = pii.mask_phone(number)

@@ -35,7 +35,7 @@ from ..rules.schools import rules
 
 SCHOOL_FIELDS = ["name", "address", "capacity", "modes", "contact_name", "contact_phone", "description", "status",
                  "closed_on", "close_reason"]
-TEACHER_FIELDS = ["kind", "name", "employer", "title", "specialities", "phone", "is_active", "deactivated_on",
+TEACHER_FIELDS = ["kind", "name", "employer", "title", "specialities", "phone_masked", "is_active", "deactivated_on",
                   "note"]
 SCHOOL_ORG_LEVELS = (OrgLevel.DISTRICT, OrgLevel.TOWN, OrgLevel.PLATFORM)
 LIVE_COURSE_AT_SCHOOL = ("DRAFT", "OPEN", "CLOSED")
@@ -315,8 +315,10 @@ def create_teacher(*, actor, org, kind, person=None, name="", employer="", title
                               code="already_in_pool", field="person")
     name = _text(name, "name", _("The name"), limit=64)
     values = _teacher_values(kind, name, employer, title, specialities, phone, note)
+    phone = values.pop("phone")
     teacher = Teacher(org=org, kind=kind, person=person, name=name, **values,
                       specialities_key=specialities_key(values["specialities"]))
+    teacher.set_phone(phone)
     _save_teacher(teacher)
     audit.record(actor=actor, action="training.teacher_create", obj=teacher, org=org,
                  after={**audit.snapshot(teacher, fields=TEACHER_FIELDS), "org": org.pk,
@@ -345,6 +347,7 @@ def update_teacher(*, actor, teacher, name="", employer="", title="", specialiti
     values = _teacher_values(kind, name, employer, title, specialities, phone, note)
     before = audit.snapshot(teacher, fields=TEACHER_FIELDS)
     teacher.kind, teacher.name = kind, name
+    teacher.set_phone(values.pop("phone"))
     for key, value in values.items():
         setattr(teacher, key, value)
     teacher.specialities_key = specialities_key(values["specialities"])
@@ -471,8 +474,8 @@ def export_teachers(*, actor, filters):
     require(actor, EXPORT, filters.org) if filters.org else require(actor, EXPORT)
     exportable = Teacher.objects.visible_to(actor, EXPORT).values("pk")
     qs = (filtered_teachers(actor, filters).filter(pk__in=exportable).order_by("name", "id")
-          .values_list("name", "kind", "org__name", "employer", "title", "specialities", "phone", "is_active",
-                       "deactivated_on"))
+          .values_list("name", "kind", "org__name", "employer", "title", "specialities", "phone_masked",
+                       "is_active", "deactivated_on"))
     kinds = dict(TeacherKind.choices)
     headers = [_("Name"), _("Kind"), _("Registered by"), _("Employer"), _("Professional title"), _("Specialities"),
                _("Phone"), _("In the pool"), _("Left the pool on")]

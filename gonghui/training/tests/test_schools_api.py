@@ -96,8 +96,9 @@ def test_teacher_create_update_and_steps(tree):
     r = api.post("/teachers", {**body, "person": stranger.pk})
     assert r.status_code == 400 and r.json()["code"] == "unknown_reference" and r.json()["field"] == "person"
     assert not Teacher.objects.exists()
-    r = api.post("/teachers", body)
+    r = api.post("/teachers", {**body, "phone": "13912345678"})
     assert r.status_code == 201 and r.json()["name"] == person.name and r.json()["person"]["id"] == person.pk
+    assert r.json()["phone"] == "139****5678"  # stored encrypted, answered masked
     tid = r.json()["id"]
     assert api.post("/teachers", body).json()["code"] == "already_in_pool"
     mw = model_worker_person(tree)
@@ -105,6 +106,7 @@ def test_teacher_create_update_and_steps(tree):
     assert r.status_code == 201
     r = api.patch(f"/teachers/{tid}", {"specialities": ["电工", "钳工"], "title": "高级技师"})
     assert r.status_code == 200 and r.json()["specialities"] == ["电工", "钳工"] and r.json()["title"] == "高级技师"
+    assert Teacher.objects.get(pk=tid).phone() == "13912345678"  # a patch without the phone keeps it
     r = api.patch(f"/teachers/{tid}", {"kind": "EXTERNAL"})
     assert r.status_code == 400 and r.json()["code"] == "invalid_kind"
     r = api.post(f"/teachers/{tid}/deactivate", {"reason": "调离"})

@@ -151,9 +151,13 @@ def test_register_a_master_from_the_registry_and_an_external_lecturer(tree):
                        "specialities": "电工"})
     assert bad.status_code == 400 and Teacher.objects.count() == 1
     r = c.post(url, {"org": tree.union1.pk, "kind": "EXTERNAL", "name": "冯教授", "employer": "浙江大学",
-                     "specialities": "劳动法"})
+                     "specialities": "劳动法", "phone": "13912345678"})
     assert r.status_code == 302 and Teacher.objects.filter(name="冯教授").exists()
     ext = Teacher.objects.get(name="冯教授")
+    assert ext.phone() == "13912345678"
+    shown = c.get(reverse("training:teacher_detail", args=[ext.pk])).content.decode()
+    assert "139****5678" in shown and "13912345678" not in shown
+    assert c.get(reverse("training:teacher_edit", args=[ext.pk])).context["form"].initial["phone"] == "13912345678"
     r = c.post(reverse("training:teacher_edit", args=[ext.pk]), {"kind": "EXTERNAL", "name": "冯教授",
                                                                   "employer": "", "specialities": "劳动法"})
     assert r.status_code == 400 and "employer" in r.content.decode()
@@ -175,7 +179,7 @@ def test_exports_follow_the_filters_and_are_audited(tree):
     assert [row[0] for row in rows[1:]] == ["红山职工学校"]
     r = c.get(reverse("training:teacher_export"), {"speciality": "电工"})
     rows = list(load_workbook(io.BytesIO(b"".join(r.streaming_content))).active.values)
-    assert [row[0] for row in rows[1:]] == ["林讲师"] and rows[1][5] == "电工"
+    assert [row[0] for row in rows[1:]] == ["林讲师"] and rows[1][5] == "电工" and rows[1][6] == "138****0000"
     assert AuditEvent.objects.filter(action="training.school_export").exists()
     ev = AuditEvent.objects.get(action="training.teacher_export")
     assert ev.after["rows"] == 1 and ev.after["filters"]["speciality"] == "电工"

@@ -270,7 +270,7 @@ def teacher_edit(request, pk):
     teacher = _teacher(request, pk)
     require(request.user, policies.CHANGE, teacher.org)
     initial = {"kind": teacher.kind, "name": teacher.name, "employer": teacher.employer, "title": teacher.title,
-               "specialities": "、".join(teacher.specialities), "phone": teacher.phone, "note": teacher.note}
+               "specialities": "、".join(teacher.specialities), "phone": teacher.phone(), "note": teacher.note}
     form = forms.TeacherForm(request.POST if request.method == "POST" else None, initial=initial, editing=teacher)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

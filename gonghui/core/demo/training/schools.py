@@ -96,9 +96,10 @@ class SchoolsDemo:
 
     def _person_teacher(self, kind, org_id, person_id, name):
         words = self._specialities()
-        return Teacher(org_id=org_id, kind=kind, person_id=person_id, name=name, title=self.rng.choice(TITLES),
-                       specialities=words, specialities_key=specialities_key(words),
-                       phone=f"13{self.rng.randint(100000000, 999999999)}")
+        t = Teacher(org_id=org_id, kind=kind, person_id=person_id, name=name, title=self.rng.choice(TITLES),
+                    specialities=words, specialities_key=specialities_key(words))
+        t.set_phone(f"13{self.rng.randint(100000000, 999999999)}")
+        return t
 
     def model_workers(self, taken):
         """Model workers of the roll holding a live membership, union1's and town1's / town2's first."""
@@ -156,8 +157,8 @@ class SchoolsDemo:
         out = []
         for i, (name, employer, title, words) in enumerate(EXTERNALS):
             t = Teacher(org_id=orgs[EXTERNAL_ORGS[i]], kind=TeacherKind.EXTERNAL, name=name, employer=employer,
-                        title=title, specialities=words, specialities_key=specialities_key(words),
-                        phone=f"13{self.rng.randint(100000000, 999999999)}")
+                        title=title, specialities=words, specialities_key=specialities_key(words))
+            t.set_phone(f"13{self.rng.randint(100000000, 999999999)}")
             if i == len(EXTERNALS) - 1:
                 t.is_active, t.deactivated_on, t.note = False, datetime.date(2026, 6, 30), "合作到期"
             out.append(t)
