@@ -8,6 +8,7 @@ to hand a stored upload back.
   then answers with `private_file_response` (an attachment, `nosniff`, not cached).
 """
 
+import logging
 import os
 from functools import wraps
 
@@ -15,11 +16,13 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+logger = logging.getLogger(__name__)
 
 # kind -> (signature at offset 0, label shown to users, file extension)
 SIGNATURES = {
@@ -118,8 +121,14 @@ class DocumentField(forms.FileField):
 
 def private_file_response(fieldfile, download_name):
     """Send a stored upload as a download: attachment (never rendered inline), `nosniff`, no
-    caching. Call it only after checking that the user may see the record the file belongs to."""
-    fieldfile.open("rb")
+    caching. Call it only after checking that the user may see the record the file belongs to.
+    A record whose file is gone from storage (a restore without media, a disk replaced) answers
+    404 like any missing thing, and the loss is logged for the operators instead of a 500."""
+    try:
+        fieldfile.open("rb")
+    except FileNotFoundError:
+        logger.error("stored file missing: %s", fieldfile.name)
+        raise Http404 from None
     response = FileResponse(fieldfile, as_attachment=True, filename=download_name)
     response["X-Content-Type-Options"] = "nosniff"
     add_never_cache_headers(response)

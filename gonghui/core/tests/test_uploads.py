@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.http import Http404
 from django.utils import translation
 
 from gonghui.core.uploads import DocumentField, private_file_response, validate_document
@@ -114,3 +115,11 @@ def test_private_file_response_is_an_attachment_with_nosniff(settings, tmp_path)
     assert "no-store" in response["Cache-Control"]
     assert b"".join(response.streaming_content) == PDF
     response.file_to_stream.close()  # (response.close() would signal request_finished)
+
+
+def test_a_stored_file_that_is_gone_answers_404_not_500(settings, tmp_path, caplog):
+    settings.MEDIA_ROOT = str(tmp_path)
+    field = models.FileField(upload_to="test-docs/")
+    with pytest.raises(Http404):
+        private_file_response(FieldFile(None, field, "test-docs/gone.pdf"), "gone.pdf")
+    assert "test-docs/gone.pdf" in caplog.text
