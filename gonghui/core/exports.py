@@ -30,6 +30,7 @@ cells) over querysets read with `iterator()`, so memory stays flat however many 
 import datetime
 import importlib
 import logging
+import re
 import shutil
 import tempfile
 import uuid
@@ -220,6 +221,7 @@ def export_response(request, kind: ExportKind, **extra):
 # A job is a row of `core.ExportJob`; the functions below hand it around as a dict (the keys are
 # the model's fields, `user` being the owner's id), which the status template and the callers read.
 
+JOB_ID = re.compile(r"[0-9a-f]{32}")  # uuid4().hex
 JOB_FIELDS = ("kind", "module", "label", "params", "status", "rows", "done", "file", "message", "note", "language",
               "created_at", "updated_at", "finished_at")
 
@@ -239,8 +241,11 @@ def _as_dict(row) -> dict:
 def _load_job(job_id):
     """The job's state, or None when there is no such job or it is older than ttl_hours()
     (expired: its row and file wait for the daily purge)."""
+    job_id = str(job_id)
+    if not JOB_ID.fullmatch(job_id):
+        return None  # not one of ours (and a NUL byte from the URL would make PostgreSQL raise)
     fresh_since = timezone.now() - datetime.timedelta(hours=ttl_hours())
-    row = ExportJob.objects.filter(pk=str(job_id)[:32], created_at__gte=fresh_since).first()
+    row = ExportJob.objects.filter(pk=job_id, created_at__gte=fresh_since).first()
     return _as_dict(row) if row is not None else None
 
 

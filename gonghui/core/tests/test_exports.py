@@ -107,6 +107,7 @@ def test_unknown_and_unfinished_jobs_are_404(client, tree, transfers, settings):
     client.force_login(tree.district_staff)
     assert client.get(reverse("core:export_status", args=["nope"])).status_code == 404
     assert client.get(reverse("core:export_download", args=["nope"])).status_code == 404
+    assert client.get("/exports/%00ab/").status_code == 404  # never reaches the database
     # Not run yet (no commit in this test): a status page with progress, no download.
     job_id = job_id_of(client.get(reverse("members:transfer_export") + "?tab=incoming"))
     page = client.get(reverse("core:export_status", args=[job_id]))
