@@ -3,8 +3,8 @@ miss and writes are dropped, so every page keeps working (slower: figures are co
 rate limits start from zero) until Redis is back.
 
 The cache is an accelerator in this project, never the truth: sessions are `cached_db` (the
-database holds them), export job states are re-created by exporting again, figures are counted
-again. So an outage of Redis must not become an outage of the site.
+database holds them), export jobs are rows of `core.ExportJob`, figures are counted again. So
+an outage of Redis must not become an outage of the site.
 
 - One WARNING is logged when Redis stops answering and one INFO when it answers again, not one
   per call (a busy site would flood the logs).

@@ -77,7 +77,9 @@ class ReplicaRouter:
     def db_for_read(self, model, **hints):
         state = _current.get()
         alias = replica_alias()
-        if not alias or state is None or model._meta.app_label in ACCESS_APPS or state.wrote or _primary_atomic_depth() > state.atomic_depth:
+        if not alias or state is None or model._meta.app_label in ACCESS_APPS:
+            return DEFAULT_DB_ALIAS
+        if state.wrote or _primary_atomic_depth() > state.atomic_depth:
             return DEFAULT_DB_ALIAS
         return alias
 
