@@ -1,7 +1,7 @@
-"""A teacher's mobile encrypted at rest: the encrypted columns (gonghui.core.pii: Fernet ciphertext, keyed lookup hash,
-masked form) are added and filled from the clear `phone` column; 0003 then drops it. Split in
-two so the rows are rewritten in a transaction of their own before the table is altered (PostgreSQL
-refuses to ALTER a table with pending trigger events in the same transaction)."""
+"""A teacher's mobile encrypted at rest: the encrypted columns (gonghui.core.pii: Fernet ciphertext,
+keyed lookup hash, masked form) are added and filled from the clear `phone` column; 0003 then drops
+it. Split in two so the rows are rewritten in a transaction of their own before the table is altered
+(PostgreSQL refuses to ALTER a table with pending trigger events in the same transaction)."""
 
 from django.db import migrations, models
 

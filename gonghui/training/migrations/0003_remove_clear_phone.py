@@ -1,5 +1,6 @@
-"""A teacher's mobile encrypted at rest: the clear `phone` column goes, now that 0002 has copied it encrypted. Reversible:
-backwards the column comes back (empty) and 0002's reverse fills it by decrypting."""
+"""A teacher's mobile encrypted at rest: the clear `phone` column goes, now that 0002 has copied it
+encrypted. Reversible: backwards the column comes back (empty) and 0002's reverse fills it by
+decrypting."""
 
 from django.db import migrations
 
