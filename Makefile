@@ -40,7 +40,7 @@ test: install browser-deps
 	$(BIN)/python manage.py compilemessages --settings=config.settings.test --ignore=.venv >/dev/null 2>&1 || true
 	# Test databases are created from the models (the line above proves they match the migrations):
 	# replaying every migration cost each worker 30-120 s per pass (docs/decisions.md).
-	$(BIN)/pytest -n 2 -q --nomigrations $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 -q --nomigrations --durations=25 $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/pytest -n 2 -q --nomigrations -m "not browser" $(PYTEST_ARGS)

@@ -253,6 +253,9 @@ def walk(browser, live_server, tours, tour_screenshots) -> list[str]:
                     continue
                 for width in WIDTHS:
                     page.set_viewport_size({"width": width, "height": 900})
+                    # Let the page's resize handlers run (charts.js redraws each chart at the new
+                    # width on "resize") before measuring: two animation frames.
+                    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
                     check_layout(page, name, width, tour_screenshots, problems)
         finally:
             context.close()

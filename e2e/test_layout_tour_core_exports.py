@@ -5,12 +5,14 @@ trades, harmony indicators, home standards, training targets, an event's check-i
 technical projects, users and roles, redemptions per month), at 1280 and 390 px."""
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from gonghui.core import audit, exports
+from gonghui.core import audit
+from gonghui.core.models import ExportJob
 from gonghui.core.testing.factories import Tree
 from gonghui.grassroots.testing import harmony as harmony_testing
 from gonghui.grassroots.testing import homes as homes_testing
@@ -45,13 +47,14 @@ def build(tree):
     jobs = {}
     for status, done, rows, message in (("RUNNING", 240_000, 600_123, ""), ("DONE", 600_123, 600_123, ""),
                                         ("FAILED", 0, 0, "您已无权导出这些记录。")):
-        job_id = f"tour{status.lower()}"
-        exports._save_job({"id": job_id, "user": tree.district_staff.pk, "kind": exporting.MEMBERS.key,
-                           "module": exporting.MEMBERS.module, "label": "会员导出", "params": [["status", ["all"]]],
-                           "status": status, "rows": rows, "done": done, "file": "", "message": message,
-                           "note": "身份证号和手机号已脱敏。", "language": "zh-hans",
-                           "created_at": timezone.now().isoformat(), "finished_at": ""})
-        jobs[status] = job_id
+        now = timezone.now()
+        job = ExportJob.objects.create(
+            id=uuid.uuid4().hex, user=tree.district_staff, kind=exporting.MEMBERS.key,
+            module=exporting.MEMBERS.module, label="会员导出", params=[["status", ["all"]]], status=status,
+            rows=rows, done=done, message=message, note="身份证号和手机号已脱敏。", language="zh-hans",
+            created_at=now, updated_at=now, claimed_at=now if status != "PENDING" else None,
+            finished_at=now if status in ("DONE", "FAILED") else None)
+        jobs[status] = job.pk
     return event, jobs
 
 

@@ -23,6 +23,7 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from gonghui.core.testing.api import token_for
+from gonghui.core.testing.ci import in_ci_pass
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
 SCHEMA_PATH = "/api/v1/openapi.json"
@@ -33,6 +34,9 @@ STATUS_CLASSES = Counter()
 SKIPPED = {("DELETE", "/api/v1/auth/token")}
 # Where a 401 is an answer about the request's own credentials, not about the caller's token.
 SIGN_IN = ("/api/v1/auth/token", "/api/v1/portal/auth/token")
+
+
+pytestmark = in_ci_pass("postgresql")
 
 
 @contextmanager

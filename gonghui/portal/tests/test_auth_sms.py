@@ -65,7 +65,10 @@ def test_production_refuses_the_console_backend():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.prod",
            "SECRET_KEY": "k" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
            "PII_ENCRYPTION_KEYS": Fernet.generate_key().decode(), "PII_HASH_KEY": "a-separate-hash-key",
-           "ALLOWED_HOSTS": "union.example.org", "SMS_BACKEND": "gonghui.portal.sms.ConsoleBackend"}
+           "ALLOWED_HOSTS": "union.example.org", "SMS_BACKEND": "gonghui.portal.sms.ConsoleBackend",
+           # Production refuses to start without PostgreSQL and Redis; `check` connects to neither.
+           "DATABASE_URL": "postgres://gonghui@db.example.org:5432/gonghui",
+           "REDIS_URL": "redis://redis.example.org:6379/0"}
     env.pop("DEBUG", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=Path(__file__).resolve().parents[3],
