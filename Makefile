@@ -37,7 +37,6 @@ lint: install
 test: install browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
-	$(BIN)/python manage.py compilemessages --settings=config.settings.test --ignore=.venv >/dev/null 2>&1 || true
 	# Test databases are created from the models (the line above proves they match the migrations):
 	# replaying every migration cost each worker 30-120 s per pass (docs/decisions.md).
 	$(BIN)/pytest -n 2 -q --nomigrations --durations=25 $(PYTEST_ARGS)

@@ -27,7 +27,7 @@ from gonghui.core.testing.api import ApiClient, token_for
 from gonghui.core.testing.ci import in_ci_pass
 from gonghui.core.testing.crawl import DEFAULT_SKIP, Crawler, all_routes, fill_route, route_of
 
-pytestmark = [pytest.mark.django_db, in_ci_pass("postgresql")]
+pytestmark = [pytest.mark.django_db, in_ci_pass("sqlite")]
 
 CRAWL_PER_ROUTE = 1  # one record per pattern keeps the crawl near 250 pages (≈ 45 s on a loaded CI box)
 
