@@ -139,3 +139,21 @@ def _fast_postgresql_flush():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+def pytest_collection_modifyitems(config, items):
+    """CI's PostgreSQL pass leaves the per-area demo checks (`gonghui/<app>/tests/test_*demo*.py`,
+    each seeding part of the small demo) to its SQLite pass: within the 30-minute budget
+    (docs/decisions.md). The seeding code runs on PostgreSQL in that pass all the same, through
+    `core/tests/test_seed_*.py` (the whole demo, deterministic, and wiped), and at district scale in
+    the benchmarks; a local run on PostgreSQL runs every check."""
+    from django.conf import settings
+
+    on_postgresql = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+    if not (on_postgresql and os.environ.get("CI") == "true"):
+        return
+    skip = pytest.mark.skip(reason="demo check: CI runs it in its SQLite pass (conftest.py)")
+    for item in items:
+        path = item.path
+        if path.parent.name == "tests" and "demo" in path.name and not path.name.startswith("test_seed_"):
+            item.add_marker(skip)
