@@ -6,15 +6,15 @@ so real responses can be inspected. `check --deploy` itself is test_deploy.py.
 """
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 from django.test import Client, override_settings
 from django.urls import reverse
+
+from gonghui.core.testing.production import production_env
 
 ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "test-pass-2026"
@@ -35,19 +35,7 @@ print(json.dumps({{name: getattr(settings, name) for name in {SECURITY_SETTINGS!
 @pytest.fixture(scope="module")
 def production():
     """The security settings as config.settings.prod computes them from a production environment."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "SECRET_KEY": "k" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
-        "PII_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "PII_HASH_KEY": "a-separate-hash-key",
-        "ALLOWED_HOSTS": "union.example.org",
-        "DATABASE_URL": "postgres://gonghui@db.example.org:5432/gonghui",
-        "REDIS_URL": "redis://redis.example.org:6379/0",
-    }
-    for name in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
-                 "REQUIRE_ADMIN_OTP"):
-        env.pop(name, None)  # the production defaults, not whatever this shell has
+    env = production_env()
     result = subprocess.run([sys.executable, "-c", DUMP], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr

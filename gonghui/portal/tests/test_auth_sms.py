@@ -55,22 +55,12 @@ def test_deploy_check(settings, backend, debug, ids):
 def test_production_refuses_the_console_backend():
     """config.settings.prod defaults to DisabledBackend (core's test_deploy checks that it is clean);
     set to the console backend, `check --deploy` fails with portal.E001."""
-    import os
     import subprocess
     import sys
-    from pathlib import Path
 
-    from cryptography.fernet import Fernet
+    from gonghui.core.testing.production import ROOT, production_env
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-           "SECRET_KEY": "k" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
-           "PII_ENCRYPTION_KEYS": Fernet.generate_key().decode(), "PII_HASH_KEY": "a-separate-hash-key",
-           "ALLOWED_HOSTS": "union.example.org", "SMS_BACKEND": "gonghui.portal.sms.ConsoleBackend",
-           # Production refuses to start without PostgreSQL and Redis; `check` connects to neither.
-           "DATABASE_URL": "postgres://gonghui@db.example.org:5432/gonghui",
-           "REDIS_URL": "redis://redis.example.org:6379/0"}
-    env.pop("DEBUG", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=Path(__file__).resolve().parents[3],
+    env = production_env(SMS_BACKEND="gonghui.portal.sms.ConsoleBackend")
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT,
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0 and "portal.E001" in result.stdout + result.stderr
