@@ -38,6 +38,8 @@ proc_name = "gonghui"
 # loaded so far into the permanent generation, so the workers' garbage collector never walks
 # (and thereby writes to) those pages, which would copy them into every worker (the technique
 # Instagram described for Django under uWSGI, and gunicorn users apply in pre_fork).
+# The price: a HUP (systemctl reload) replaces workers but keeps the arbiter's old code, so a
+# deploy restarts the service (docs/deploy.md, Upgrades).
 preload_app = True
 
 
