@@ -109,12 +109,12 @@ def _delete_flush_sql(original):
     order works within the flush's transaction. The audit trail's append-only trigger lets the
     DELETE through under its purge flag (gonghui.core.audit_guard), as TRUNCATE bypassed it.
     Sequence resets and CASCADE (available_apps) keep Django's TRUNCATE."""
-    from gonghui.core.audit_guard import PURGE_FLAG
+    from gonghui.core.audit_guard import LIFT_FLAG
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
         if not tables or reset_sequences or allow_cascade:
             return original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-        statements = [f"SELECT set_config('{PURGE_FLAG}', 'on', true);"]
+        statements = [f"SELECT set_config('{LIFT_FLAG}', 'on', true);"]
         statements += [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};"
                        for table in tables]
         return [" ".join(statements)]  # one round trip (no parameters: psycopg sends it as is)

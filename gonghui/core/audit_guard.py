@@ -1,5 +1,7 @@
 """The audit trail is append-only in the database itself (PostgreSQL): a trigger refuses UPDATE
-and DELETE of `core_auditevent` rows, whatever code or SQL console tries it.
+and DELETE of `core_auditevent` rows, whichever code path of the application tries it (a page,
+the API, the admin, the ORM or raw SQL). It is not a defence against the database owner, who can
+drop the trigger or set the flag below (SECURITY.md, known limits).
 
 Two exceptions, both needed by the rest of the schema:
 - deleting a user or an organisation sets the row's `actor_id` / `org_id` to NULL
@@ -10,8 +12,9 @@ Two exceptions, both needed by the rest of the schema:
   retention purge. No page or API operation uses it (test_security_audit checks they cannot write).
 TRUNCATE is not a row operation and stays possible for the database owner (test flushes).
 
-Installed by migration core.0004 and again after every `migrate` (post_migrate, see
-CoreConfig.ready), so a test database built with --nomigrations has it too. Idempotent.
+Installed by migration core.0004 and again after every `migrate` where 0004 is applied or no
+core migration is recorded (post_migrate, see CoreConfig.ready), so a test database built with
+--nomigrations has it too. Idempotent.
 """
 
 from contextlib import contextmanager
@@ -19,7 +22,6 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 
 LIFT_FLAG = "gonghui.audit_guard_lifted"
-PURGE_FLAG = LIFT_FLAG  # its first name; the test flush in conftest.py sets it by this one
 
 INSTALL_SQL = f"""
 CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$

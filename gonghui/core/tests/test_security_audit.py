@@ -119,3 +119,22 @@ def test_trigger_installation_is_idempotent():
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM pg_trigger WHERE tgname = 'core_auditevent_append_only'")
         assert cur.fetchone()[0] == 1
+
+
+def test_migrate_reinstalls_the_trigger_only_where_its_migration_is_applied(monkeypatch):
+    """post_migrate puts the trigger back after every migrate, except after migrating core back past
+    0004 (which uninstalled it on purpose). A --nomigrations test database records none of core."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from gonghui.core.apps import AUDIT_GUARD_MIGRATION, should_install_audit_guard
+
+    def recorded(*names):
+        applied = {("auth", "0001_initial"): None, **{("core", name): None for name in names}}
+        monkeypatch.setattr(MigrationRecorder, "applied_migrations", lambda self: applied)
+
+    recorded()
+    assert should_install_audit_guard(connection)  # built from the models: nothing of core recorded
+    recorded("0001_initial", "0002_workday_override", "0003_notification")
+    assert not should_install_audit_guard(connection)  # migrated back to 0003
+    recorded("0001_initial", "0002_workday_override", "0003_notification", AUDIT_GUARD_MIGRATION[1])
+    assert should_install_audit_guard(connection)
