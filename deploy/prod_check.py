@@ -192,9 +192,10 @@ def build_template(name: str) -> tuple[dict, str]:
     demo_prefix = name.rsplit("_", 1)[0] + "_"
     previous = [old for old in templates() if old.startswith(demo_prefix) and not old.endswith("_building")]
     keys = template_keys(previous[-1]) if previous else None
+    copied = bool(keys)  # a previous template without its stored keys cannot be reused
     building = name + "_building"
     admin_sql(f'DROP DATABASE IF EXISTS "{building}"')
-    if keys:
+    if copied:
         admin_sql(f'CREATE DATABASE "{building}" TEMPLATE "{previous[-1]}"')
     else:
         keys = new_keys()
@@ -203,7 +204,7 @@ def build_template(name: str) -> tuple[dict, str]:
            "PII_ENCRYPTION_KEYS": keys["PII_ENCRYPTION_KEYS"], "PII_HASH_KEY": keys["PII_HASH_KEY"],
            "CELERY_TASK_ALWAYS_EAGER": "true", "REDIS_URL": ""}
     manage(env, "migrate", "--noinput")
-    if previous:
+    if copied:
         how = f"migrated from {previous[-1]}"
     else:
         manage(env, "seed_demo", "--scale", "small", "--force")

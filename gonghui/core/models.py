@@ -121,7 +121,7 @@ class Notification(models.Model):
 
 
 # --- Job outbox (issue 12, faults) -------------------------------------------------------------
-# Migration: made by the lead (`makemigrations core`); tests run with --nomigrations.
+# Migration core.0005; tests run with --nomigrations.
 
 
 class JobOutbox(models.Model):

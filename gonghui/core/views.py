@@ -22,7 +22,6 @@ from .models import AuditEvent
 from .pagination import keyset_page, parse_after
 from .policies import get_visible_or_404, require
 from .selectors import AuditFilters, reach_orgs, search_audit_events
-from .views_health import healthz  # noqa: F401 — the old import path of the health check
 
 AUDIT_VIEW = "audit.view"
 
