@@ -1,9 +1,9 @@
 """/appeal-stats — the appeal statistics of a year (or a month of it), the same figures as the page
 (`selectors.stats`), in the caller's reach (`voice.view`).
 
-`GET /appeal-stats?year=&month=&category=` — the total, the rows by category, by town, by handling
-org (all of them, ranked by received) and by month, the top issues of the month and the survey
-participation by town. A bad year/month/category is 400 with its field.
+`GET /appeal-stats?year=&month=&category=&org_offset=&org_limit=` — the total, the rows by category,
+by town, by handling org (a page of them, ranked by received, 100 by default) and by month, the top
+issues of the month and the survey participation by town. A bad year/month/category is 400 with its field.
 """
 
 import datetime
@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from pydantic import BaseModel
 
 from gonghui.core.api_support import READ_ERRORS, ApiError
 from gonghui.core.policies import require
@@ -24,7 +25,10 @@ from .selectors import stats as selectors
 router = Router(tags=["voice-stats"])
 
 
-class FiguresOut(Schema):
+# The response models are plain pydantic models, not ninja Schemas: a Schema wraps every nested
+# object in ninja's attribute getter before validating it, which for the hundreds of rows here cost
+# more than counting the figures. The view returns plain dicts, so nothing needs the getter.
+class FiguresOut(BaseModel):
     received: int = Field(description="Appeals received in the period (withdrawn included).")
     closed: int = Field(description="Of those, closed now.")
     closed_on_time: int = Field(description="Closed on or before the due date.")
@@ -40,13 +44,13 @@ class FiguresOut(Schema):
     reopened: int
 
 
-class RowOut(Schema):
+class RowOut(BaseModel):
     key: str | int | None = Field(description="Category code, town / org id, month; null: above town level.")
     label: str
     figures: FiguresOut
 
 
-class TrendOut(Schema):
+class TrendOut(BaseModel):
     category: str
     label: str
     count: int
@@ -54,13 +58,13 @@ class TrendOut(Schema):
     change: int
 
 
-class EnterpriseOut(Schema):
+class EnterpriseOut(BaseModel):
     enterprise_id: int | None = Field(description="null: an enterprise named by the worker, not registered.")
     name: str
     count: int
 
 
-class ParticipationOut(Schema):
+class ParticipationOut(BaseModel):
     town_id: int | None
     town_name: str
     surveys: int
@@ -69,14 +73,14 @@ class ParticipationOut(Schema):
     rate: Decimal | None = Field(description="responded ÷ targeted, percent.")
 
 
-class TopOut(Schema):
+class TopOut(BaseModel):
     year: int
     month: int
     categories: list[TrendOut]
     enterprises: list[EnterpriseOut]
 
 
-class StatsOut(Schema):
+class StatsOut(BaseModel):
     year: int
     month: int | None
     category: str
@@ -86,7 +90,9 @@ class StatsOut(Schema):
     total: FiguresOut
     by_category: list[RowOut]
     by_town: list[RowOut]
-    by_org: list[RowOut]
+    by_org: list[RowOut] = Field(description="One page of the handling organisations, ranked by received "
+                                             "(org_offset, org_limit); by_org_count counts them all.")
+    by_org_count: int = Field(description="How many handling organisations have figures in the period.")
     by_month: list[RowOut]
     top_issues: TopOut
     survey_participation: list[ParticipationOut] | None = Field(
@@ -97,6 +103,11 @@ class StatsIn(Schema):
     year: int | None = Field(None, description="Default: this year.")
     month: int | None = Field(None, description="1–12; default: the whole year.")
     category: str = Field("", max_length=20, description="An appeal category code; default: all.")
+    # The district's table has thousands of organisations: as one response it cost ~0.4 s of CPU
+    # to validate and encode (docs/performance.md). The page shows them a page at a time too; the
+    # workbook export (/voice/stats/export/) has every row.
+    org_offset: int = Field(0, ge=0, description="Skip this many rows of by_org.")
+    org_limit: int = Field(100, ge=1, le=1000, description="At most this many rows of by_org.")
 
 
 def _bad(field, message):
@@ -132,7 +143,9 @@ def get_appeal_stats(request, filters: Query[StatsIn]):
         "year": stats.year, "month": stats.month, "category": stats.category, "computed_at": stats.computed_at,
         "cached": stats.cached,
         "total": stats.total.figures.as_dict(),
-        **{f"by_{key}": [_row(r) for r in rows] for key, _title, _first, rows in stats.tables()},
+        **{f"by_{key}": [_row(r) for r in rows] for key, _title, _first, rows in stats.tables() if key != "org"},
+        "by_org": [_row(r) for r in stats.by_org[filters.org_offset:filters.org_offset + filters.org_limit]],
+        "by_org_count": len(stats.by_org),
         "by_month": [_row(r) for r in stats.monthly],
         "top_issues": {"year": top_year, "month": top_month,
                        "categories": [{"category": t.key, "label": t.label, "count": t.count, "previous": t.previous,

@@ -57,3 +57,18 @@ def test_empty_year(tree, data):
     body = api_as(tree.district_staff).get("/appeal-stats", {"year": 2019}).json()
     assert body["total"]["received"] == 0 and body["total"]["on_time_rate"] is None
     assert body["by_category"] == [] and body["top_issues"]["categories"] == []
+
+
+def test_the_org_table_comes_a_page_at_a_time(tree, data):
+    """by_org is one page ranked by received (the district has thousands of organisations);
+    by_org_count counts them all, and the pages together are the whole table."""
+    api = api_as(tree.district_staff)
+    whole = api.get("/appeal-stats", {"year": YEAR}).json()
+    count = whole["by_org_count"]
+    assert count == len(whole["by_org"]) >= 2  # fewer than the default limit of 100
+    first = api.get("/appeal-stats", {"year": YEAR, "org_limit": 1}).json()
+    rest = api.get("/appeal-stats", {"year": YEAR, "org_limit": 1000, "org_offset": 1}).json()
+    assert first["by_org_count"] == rest["by_org_count"] == count
+    assert [r["key"] for r in first["by_org"] + rest["by_org"]] == [r["key"] for r in whole["by_org"]]
+    for bad in ({"org_limit": 0}, {"org_limit": 1001}, {"org_offset": -1}):
+        assert api.get("/appeal-stats", {"year": YEAR, **bad}).status_code in (400, 422)
