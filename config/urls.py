@@ -28,5 +28,10 @@ urlpatterns = [
     path("", include("gonghui.core.urls")),
 ]
 
+# An exception no view or middleware answered: a lost database connection or a full disk gets the
+# same 503 / 507 page as InfrastructureFaultMiddleware gives for a view (e.g. the database is
+# down when a middleware first reads request.user); anything else Django's usual 500 page.
+handler500 = "gonghui.core.faults.server_error"
+
 # MEDIA_ROOT is never served as static files, not even in DEBUG: it holds member uploads and
 # exports with personal data, which only views that check permissions hand out.

@@ -1,11 +1,15 @@
 """Structured logs: one JSON object per line with the request id, ID / mobile numbers masked in the
-whole line (message, traceback), and gunicorn's access line without the query string."""
+whole line (message, traceback), and neither gunicorn's access line nor Django's 4xx/5xx lines
+with the query string."""
 
+import io
 import json
 import logging
+from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotFound
 from django.test import RequestFactory
+from django.utils.log import log_response
 
 from gonghui.core.logging import AccessJsonFormatter, JsonFormatter, MaskPIIFilter, RequestIdMiddleware
 
@@ -64,3 +68,26 @@ def test_the_access_line_has_the_path_without_the_query_string():
     assert line["referrer"] == "https://union.example.org/members/"
     raw = json.dumps(line)
     assert PHONE not in raw and ID_NUMBER not in raw and "q=" not in raw
+
+
+def test_a_logged_404_has_the_path_without_the_query_string():
+    # django.request logs every 4xx/5xx with the request as an extra (log_response).
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    django_request = logging.getLogger("django.request")
+    level = django_request.level
+    django_request.addHandler(handler)
+    django_request.setLevel(logging.WARNING)
+    try:
+        request = RequestFactory().get("/x/", {"q": "张三"})
+        log_response("Not Found: %s", request.path, response=HttpResponseNotFound(), request=request)
+    finally:
+        django_request.removeHandler(handler)
+        django_request.setLevel(level)
+    text = stream.getvalue()
+    line = json.loads(text)
+    assert line["message"] == "Not Found: /x/" and line["path"] == "/x/" and line["status_code"] == 404
+    assert "request" not in line
+    for leak in ("张三", quote("张三"), quote("张三").lower(), "\\u5f20", "q="):
+        assert leak not in text, leak

@@ -1,5 +1,6 @@
 """deploy/nginx.conf: accepted by `nginx -t` (when nginx is installed), uploads as large as the
-member import allows, /media/ never served, the access log without query strings."""
+member import allows, /media/ never served, /readyz only for this machine and the load balancer,
+the access log without query strings."""
 
 import datetime
 import re
@@ -20,6 +21,16 @@ def test_the_body_limit_matches_the_import_limit_and_media_is_never_served():
     assert re.search(r"location \^~ /media/ \{ return 404; \}", text)
     assert '"path":"$uri"' in text and "$request_uri\"" not in text.split("log_format")[1].split(";")[0]
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in text
+
+
+def test_readyz_answers_only_this_machine_and_the_load_balancer_on_both_ports():
+    text = EXAMPLE.read_text()
+    blocks = re.findall(r"location = /readyz \{(.*?)\n    \}", text, flags=re.DOTALL)
+    assert len(blocks) == 2  # port 80 (plain HTTP probes) and 443
+    for block in blocks:
+        rules = re.findall(r"^\s*(allow|deny) ([^;]+);", block, flags=re.MULTILINE)
+        assert rules[0] == ("allow", "127.0.0.1") and rules[-1] == ("deny", "all")
+        assert "proxy_pass http://gonghui_app;" in block
 
 
 def self_signed_certificate(folder: Path):
