@@ -46,6 +46,9 @@ MAX_LISTED_DIFFERENCES = 20
 # libpq parameters Django's PostgreSQL OPTIONS may carry that pg_dump/pg_restore also need.
 LIBPQ_OPTION_ENV = {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT",
                     "sslkey": "PGSSLKEY", "connect_timeout": "PGCONNECT_TIMEOUT"}
+# Seconds to wait for PostgreSQL to answer a connection: a black-holed server must fail the
+# nightly backup, not hang it. OPTIONS["connect_timeout"] or PGCONNECT_TIMEOUT win.
+CONNECT_TIMEOUT_SECONDS = 10
 
 
 class BackupError(Exception):
@@ -95,6 +98,8 @@ def _pg_connect(db: dict):
     params = {"dbname": db["NAME"], "user": db.get("USER") or None, "password": db.get("PASSWORD") or None,
               "host": db.get("HOST") or None, "port": db.get("PORT") or None}
     params.update({key: value for key, value in (db.get("OPTIONS") or {}).items() if key in LIBPQ_OPTION_ENV})
+    if not params.get("connect_timeout") and not os.environ.get("PGCONNECT_TIMEOUT"):
+        params["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
     try:
         conn = psycopg.connect(**{key: value for key, value in params.items() if value is not None},
                                autocommit=True)
@@ -118,6 +123,7 @@ def _pg_env(db: dict) -> dict:
     for key, var in LIBPQ_OPTION_ENV.items():
         if (db.get("OPTIONS") or {}).get(key):
             env[var] = str(db["OPTIONS"][key])
+    env.setdefault("PGCONNECT_TIMEOUT", str(CONNECT_TIMEOUT_SECONDS))
     return env
 
 

@@ -171,6 +171,25 @@ def test_a_tampered_row_is_caught_and_force_restores_it(drill, target):
     assert result.set_aside_media and (result.set_aside_media / next(iter(UPLOADS))).is_file()
 
 
+def test_the_postgresql_connection_gives_up_after_a_timeout(monkeypatch):
+    psycopg = pytest.importorskip("psycopg")
+    asked = []
+
+    def refuse(**params):
+        asked.append(params)
+        raise psycopg.OperationalError("timeout expired")
+
+    monkeypatch.setattr(psycopg, "connect", refuse)
+    monkeypatch.delenv("PGCONNECT_TIMEOUT", raising=False)
+    db = {"NAME": "gonghui", "HOST": "10.255.255.1", "OPTIONS": {}}
+    with translation.override("en"), pytest.raises(backup.BackupError, match="timeout expired"):
+        backup._pg_connect(db)
+    with pytest.raises(backup.BackupError):
+        backup._pg_connect({**db, "OPTIONS": {"connect_timeout": 3}})
+    assert [params["connect_timeout"] for params in asked] == [backup.CONNECT_TIMEOUT_SECONDS, 3]
+    assert backup._pg_env(db)["PGCONNECT_TIMEOUT"] == str(backup.CONNECT_TIMEOUT_SECONDS)
+
+
 def test_restore_db_command_refuses_a_damaged_backup(drill, tmp_path):
     copy = tmp_path / drill.backup.path.name
     shutil.copytree(drill.backup.path, copy)
