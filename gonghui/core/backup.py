@@ -3,9 +3,11 @@
 A backup is one directory, `gonghui-YYYYMMDD-HHMMSSZ/`, holding
 
 - `database.dump` (PostgreSQL, `pg_dump -Fc`) or `database.sqlite3` (SQLite, the online backup API);
-- `media.tar`: MEDIA_ROOT (the private uploads), uncompressed: PDFs and photos are compressed already;
+- `media.tar`: MEDIA_ROOT (the private uploads) without the transient export files, uncompressed:
+  PDFs and photos are compressed already;
 - `manifest.json`: when, which engine, the applied migrations, per table its row count and a
-  checksum, and the sha256 of the two files. Written last; the directory is built as
+  checksum, the sha256 of the two files, and the number and bytes of the media files the tar
+  holds (counted as they are added). Written last; the directory is built as
   `….partial` and renamed only when complete, so a half-written backup never has the final name.
 
 The checksums and the dump describe the same moment: on PostgreSQL the checksums are computed in a
@@ -13,9 +15,10 @@ REPEATABLE READ transaction whose snapshot `pg_dump --snapshot` reuses; on SQLit
 on the copy. A table's checksum is md5 over the md5 of each row's text, in primary-key order
 (per-row hashes keep the aggregate small: 32 bytes a row, not the row itself).
 
-A restore refuses a damaged backup (sha256) and a non-empty target (unless forced), restores the
-database and the media, then recomputes every count and checksum on the target and fails on any
-difference. See docs/backup.md.
+A restore refuses a damaged backup (sha256) and a non-empty target (unless forced), unpacks and
+checks the media beside MEDIA_ROOT before it touches the database, restores the database, swaps
+the media in, then recomputes every count and checksum on the target and fails on any difference.
+See docs/backup.md.
 """
 
 import datetime
@@ -28,12 +31,14 @@ import subprocess
 import tarfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import environ
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
+
+from .exports import STORAGE_FOLDER as EXPORTS_FOLDER
 
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -46,6 +51,12 @@ MAX_LISTED_DIFFERENCES = 20
 # libpq parameters Django's PostgreSQL OPTIONS may carry that pg_dump/pg_restore also need.
 LIBPQ_OPTION_ENV = {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT",
                     "sslkey": "PGSSLKEY", "connect_timeout": "PGCONNECT_TIMEOUT"}
+# Seconds to wait for PostgreSQL to answer a connection: a black-holed server must fail the
+# nightly backup, not hang it. OPTIONS["connect_timeout"] or PGCONNECT_TIMEOUT win.
+CONNECT_TIMEOUT_SECONDS = 10
+# MEDIA_ROOT folders left out of media.tar, relative to it: background export files live 24 h,
+# hold full ID and phone numbers, and a restored database does not need them.
+EXCLUDED_MEDIA = (PurePosixPath(EXPORTS_FOLDER),)
 
 
 class BackupError(Exception):
@@ -95,6 +106,8 @@ def _pg_connect(db: dict):
     params = {"dbname": db["NAME"], "user": db.get("USER") or None, "password": db.get("PASSWORD") or None,
               "host": db.get("HOST") or None, "port": db.get("PORT") or None}
     params.update({key: value for key, value in (db.get("OPTIONS") or {}).items() if key in LIBPQ_OPTION_ENV})
+    if not params.get("connect_timeout") and not os.environ.get("PGCONNECT_TIMEOUT"):
+        params["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
     try:
         conn = psycopg.connect(**{key: value for key, value in params.items() if value is not None},
                                autocommit=True)
@@ -118,6 +131,7 @@ def _pg_env(db: dict) -> dict:
     for key, var in LIBPQ_OPTION_ENV.items():
         if (db.get("OPTIONS") or {}).get(key):
             env[var] = str(db["OPTIONS"][key])
+    env.setdefault("PGCONNECT_TIMEOUT", str(CONNECT_TIMEOUT_SECONDS))
     return env
 
 
@@ -291,7 +305,8 @@ def _file_entry(path: Path) -> dict:
 
 
 def _media_files(root: Path) -> tuple[int, int]:
-    """(files, bytes) under root; (0, 0) when it does not exist."""
+    """(files, bytes) under root; (0, 0) when it does not exist. Used on the restore's staging
+    directory, which nothing else writes to."""
     count = size = 0
     if root.is_dir():
         for path in root.rglob("*"):
@@ -300,11 +315,60 @@ def _media_files(root: Path) -> tuple[int, int]:
     return count, size
 
 
-def _tar_media(root: Path, tar_path: Path):
+def _media_entries(directory: Path, relative: PurePosixPath | None = None):
+    """(path, name in the tar) of everything under directory, a folder before its content, in name
+    order, without EXCLUDED_MEDIA. The site keeps writing meanwhile: a folder that vanishes before
+    it is read is skipped."""
+    try:
+        with os.scandir(directory) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        name = relative / entry.name if relative else PurePosixPath(entry.name)
+        if name in EXCLUDED_MEDIA:
+            continue
+        yield Path(entry.path), name
+        if entry.is_dir(follow_symlinks=False):
+            yield from _media_entries(Path(entry.path), name)
+
+
+def _add_to_tar(tar: tarfile.TarFile, path: Path, name: PurePosixPath) -> tarfile.TarInfo | None:
+    """Add one entry (not a folder's content); None when it vanished before it was read, or is a
+    kind tar cannot hold (a socket). Nothing is written for an entry that fails here: tar stats
+    and opens the file before it writes the header."""
+    try:
+        info = tar.gettarinfo(path, str(name))
+        if info is None:
+            return None
+        if info.isreg():
+            with open(path, "rb") as handle:
+                tar.addfile(info, handle)
+        else:
+            tar.addfile(info)
+    except FileNotFoundError:  # deleted since it was listed (an upload purged, an export expired)
+        return None
+    return info
+
+
+def _tar_media(root: Path, tar_path: Path) -> tuple[int, int]:
+    """Write media.tar; (files, bytes) of what went into it, which is what the manifest records:
+    a second walk of the live directory would count uploads that arrived after the tar."""
+    count = size = 0
+    file_sizes = {}  # name in the tar -> bytes, for hard links to it
     with tarfile.open(tar_path, "w") as tar:
-        if root.is_dir():
-            for child in sorted(root.iterdir()):
-                tar.add(child, arcname=child.name)
+        if not root.is_dir():
+            return count, size
+        for path, name in _media_entries(root):
+            info = _add_to_tar(tar, path, name)
+            if info is None:
+                continue
+            if info.isreg():
+                file_sizes[info.name] = info.size
+                count, size = count + 1, size + info.size
+            elif info.islnk():  # unpacked as one more regular file of the same size
+                count, size = count + 1, size + file_sizes.get(info.linkname, 0)
+    return count, size
 
 
 def _fsync(path: Path):
@@ -352,8 +416,7 @@ def _write_backup(partial: Path, engine: str, db: dict, alias: str, media_root: 
         stats, migrations = _sqlite_backup(alias, partial)
         db_file = partial / SQLITE_NAME
     database_seconds = time.perf_counter() - started
-    _tar_media(media_root, partial / MEDIA_NAME)
-    media_count, media_bytes = _media_files(media_root)
+    media_count, media_bytes = _tar_media(media_root, partial / MEDIA_NAME)
     manifest = {
         "format": FORMAT_VERSION,
         "created_at": now.astimezone(datetime.UTC).isoformat(timespec="seconds"),
@@ -509,21 +572,33 @@ def _restore_database(backup_dir: Path, manifest: dict, db: dict, force: bool):
         dst.close()
 
 
-def _restore_media(tar_path: Path, media_root: Path, manifest: dict, stamp: str) -> Path | None:
-    """Unpack beside media_root, then swap it in; a non-empty old directory is kept, renamed."""
-    staging = media_root.with_name(media_root.name + ".restoring")
-    shutil.rmtree(staging, ignore_errors=True)
+def _staging_dir(media_root: Path) -> Path:
+    return media_root.with_name(media_root.name + ".restoring")
+
+
+def _unpack_media(tar_path: Path, staging: Path, manifest: dict):
+    """Unpack media.tar into staging and check it against the manifest, before the database is
+    touched: a backup whose media cannot be restored is refused with the target unchanged."""
+    shutil.rmtree(staging, ignore_errors=True)  # left by an interrupted restore
     staging.mkdir(parents=True)
-    with tarfile.open(tar_path) as tar:
-        tar.extractall(staging, filter="data")  # refuses absolute paths and links leaving the directory
+    try:
+        with tarfile.open(tar_path) as tar:
+            tar.extractall(staging, filter="data")  # refuses absolute paths and links leaving the directory
+    except tarfile.TarError as exc:  # a damaged tar, or a member the data filter refuses
+        raise BackupError(_("%(file)s could not be unpacked (%(error)s). Nothing was restored; use another "
+                            "backup.") % {"file": tar_path, "error": exc}) from None
     files, size = _media_files(staging)
     expected = manifest["media"]
     if (files, size) != (expected["files"], expected["bytes"]):
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BackupError(_("The media restored to %(path)s has %(files)s files, %(bytes)s bytes; the backup "
-                            "has %(expected_files)s files, %(expected_bytes)s bytes.")
-                          % {"path": media_root, "files": files, "bytes": size,
+        raise BackupError(_("The media in %(file)s has %(files)s files, %(bytes)s bytes; the manifest says "
+                            "%(expected_files)s files, %(expected_bytes)s bytes. Nothing was restored; use "
+                            "another backup.")
+                          % {"file": tar_path, "files": files, "bytes": size,
                              "expected_files": expected["files"], "expected_bytes": expected["bytes"]})
+
+
+def _swap_media_in(staging: Path, media_root: Path, stamp: str) -> Path | None:
+    """Rename the checked staging directory to media_root; a non-empty old directory is kept, renamed."""
     set_aside = None
     if media_root.is_dir() and any(media_root.iterdir()):
         set_aside = media_root.with_name(f"{media_root.name}.before-restore-{stamp}")
@@ -543,9 +618,15 @@ def restore_backup(backup_dir, database_url: str, *, force: bool = False, media_
     media_root = Path(media_root or settings.MEDIA_ROOT)
     check_backup_files(backup_dir, manifest)
     _check_targets(manifest, db, media_root, force)
-    _restore_database(backup_dir, manifest, db, force)
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%SZ")
-    set_aside = _restore_media(backup_dir / MEDIA_NAME, media_root, manifest, stamp)
+    # Media first, into staging: what can be checked is checked before the database is replaced.
+    staging = _staging_dir(media_root)
+    try:
+        _unpack_media(backup_dir / MEDIA_NAME, staging, manifest)
+        _restore_database(backup_dir, manifest, db, force)
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%SZ")
+        set_aside = _swap_media_in(staging, media_root, stamp)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already after the swap
     verify_database(manifest, db)
     tables = manifest["tables"]
     return RestoreResult(tables=len(tables), rows=sum(t["rows"] for t in tables.values()),

@@ -1,8 +1,9 @@
 """Back up the database and the private uploads: `manage.py backup_db --output /var/backups/gonghui`.
 
 Writes `gonghui-YYYYMMDD-HHMMSSZ/` under --output (built as `….partial`, renamed when complete):
-a `pg_dump -Fc` (PostgreSQL) or an online-backup copy (SQLite), `media.tar` of MEDIA_ROOT and
-`manifest.json` with per-table row counts and checksums. See gonghui/core/backup.py, docs/backup.md.
+a `pg_dump -Fc` (PostgreSQL) or an online-backup copy (SQLite), `media.tar` of MEDIA_ROOT (without
+the transient export files in private/exports/) and `manifest.json` with per-table row counts and
+checksums and the media files' count and bytes as written into the tar. See gonghui/core/backup.py, docs/backup.md.
 """
 
 from django.core.management.base import BaseCommand, CommandError

@@ -2,8 +2,10 @@
 `manage.py restore_db --input /var/backups/gonghui/gonghui-20261201-020000Z --database-url URL [--force]`.
 
 Checks the backup's sha256s, refuses a non-empty target database or media directory unless
---force, restores the database (PostgreSQL: pg_restore in one transaction) and MEDIA_ROOT, then
-recomputes every table's row count and checksum on the target and fails on any difference.
+--force, unpacks and checks the media in a staging directory before the database is touched,
+restores the database (PostgreSQL: pg_restore in one transaction), swaps the media in as
+MEDIA_ROOT, then recomputes every table's row count and checksum on the target and fails on any
+difference.
 """
 
 from django.core.management.base import BaseCommand, CommandError
