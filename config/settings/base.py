@@ -168,6 +168,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Largest spreadsheet a user may upload (a district-wide member file is ~30 MB for 600k rows).
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# An import still IMPORTING this many hours after it was confirmed lost its job (the import of a
+# district-wide file takes minutes) and is marked failed by members-fail-stale-imports.
+IMPORT_STALE_HOURS = env.int("IMPORT_STALE_HOURS", default=2)
 
 # --- PII at rest -------------------------------------------------------------------------
 # Fernet keys (comma-separated, newest first, for rotation) encrypt ID and phone numbers.
@@ -250,6 +253,9 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-figures": {"task": "gonghui.members.tasks.refresh_figures_task",
                         "schedule": max(60, FIGURES_CACHE_SECONDS - 60)},
     "purge-member-files": {"task": "gonghui.members.tasks.purge_member_files_task", "schedule": 24 * 3600},
+    # Imports whose job was lost (it could not record its failure while the database was down)
+    # stop showing as running: marked failed after IMPORT_STALE_HOURS.
+    "members-fail-stale-imports": {"task": "gonghui.members.tasks.fail_stale_imports_task", "schedule": 15 * 60},
     # Wage negotiation: agreements take effect first, then the day's reminders are sent.
     "bargaining-effective": {"task": "gonghui.bargaining.tasks.confirm_effective_task",
                              "schedule": crontab(hour=6, minute=0)},

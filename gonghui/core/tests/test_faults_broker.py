@@ -126,6 +126,32 @@ def test_flush_with_broker_back_sends_each_job_once_in_order(down_app, live_queu
     assert JobOutbox.objects.count() == 0
 
 
+class RecordingApp:
+    """Stands in for a Celery app whose broker answers: records what was sent."""
+
+    def __init__(self):
+        self.sent = []
+
+    def send_task(self, name, args=None, kwargs=None, task_id=None, **options):
+        self.sent.append((name, args, task_id))
+
+
+def test_one_row_that_cannot_be_sent_does_not_hold_back_the_others(caplog):
+    def row(task_id, **options):
+        return JobOutbox.objects.create(task_name="faults.notify", task_id=task_id, args=[task_id], kwargs={},
+                                        options=options, error="refused")
+
+    row("t1")
+    bad = row("t2", eta="not a date")
+    row("t3")
+    app = RecordingApp()
+    assert flush_outbox(app) == 2
+    assert [task_id for _name, _args, task_id in app.sent] == ["t1", "t3"]
+    assert list(JobOutbox.objects.values_list("pk", flat=True)) == [bad.pk]  # left for an operator
+    assert any(f"outbox row {bad.pk} " in r.getMessage() for r in caplog.records)
+    assert flush_outbox(app) == 0 and len(app.sent) == 2  # the next flush skips it again, sends nothing twice
+
+
 # --- Redis down for the cache and the sessions (production's settings) -----------------------------
 
 @pytest.fixture
