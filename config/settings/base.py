@@ -225,8 +225,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 # A job whose worker died mid-run is delivered again (acks_late alone acks on a crash).
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# Publishing waits at most ~1 s for an unreachable broker, then the job goes to the outbox
-# (gonghui.core.jobs): a request never hangs on Redis and no job is lost (docs/faults.md).
+# How long an enqueue waits for a broker it cannot reach before the job goes to the outbox
+# (gonghui.core.jobs; no job is lost), measured with production's values (prod.py: this policy,
+# CELERY_BROKER_CONNECTION_TIMEOUT 2 s, socket timeout twice that; docs/faults.md): refused ≈0.7 s
+# (1 + max_retries attempts); black-holed host (packets dropped) 2 s, one connect timeout (a
+# timed-out connect is not tried again); a Redis that accepts and never answers 4 s, the socket
+# timeout. There is no skip window: every enqueue during the outage waits that long again.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}

@@ -45,8 +45,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False  # never: a job runs in the worker, not in the request
-# A request that enqueues a job must never hang on a dead broker: connect within 2 s, retry the
-# publish briefly, then fail (the enqueue outbox of config/celery.py keeps the call).
+# A request that enqueues a job must not hang on a dead broker: connect within 2 s, read within
+# 4 s, retry a refused publish briefly, then fail and keep the call in the outbox
+# (gonghui.core.jobs). Worst case per enqueue: the 4 s socket timeout (base.py, docs/faults.md).
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # the worker waits for Redis at boot
 CELERY_BROKER_TRANSPORT_OPTIONS = {
