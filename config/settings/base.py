@@ -168,6 +168,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Largest spreadsheet a user may upload (a district-wide member file is ~30 MB for 600k rows).
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# An import still IMPORTING this many hours after it was confirmed lost its job (the import of a
+# district-wide file takes minutes) and is marked failed by members-fail-stale-imports.
+IMPORT_STALE_HOURS = env.int("IMPORT_STALE_HOURS", default=2)
 
 # --- PII at rest -------------------------------------------------------------------------
 # Fernet keys (comma-separated, newest first, for rotation) encrypt ID and phone numbers.
@@ -222,8 +225,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 # A job whose worker died mid-run is delivered again (acks_late alone acks on a crash).
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# Publishing waits at most ~1 s for an unreachable broker, then the job goes to the outbox
-# (gonghui.core.jobs): a request never hangs on Redis and no job is lost (docs/faults.md).
+# How long an enqueue waits for a broker it cannot reach before the job goes to the outbox
+# (gonghui.core.jobs; no job is lost), measured with production's values (prod.py: this policy,
+# CELERY_BROKER_CONNECTION_TIMEOUT 2 s, socket timeout twice that; docs/faults.md): refused ≈0.7 s
+# (1 + max_retries attempts); black-holed host (packets dropped) 2 s, one connect timeout (a
+# timed-out connect is not tried again); a Redis that accepts and never answers 4 s, the socket
+# timeout. There is no skip window: every enqueue during the outage waits that long again.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
@@ -250,6 +257,9 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-figures": {"task": "gonghui.members.tasks.refresh_figures_task",
                         "schedule": max(60, FIGURES_CACHE_SECONDS - 60)},
     "purge-member-files": {"task": "gonghui.members.tasks.purge_member_files_task", "schedule": 24 * 3600},
+    # Imports whose job was lost (it could not record its failure while the database was down)
+    # stop showing as running: marked failed after IMPORT_STALE_HOURS.
+    "members-fail-stale-imports": {"task": "gonghui.members.tasks.fail_stale_imports_task", "schedule": 15 * 60},
     # Wage negotiation: agreements take effect first, then the day's reminders are sent.
     "bargaining-effective": {"task": "gonghui.bargaining.tasks.confirm_effective_task",
                              "schedule": crontab(hour=6, minute=0)},

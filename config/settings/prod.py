@@ -1,7 +1,7 @@
 """Production: every secret from the environment, HTTPS only, PostgreSQL and Redis required.
 
 What runs (docs/deploy.md): nginx (TLS) → gunicorn (deploy/gunicorn.conf.py) → Django; a Celery
-worker and beat; PostgreSQL; Redis for the cache, the session cache and the Celery broker.
+worker and beat; PostgreSQL (data and sessions); Redis for the cache and the Celery broker.
 deploy/env.example lists every environment variable read here and in base.py.
 """
 
@@ -19,7 +19,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         "(SQLite is for development and the demo). Set DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/NAME "
         "(deploy/env.example, docs/deploy.md).")
 
-# --- Redis: cache, sessions, Celery ---------------------------------------------------------
+# --- Redis: cache, Celery; sessions in the database --------------------------------------------
 REDIS_URL = env("REDIS_URL")  # required: "Set the REDIS_URL environment variable" otherwise
 # A dead Redis must be noticed within a second, not after the kernel's TCP timeout.
 REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=1.0)
@@ -36,15 +36,18 @@ CACHES = {
         },
     }
 }
-# Redis for speed, the database as the truth: a Redis restart signs nobody out, and signing in
-# works while Redis is down (the session is read from and written to the database).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions in the database only, not cached_db: a sign-out during a Redis outage deletes the row,
+# but the cache's delete is dropped, and cached_db trusts a cache hit without asking the database,
+# so once Redis answered again the stale cached session would sign the old cookie back in. One
+# indexed query per request is what a cache miss costs anyway; a Redis restart signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False  # never: a job runs in the worker, not in the request
-# A request that enqueues a job must never hang on a dead broker: connect within 2 s, retry the
-# publish briefly, then fail (the enqueue outbox of config/celery.py keeps the call).
+# A request that enqueues a job must not hang on a dead broker: connect within 2 s, read within
+# 4 s, retry a refused publish briefly, then fail and keep the call in the outbox
+# (gonghui.core.jobs). Worst case per enqueue: the 4 s socket timeout (base.py, docs/faults.md).
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # the worker waits for Redis at boot
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -58,6 +61,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT * 2
 CELERY_RESULT_EXPIRES = 24 * 3600
+# Nothing reads a task's result (job state a user waits on is a database row: ExportJob,
+# MemberImport), so results are not stored: one less Redis write per job during an outage.
+CELERY_TASK_IGNORE_RESULT = True
 # Jobs are long and acknowledged late: a worker takes one at a time instead of hoarding several.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)

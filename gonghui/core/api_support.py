@@ -15,7 +15,8 @@ Settings (read with defaults, so none is required): `API_RATE` (every call, per 
 "1200/min"), `API_TOKEN_RATE` (POST /auth/token, per client IP; default "10/min"),
 `API_TOKEN_TTL_DAYS` (lifetime of tokens from the API; default 30, 0 = no expiry). Rate
 counters and Idempotency-Key answers live in Django's cache: Redis in production (REDIS_URL),
-so every web process shares them; the LocMemCache of dev and tests is per process.
+so every web process shares them; the LocMemCache of dev and tests is per process. While that
+Redis is down, a write with an Idempotency-Key answers 503 rather than run without its guard.
 """
 
 import hashlib
@@ -541,6 +542,24 @@ def _rendered(schema, data):
     return json.loads(json.dumps(schema.model_validate(data).model_dump(), cls=NinjaJSONEncoder))
 
 
+def cache_is_down() -> bool:
+    """True while the cache is a ResilientRedisCache (production) in an outage: its reads answer a
+    miss and its writes are dropped, so it can neither find nor keep an Idempotency-Key answer."""
+    outage = getattr(cache, "outage", None)
+    return bool(outage is not None and outage.is_down)
+
+
+def _refuse_while_cache_is_down():
+    """Fail closed: without the cache a retried POST would run (and create) again, which is what the
+    client's Idempotency-Key asks us never to do. Checked after a cache call, so an outage that
+    starts with this very request is seen, and a Redis that is back is asked again first."""
+    if cache_is_down():
+        raise ApiError(503, "idempotency_unavailable",
+                       _("Requests with an Idempotency-Key cannot be accepted right now (the store that "
+                         "remembers them is unavailable). Nothing was done; retry later with the same key."),
+                       field="Idempotency-Key", headers={"Retry-After": "30"})
+
+
 def idempotent(request, key, payload, run, *, schema, owner=None):
     """Run `run() -> (status, data)` once per (user, endpoint, Idempotency-Key).
 
@@ -551,7 +570,8 @@ def idempotent(request, key, payload, run, *, schema, owner=None):
     production, so every web process sees it). A replay with the same body returns it with
     `Idempotent-Replayed: true`; the same key with a different body is refused (422); a replay
     while the first request still runs gets 409. Errors are not kept: nothing was created,
-    so a retry simply runs again."""
+    so a retry simply runs again. While the cache is down (a Redis outage in production) a request
+    with a key answers 503 `idempotency_unavailable` and runs nothing (fail closed)."""
     if key is None:
         status, data = run()
         return Status(status, data)
@@ -565,12 +585,14 @@ def idempotent(request, key, payload, run, *, schema, owner=None):
     fingerprint = hashlib.sha256(
         json.dumps(_jsonable(payload), sort_keys=True, default=str).encode()).hexdigest()
     stored = cache.get(cache_key)
+    _refuse_while_cache_is_down()
     if stored is None:
         if not cache.add(cache_key + ":lock", 1, timeout=60):
             raise ApiError(409, "idempotency_in_progress",
                            _("A request with this Idempotency-Key is still being processed; retry shortly."))
         try:
             stored = cache.get(cache_key)  # finished between our first look and the lock
+            _refuse_while_cache_is_down()  # the lock or that read found Redis gone
             if stored is None:
                 status, data = run()
                 body = _rendered(schema, data)

@@ -2,9 +2,10 @@
 miss and writes are dropped, so every page keeps working (slower: figures are counted again,
 rate limits start from zero) until Redis is back.
 
-The cache is an accelerator in this project, never the truth: sessions are `cached_db` (the
-database holds them), export jobs are rows of `core.ExportJob`, figures are counted again. So
-an outage of Redis must not become an outage of the site.
+The cache is an accelerator in this project, never the truth: sessions are in the database
+(production's `db` engine), export jobs are rows of `core.ExportJob`, figures are counted again.
+So an outage of Redis must not become an outage of the site. The one thing the cache guards is
+the API's Idempotency-Key, which refuses (503) while `outage.is_down` (core.api_support).
 
 - One WARNING is logged when Redis stops answering and one INFO when it answers again, not one
   per call (a busy site would flood the logs).

@@ -105,17 +105,21 @@ def _publish(app, row):
 def flush_outbox(app=None, *, limit=1000):
     """Send the stored calls, oldest first; return how many were sent. Each row is locked
     (skip_locked: two flushes never send the same row) and deleted in the transaction that
-    published it. Stops at the first broker error: the rest wait for the next flush."""
+    published it. Stops at the first broker error: the rest wait for the next flush. A row that
+    fails for any other reason (it cannot be sent as stored, e.g. an unparsable `eta`) is logged
+    with its id and left in the table for an operator; the rows after it are still sent."""
     from celery import current_app
 
     from .models import JobOutbox
 
     app = app or current_app
-    sent = 0
+    sent, skipped = 0, []
     while sent < limit:
+        row = None
         try:
             with transaction.atomic():
-                row = JobOutbox.objects.select_for_update(skip_locked=True).order_by("id").first()
+                row = (JobOutbox.objects.select_for_update(skip_locked=True).exclude(pk__in=skipped)
+                       .order_by("id").first())
                 if row is None:
                     break
                 _publish(app, row)
@@ -123,6 +127,15 @@ def flush_outbox(app=None, *, limit=1000):
         except BROKER_ERRORS as exc:
             logger.warning("broker still unavailable, %s job(s) sent before it failed: %s", sent, exc)
             break
+        except DATABASE_CONNECTION_ERRORS:
+            raise  # the database, not the row: the next flush tries again
+        except Exception:  # noqa: BLE001 — one bad row must not hold back the others
+            if row is None:
+                raise
+            logger.exception("outbox row %s (%s) could not be sent; left in the outbox, the next rows go on",
+                             row.pk, row.task_name)
+            skipped.append(row.pk)
+            continue
         sent += 1
     if sent:
         logger.info("outbox: %s job(s) sent to the broker", sent)
@@ -146,9 +159,21 @@ def retry_when_database_drops(task, exc, *, give_up=None):
     close_old_connections()
     attempt = task.request.retries
     if attempt >= task.max_retries:
-        if give_up is not None:
-            give_up()
+        _give_up(task, give_up, exc)
         raise exc
     logger.warning("%s: database connection lost (%s), retry %s of %s", task.name, exc, attempt + 1,
                    task.max_retries)
     raise task.retry(exc=exc, countdown=5 * 2 ** attempt)
+
+
+def _give_up(task, give_up, exc):
+    """Run `give_up()`, which writes to the database that has just been failing: if it fails too,
+    log that and let the caller raise the original error (what the job's log should show). The
+    record it could not write is caught up by a periodic sweep (members: fail_stale_imports)."""
+    if give_up is None:
+        return
+    try:
+        give_up()
+    except Exception:  # noqa: BLE001 — anything: the original error must still be raised
+        logger.exception("%s: gave up after %s, but recording the failure failed too; raising the original error",
+                         task.name, type(exc).__name__)

@@ -50,7 +50,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -1083,7 +1083,7 @@ def run_member_import(member_import_id, *, audit_each=False) -> None:
                 member_import.finished_at = timezone.now()
                 member_import.report = {**report, "timings": {
                     k: round(v, 3) for k, v in writer.seconds.items()}}
-                _delete_file(member_import)
+                _delete_file_on_commit(member_import)
                 member_import.save()
     cache.delete(_progress_key(member_import_id))
 
@@ -1101,6 +1101,34 @@ def fail_after_lost_connection(member_import_id, attempts) -> None:
                         "Nothing was imported; check the file again to retry.") % {"attempts": attempts}
             _fail(member_import, member_import.confirmed_by, message)
     cache.delete(_progress_key(member_import_id))
+
+
+def fail_stale_imports(*, older_than_hours=None) -> int:
+    """Mark FAILED the imports still IMPORTING longer than IMPORT_STALE_HOURS after they were
+    confirmed: their job is gone (it gave up while the database was down and could not record it,
+    or its retry could not be enqueued). An import that is running holds its row lock, so it is
+    skipped, never failed. Returns how many were marked (scheduled: members-fail-stale-imports)."""
+    hours = _setting("IMPORT_STALE_HOURS", 2) if older_than_hours is None else older_than_hours
+    cutoff = timezone.now() - datetime.timedelta(hours=hours)
+    failed = 0
+    stale = MemberImport.objects.filter(Q(confirmed_at__lt=cutoff) | Q(confirmed_at=None, created_at__lt=cutoff),
+                                        status=ImportStatus.IMPORTING)
+    for pk in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            member_import = (MemberImport.objects.select_for_update(of=("self",), skip_locked=True)
+                             .select_related("org", "confirmed_by").filter(pk=pk, status=ImportStatus.IMPORTING)
+                             .first())
+            if member_import is None:  # running right now, or finished since the list was read
+                continue
+            with translation.override(member_import.language or settings.LANGUAGE_CODE):
+                message = _("The import did not finish within %(hours)d hours of being confirmed (its job was lost, "
+                            "e.g. while the database was unavailable). Nothing was imported; check the file again "
+                            "to retry.") % {"hours": hours}
+                _fail(member_import, member_import.confirmed_by, message)
+            logger.warning("member import %s: still importing after %s hours, marked failed", pk, hours)
+        cache.delete(_progress_key(pk))
+        failed += 1
+    return failed
 
 
 def _failure_message(exc, member_import):
@@ -1129,9 +1157,16 @@ def _fail(member_import, actor, message, *, errors=()):
                  after={"message": member_import.message, "errors": len(errors)})
 
 
-def _delete_file(member_import):
-    if member_import.file:
-        member_import.file.delete(save=False)
+def _delete_file_on_commit(member_import):
+    """Forget the stored upload in the current transaction and remove it from storage only once
+    that transaction commits. If the connection drops at COMMIT, the transaction is rolled back,
+    the row still names the file and the file is still there, so the retried job can read it."""
+    if not member_import.file:
+        return
+    storage, name = member_import.file.storage, member_import.file.name
+    member_import.file = ""
+    # robust: a file that cannot be removed is logged, not turned into an error after the commit.
+    transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 @transaction.atomic
@@ -1144,7 +1179,7 @@ def cancel_member_import(*, actor, member_import) -> MemberImport:
                               % {"status": member_import.get_status_display()}, code="not_cancellable")
     member_import.status = ImportStatus.CANCELLED
     member_import.finished_at = timezone.now()
-    _delete_file(member_import)
+    _delete_file_on_commit(member_import)
     member_import.save()
     audit.record(actor=actor, action="members.import.cancel", obj=member_import, org=member_import.org,
                  after={"status": member_import.status})
@@ -1184,7 +1219,7 @@ def purge_import_files(*, older_than_hours=None) -> int:
             if locked.status in (ImportStatus.VALIDATED, ImportStatus.INVALID, ImportStatus.UPLOADED):
                 locked.status = ImportStatus.CANCELLED
                 locked.message = _("Cancelled automatically: not confirmed within %(hours)d hours.") % {"hours": hours}
-            _delete_file(locked)
+            _delete_file_on_commit(locked)
             locked.save()
             removed += 1
     return removed

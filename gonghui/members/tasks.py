@@ -49,6 +49,14 @@ def purge_member_files_task():
 
 
 @shared_task(ignore_result=True)
+def fail_stale_imports_task():
+    """Mark failed the imports left IMPORTING after IMPORT_STALE_HOURS (schedule every 15 minutes)."""
+    from .importing import fail_stale_imports
+
+    return fail_stale_imports()
+
+
+@shared_task(ignore_result=True)
 def refresh_figures_task():
     """Recount the district's and the towns' subtree figures into the cache (scheduled a little
     more often than FIGURES_CACHE_SECONDS, so those dashboards never count on a request)."""

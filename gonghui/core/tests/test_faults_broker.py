@@ -126,6 +126,32 @@ def test_flush_with_broker_back_sends_each_job_once_in_order(down_app, live_queu
     assert JobOutbox.objects.count() == 0
 
 
+class RecordingApp:
+    """Stands in for a Celery app whose broker answers: records what was sent."""
+
+    def __init__(self):
+        self.sent = []
+
+    def send_task(self, name, args=None, kwargs=None, task_id=None, **options):
+        self.sent.append((name, args, task_id))
+
+
+def test_one_row_that_cannot_be_sent_does_not_hold_back_the_others(caplog):
+    def row(task_id, **options):
+        return JobOutbox.objects.create(task_name="faults.notify", task_id=task_id, args=[task_id], kwargs={},
+                                        options=options, error="refused")
+
+    row("t1")
+    bad = row("t2", eta="not a date")
+    row("t3")
+    app = RecordingApp()
+    assert flush_outbox(app) == 2
+    assert [task_id for _name, _args, task_id in app.sent] == ["t1", "t3"]
+    assert list(JobOutbox.objects.values_list("pk", flat=True)) == [bad.pk]  # left for an operator
+    assert any(f"outbox row {bad.pk} " in r.getMessage() for r in caplog.records)
+    assert flush_outbox(app) == 0 and len(app.sent) == 2  # the next flush skips it again, sends nothing twice
+
+
 # --- Redis down for the cache and the sessions (production's settings) -----------------------------
 
 @pytest.fixture
@@ -134,7 +160,7 @@ def redis_down(settings):
     settings.CACHES = {"default": {
         "BACKEND": "gonghui.core.cache.ResilientRedisCache", "LOCATION": DEAD_BROKER,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "RETRY_AFTER": 5}}}
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     settings.FIGURES_CACHE_SECONDS = 300  # the dashboards read and write the cache, as in production
 
 
@@ -150,3 +176,24 @@ def test_sign_in_and_pages_work_while_redis_is_down(client, tree, redis_down):
     from django.contrib.sessions.models import Session
 
     assert Session.objects.filter(session_key=session_key).exists()  # the database holds the session
+
+
+def test_a_write_with_an_idempotency_key_is_refused_while_redis_is_down(tree, redis_down):
+    """Without the cache the key could be neither found nor kept, so a retry would create twice:
+    fail closed (503, nothing created). Without a key the write goes through as usual."""
+    import random
+
+    from gonghui.core.testing.api import api_as
+    from gonghui.core.testing.identifiers import make_id_number
+    from gonghui.members.models import Person
+
+    body = {"union": tree.union1.pk, "name": "孙七", "id_number": make_id_number(random.Random(5), region="330181"),
+            "joined_on": "2024-01-02"}
+    client = api_as(tree.union1_chair)
+    for _attempt in range(2):  # the first call finds Redis gone, the second is inside the quiet period
+        refused = client.post("/members", body, **{"Idempotency-Key": "outage-1"})
+        assert refused.status_code == 503
+        assert refused.json()["code"] == "idempotency_unavailable"
+        assert refused.json()["field"] == "Idempotency-Key"
+    assert not Person.objects.filter(name="孙七").exists()
+    assert client.post("/members", body).status_code == 201

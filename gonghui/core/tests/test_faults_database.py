@@ -6,6 +6,7 @@ On PostgreSQL the connection is really cut: a second connection terminates this 
 the same point raises OperationalError. Either way nothing is half-written (rows, counters,
 audit), the user gets a clear message instead of a 500 page, and doing it again succeeds."""
 
+import datetime
 import json
 import time
 from decimal import Decimal
@@ -14,7 +15,7 @@ import pytest
 from celery.exceptions import Retry
 from django.db import OperationalError, connection, connections
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
@@ -204,3 +205,63 @@ def test_import_whose_database_stays_away_fails_with_nothing_written(monkeypatch
     assert member_import.message == expected
     assert Person.objects.count() == people_before
     assert _import_counts()[2:] == (0, 1)
+
+
+def test_import_whose_failure_cannot_be_recorded_raises_the_original_error_then_the_sweep_fails_it(
+        monkeypatch, confirmed_import, caplog):
+    """The database is still down when the job gives up, so recording the failure fails too: the
+    job's error is the original one (logged beside the give-up's), the import stays IMPORTING,
+    and the periodic sweep marks it failed once IMPORT_STALE_HOURS have passed."""
+    monkeypatch.setattr(importing.BatchWriter, "write", cutting(importing.BatchWriter.write, on_call=2,
+                                                                times=10 * (DATABASE_RETRIES + 1)))
+
+    def still_down(*args, **kwargs):
+        raise OperationalError("give-up: still down")
+
+    monkeypatch.setattr(importing, "fail_after_lost_connection", still_down)
+    with pytest.raises(OperationalError) as raised:
+        run_like_a_worker(run_member_import_task, confirmed_import)
+    assert "give-up" not in str(raised.value)  # the import's own error, not the give-up's
+    assert any("recording the failure failed too" in r.getMessage() and "give-up: still down" in str(r.exc_info[1])
+               for r in caplog.records if r.exc_info)
+    assert MemberImport.objects.get(pk=confirmed_import).status == ImportStatus.IMPORTING
+
+    assert importing.fail_stale_imports() == 0  # just confirmed: maybe still running
+    MemberImport.objects.filter(pk=confirmed_import).update(
+        confirmed_at=timezone.now() - datetime.timedelta(hours=3))
+    assert importing.fail_stale_imports() == 1
+    member_import = MemberImport.objects.get(pk=confirmed_import)
+    assert member_import.status == ImportStatus.FAILED and member_import.file
+    with translation.override(member_import.language):
+        expected = gettext("The import did not finish within %(hours)d hours of being confirmed (its job was lost, "
+                           "e.g. while the database was unavailable). Nothing was imported; check the file again "
+                           "to retry.") % {"hours": 2}
+    assert member_import.message == expected
+    assert _import_counts()[2:] == (0, 1)
+    assert importing.fail_stale_imports() == 0  # once
+
+
+def test_import_rolled_back_at_its_last_write_keeps_its_file_for_the_retry(monkeypatch, confirmed_import):
+    """The encrypted upload is deleted only after the import's transaction commits: when the
+    connection is lost at the end (here: the final save), the retry still finds the file."""
+    stored = MemberImport.objects.get(pk=confirmed_import).file
+    storage, name = stored.storage, stored.name
+    real_save, lost = MemberImport.save, []
+
+    def save_losing_the_connection_once(self, *args, **kwargs):
+        if self.status == ImportStatus.IMPORTED and not lost:
+            lost.append(self.pk)
+            raise OperationalError("simulated: server closed the connection unexpectedly")
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(MemberImport, "save", save_losing_the_connection_once)
+    with pytest.raises(Retry):
+        run_member_import_task.apply(args=(confirmed_import,), throw=True).get()
+    member_import = MemberImport.objects.get(pk=confirmed_import)
+    assert member_import.status == ImportStatus.IMPORTING and member_import.file.name == name
+    assert storage.exists(name)  # rolled back: the file is still there
+
+    run_like_a_worker(run_member_import_task, confirmed_import)
+    member_import = MemberImport.objects.get(pk=confirmed_import)
+    assert member_import.status == ImportStatus.IMPORTED and member_import.imported_rows == ROWS
+    assert not member_import.file and not storage.exists(name)  # committed: now it is gone

@@ -1,5 +1,5 @@
-"""config.settings.prod: PostgreSQL only, Redis cache and cached_db sessions, Celery never eager
-with short broker timeouts, whitenoise's manifest storage, JSON logs with the request id."""
+"""config.settings.prod: PostgreSQL only, Redis cache and database sessions, Celery never eager
+(task results not stored) with short broker timeouts, whitenoise's manifest storage, JSON logs with the request id."""
 
 import json
 import os
@@ -17,6 +17,7 @@ print(json.dumps({
     "cache": settings.CACHES["default"]["BACKEND"],
     "sessions": settings.SESSION_ENGINE,
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "ignore_result": settings.CELERY_TASK_IGNORE_RESULT,
     "broker": settings.CELERY_BROKER_URL,
     "broker_timeout": settings.CELERY_BROKER_CONNECTION_TIMEOUT,
     "static": settings.STORAGES["staticfiles"]["BACKEND"],
@@ -48,14 +49,16 @@ def run_python(env, code):
                           capture_output=True, text=True, timeout=120)
 
 
-def test_production_uses_redis_cached_db_sessions_a_real_broker_and_json_logs():
+def test_production_uses_redis_cache_database_sessions_a_real_broker_and_json_logs():
     result = run_python(production_env(), PRINT_SETTINGS)
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values == {
         "cache": "gonghui.core.cache.ResilientRedisCache",
-        "sessions": "django.contrib.sessions.backends.cached_db",
+        # Not cached_db: a sign-out during a Redis outage would be undone when Redis is back.
+        "sessions": "django.contrib.sessions.backends.db",
         "eager": False,
+        "ignore_result": True,
         "broker": "redis://redis.example.org:6379/0",
         "broker_timeout": 2.0,
         "static": "gonghui.core.static_storage.ManifestStaticFilesStorage",

@@ -1,6 +1,7 @@
 """The import pages end to end: upload → check → result with errors → confirm → imported, and
 everything that must refuse, fail closed or do nothing twice."""
 
+import datetime
 import io
 import random
 import zipfile
@@ -8,7 +9,7 @@ import zipfile
 import pytest
 import xlsxwriter
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from python_calamine import CalamineWorkbook
 
 from gonghui.core.models import AuditEvent
@@ -204,7 +205,8 @@ def test_cancel_deletes_the_file(client, tree, jobs):
     upload(client, jobs, tree.union1, sample_rows(2, seed=3))
     member_import = MemberImport.objects.get()
     name = member_import.file.name
-    client.post(reverse("members:import_cancel", args=[member_import.pk]))
+    with jobs():  # the file is removed once the cancel has committed
+        client.post(reverse("members:import_cancel", args=[member_import.pk]))
     member_import.refresh_from_db()
     assert member_import.status == ImportStatus.CANCELLED and not member_import.file
     assert not member_import.file.storage.exists(name)
@@ -307,6 +309,28 @@ def test_purge_removes_abandoned_files(tree, jobs):
     assert importing.purge_import_files(older_than_hours=1) == 1
     member_import.refresh_from_db()
     assert member_import.status == ImportStatus.CANCELLED and not member_import.file
+
+
+def test_imports_left_importing_past_the_stale_hours_are_marked_failed(tree, jobs, settings):
+    settings.IMPORT_STALE_HOURS = 2
+    with jobs():
+        member_import = importing.start_member_import(actor=tree.union1_chair, org=tree.union1,
+                                                      upload=upload_file(sample_rows(2, seed=4)))
+
+    def importing_since(hours):
+        MemberImport.objects.filter(pk=member_import.pk).update(
+            status=ImportStatus.IMPORTING, confirmed_by=tree.union1_chair,
+            confirmed_at=timezone.now() - datetime.timedelta(hours=hours))
+
+    importing_since(1)
+    assert importing.fail_stale_imports() == 0  # an hour: it may still be running
+    importing_since(3)
+    assert importing.fail_stale_imports() == 1
+    member_import.refresh_from_db()
+    assert member_import.status == ImportStatus.FAILED and member_import.file  # kept: it can be checked again
+    assert member_import.message.startswith("The import did not finish within 2 hours")
+    assert AuditEvent.objects.filter(action="members.import.fail", object_id=str(member_import.pk)).count() == 1
+    assert importing.fail_stale_imports() == 0
 
 
 def test_upload_into_one_union_by_code(client, tree, jobs):
