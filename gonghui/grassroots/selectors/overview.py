@@ -1,9 +1,19 @@
 """The grassroots-building overview: each area's headline figures in the user's subtree, from
-the areas' own selectors (one or two aggregate queries each), plus the module's due-soon lines."""
+the areas' own selectors (one or two aggregate queries each), plus the module's due-soon lines.
 
+At district scale that is ~20 aggregate queries (≈200 ms), so the whole overview is kept for
+`settings.FIGURES_CACHE_SECONDS` (0 = off, as in the tests) per user, sign-in, role assignments,
+language, org-tree version and day, as the other figure pages do; the page says when it was
+counted. The lists behind each figure are never cached."""
+
+import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import get_language
 
 from . import committees, elections, foundings, harmony, homes, liaison
 
@@ -19,6 +29,8 @@ class Overview:
     harmony: dict
     year: int
     due: list
+    counted_at: object = None  # aware datetime
+    cached: bool = False  # kept for FIGURES_CACHE_SECONDS: the page says when it was counted
 
 
 def _elections(user):
@@ -52,7 +64,33 @@ def _harmony(user, year):
     )
 
 
-def overview(user) -> Overview:
+def overview(user, *, refresh=False) -> Overview:
+    """The overview of the user's subtree, from the cache when counted lately (see the module);
+    `refresh=True` counts again and replaces the cached entry."""
+    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
+    key = _cache_key(user) if seconds > 0 else None
+    if key and not refresh and (cached := cache.get(key)) is not None:
+        return cached
+    counted = _count(user)
+    if key:
+        counted.cached = True
+        cache.set(key, counted, seconds)
+    return counted
+
+
+def _cache_key(user):
+    # Per user (the due lines follow the user's own review and rating steps), and the role
+    # assignments are part of it so a role given or taken away shows at once; the tree version
+    # because paths are reused after a move; the day because "overdue" and the quarter change.
+    from gonghui.members.figures import TREE_VERSION_KEY
+
+    assignments = [] if user.is_superuser else sorted(user._assignments())
+    parts = ["v1", user.pk, user.last_login and user.last_login.timestamp(), user.is_superuser, assignments,
+             get_language() or "", cache.get(TREE_VERSION_KEY, 0), foundings.today().isoformat()]
+    return "grassroots:overview:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _count(user) -> Overview:
     on = foundings.today()
     unorganised = foundings.unorganised_base(user).order_by().aggregate(enterprises=Count("pk"),
                                                                         headcount=Sum("headcount"))
@@ -70,4 +108,5 @@ def overview(user) -> Overview:
         harmony=_harmony(user, on.year),
         year=on.year,
         due=due,
+        counted_at=timezone.now(),
     )

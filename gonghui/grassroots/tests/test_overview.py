@@ -80,3 +80,37 @@ def test_query_count_does_not_grow_with_records(client, tree, django_assert_max_
                                     status="CURRENT" if i < 2 else "REPLACED")
     with django_assert_max_num_queries(30):
         assert client.get(reverse("grassroots:overview")).status_code == 200
+
+
+def test_overview_is_kept_per_user_with_the_time_and_a_recount(client, tree, settings,
+                                                               django_assert_max_num_queries):
+    # As in production (FIGURES_CACHE_SECONDS): ~20 aggregate queries at district scale are
+    # counted once per few minutes, not on every view; the page says when they were counted.
+    from django.core.cache import cache
+
+    from gonghui.accounts.models import RoleAssignment
+    from gonghui.accounts.roles import Role
+
+    cache.clear()
+    settings.FIGURES_CACHE_SECONDS = 300
+    founding_testing.bare_enterprise(tree.town1, headcount=120)
+    first = _page(client, tree.district_staff)
+    assert _figures(first).unorganised["enterprises"] == 1 and _figures(first).cached
+    assert "?refresh=1" in first.content.decode()  # "counted at HH:MM", and a link to count again
+    founding_testing.bare_enterprise(tree.town2, headcount=30)
+    with django_assert_max_num_queries(8):  # session, user, roles, notifications: no count over the records
+        cached = client.get(reverse("grassroots:overview"))
+    assert _figures(cached).unorganised["enterprises"] == 1
+    # Another user has their own entry: town1 is not served the district's figures.
+    assert _figures(_page(client, tree.town1_cadre)).unorganised["enterprises"] == 1
+    assert _figures(_page(client, tree.town2_cadre)).unorganised["enterprises"] == 1  # town2's own
+    # A role given (or taken away) shows at once: the assignments are part of the key.
+    assert _figures(_page(client, tree.union1_chair)).unorganised["enterprises"] == 0
+    RoleAssignment.objects.create(user=tree.union1_chair, org=tree.town2, role=Role.TOWN_CADRE)
+    assert _figures(client.get(reverse("grassroots:overview"))).unorganised["enterprises"] == 1
+    # "Count again now" recounts and replaces the entry.
+    client.force_login(tree.district_staff)
+    recount = client.get(reverse("grassroots:overview") + "?refresh=1")
+    assert _figures(recount).unorganised["enterprises"] == 2
+    assert _figures(client.get(reverse("grassroots:overview"))).unorganised["enterprises"] == 2
+    cache.clear()

@@ -16,4 +16,5 @@ VIEW = "grassroots.view"
 @require_GET
 def overview(request):
     require(request.user, VIEW)
-    return render(request, "grassroots/overview.html", {"overview": overview_of(request.user), "tab": "overview"})
+    figures = overview_of(request.user, refresh=request.GET.get("refresh") == "1")
+    return render(request, "grassroots/overview.html", {"overview": figures, "tab": "overview"})
