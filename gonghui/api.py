@@ -10,8 +10,9 @@ import functools
 import re
 
 import ninja.openapi.schema
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.schema import NinjaGenerateJsonSchema
+from pydantic import BaseModel
 
 from gonghui.core.api_support import ApiRateThrottle, api_auth, install_error_handlers
 
@@ -38,7 +39,9 @@ CLASS_IN_CORE_REF = re.compile(r"(gonghui(?:\.\w+)+)\.(\w+):(\d+)")
 
 
 def _project_schema_classes():
-    seen, pending = set(), [Schema]
+    # From pydantic's BaseModel, not ninja's Schema: a response model may be a plain pydantic model
+    # (gonghui/voice/api_stats.py, for speed) and share a name with a Schema elsewhere.
+    seen, pending = set(), [BaseModel]
     while pending:
         for cls in pending.pop().__subclasses__():
             if cls not in seen:  # a class with two Schema bases is reached twice
