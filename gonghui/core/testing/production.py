@@ -19,9 +19,12 @@ NOT_IN_PRODUCTION = ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT"
                      "REQUIRE_ADMIN_OTP")
 
 
-def production_env(**overrides: str) -> dict[str, str]:
-    """This process's environment turned into a production one; `overrides` are added last."""
-    env = {name: value for name, value in os.environ.items() if name not in NOT_IN_PRODUCTION}
+def production_env(**overrides: str | None) -> dict[str, str]:
+    """This process's environment turned into a production one; `overrides` are added last, and an
+    override of None removes the variable (to prove production refuses to start without it).
+    Django and Celery variables of this process (the test settings, eager jobs) are not passed on."""
+    env = {name: value for name, value in os.environ.items()
+           if name not in NOT_IN_PRODUCTION and not name.startswith(("DJANGO_", "CELERY_"))}
     env.update({
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "SECRET_KEY": "k" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
@@ -32,4 +35,4 @@ def production_env(**overrides: str) -> dict[str, str]:
         "REDIS_URL": "redis://redis.example.org:6379/0",
     })
     env.update(overrides)
-    return env
+    return {name: value for name, value in env.items() if value is not None}

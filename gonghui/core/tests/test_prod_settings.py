@@ -2,12 +2,11 @@
 (task results not stored) with short broker timeouts, whitenoise's manifest storage, JSON logs with the request id."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from cryptography.fernet import Fernet
+from gonghui.core.testing.production import production_env
 
 ROOT = Path(__file__).resolve().parents[3]
 PRINT_SETTINGS = """
@@ -27,21 +26,6 @@ print(json.dumps({
     "redirect_exempt": settings.SECURE_REDIRECT_EXEMPT,
 }))
 """
-
-
-def production_env(**overrides):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
-    env.pop("DEBUG", None)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "SECRET_KEY": "k" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
-        "PII_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "PII_HASH_KEY": "a-separate-hash-key",
-        "DATABASE_URL": "postgres://gonghui@db.example.org:5432/gonghui",
-        "REDIS_URL": "redis://redis.example.org:6379/0",
-    })
-    env.update(overrides)
-    return {k: v for k, v in env.items() if v is not None}
 
 
 def run_python(env, code):
