@@ -1,18 +1,21 @@
 """Reads behind the home dashboard: the user's reach with key figures, and per-child figures.
 
 Per-child figures come from a fixed number of grouped queries (see `child_figures`), so the
-number of queries does not grow with the number of towns or unions; the grouped counts are
-cached for a few minutes (`gonghui.members.figures`).
+number of queries does not grow with the number of towns or unions; the grouped counts, and the
+per-child roll-up made from them, are cached for a few minutes (`gonghui.members.figures`). So
+is each user's list of deadlines (`dashboard_due`).
 """
 
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 
-from gonghui.members.figures import MemberKpis, SubtreeCounts, subtree_counts
+from gonghui.members.figures import MemberKpis, SubtreeCounts, cached_rollup, subtree_counts
 from gonghui.members.selectors import member_kpis
 from gonghui.orgs.models import Org, OrgLevel
 from gonghui.orgs.selectors import children_of, root_orgs_for
@@ -71,10 +74,29 @@ def child_figures(org: Org, counts: SubtreeCounts | None = None) -> list[ChildFi
     return [ChildFigures(org=child, kpis=MemberKpis(**figures[child.path])) for child in children]
 
 
+@dataclass(frozen=True)
+class SectionFigures:
+    """The numbers of one section (no org rows: names are read fresh on every request)."""
+
+    kpis: MemberKpis
+    by_child: dict  # child path → MemberKpis
+    as_of: object
+
+
+def section_figures(org: Org, counts: SubtreeCounts) -> SectionFigures:
+    return SectionFigures(kpis=member_kpis(org, counts),
+                          by_child={c.org.path: c.kpis for c in child_figures(org, counts)},
+                          as_of=counts.as_of)
+
+
 def reach_section(org: Org) -> ReachSection:
-    counts = subtree_counts(org.path)
-    return ReachSection(org=org, kpis=member_kpis(org, counts), children=child_figures(org, counts),
-                        as_of=counts.as_of)
+    """The org's figures and its active children's, from the cached roll-up of its subtree
+    counts (`members.figures.cached_rollup`) at the district and town levels."""
+    figures = cached_rollup(org.path, lambda counts: section_figures(org, counts))
+    no_figures = MemberKpis(unions=0, members=0, migrants=0, headcount=0)
+    children = [ChildFigures(org=child, kpis=figures.by_child.get(child.path, no_figures))
+                for child in children_of(org) if child.is_active]
+    return ReachSection(org=org, kpis=figures.kpis, children=children, as_of=figures.as_of)
 
 
 def dashboard_for(user) -> list[ReachSection]:
@@ -131,3 +153,33 @@ def register_due_source(source):
 def due_for(user) -> list[DueSummary]:
     summaries = (source(user) for source in _DUE_SOURCES)
     return [s for s in summaries if s is not None and (s.overdue or s.soon)]
+
+
+@dataclass
+class DueList:
+    """The dashboard's deadlines and when they were counted (None: counted for this request)."""
+
+    items: list[DueSummary]
+    counted_at: datetime.datetime | None = None
+
+
+def dashboard_due(user) -> DueList:
+    """`due_for(user)` kept for FIGURES_CACHE_SECONDS (0 = count on every request), as the
+    statistics dashboard keeps it: at district scale the ~35 scoped counts cost ~250 ms of SQL,
+    more than the rest of the page. The entry is the user's own (their reach, their "mine"
+    lines), in their language, of today, and of this sign-in: a new sign-in counts afresh."""
+    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
+    if seconds <= 0:
+        return DueList(items=due_for(user))
+    key = _due_key(user)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    due = DueList(items=due_for(user), counted_at=timezone.now())
+    cache.set(key, due, seconds)
+    return due
+
+
+def _due_key(user) -> str:
+    last_login = user.last_login.timestamp() if user.last_login else ""
+    return f"dashboard:due:v1:{user.pk}:{last_login}:{get_language() or ''}:{timezone.localdate().isoformat()}"

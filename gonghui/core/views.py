@@ -14,7 +14,7 @@ from gonghui.orgs.models import Org
 
 from .audit_display import describe_events, label_event
 from .context_processors import is_portal_user
-from .dashboard import calendar_warning, dashboard_for, due_for
+from .dashboard import calendar_warning, dashboard_due, dashboard_for
 from .db_router import reads_from_replica
 from .forms import AuditFilterForm
 from .member_pages import member_pages
@@ -90,7 +90,8 @@ def home(request):
         section.chart_id = f"members-chart-{index}"
         section.chart_class = _chart_size(len(section.children))
         section.chart = _members_chart(section.children) if section.children else None
-    return render(request, "core/home.html", {"sections": sections, "due": due_for(request.user),
+    due = dashboard_due(request.user)
+    return render(request, "core/home.html", {"sections": sections, "due": due.items, "due_counted_at": due.counted_at,
                                               "calendar_warning": calendar_warning(request.user)})
 
 

@@ -287,3 +287,76 @@ def test_unions_are_counted_fresh_even_with_the_cache_on(people, figures_cached)
     assert member_kpis(tree.union1).members == 3
     add_member(tree.union1)
     assert member_kpis(tree.union1).members == 4
+
+
+def test_cached_page_counts_neither_deadlines_nor_the_tree_again(client, people, figures_cached):
+    """District scale: the ~35 deadline counts and the walk over every node of the subtree were
+    ~400 ms per view. With the cache on, a second view runs the session, user, role, notification
+    and org reads only, whatever the number of due sources."""
+    tree = people
+    client.force_login(tree.district_staff)
+    first = _home_queries(client)
+    assert first > len(dashboard._DUE_SOURCES)  # the first view counts
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("core:home"))
+    assert len(ctx.captured_queries) <= 8, [q["sql"][:120] for q in ctx.captured_queries]
+    assert not [q for q in ctx.captured_queries if "LIKE" in q["sql"] and "COUNT" in q["sql"]]
+    [section] = response.context["sections"]
+    assert (section.kpis.unions, section.kpis.members) == (3, 6)  # the same figures as counted
+    assert [(c.org, c.kpis.members) for c in section.children] == [(tree.town1, 4), (tree.town2, 2)]
+
+
+@pytest.fixture
+def one_due_source(monkeypatch):
+    calls = []
+
+    def source(user):
+        calls.append(user.pk)
+        return dashboard.DueSummary(label="换届选举", overdue=len(calls), soon=0, url="/grassroots/elections/")
+
+    monkeypatch.setattr(dashboard, "_DUE_SOURCES", [source])
+    return calls
+
+
+def test_deadlines_are_kept_per_user_and_sign_in(client, people, figures_cached, one_due_source):
+    tree = people
+    client.force_login(tree.district_staff)
+    first = client.get(reverse("core:home"))
+    again = client.get(reverse("core:home"))
+    assert one_due_source == [tree.district_staff.pk]  # counted once
+    assert [d.overdue for d in again.context["due"]] == [1]
+    counted_at = again.context["due_counted_at"]
+    assert first.context["due_counted_at"] == counted_at is not None
+    assert f"Counted at {timezone.localtime(counted_at):%H:%M}" in again.content.decode().split('id="due-title"')[1]
+
+    client.force_login(tree.town1_cadre)  # another user: their own count
+    client.get(reverse("core:home"))
+    assert one_due_source == [tree.district_staff.pk, tree.town1_cadre.pk]
+
+    client.logout()
+    tree.district_staff.refresh_from_db()
+    tree.district_staff.last_login = timezone.now() + datetime.timedelta(seconds=1)  # a new sign-in
+    tree.district_staff.save(update_fields=["last_login"])
+    client.force_login(tree.district_staff)
+    client.get(reverse("core:home"))
+    assert one_due_source.count(tree.district_staff.pk) == 2
+
+
+def test_deadlines_are_counted_on_every_view_with_the_cache_off(client, people, one_due_source):
+    client.force_login(people.district_staff)
+    for _ in range(2):
+        response = client.get(reverse("core:home"))
+    assert len(one_due_source) == 2 and response.context["due_counted_at"] is None
+    assert "Counted at" not in response.content.decode().split('id="due-title"')[1].split("</section>")[0]
+
+
+def test_a_recount_forgets_the_dashboard_roll_up(people, figures_cached):
+    from gonghui.members.figures import refresh_subtree_counts
+
+    tree = people
+    assert dashboard_for(tree.district_staff)[0].children[0].kpis.members == 4
+    add_member(tree.union1)
+    assert dashboard_for(tree.district_staff)[0].children[0].kpis.members == 4  # kept with its counts
+    refresh_subtree_counts(tree.district.path)
+    [section] = dashboard_for(tree.district_staff)
+    assert section.children[0].kpis.members == 5 and section.kpis.members == 7
