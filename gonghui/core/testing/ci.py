@@ -4,7 +4,8 @@
 cores. The crawl-based security suites (every route, every record page, every free-text field,
 every export, every API operation) cost one to two minutes each and test what does not depend on
 the database engine: templates, the URLconf, permissions and scope, input validation. CI runs each
-of them once, in the pass where it finds the most (docs/decisions.md); a local `make test`, on
+of them once, in the pass where it finds the most (docs/decisions.md), and so do the catalogue
+checks and the tests that load the production settings in a subprocess; a local `make test`, on
 either engine, runs them all. Anything engine-specific (the audit trigger, raw PII columns, cut
 connections, races, backups) is in other files and runs in both passes.
 """
