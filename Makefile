@@ -39,10 +39,12 @@ test: install browser-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	# Test databases are created from the models (the line above proves they match the migrations):
 	# replaying every migration cost each worker 30-120 s per pass (docs/decisions.md).
-	$(BIN)/pytest -n 2 -q --nomigrations --durations=25 $(PYTEST_ARGS)
+	# --dist loadfile: a file runs on one worker, so its module-scoped fixtures (the shared test tree,
+	# the seeded demo of the seed and security suites) are built once, not once per worker.
+	$(BIN)/pytest -n 2 --dist loadfile -q --nomigrations --durations=25 $(PYTEST_ARGS)
 
 test-fast: install
-	$(BIN)/pytest -n 2 -q --nomigrations -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadfile -q --nomigrations -m "not browser" $(PYTEST_ARGS)
 
 ## Regenerate the per-app zh_Hans catalogues after adding strings (needs GNU gettext);
 ## translate the new entries, then run it again to compile the .mo files (committed).
