@@ -13,9 +13,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import pgettext
 
-from gonghui.members.figures import MemberKpis, SubtreeCounts, cached_rollup, subtree_counts
+from gonghui.members.figures import MemberKpis, SubtreeCounts, cached_rollup, subtree_counts, user_figures_key
 from gonghui.members.selectors import member_kpis
 from gonghui.orgs.models import Org, OrgLevel
 from gonghui.orgs.selectors import children_of, root_orgs_for
@@ -163,23 +163,19 @@ class DueList:
     counted_at: datetime.datetime | None = None
 
 
-def dashboard_due(user) -> DueList:
-    """`due_for(user)` kept for FIGURES_CACHE_SECONDS (0 = count on every request), as the
-    statistics dashboard keeps it: at district scale the ~35 scoped counts cost ~250 ms of SQL,
-    more than the rest of the page. The entry is the user's own (their reach, their "mine"
-    lines), in their language, of today, and of this sign-in: a new sign-in counts afresh."""
-    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
+def dashboard_due(user, seconds: int | None = None) -> DueList:
+    """`due_for(user)` kept for `seconds` (default FIGURES_CACHE_SECONDS; 0 = count on every
+    request): at district scale the ~35 scoped counts cost ~250 ms of SQL, more than the rest of
+    the page. The home page and the statistics dashboard share the entry; it is the user's own
+    (their reach, their "mine" lines: `user_figures_key`)."""
+    if seconds is None:
+        seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
     if seconds <= 0:
         return DueList(items=due_for(user))
-    key = _due_key(user)
+    key = user_figures_key("dashboard:due", user)
     cached = cache.get(key)
     if cached is not None:
         return cached
     due = DueList(items=due_for(user), counted_at=timezone.now())
     cache.set(key, due, seconds)
     return due
-
-
-def _due_key(user) -> str:
-    last_login = user.last_login.timestamp() if user.last_login else ""
-    return f"dashboard:due:v1:{user.pk}:{last_login}:{get_language() or ''}:{timezone.localdate().isoformat()}"

@@ -8,12 +8,14 @@ turns the cache off, as the tests do), and the pages say when the figures were c
 and searches are never cached: only these roll-ups are.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from gonghui.orgs.models import Enterprise, Org
 
@@ -77,6 +79,19 @@ def tree_changed():
         cache.incr(TREE_VERSION_KEY)
     except ValueError:
         cache.set(TREE_VERSION_KEY, 1, None)
+
+
+def user_figures_key(namespace: str, user, *parts) -> str:
+    """The cache key of figures counted for one user (a dashboard's deadlines, an overview), the one
+    recipe every per-user figures cache uses. It holds what changes the figures: the user, this
+    sign-in (a new sign-in counts afresh), the role assignments (a role given or taken away shows at
+    once, not after the entry expires), the language of the labels, today (overdue and "due soon"
+    are counted against it) and the tree version (paths are reused after a move); `parts` add what
+    the caller's figures also depend on."""
+    assignments = [] if user.is_superuser else sorted(user._assignments())
+    ident = ["v2", user.pk, user.last_login and user.last_login.timestamp(), user.is_superuser, assignments,
+             get_language() or "", cache.get(TREE_VERSION_KEY, 0), timezone.localdate().isoformat(), *parts]
+    return f"{namespace}:" + hashlib.sha256(repr(ident).encode()).hexdigest()
 
 
 def subtree_counts(path: str) -> SubtreeCounts:

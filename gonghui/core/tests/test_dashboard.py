@@ -342,6 +342,36 @@ def test_deadlines_are_kept_per_user_and_sign_in(client, people, figures_cached,
     assert one_due_source.count(tree.district_staff.pk) == 2
 
 
+def test_a_role_given_or_taken_counts_the_deadlines_again(client, people, figures_cached, one_due_source):
+    """The entry is keyed by the role assignments: a cadre given a second town (or losing one)
+    sees the deadlines of their new reach at once, not when the entry expires."""
+    from gonghui.accounts.models import RoleAssignment
+    from gonghui.accounts.roles import Role
+
+    tree = people
+    client.force_login(tree.town1_cadre)
+    client.get(reverse("core:home"))
+    client.get(reverse("core:home"))
+    assert one_due_source == [tree.town1_cadre.pk]
+    extra = RoleAssignment.objects.create(user=tree.town1_cadre, org=tree.town2, role=Role.TOWN_CADRE)
+    client.get(reverse("core:home"))
+    assert len(one_due_source) == 2
+    extra.delete()
+    client.get(reverse("core:home"))  # back to the first reach: its entry is still good
+    assert len(one_due_source) == 2
+
+
+def test_the_statistics_dashboard_shares_the_home_pages_deadlines(client, people, figures_cached, one_due_source):
+    from gonghui.reports.selectors.dashboard import _due
+
+    tree = people
+    client.force_login(tree.district_staff)
+    client.get(reverse("core:home"))
+    totals = _due(tree.district_staff)
+    assert one_due_source == [tree.district_staff.pk]  # counted once, for both
+    assert (totals.overdue, totals.soon, totals.counted_at) == (1, 0, client.get(reverse("core:home")).context["due_counted_at"])
+
+
 def test_deadlines_are_counted_on_every_view_with_the_cache_off(client, people, one_due_source):
     client.force_login(people.district_staff)
     for _ in range(2):

@@ -6,14 +6,12 @@ At district scale that is ~20 aggregate queries (≈200 ms), so the whole overvi
 language, org-tree version and day, as the other figure pages do; the page says when it was
 counted. The lists behind each figure are never cached."""
 
-import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from . import committees, elections, foundings, harmony, homes, liaison
 
@@ -79,15 +77,9 @@ def overview(user, *, refresh=False) -> Overview:
 
 
 def _cache_key(user):
-    # Per user (the due lines follow the user's own review and rating steps), and the role
-    # assignments are part of it so a role given or taken away shows at once; the tree version
-    # because paths are reused after a move; the day because "overdue" and the quarter change.
-    from gonghui.members.figures import TREE_VERSION_KEY
+    from gonghui.members.figures import user_figures_key
 
-    assignments = [] if user.is_superuser else sorted(user._assignments())
-    parts = ["v1", user.pk, user.last_login and user.last_login.timestamp(), user.is_superuser, assignments,
-             get_language() or "", cache.get(TREE_VERSION_KEY, 0), foundings.today().isoformat()]
-    return "grassroots:overview:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return user_figures_key("grassroots:overview", user)
 
 
 def _count(user) -> Overview:

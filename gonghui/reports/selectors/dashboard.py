@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from gonghui.core.dashboard import due_for
+from gonghui.core.dashboard import dashboard_due
 from gonghui.orgs.models import Org
 
 from .. import metrics as registry
@@ -323,19 +322,11 @@ def _welfare(org, year, figures, available) -> list[WelfareLine]:
 
 def _due(user) -> DueTotals:
     """The deadlines in the user's reach (each module's own count: ~30 indexed queries), kept for
-    rules().due_cache_seconds per user and language, so a leader clicking down from the district
-    through towns and unions pays for them once. A new sign-in starts afresh."""
-    seconds = rules().due_cache_seconds
-    key = f"reports:dashboard:due:{user.pk}:{user.last_login and user.last_login.timestamp()}:{get_language()}"
-    cached = cache.get(key) if seconds else None
-    if cached is not None:
-        return cached
-    items = due_for(user)
-    totals = DueTotals(items=items, overdue=sum(i.overdue for i in items), soon=sum(i.soon for i in items),
-                       counted_at=timezone.now())
-    if seconds:
-        cache.set(key, totals, seconds)
-    return totals
+    rules().due_cache_seconds in the entry the home page keeps too (`core.dashboard.dashboard_due`),
+    so a leader clicking down from the district through towns and unions pays for them once."""
+    due = dashboard_due(user, seconds=rules().due_cache_seconds)
+    return DueTotals(items=due.items, overdue=sum(i.overdue for i in due.items), soon=sum(i.soon for i in due.items),
+                     counted_at=due.counted_at or timezone.now())
 
 
 def _definitions(tiles, cols, available) -> list[tuple[object, object]]:

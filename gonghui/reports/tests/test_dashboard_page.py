@@ -9,6 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from gonghui.core import dashboard as core_dashboard
 from gonghui.core.dashboard import DueSummary
 from gonghui.core.testing.factories import add_org
 from gonghui.orgs.models import Industry, OrgLevel
@@ -243,7 +244,7 @@ def test_refresh_now_queues_a_run_and_comes_back(known, client):
 
 def test_deadlines_in_reach_are_shown(known, client, monkeypatch):
     summary = DueSummary(label="换届选举", overdue=2, soon=3, url="/grassroots/elections/?due=overdue")
-    monkeypatch.setattr(selectors, "due_for", lambda user: [summary])
+    monkeypatch.setattr(core_dashboard, "due_for", lambda user: [summary])
     response = get(client, known.town1_cadre, f"year={YEAR}")
     due = response.context["board"].due
     assert (due.overdue, due.soon) == (2, 3)
@@ -252,7 +253,7 @@ def test_deadlines_in_reach_are_shown(known, client, monkeypatch):
 
 def test_nothing_due_still_shows_the_overdue_figure_at_zero(known, client, monkeypatch):
     """Items due/overdue is one of the dashboard's figures: 0 is an answer, not a missing tile."""
-    monkeypatch.setattr(selectors, "due_for", lambda user: [])
+    monkeypatch.setattr(core_dashboard, "due_for", lambda user: [])
     response = get(client, known.town1_cadre, f"year={YEAR}")
     html = response.content.decode()
     assert response.context["board"].due.overdue == 0
@@ -307,7 +308,7 @@ def test_deadlines_are_counted_once_while_clicking_down(known, client, monkeypat
         calls.append(user.pk)
         return [DueSummary(label="换届选举", overdue=1, soon=0, url="/grassroots/elections/")]
 
-    monkeypatch.setattr(selectors, "due_for", counted)
+    monkeypatch.setattr(core_dashboard, "due_for", counted)
     get(client, known.town1_cadre, f"year={YEAR}")
     assert client.get(f"{URL}?year={YEAR}&org={known.union1.pk}").context["board"].due.overdue == 1
     assert calls == [known.town1_cadre.pk]  # the second dashboard reused the count
