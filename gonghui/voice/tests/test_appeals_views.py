@@ -193,3 +193,26 @@ def test_anonymous_appeal_never_shows_the_login(tree):
     services.add_event(named, "WITHDRAWN", public=True, actor=login, text="")
     page = client(tree.town1_cadre).get(reverse("voice:appeal_detail", args=[named.pk])).content.decode()
     assert "secretworker88" in page
+
+
+def test_status_badges_of_a_large_set_are_counted_once_and_dated(tree, settings):
+    """Above LIST_COUNT_CAP the badges come from the figures cache (a district's year of appeals is
+    ~25 ms of SQL to group); the list itself is always read fresh, and a small set is counted live."""
+    from django.core.cache import cache
+
+    settings.FIGURES_CACHE_SECONDS, settings.LIST_COUNT_CAP = 300, 2
+    cache.clear()
+    for _ in range(3):
+        appeal(tree)
+    c = client(tree.town1_cadre)
+    url = reverse("voice:appeal_list")
+    first = c.get(url)
+    assert first.context["page"].count_capped and first.context["counts_at"] is not None
+    assert "统计时间" in first.content.decode()
+    newest = appeal(tree, title="后来的诉求")
+    again = c.get(url)
+    assert newest.number in numbers(again)  # the rows are fresh
+    assert again.context["counts"] == first.context["counts"] and again.context["counts_at"] == first.context["counts_at"]
+    small = c.get(url, {"q": newest.number})  # one match: counted on the request
+    assert small.context["counts_at"] is None and [n for _label, n, _code in small.context["counts"]] == [1]
+    cache.clear()

@@ -46,13 +46,14 @@ def appeal_list(request):
     form.set_org_options(reach_orgs(request.user, policies.VIEW), selectors.town_choices(request.user))
     filters = form.filters()
     page = selectors.appeal_page(request.user, filters, after=parse_after(request.GET.get("after")))
-    counts = selectors.status_counts(request.user, filters)
+    counts, counts_at = selectors.list_status_counts(request.user, filters, large=page.count_capped)
     today = services.today()
     return render(request, "voice/appeals/list.html", {
         "form": form, "page": page, "query": form.query_string(), "tab": "appeals", "today": today,
         "holder": filters.holder, "query_without_holder": form.query_string(holder=""),
         "soon": selectors.soon_limit(today),
         "counts": [(label, counts.get(code, 0), code) for code, label in AppealStatus.choices if counts.get(code)],
+        "counts_at": counts_at,
         "can_export": policies.can(request.user, policies.EXPORT),
         "can_create": policies.can(request.user, policies.CHANGE),
     })
