@@ -80,3 +80,32 @@ def test_nav_highlights_only_the_longest_match():
     items = [{"url": "/members/", "active": False}, {"url": "/members/transfers/", "active": False}]
     _mark_active(items, "/members/transfers/3/")
     assert [i["active"] for i in items] == [False, True]
+
+
+def test_several_lookups_test_the_rows_own_keys_without_a_join_or_distinct(tree):
+    """An OR of several scope lookups above joins is planned badly on PostgreSQL (every row joined
+    first, or the join turned into a nested-loop filter): each term is `<fk> IN (orgs under the
+    paths)`, through a chain of foreign keys as nested IN, and no DISTINCT when no lookup can
+    repeat a row."""
+    from gonghui.core.testing.factories import EnterpriseFactory
+    from gonghui.services.models import Registration
+
+    enterprise_sql = str(Enterprise.objects.visible_to(tree.town1_cadre).query).upper()
+    assert "JOIN" not in enterprise_sql and "DISTINCT" not in enterprise_sql
+    assert '"TOWN_ID" IN (SELECT' in enterprise_sql and '"UNION_ID" IN (SELECT' in enterprise_sql
+    registration_sql = str(Registration.objects.visible_to(tree.town1_cadre).query).upper()
+    assert "JOIN" not in registration_sql and "DISTINCT" not in registration_sql
+    assert '"EVENT_ID" IN (SELECT' in registration_sql  # event → org, as a nested IN
+
+    mine, theirs = EnterpriseFactory(town=tree.town1, union=tree.union2), EnterpriseFactory(town=tree.town2, union=tree.union2)
+    assert mine in Enterprise.objects.visible_to(tree.town1_cadre)  # by its town alone
+    assert theirs not in Enterprise.objects.visible_to(tree.town1_cadre)
+    assert {mine, theirs} <= set(Enterprise.objects.visible_to(tree.town2_cadre))  # by union or town
+
+
+def test_a_lookup_through_a_to_many_relation_keeps_distinct():
+    from gonghui.core.scoping import needs_distinct
+    from gonghui.members.models import Person, Transfer
+
+    assert needs_distinct(Person, Person.scope_lookups)  # through all of a person's memberships
+    assert not needs_distinct(Transfer, Transfer.scope_lookups)  # from_union, to_union: foreign keys

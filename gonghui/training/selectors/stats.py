@@ -157,7 +157,7 @@ def seat_enrolments(user, action=VIEW):
           .exclude(course__status__in=(CourseStatus.CANCELLED, CourseStatus.DRAFT)))
     if everything:
         return qs
-    condition = scope_q(Enrolment.scope_lookups, paths)
+    condition = scope_q(Enrolment.scope_lookups, paths, Enrolment)
     return qs.filter(condition) if condition is not None else qs.none()
 
 
@@ -170,7 +170,7 @@ def attended_marks(user, action=VIEW):
           .exclude(enrolment__course__status__in=(CourseStatus.CANCELLED, CourseStatus.DRAFT)))
     if everything:
         return qs
-    condition = scope_q(tuple(f"enrolment__{lookup}" for lookup in Enrolment.scope_lookups), paths)
+    condition = scope_q(tuple(f"enrolment__{lookup}" for lookup in Enrolment.scope_lookups), paths, Attendance)
     return qs.filter(condition) if condition is not None else qs.none()
 
 
