@@ -1,11 +1,11 @@
 """The overview of this module (/services/): each area's headline figures in the user's subtree,
-each linking to the list behind it, and what is due in this module (core.overview)."""
+each linking to the list behind it, and what is due in this module (core.overview; kept for a few minutes per user)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from gonghui.core.overview import cards_and_due
+from gonghui.core.overview import overview as overview_of
 from gonghui.core.policies import require
 
 from ..selectors import benefits, centres, events, facilities, venues
@@ -18,5 +18,6 @@ AREAS = (centres, facilities, benefits, venues, events,)
 @require_GET
 def overview(request):
     require(request.user, VIEW)
-    cards, due = cards_and_due(request.user, AREAS)
-    return render(request, "services/overview.html", {"cards": cards, "due": due, "tab": "overview"})
+    figures = overview_of(request.user, AREAS, refresh=request.GET.get("refresh") == "1")
+    return render(request, "services/overview.html",
+                  {"overview": figures, "cards": figures.cards, "due": figures.due, "tab": "overview"})
