@@ -97,7 +97,8 @@ def test_several_lookups_test_the_rows_own_keys_without_a_join_or_distinct(tree)
     assert "JOIN" not in registration_sql and "DISTINCT" not in registration_sql
     assert '"EVENT_ID" IN (SELECT' in registration_sql  # event → org, as a nested IN
 
-    mine, theirs = EnterpriseFactory(town=tree.town1, union=tree.union2), EnterpriseFactory(town=tree.town2, union=tree.union2)
+    mine = EnterpriseFactory(town=tree.town1, union=tree.union2)
+    theirs = EnterpriseFactory(town=tree.town2, union=tree.union2)
     assert mine in Enterprise.objects.visible_to(tree.town1_cadre)  # by its town alone
     assert theirs not in Enterprise.objects.visible_to(tree.town1_cadre)
     assert {mine, theirs} <= set(Enterprise.objects.visible_to(tree.town2_cadre))  # by union or town

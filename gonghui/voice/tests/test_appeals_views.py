@@ -212,7 +212,8 @@ def test_status_badges_of_a_large_set_are_counted_once_and_dated(tree, settings)
     newest = appeal(tree, title="后来的诉求")
     again = c.get(url)
     assert newest.number in numbers(again)  # the rows are fresh
-    assert again.context["counts"] == first.context["counts"] and again.context["counts_at"] == first.context["counts_at"]
+    assert again.context["counts"] == first.context["counts"]
+    assert again.context["counts_at"] == first.context["counts_at"]
     small = c.get(url, {"q": newest.number})  # one match: counted on the request
     assert small.context["counts_at"] is None and [n for _label, n, _code in small.context["counts"]] == [1]
     cache.clear()
