@@ -228,6 +228,26 @@ def test_due_page_lists_overdue_steps_of_the_subtree(client, tree, own, other):
     assert own.pk not in [a.pk for a in response.context["due"]]
 
 
+def test_due_page_reads_only_the_columns_it_draws(client, tree, own, django_assert_max_num_queries):
+    """Up to 150 rows of a 50-column agreement: the page loads the columns it draws (title, step,
+    dates, the union's name), and drawing them never reads a deferred column row by row."""
+    client.force_login(tree.district_staff)
+    url = reverse("bargaining:due")
+    client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        response = client.get(url)
+    [row] = response.context["due"]
+    assert {"offer_points", "employer_party", "allowances"} <= row.get_deferred_fields()
+    html = response.content.decode()
+    assert own.title in html and tree.union1.name in html and reverse("bargaining:detail", args=[own.pk]) in html
+    union1b_firm = EnterpriseFactory(town=tree.town1, union=tree.union1b)
+    negotiation(actor=tree.district_staff, org=tree.union1b, enterprise=union1b_firm, stage=Stage.OFFERED,
+                title="乙企业工资协商")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["due"]) == 2 and "乙企业工资协商" in response.content.decode()
+
+
 def test_dashboard_counts_what_is_due_in_the_subtree(client, tree, own):
     client.force_login(tree.union1_chair)
     due = client.get("/").context["due"]

@@ -229,6 +229,38 @@ def test_list_queries_are_bounded(client, disclosed, django_assert_max_num_queri
     assert response.context["summary"].enterprises == 15
 
 
+def test_list_summary_is_kept_for_a_few_minutes_and_says_when_counted(client, disclosed, settings,
+                                                                      django_assert_num_queries):
+    """The summary passes every enterprise of the reach: with FIGURES_CACHE_SECONDS it is counted
+    once per (user, filters), the page then costs its two aggregates less and says when it was
+    counted; another filter, another user or `refresh=True` counts again."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    settings.FIGURES_CACHE_SECONDS = 300
+    client.force_login(disclosed.district_staff)
+    url = reverse("congress:disclosure_list")
+    with CaptureQueriesContext(connection) as first:
+        first_page = client.get(url, {"year": 2026}).content.decode()
+    assert "Counted at" in first_page
+    with django_assert_num_queries(len(first.captured_queries) - 2):  # no count, no items per enterprise
+        response = client.get(url, {"year": 2026, "missing": "on"})  # the same summary: "missing" aside
+    assert response.context["summary"].with_missing == 2 and response.context["page"].count == 2
+    disclose(disclosed.third, "WAGES", D(2026, 4, 1))
+    assert selectors.disclosure_summary(disclosed.district_staff, EnterpriseFilters(year=2026)).items_done == \
+        len(CODES) + 1  # kept
+    fresh = selectors.disclosure_summary(disclosed.district_staff, EnterpriseFilters(year=2026), refresh=True)
+    assert fresh.items_done == len(CODES) + 2 and fresh.cached
+    assert selectors.disclosure_summary(disclosed.district_staff, EnterpriseFilters(year=2026, above_scale=True)) \
+        .enterprises == 2  # of 3
+    assert selectors.disclosure_summary(disclosed.town1_cadre, EnterpriseFilters(year=2026)).enterprises == 2
+    settings.FIGURES_CACHE_SECONDS = 0
+    assert "Counted at" not in client.get(url, {"year": 2026}).content.decode()
+    cache.clear()
+
+
 def test_list_export_has_the_same_numbers(client, disclosed):
     client.force_login(disclosed.district_staff)
     response = client.get(reverse("congress:disclosure_export"), {"year": 2026})

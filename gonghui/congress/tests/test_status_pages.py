@@ -230,3 +230,35 @@ def test_export_with_unreadable_filters_goes_back_to_the_list(client, places):
     response = client.get(reverse("congress:status_export"), {"year": "abc"})
     assert response.status_code == 302 and response["Location"].startswith(reverse("congress:status"))
     assert not AuditEvent.objects.filter(action="congress.export_status").exists()
+
+
+def test_summary_is_kept_for_a_few_minutes_and_says_when_counted(client, places, settings):
+    """The summary passes every enterprise of the reach: with FIGURES_CACHE_SECONDS the page counts
+    it once per (user, filters) and then says when it was counted; the held/not-held filter shares
+    the entry (the summary is what it splits), the rows below are always read afresh."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    settings.FIGURES_CACHE_SECONDS = 300
+    client.force_login(places.district_staff)
+    url = reverse("congress:status")
+    with CaptureQueriesContext(connection) as first:
+        response = client.get(url, {"year": 2026})
+    assert "Counted at" in response.content.decode() and response.context["summary"].total.held == 1
+    held(congress_body(org=places.union1b, enterprise=places.exactly), 1, D(2026, 4, 1))
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(url, {"year": 2026, "held": "yes"})
+    assert len(again.captured_queries) <= len(first.captured_queries) - 1  # no summary aggregate
+    assert response.context["summary"].total.held == 1  # kept: counted before the session
+    assert places.exactly.pk in {row.pk for row in response.context["page"].items}  # the rows: afresh
+    towns = selectors.town_options(places.district_staff)
+    filters = EnterpriseFilters(year=2026)
+    assert selectors.status_report(places.district_staff, filters, towns=towns, refresh=True).total.held == 2
+    assert selectors.status_report(places.district_staff, EnterpriseFilters(year=2026, town=places.town2),
+                                   towns=towns).total.enterprises == 1  # another filter, another entry
+    assert selectors.status_report(places.town2_cadre, filters, towns=towns).total.enterprises == 1
+    settings.FIGURES_CACHE_SECONDS = 0
+    assert "Counted at" not in client.get(url, {"year": 2026}).content.decode()
+    cache.clear()

@@ -50,7 +50,7 @@ def status_list(request):
     form, towns = filter_form(request)
     filters = form.filters()
     today = timezone.localdate()
-    summary = selectors.status_summary(user, filters, towns=towns, today=today)
+    summary = selectors.status_report(user, filters, towns=towns, today=today)
     page = selectors.status_page(user, filters, count=selectors.listed_count(summary, filters.held),
                                  after=parse_after(request.GET.get("after")), today=today)
     towns_by_path = {town.path: town for town in towns}

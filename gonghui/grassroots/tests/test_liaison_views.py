@@ -207,6 +207,40 @@ def test_coverage_page_and_export(client, tree):
     assert AuditEvent.objects.filter(action="grassroots.liaison_export").exists()
 
 
+def test_coverage_report_is_kept_for_a_few_minutes_and_says_when_counted(client, tree, settings):
+    """The report passes every target enterprise of the reach: with FIGURES_CACHE_SECONDS the
+    page counts it once per (user, quarter, org), then costs its grouped queries less and says
+    when it was counted; the "not visited" list below is always read afresh."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gonghui.grassroots.selectors import liaison as selectors
+
+    cache.clear()
+    settings.FIGURES_CACHE_SECONDS = 300
+    assignment(tree.enterprise1, cadre=tree.town1_cadre, starts_on=datetime.date(2026, 1, 1))
+    _login(client, tree.district_staff)
+    url = reverse("grassroots:liaison_coverage")
+    with CaptureQueriesContext(connection) as first:
+        html = client.get(url, {"year": 2026, "quarter": 2}).content.decode()
+    assert "Counted at" in html and tree.enterprise1.name in html.split("Not visited this quarter")[1]
+    visit(tree.enterprise1, datetime.date(2026, 4, 2))
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(url, {"year": 2026, "quarter": 2})
+    assert len(again.captured_queries) <= len(first.captured_queries) - 3  # per town, its towns, per cadre
+    assert response.context["report"].visited == 0  # kept: counted before the visit
+    assert tree.enterprise1.name not in response.content.decode().split("Not visited this quarter")[1]
+    quarter = selectors.Quarter(2026, 2)
+    assert selectors.coverage_report(tree.district_staff, quarter, refresh=True).visited == 1
+    assert selectors.coverage_report(tree.district_staff, quarter).visited == 1
+    assert selectors.coverage_report(tree.district_staff, quarter, tree.town2).targets == 0  # per org
+    assert selectors.coverage_report(tree.town2_cadre, quarter).targets == 0  # per user
+    settings.FIGURES_CACHE_SECONDS = 0
+    assert "Counted at" not in client.get(url, {"year": 2026, "quarter": 2}).content.decode()
+    cache.clear()
+
+
 def test_exports_of_visits_and_assignments(client, tree):
     visit(tree.enterprise1, TODAY, topics=("WAGES",))
     visit(tree.enterprise2, TODAY)

@@ -325,7 +325,7 @@ def coverage(request):
     require(request.user, policies.VIEW)
     form, quarter, org = _coverage_inputs(request)
     cadre = (form.value("cadre", "") or "").strip()
-    report = selectors.coverage(request.user, quarter, org)
+    report = selectors.coverage_report(request.user, quarter, org)
     page = selectors.uncovered_page(request.user, quarter, org, cadre, after=parse_after(request.GET.get("after")))
     return render(request, "grassroots/liaison/coverage.html", {
         "form": form, "quarter": quarter, "report": report, "page": page, "cadre": cadre,

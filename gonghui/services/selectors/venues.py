@@ -5,6 +5,7 @@ the host's)."""
 import calendar
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -283,7 +284,7 @@ class CalendarItem:
     def status_label(self):
         return _STATUS_LABELS[self.kind][self.status]
 
-    @property
+    @cached_property  # drawn twice (grid and phone list); a frozen dataclass still has a __dict__
     def hm(self):
         """The start as HH:MM, local time (cheaper than the `time` filter for a few hundred items)."""
         return timezone.localtime(self.starts).strftime("%H:%M")
@@ -292,12 +293,25 @@ class CalendarItem:
     def badge(self):
         return _BADGES[self.kind]
 
-    @property
+    @cached_property
     def url(self):
-        """Reversed only for the items drawn (a district month holds hundreds)."""
-        from django.urls import reverse
+        """Built only for the items drawn (a district month holds hundreds), from the kind's
+        reversed prefix: one `reverse` a kind, not one an item (each item is drawn twice)."""
+        return _detail_url(self.kind, self.pk)
 
-        return reverse(_DETAIL_URLS[self.kind], args=[self.pk])
+
+def _detail_url(kind, pk):
+    from django.urls import get_script_prefix, reverse
+
+    key = (kind, get_script_prefix())
+    prefix = _DETAIL_PREFIXES.get(key)
+    if prefix is None:
+        # Every detail route is ".../<int:pk>/"; reverse with a marker pk and keep what is before it.
+        prefix = _DETAIL_PREFIXES[key] = reverse(_DETAIL_URLS[kind], args=[987654321]).rsplit("987654321/", 1)[0]
+    return f"{prefix}{pk}/"
+
+
+_DETAIL_PREFIXES = {}  # (kind, script prefix) -> URL up to the pk
 
 
 @dataclass(frozen=True)
@@ -331,8 +345,10 @@ def calendar_items(user, f: CalendarFilters):
                               (KIND_SCREENING, ScreeningStatus), (KIND_EVENT, EventStatus)):
             _STATUS_LABELS[kind] = dict(choices.choices)  # lazy labels: translated when drawn
 
+    tz = timezone.get_current_timezone()  # once, not one thread-local lookup an item
+
     def add(kind, starts, ends, title, where, status, pk):
-        items.append(CalendarItem(kind, timezone.localtime(starts).date(), starts, ends, title, where, status, pk))
+        items.append(CalendarItem(kind, starts.astimezone(tz).date(), starts, ends, title, where, status, pk))
 
     if KIND_BOOKING in f.kinds:
         qs = bookings(user).filter(status__in=HOLDING, starts_at__gte=start, starts_at__lt=end)
@@ -340,11 +356,14 @@ def calendar_items(user, f: CalendarFilters):
             qs = qs.filter(room__venue=f.venue)
         if f.org is not None:
             qs = qs.filter(Q(org__path__startswith=f.org.path) | Q(room__venue__org__path__startswith=f.org.path))
-        for b in qs.select_related("room__venue", "org").only(
-                "starts_at", "ends_at", "purpose", "status", "room__name", "room__venue__name",
-                "org__name").order_by("starts_at")[:1000]:
-            add(KIND_BOOKING, b.starts_at, b.ends_at, b.purpose, f"{b.room.venue.name} · {b.room.name} · {b.org.name}",
-                b.status, b.pk)
+        # Plain tuples: a district month holds hundreds of bookings, and three model instances a
+        # row were most of the page's time. The booking orgs' names come by key afterwards: joined
+        # in, PostgreSQL hashes the whole org table (13k rows at district scale) for a few hundred.
+        rows = list(qs.order_by("starts_at").values_list(
+            "pk", "starts_at", "ends_at", "purpose", "status", "room__name", "room__venue__name", "org_id")[:1000])
+        names = dict(Org.objects.filter(pk__in={r[7] for r in rows}).values_list("pk", "name")) if rows else {}
+        for pk, starts, ends, purpose, status, room, venue, org_id in rows:
+            add(KIND_BOOKING, starts, ends, purpose, f"{venue} · {room} · {names[org_id]}", status, pk)
     if KIND_PERFORMANCE in f.kinds:
         qs = performances(user).filter(status__in=[PerformanceStatus.SCHEDULED, PerformanceStatus.DONE],
                                        starts_at__gte=start, starts_at__lt=end)
@@ -359,19 +378,19 @@ def calendar_items(user, f: CalendarFilters):
                                      starts_at__gte=start, starts_at__lt=end)
         if f.org is not None:
             qs = qs.filter(org__path__startswith=f.org.path)
-        for s in qs.only("starts_at", "film", "site", "status").order_by("starts_at")[:1000]:
-            add(KIND_SCREENING, s.starts_at, None, s.film, s.site, s.status, s.pk)
+        for pk, starts, film, site, status in qs.order_by("starts_at").values_list(
+                "pk", "starts_at", "film", "site", "status")[:1000]:
+            add(KIND_SCREENING, starts, None, film, site, status, pk)
     if KIND_EVENT in f.kinds:
         qs = readable_events(user).filter(status__in=OFFERED_STATUSES, starts_at__gte=start, starts_at__lt=end)
         if f.venue is not None:
             qs = qs.filter(venue=f.venue)
         if f.org is not None:
             qs = qs.filter(org__path__startswith=f.org.path)
-        for e in qs.select_related("venue", "org").only(
-                "starts_at", "ends_at", "title", "place", "status", "venue__name", "org__name").order_by(
-                "starts_at")[:1000]:
-            where = " · ".join(x for x in (e.venue.name if e.venue else "", e.place) if x) or e.org.name
-            add(KIND_EVENT, e.starts_at, e.ends_at, e.title, where, e.status, e.pk)
+        for pk, starts, ends, title, place, status, venue, org in qs.order_by("starts_at").values_list(
+                "pk", "starts_at", "ends_at", "title", "place", "status", "venue__name", "org__name")[:1000]:
+            where = " · ".join(x for x in (venue or "", place) if x) or org
+            add(KIND_EVENT, starts, ends, title, where, status, pk)
     items.sort(key=lambda i: i.starts)
     return items
 

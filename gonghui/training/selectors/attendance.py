@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.overview import Card, Row
-from gonghui.core.pagination import KeysetPage, capped_count
+from gonghui.core.pagination import KeysetPage
+from gonghui.orgs.models import Org
 
 from ..models.attendance import PRESENT_STATUSES, Attendance, AttendanceStatus, Certificate, CertificateStatus
 from ..models.courses import Course, CourseSession
@@ -32,7 +33,22 @@ def visible_sessions(user, action=VIEW):
 
 
 def certificates(user, action=VIEW):
-    return Certificate.objects.filter(enrolment__in=Enrolment.objects.visible_to(user, action).values("pk"))
+    """Certificates of the enrolments `Enrolment.objects.visible_to(user, action)` returns: the
+    organiser's subtree or the trainee's union's. The same reach, shaped for PostgreSQL: the
+    organiser's half is `course IN (the courses in reach)` (a few hundred ids, through the
+    course's own scope), not a join of every enrolment to its course tested against 13k org ids
+    (≈2× faster for a district; every certificate list query passes this filter)."""
+    from gonghui.core.scoping import user_scope
+
+    everything, paths = user_scope(user, action)
+    if everything:
+        return Certificate.objects.all()
+    if not paths:
+        return Certificate.objects.none()
+    courses = Course.objects.visible_to(user, action).values("pk")
+    unions = Org.objects.visible_to(user, action).values("pk")
+    enrolments = Enrolment.objects.filter(Q(course__in=courses) | Q(union__in=unions)).values("pk")
+    return Certificate.objects.filter(enrolment__in=enrolments)
 
 
 # --- certificate list ---------------------------------------------------------------------------
@@ -63,14 +79,28 @@ def certificate_rows():
     return Certificate.objects.select_related("enrolment__course", "enrolment__person")
 
 
-def certificate_page(user, f: CertificateFilters, *, after=None, size=None):
+def certificate_page(user, f: CertificateFilters, *, after=None, size=None, counts=None):
     """Newest issue date first (ties: newest id), keyset by the last row's id: the cursor row's
     date is read back (within the same filters, so a foreign id is no cursor), and the page is the
     rows strictly after (issued_on, id) in that order. Four queries whatever the page or table:
-    capped count, cursor, page keys, rows. `Certificate.Meta.indexes` has (issued_on, id)."""
+    capped count, cursor, page keys, rows. `Certificate.Meta.indexes` has (issued_on, id).
+
+    `counts`: the `status_counts` of the same filters when the caller has them (the list page):
+    the capped count is then read from them (the same figure) instead of a third pass of the scope.
+    Otherwise the capped count reads each match's date with its key: when those are all of the
+    matches (a town's few hundred), the page is cut from them, the same order and cursor rule,
+    without passing the scope again (as `keyset_page` does)."""
     size = size or settings.LIST_PAGE_SIZE
+    cap = settings.LIST_COUNT_CAP
     qs = filtered_certificates(user, f)
-    count, capped = capped_count(qs)
+    if counts is None:
+        head = list(qs.order_by().values_list("pk", "issued_on")[: cap + 1])
+        count, capped = (cap, True) if len(head) > cap else (len(head), False)
+        if not capped:
+            return _page_from(head, after, size, count)
+    else:
+        n = counts.get(f.status, 0) if f.status else sum(counts.values())
+        count, capped = (cap, True) if n > cap else (n, False)
     keys = qs.order_by("-issued_on", "-id")
     cursor = qs.filter(pk=after).values_list("issued_on", flat=True).first() if after else None
     if cursor is not None:
@@ -81,6 +111,21 @@ def certificate_page(user, f: CertificateFilters, *, after=None, size=None):
     rows = list(certificate_rows().filter(pk__in=keys).order_by("-issued_on", "-id")) if keys else []
     return KeysetPage(items=rows, next_after=rows[-1].pk if has_more and rows else None,
                       has_previous=cursor is not None, count=count, count_capped=capped)
+
+
+def _page_from(matches, after, size, count):
+    """`certificate_page` cut from every match's (key, issue date): newest date first, ties newest
+    key; after the cursor row when `after` is one of them (a foreign id is no cursor)."""
+    ordered = sorted(matches, key=lambda m: (m[1], m[0]), reverse=True)
+    cursor = next((day for pk, day in ordered if pk == after), None) if after else None
+    if cursor is not None:
+        ordered = [m for m in ordered if (m[1], m[0]) < (cursor, after)]
+    keys = [pk for pk, _day in ordered[: size + 1]]
+    has_more = len(keys) > size
+    keys = keys[:size]
+    rows = list(certificate_rows().filter(pk__in=keys).order_by("-issued_on", "-id")) if keys else []
+    return KeysetPage(items=rows, next_after=rows[-1].pk if has_more and rows else None,
+                      has_previous=cursor is not None, count=count, count_capped=False)
 
 
 def status_counts(user, f: CertificateFilters) -> dict:

@@ -128,3 +128,40 @@ def test_certificates_are_listed_by_issue_date_and_paged_without_gaps(tree):
     assert positions == sorted(positions)
     # an id outside the caller's scope is no cursor: town2 sees nothing either way
     assert api_as(tree.town2_cadre).get("/certificates", {"after": expected[0]}).json()["items"] == []
+
+
+def test_a_page_of_few_certificates_is_cut_from_the_count(tree, settings, django_assert_num_queries):
+    """Below the count cap the capped count holds every match with its date: the page is cut from
+    them (one scoped pass and the rows), the same pages, order and cursor rule as the SQL path the
+    capped lists take."""
+    import datetime
+
+    from gonghui.training.selectors import attendance as selectors
+
+    certs = [build.finished_course_with_certificate(tree)[2] for _ in range(5)]
+    day = datetime.date(2026, 6, 10)
+    for cert, days_ago in zip(certs, [3, 1, 5, 1, 2], strict=True):
+        Certificate.objects.filter(pk=cert.pk).update(issued_on=day - datetime.timedelta(days_ago))
+    user, f = tree.district_staff, selectors.CertificateFilters()
+
+    def walk():
+        pages, after = [], None
+        while True:
+            page = selectors.certificate_page(user, f, after=after, size=2)
+            pages.append(([row.pk for row in page.items], page.next_after, page.has_previous, page.count))
+            if page.next_after is None:
+                return pages
+            after = page.next_after
+
+    cut = walk()  # (the user's roles are read once, then cached on the user)
+    with django_assert_num_queries(2):  # the capped count (keys and dates), the rows
+        selectors.certificate_page(user, f, size=2)
+    settings.LIST_COUNT_CAP = 3  # capped: the ordered keys and the cursor come from SQL
+    by_sql = walk()
+    assert [p[:3] for p in cut] == [p[:3] for p in by_sql] and len(cut) == 3
+    assert cut[0][3] == 5 and by_sql[0][3] == 3
+    settings.LIST_COUNT_CAP = 1000
+    foreign = selectors.certificate_page(tree.town2_cadre, f, after=certs[0].pk)
+    assert foreign.items == [] and not foreign.has_previous
+    mine = selectors.certificate_page(tree.town1_cadre, f, after=10**9)  # no such row: the first page
+    assert len(mine.items) == 5 and not mine.has_previous

@@ -280,3 +280,54 @@ def test_certified_course_shows_its_sheet_and_scores_read_only_with_the_reason(t
     assert r.status_code == 400 and reason in r.content.decode()
     e.refresh_from_db()
     assert e.assessment_score == D("85")
+
+
+def test_certificates_reach_is_the_enrolments_reach(tree):
+    """`selectors.certificates` shapes the enrolment scope for PostgreSQL (the organiser's courses
+    by id, the trainee's union): the same certificates as `Enrolment.objects.visible_to`, for every
+    kind of user and action."""
+    from gonghui.training.models import Enrolment
+    from gonghui.training.selectors import attendance as selectors
+
+    made = []
+    for org, union in ((tree.town1, tree.union1), (tree.town1, tree.union2), (tree.town2, tree.union1b),
+                       (tree.district, tree.union2), (tree.town2, None)):
+        c = build.course(tree, org=org, status=CourseStatus.FINISHED)
+        s = build.session(c, days_ago=3)
+        e = build.trainee(tree, c, union=union or tree.union2, score=Decimal("85"))
+        if union is None:
+            Enrolment.objects.filter(pk=e.pk).update(union=None, town=None)
+        build.mark(e, s)
+        services.decide_completion(actor=tree.district_staff, course=c)
+        made += services.issue_certificates(actor=tree.district_staff, course=c)
+    assert len(made) == 5
+    users = (tree.district_staff, tree.town1_cadre, tree.town2_cadre, tree.union1_chair, tree.union1_staff,
+             tree.union2_chair, tree.member_user, tree.outsider)
+    for user in users:
+        for action in (selectors.VIEW, selectors.CHANGE):
+            expected = set(Certificate.objects.filter(
+                enrolment__in=Enrolment.objects.visible_to(user, action).values("pk")).values_list("pk", flat=True))
+            assert set(selectors.certificates(user, action).values_list("pk", flat=True)) == expected, (user, action)
+    assert len(set(selectors.certificates(tree.town2_cadre).values_list("pk", flat=True))) == 4
+
+
+def test_certificate_list_reads_its_count_from_the_status_counts(tree, django_assert_num_queries):
+    """The list page counts the statuses anyway: the page's capped count is read from them (no
+    third pass of the scope), with the same figure and cap."""
+    from django.test import override_settings
+
+    from gonghui.training.selectors import attendance as selectors
+
+    for _ in range(3):
+        build.finished_course_with_certificate(tree)
+    user, f = tree.district_staff, selectors.CertificateFilters()
+    counts = selectors.status_counts(user, f)
+    with django_assert_num_queries(2):  # the page's keys and rows
+        page = selectors.certificate_page(user, f, counts=counts)
+    assert (page.count, page.count_capped) == (3, False) == (selectors.certificate_page(user, f).count, False)
+    revoked = selectors.CertificateFilters(status=CertificateStatus.REVOKED)
+    assert selectors.certificate_page(user, revoked, counts=counts).count == 0
+    with override_settings(LIST_COUNT_CAP=2):
+        assert (selectors.certificate_page(user, f, counts=counts).count,
+                selectors.certificate_page(user, f, counts=counts).count_capped) == (2, True)
+        assert selectors.certificate_page(user, f).count_capped

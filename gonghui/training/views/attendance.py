@@ -195,8 +195,9 @@ def certificate_list(request):
     form = forms.CertificateFilterForm(request.GET)
     form.is_valid()
     filters = form.filters()
-    page = selectors.certificate_page(request.user, filters, after=parse_after(request.GET.get("after")))
     counts = selectors.status_counts(request.user, filters)
+    page = selectors.certificate_page(request.user, filters, after=parse_after(request.GET.get("after")),
+                                      counts=counts)
     return render(request, "training/attendance/certificate_list.html", {
         "form": form, "page": page, "query": form.query_string(),
         "counts": [(label, counts.get(code, 0), code) for code, label in CertificateStatus.choices
