@@ -16,8 +16,6 @@ lists behind each figure are never cached.
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
 
@@ -62,15 +60,13 @@ def cards_and_due(user, areas):
 def overview(user, areas, *, refresh=False) -> Overview:
     """`cards_and_due(user, areas)`, from the cache when counted lately (see the module);
     `refresh=True` counts again and replaces the cached entry."""
-    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
-    key = _cache_key(user, areas) if seconds > 0 else None
-    if key and not refresh and (cached := cache.get(key)) is not None:
-        return cached
-    cards, due = cards_and_due(user, areas)
-    counted = Overview(cards=cards, due=due, counted_at=timezone.now(), cached=bool(key))
-    if key:
-        cache.set(key, counted, seconds)
-    return counted
+    from gonghui.members.figures import kept_figures
+
+    def count():
+        cards, due = cards_and_due(user, areas)
+        return Overview(cards=cards, due=due, counted_at=timezone.now())
+
+    return kept_figures(lambda: _cache_key(user, areas), count, refresh=refresh)
 
 
 def _cache_key(user, areas):

@@ -94,6 +94,25 @@ def user_figures_key(namespace: str, user, *parts) -> str:
     return f"{namespace}:" + hashlib.sha256(repr(ident).encode()).hexdigest()
 
 
+def kept_figures(make_key, count, *, refresh=False):
+    """`count()` kept for FIGURES_CACHE_SECONDS under the key `make_key()` returns (made only when
+    the cache is on; 0 counts on every request), the one recipe of every page whose figures are
+    costly (overviews, summaries, reports) and say when they were counted. `refresh=True` counts
+    again and replaces the entry. A result with a `cached` attribute is marked as kept, so the
+    page can say "counted at … — count again now"."""
+    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
+    if seconds <= 0:
+        return count()
+    key = make_key()
+    if not refresh and (cached := cache.get(key)) is not None:
+        return cached
+    figures = count()
+    if hasattr(figures, "cached"):
+        figures.cached = True
+    cache.set(key, figures, seconds)
+    return figures
+
+
 def subtree_counts(path: str) -> SubtreeCounts:
     """Live members and migrants per union, and enterprise headcount per (union, town), of every
     node whose path starts with `path`: two grouped queries (no join from a membership row to

@@ -15,7 +15,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -98,15 +97,9 @@ class DisclosureSummary:
 def disclosure_summary(user, filters: EnterpriseFilters, *, refresh=False) -> DisclosureSummary:
     """The summary of the filtered enterprises, from the cache when counted lately (see the
     module); `refresh=True` counts again and replaces the cached entry."""
-    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
-    key = _summary_key(user, filters) if seconds > 0 else None
-    if key and not refresh and (cached := cache.get(key)) is not None:
-        return cached
-    summary = _count_summary(user, filters)
-    if key:
-        summary.cached = True
-        cache.set(key, summary, seconds)
-    return summary
+    from gonghui.members.figures import kept_figures
+
+    return kept_figures(lambda: _summary_key(user, filters), lambda: _count_summary(user, filters), refresh=refresh)
 
 
 def _summary_key(user, filters: EnterpriseFilters):

@@ -30,7 +30,6 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -275,21 +274,15 @@ def status_report(user, filters: EnterpriseFilters, *, towns: list[Org], today=N
     """`status_summary` for the status page, from the cache when counted lately (see the module);
     `refresh=True` counts again and replaces the cached entry. The "held" filter is not part of
     the key: the summary ignores it (it is what the summary splits)."""
-    from gonghui.members.figures import user_figures_key
+    from gonghui.members.figures import kept_figures, user_figures_key
 
-    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
-    # today is in every figures key: "reports overdue" is counted against it
-    key = (user_figures_key("congress:status", user, filters.year, filters.town.pk if filters.town else None,
-                            filters.industry, filters.above_scale, filters.q, rules().congress_min_headcount,
-                            [town.pk for town in towns], today)
-           if seconds > 0 else None)
-    if key and not refresh and (cached := cache.get(key)) is not None:
-        return cached
-    summary = status_summary(user, filters, towns=towns, today=today)
-    if key:
-        summary.cached = True
-        cache.set(key, summary, seconds)
-    return summary
+    def key():
+        # today is in every figures key: "reports overdue" is counted against it
+        return user_figures_key("congress:status", user, filters.year, filters.town.pk if filters.town else None,
+                                filters.industry, filters.above_scale, filters.q, rules().congress_min_headcount,
+                                [town.pk for town in towns], today)
+
+    return kept_figures(key, lambda: status_summary(user, filters, towns=towns, today=today), refresh=refresh)
 
 
 def listed_count(summary: StatusSummary, held: str) -> int:

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import pgettext
@@ -463,19 +461,13 @@ def coverage_report(user, quarter: Quarter, org: Org | None = None, *, refresh=F
     """`coverage` for the coverage page, from the cache when counted lately (see the module);
     `refresh=True` counts again and replaces the cached entry. The export and the overview count
     (the overview keeps its own figures)."""
-    from gonghui.members.figures import user_figures_key
+    from gonghui.members.figures import kept_figures, user_figures_key
 
-    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
-    key = (user_figures_key("grassroots:liaison-coverage", user, quarter.year, quarter.number,
-                            org.pk if org is not None else None, rules().coverage_top100)
-           if seconds > 0 else None)
-    if key and not refresh and (cached := cache.get(key)) is not None:
-        return cached
-    report = coverage(user, quarter, org)
-    if key:
-        report.cached = True
-        cache.set(key, report, seconds)
-    return report
+    def key():
+        return user_figures_key("grassroots:liaison-coverage", user, quarter.year, quarter.number,
+                                org.pk if org is not None else None, rules().coverage_top100)
+
+    return kept_figures(key, lambda: coverage(user, quarter, org), refresh=refresh)
 
 
 def uncovered(user, quarter: Quarter, org: Org | None = None, cadre_name: str = ""):

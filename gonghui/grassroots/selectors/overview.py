@@ -8,8 +8,6 @@ counted. The lists behind each figure are never cached."""
 
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -65,15 +63,9 @@ def _harmony(user, year):
 def overview(user, *, refresh=False) -> Overview:
     """The overview of the user's subtree, from the cache when counted lately (see the module);
     `refresh=True` counts again and replaces the cached entry."""
-    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
-    key = _cache_key(user) if seconds > 0 else None
-    if key and not refresh and (cached := cache.get(key)) is not None:
-        return cached
-    counted = _count(user)
-    if key:
-        counted.cached = True
-        cache.set(key, counted, seconds)
-    return counted
+    from gonghui.members.figures import kept_figures
+
+    return kept_figures(lambda: _cache_key(user), lambda: _count(user), refresh=refresh)
 
 
 def _cache_key(user):

@@ -284,17 +284,10 @@ def _cache_key(user, year, action):
 
 
 def _cached_figures(user, year, action, *, refresh=False) -> TrainingStats:
-    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
-    key = _cache_key(user, year, action) if seconds > 0 else None
-    if key and not refresh:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    stats = _count_figures(user, year, action)
-    if key:
-        stats.cached = True
-        cache.set(key, stats, seconds)
-    return stats
+    from gonghui.members.figures import kept_figures
+
+    return kept_figures(lambda: _cache_key(user, year, action), lambda: _count_figures(user, year, action),
+                        refresh=refresh)
 
 
 def _count_figures(user, year, action) -> TrainingStats:
