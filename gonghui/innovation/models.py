@@ -12,15 +12,12 @@ Every row belongs to the enterprise's grassroots union (`org`); the enterprise's
 too (an enterprise union may sit under an industry union rather than its town).
 """
 
-from functools import reduce
-from operator import or_
-
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gonghui.core.scoping import ScopedModel, ScopedQuerySet, user_scope
+from gonghui.core.scoping import ScopedModel
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -50,25 +47,6 @@ class SuggestionStatus(models.TextChoices):
 # A suggestion that was adopted stays "adopted" once implemented: the counts use both.
 ADOPTED_STATUSES = (SuggestionStatus.ADOPTED, SuggestionStatus.IMPLEMENTED)
 EVALUATED_STATUSES = (SuggestionStatus.EVALUATED, *ADOPTED_STATUSES)
-
-
-class InnovationQuerySet(ScopedQuerySet):
-    def visible_to(self, user, action=None):
-        """Rows of unions in the user's subtree, or of enterprises in a town of it: two indexed
-        id look-ups instead of two OR-ed path joins and a DISTINCT."""
-        everything, paths = user_scope(user, action or self.model.default_view_action())
-        if everything:
-            return self
-        if not paths:
-            return self.none()
-        from gonghui.orgs.models import Enterprise, Org
-
-        subtree = Org.objects.filter(reduce(or_, [Q(path__startswith=p) for p in paths])).values("id")
-        # Both branches test the row's own columns (org_id, enterprise_id), each through its own
-        # index: an OR across the join to enterprises made PostgreSQL join every suggestion to
-        # every enterprise before filtering.
-        in_towns = Enterprise.objects.filter(town_id__in=subtree).values("id")
-        return self.filter(Q(org_id__in=subtree) | Q(enterprise_id__in=in_towns))
 
 
 class InnovationRecord(ScopedModel):
@@ -132,8 +110,6 @@ class Suggestion(InnovationRecord):
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects = InnovationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("suggestion")
@@ -239,8 +215,6 @@ class TechProject(InnovationRecord):
     abandon_reason = models.CharField(_("reason for abandoning"), max_length=400, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects = InnovationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("technical project")

@@ -110,3 +110,45 @@ def test_a_lookup_through_a_to_many_relation_keeps_distinct():
 
     assert needs_distinct(Person, Person.scope_lookups)  # through all of a person's memberships
     assert not needs_distinct(Transfer, Transfer.scope_lookups)  # from_union, to_union: foreign keys
+
+
+def test_a_reach_over_the_whole_tree_filters_nothing_yet_keeps_rows_without_a_place_out(tree):
+    """A district cadre's reach is every root of a one-district tree: `visible_to` tests no path
+    (a hash of the whole org table at district scale), but a row placed nowhere — an audit event
+    with no org, a person with no membership — stays out, as it does for every other reach."""
+    from gonghui.core import audit
+    from gonghui.core.models import AuditEvent
+    from gonghui.core.scoping import covers_whole_tree
+    from gonghui.core.testing.factories import PersonFactory
+
+    m1, m2 = tree.member(tree.union1), tree.member(tree.union2)
+    assert covers_whole_tree(tree.district_staff.scope_paths("members.view"))
+    assert not covers_whole_tree(tree.town1_cadre.scope_paths("members.view"))
+    assert "PATH" not in str(Membership.objects.visible_to(tree.district_staff).query).upper()
+    assert set(Membership.objects.visible_to(tree.district_staff)) == {m1, m2}
+
+    placed = audit.record(actor=tree.district_staff, action="orgs.org.update", obj=tree.town1, org=tree.town1)
+    nowhere = audit.record(actor=tree.district_staff, action="orgs.org.update", obj=tree.town1, org=None)
+    seen = set(AuditEvent.objects.visible_to(tree.district_staff, "audit.view"))
+    assert placed in seen and nowhere not in seen
+    from gonghui.members.models import Person
+
+    loner = PersonFactory()
+    people = set(Person.objects.visible_to(tree.district_staff))
+    assert m1.person in people and loner not in people
+
+
+def test_a_second_root_ends_the_whole_tree_shortcut_at_once(tree):
+    """Covering the tree is asked of the database each time, never remembered: a district added
+    beside ours is out of our district cadre's reach from the moment it exists."""
+    from gonghui.core.testing.factories import add_org
+    from gonghui.orgs.models import OrgLevel
+
+    tree.member(tree.union1)
+    assert Membership.objects.visible_to(tree.district_staff).count() == 1
+    other = add_org(None, "另一区总工会", OrgLevel.DISTRICT, code="D2")
+    their_union = add_org(other, "丁企业工会", OrgLevel.GRASSROOTS, code="U9")
+    theirs = tree.member(their_union)
+    assert theirs not in Membership.objects.visible_to(tree.district_staff)
+    assert Membership.objects.visible_to(tree.district_staff).count() == 1
+    assert Enterprise.objects.visible_to(tree.district_staff).count() == Enterprise.objects.count()

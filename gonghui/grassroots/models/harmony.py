@@ -12,16 +12,13 @@ the district's rating.
 An assessment belongs to the enterprise's union (`org`); the enterprise's town sees it too.
 """
 
-from functools import reduce
-from operator import or_
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gonghui.core.scoping import ScopedModel, ScopedQuerySet, user_scope
+from gonghui.core.scoping import ScopedModel
 
 __all__ = [
     "HarmonyStatus", "HarmonyAssessment", "HarmonyEvidence", "HarmonyRating", "Indicator", "IndicatorScore",
@@ -117,22 +114,6 @@ class HarmonyRating(models.TextChoices):
     FAIL = "FAIL", _("Does not meet the standard")
 
 
-class HarmonyQuerySet(ScopedQuerySet):
-    def visible_to(self, user, action=None):
-        """Assessments of unions in the user's subtree, or of enterprises in a town of it (as
-        innovation: two indexed id look-ups, no DISTINCT)."""
-        everything, paths = user_scope(user, action or self.model.default_view_action())
-        if everything:
-            return self
-        if not paths:
-            return self.none()
-        from gonghui.orgs.models import Enterprise, Org
-
-        subtree = Org.objects.filter(reduce(or_, [Q(path__startswith=p) for p in paths])).values("id")
-        in_towns = Enterprise.objects.filter(town_id__in=subtree).values("id")
-        return self.filter(Q(org_id__in=subtree) | Q(enterprise_id__in=in_towns))
-
-
 class HarmonyAssessment(ScopedModel):
     scope_lookups = ("org", "enterprise__town")
 
@@ -161,8 +142,6 @@ class HarmonyAssessment(ScopedModel):
     rating_reason = models.CharField(_("reason for the rating"), max_length=400, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects = HarmonyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("harmony self-assessment")

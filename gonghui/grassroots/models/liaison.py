@@ -18,16 +18,13 @@ Every row is placed by the enterprise's town (`town`, copied at the time) and se
 enterprise's own union (a chair sees the visits to their enterprise).
 """
 
-from functools import reduce
-from operator import or_
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gonghui.core.scoping import ScopedModel, ScopedQuerySet, user_scope
+from gonghui.core.scoping import ScopedModel
 
 __all__ = [
     "AssignmentStatus",
@@ -61,26 +58,8 @@ class FollowUpStatus(models.TextChoices):
     CLOSED = "CLOSED", pgettext_lazy("follow-up status", "Closed")
 
 
-class LiaisonQuerySet(ScopedQuerySet):
-    def visible_to(self, user, action=None):
-        """Rows of enterprises in a town of the user's subtree, or whose union lies in it: two
-        indexed id look-ups on the row's own columns (no OR across joins, no DISTINCT)."""
-        everything, paths = user_scope(user, action or self.model.default_view_action())
-        if everything:
-            return self
-        if not paths:
-            return self.none()
-        from gonghui.orgs.models import Enterprise, Org
-
-        subtree = Org.objects.filter(reduce(or_, [Q(path__startswith=p) for p in paths])).values("id")
-        of_unions = Enterprise.objects.filter(union_id__in=subtree).values("id")
-        return self.filter(Q(town_id__in=subtree) | Q(enterprise_id__in=of_unions))
-
-
 class LiaisonRecord(ScopedModel):
     scope_lookups = ("town", "enterprise__union")
-
-    objects = LiaisonQuerySet.as_manager()
 
     class Meta:
         abstract = True
