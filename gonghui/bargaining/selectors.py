@@ -106,8 +106,6 @@ def steps_of(agreement, on=None):
                           renewal_offered_on=renewals[0].offered_on if renewals else timeline.NO_RENEWAL)
 
 
-
-
 PARTY_LIMIT = 200
 CANDIDATE_LIMIT = 500
 
@@ -147,6 +145,34 @@ def open_staff_requests(user, *, org=None):
     if org is not None:
         qs = qs.filter(org__path__startswith=org.path)
     return qs.order_by("offer_due_on", "id")
+
+
+# The columns the due page draws: up to 150 rows of a 50-column agreement (offer points, clauses,
+# …) and their whole org rows were most of the page's time besides the template.
+DUE_AGREEMENT_COLUMNS = ("title", "kind", "stage", "next_step", "next_due_on", "ends_on", "org__name", "org__path")
+DUE_REQUEST_COLUMNS = ("signatures", "headcount", "offer_due_on", "org__name", "org__path", "enterprise__name")
+
+
+@dataclass
+class DueLists:
+    """The due page's three lists, each the `limit` earliest; `*_more`: there are more."""
+    due: list
+    due_more: bool
+    expiring: list
+    expiring_more: bool
+    staff_requests: list
+    requests_more: bool
+
+
+def due_lists(user, *, org=None, on=None, horizon_working_days=None, limit=50):
+    """Steps due (overdue or within the horizon), agreements nearing expiry without a renewal and
+    unanswered staff requests, `limit` of each, with only the columns the page draws."""
+    due = list(due_agreements(user, org=org, on=on, horizon_working_days=horizon_working_days)
+               .only(*DUE_AGREEMENT_COLUMNS)[:limit + 1])
+    expiring = list(expiring_agreements(user, org=org, on=on).only(*DUE_AGREEMENT_COLUMNS)[:limit + 1])
+    staff_requests = list(open_staff_requests(user, org=org).only(*DUE_REQUEST_COLUMNS)[:limit + 1])
+    return DueLists(due[:limit], len(due) > limit, expiring[:limit], len(expiring) > limit,
+                    staff_requests[:limit], len(staff_requests) > limit)
 
 
 def due_summary(user):

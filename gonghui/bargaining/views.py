@@ -63,10 +63,6 @@ class DueForm(django_forms.Form):
 DUE_LIMIT = 50  # the earliest; the list page pages through all of them (due=overdue|soon)
 
 
-DUE_AGREEMENT_COLUMNS = ("title", "kind", "stage", "next_step", "next_due_on", "ends_on", "org__name", "org__path")
-DUE_REQUEST_COLUMNS = ("signatures", "headcount", "offer_due_on", "org__name", "org__path", "enterprise__name")
-
-
 @login_required
 @require_GET
 def due_list(request):
@@ -79,18 +75,11 @@ def due_list(request):
     within = form.cleaned_data.get("within") if "within" not in form.errors else None
     within = rules().remind_working_days if within is None else within
     today = timeline.today()
-    # Only the columns the page draws: up to 150 rows of a 50-column agreement (offer points,
-    # clauses, …) and their whole org rows were most of the page's time besides the template.
-    due = list(selectors.due_agreements(request.user, org=org, on=today, horizon_working_days=within)
-               .only(*DUE_AGREEMENT_COLUMNS)[:DUE_LIMIT + 1])
-    expiring = list(selectors.expiring_agreements(request.user, org=org, on=today)
-                    .only(*DUE_AGREEMENT_COLUMNS)[:DUE_LIMIT + 1])
-    staff_requests = list(selectors.open_staff_requests(request.user, org=org)
-                          .only(*DUE_REQUEST_COLUMNS)[:DUE_LIMIT + 1])
+    lists = selectors.due_lists(request.user, org=org, on=today, horizon_working_days=within, limit=DUE_LIMIT)
     return render(request, "bargaining/due.html", {
-        "due": due[:DUE_LIMIT], "due_more": len(due) > DUE_LIMIT,
-        "expiring": expiring[:DUE_LIMIT], "expiring_more": len(expiring) > DUE_LIMIT,
-        "staff_requests": staff_requests[:DUE_LIMIT], "requests_more": len(staff_requests) > DUE_LIMIT,
+        "due": lists.due, "due_more": lists.due_more, "expiring": lists.expiring,
+        "expiring_more": lists.expiring_more, "staff_requests": lists.staff_requests,
+        "requests_more": lists.requests_more,
         "can_start": policies.can_start(request.user),
         "orgs": reach_orgs(request.user, policies.VIEW), "org": org, "within": within, "today": today,
         "limit": DUE_LIMIT, "renewal_days": rules().renewal_days_before,

@@ -1,4 +1,5 @@
 from .context import client_ip, current_ip
+from .scoping import remembering_tree_cover
 
 
 class RequestContextMiddleware:
@@ -8,7 +9,8 @@ class RequestContextMiddleware:
     def __call__(self, request):
         token = current_ip.set(client_ip(request))
         try:
-            return self.get_response(request)
+            with remembering_tree_cover():
+                return self.get_response(request)
         finally:
             current_ip.reset(token)
 

@@ -6,6 +6,8 @@ a row is visible when any of its scope orgs lies in that subtree (materialised-p
 No role, no rows: an empty queryset, never "everything".
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache, reduce
 from operator import or_
 
@@ -54,24 +56,44 @@ def _scope_q(lookups, paths, model, whole_tree):
     return reduce(or_, [Q(**{f"{lookup}__path__startswith": path}) for path in paths])
 
 
+# Within one request the answer is kept per set of paths (RequestContextMiddleware opens the
+# memo); outside a request (jobs, commands, direct calls in tests) it is asked every time.
+_cover_memo: ContextVar[dict | None] = ContextVar("scope_cover_memo", default=None)
+
+
+@contextmanager
+def remembering_tree_cover():
+    token = _cover_memo.set({})
+    try:
+        yield
+    finally:
+        _cover_memo.reset(token)
+
+
 def covers_whole_tree(paths) -> bool:
     """True when the (collapsed) paths hold every root of the tree: a district cadre's reach in a
     one-district deployment. Then "under one of the paths" is "anywhere", and testing each row's
     org against 13,000 paths (a hash of the whole org table, 2-5 ms, several times a page) tests
     nothing. Only a root path (one step long) can cover a root, so others ask nothing; otherwise
     one indexed query: is any org outside the paths? (ranges between them, each a B-tree scan).
-    Asked afresh each time, not cached: a root added a moment ago must not be seen as covered."""
+    Kept for one request at most: a root added since must not be seen as covered."""
     from gonghui.orgs.models import Org
 
-    steplen = Org.steplen
-    if not any(len(path) == steplen for path in paths):
+    if not any(len(path) == Org.steplen for path in paths):
         return False
+    key = tuple(sorted(paths))
+    memo = _cover_memo.get()
+    if memo is not None and key in memo:
+        return memo[key]
     outside, start = [], None
-    for path in sorted(paths):
+    for path in key:
         outside.append(Q(path__lt=path) if start is None else Q(path__gte=start, path__lt=path))
         start = prefix_range("path", path)["path__lt"]
     outside.append(Q(path__gte=start))
-    return not Org.objects.filter(reduce(or_, outside)).exists()
+    covered = not Org.objects.filter(reduce(or_, outside)).exists()
+    if memo is not None:
+        memo[key] = covered
+    return covered
 
 
 @cache

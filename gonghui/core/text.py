@@ -1,5 +1,7 @@
-"""Text helpers: pinyin initials for name search, and prefix ranges that use a B-tree index."""
+"""Text helpers: pinyin initials for name search, prefix ranges that use a B-tree index, and the
+escaping of HTML drawn in Python."""
 
+import html
 from functools import lru_cache
 
 
@@ -24,3 +26,10 @@ def prefix_range(field: str, prefix: str) -> dict:
     """A `startswith` expressed as a range, which both SQLite and PostgreSQL answer from a
     plain B-tree index (SQLite's LIKE cannot use one)."""
     return {f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"}
+
+
+def escape_html(value) -> str:
+    """Django's conditional_escape without its lazy-string wrapper (≈3 µs a call, thousands per
+    page where HTML is drawn in Python: select options, calendar items, table rows). The same
+    entities, since Django's escape is html.escape; safe strings pass through."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))

@@ -152,3 +152,21 @@ def test_a_second_root_ends_the_whole_tree_shortcut_at_once(tree):
     assert theirs not in Membership.objects.visible_to(tree.district_staff)
     assert Membership.objects.visible_to(tree.district_staff).count() == 1
     assert Enterprise.objects.visible_to(tree.district_staff).count() == Enterprise.objects.count()
+
+
+def test_the_cover_is_asked_once_per_request_and_afresh_in_the_next(tree, django_assert_num_queries):
+    """RequestContextMiddleware keeps the answer for one request (a page scopes a dozen lists with
+    the same paths); the next request, or any code outside a request, asks again."""
+    from gonghui.core.scoping import covers_whole_tree, remembering_tree_cover
+    from gonghui.core.testing.factories import add_org
+    from gonghui.orgs.models import OrgLevel
+
+    paths = tree.district_staff.scope_paths("members.view")
+    with remembering_tree_cover():
+        with django_assert_num_queries(1):
+            assert covers_whole_tree(paths) and covers_whole_tree(paths)
+        add_org(None, "另一区总工会", OrgLevel.DISTRICT, code="D2")
+        assert covers_whole_tree(paths)  # this request's answer
+    assert not covers_whole_tree(paths)
+    with remembering_tree_cover():
+        assert not covers_whole_tree(paths)

@@ -5,15 +5,13 @@ and the dashboard's due source."""
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import workdays
 from gonghui.core.pagination import keyset_page
-from gonghui.members.figures import user_figures_key
+from gonghui.members.figures import kept_figures, user_figures_key
 from gonghui.orgs.models import Org, OrgLevel
 
 from ..models.appeals import OPEN_STATUSES, Appeal, AppealAttachment, AppealEvent, AppealStatus
@@ -130,21 +128,25 @@ def status_counts(user, f: AppealFilters):
     return {r["status"]: r["n"] for r in rows}
 
 
+@dataclass
+class StatusCounts:
+    counts: dict
+    counted_at: datetime.datetime
+    cached: bool = False  # set by kept_figures when the figures are kept
+
+
 def list_status_counts(user, f: AppealFilters, *, large: bool):
     """(counts by status, counted_at) for the list's badges. A set of more than LIST_COUNT_CAP
     appeals (`large`: the list's capped count says so) is counted once per FIGURES_CACHE_SECONDS
     for this user and filter: grouping a district's year of appeals (~20,000, joined to their
     orgs for the scope) is ~25 ms of SQL, a third of the page, and one appeal more or less does
     not change what the badges tell. A smaller set is counted on every request (counted_at None)."""
-    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
-    if not large or seconds <= 0:
+    if not large:
         return status_counts(user, f), None
-    key = user_figures_key("voice:appeal-status-counts", user, sorted(f.as_params().items()))
-    cached = cache.get(key)
-    if cached is None:
-        cached = (status_counts(user, f), timezone.now())
-        cache.set(key, cached, seconds)
-    return cached
+    figures = kept_figures(
+        lambda: user_figures_key("voice:appeal-status-counts", user, sorted(f.as_params().items())),
+        lambda: StatusCounts(status_counts(user, f), timezone.now()))
+    return figures.counts, (figures.counted_at if figures.cached else None)
 
 
 def by_hidden_worker(appeal, actor_id) -> bool:
