@@ -36,9 +36,13 @@ def _can_share_tree(session, module) -> bool:
 class SharedTree:
     """A Tree built once inside an open transaction; every test gets its own Python objects,
     re-read from the database, so a test that changes an instance in memory cannot leak that
-    change into the next test (its database changes are rolled back with its savepoint)."""
+    change into the next test (its database changes are rolled back with its savepoint).
 
-    def __init__(self):
+    A module may add its own fixed records to the shared tree with `SHARED_WORLD = build`, a
+    function that sets them as attributes of the tree (model instances, or lists of them): they
+    are built once per module too, and re-read for each test like the tree's own."""
+
+    def __init__(self, extend=None):
         from django.db import transaction
 
         from gonghui.core.testing.factories import Tree
@@ -49,22 +53,30 @@ class SharedTree:
         self.atomic._from_testcase = True
         self.atomic.__enter__()
         built = Tree()
-        self.members = {name: (type(value), value.pk) for name, value in vars(built).items()
-                        if hasattr(value, "_meta")}
-        self.others = {name: value for name, value in vars(built).items() if not hasattr(value, "_meta")}
+        if extend is not None:
+            extend(built)
+        self.members, self.lists, self.others = {}, {}, {}
+        for name, value in vars(built).items():
+            if hasattr(value, "_meta"):
+                self.members[name] = (type(value), value.pk)
+            elif isinstance(value, list | tuple) and value and all(hasattr(v, "_meta") for v in value):
+                self.lists[name] = (type(value), [(type(v), v.pk) for v in value])
+            else:
+                self.others[name] = value
 
     def fresh(self):
         from gonghui.core.testing.factories import Tree
 
         tree = Tree.__new__(Tree)
         vars(tree).update(self.others)
-        by_model = {}
+        wanted = {}
+        for model, pk in [*self.members.values(), *(ref for _, refs in self.lists.values() for ref in refs)]:
+            wanted.setdefault(model, set()).add(pk)
+        rows = {model: model._default_manager.in_bulk(pks) for model, pks in wanted.items()}
         for name, (model, pk) in self.members.items():
-            by_model.setdefault(model, {})[name] = pk
-        for model, names in by_model.items():
-            rows = model._default_manager.in_bulk(names.values())
-            for name, pk in names.items():
-                setattr(tree, name, rows[pk])
+            setattr(tree, name, rows[model][pk])
+        for name, (kind, refs) in self.lists.items():
+            setattr(tree, name, kind(rows[model][pk] for model, pk in refs))
         return tree
 
     def close(self):
@@ -84,7 +96,7 @@ def _shared_tree(request, django_db_setup, django_db_blocker):
         yield None
         return
     with django_db_blocker.unblock():
-        shared = SharedTree()
+        shared = SharedTree(getattr(request.module, "SHARED_WORLD", None))
     try:
         yield shared
     finally:
@@ -93,11 +105,14 @@ def _shared_tree(request, django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def tree(_shared_tree, db):
+def tree(request, _shared_tree, db):
     from gonghui.core.testing.factories import Tree
 
     if _shared_tree is None:
-        return Tree()
+        built = Tree()
+        if (extend := getattr(request.module, "SHARED_WORLD", None)) is not None:
+            extend(built)
+        return built
     return _shared_tree.fresh()
 
 

@@ -31,8 +31,7 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture
-def world(tree):
+def build_world(tree):
     tree.single1 = negotiation(actor=tree.union1_chair, org=tree.union1, enterprise=tree.enterprise1)
     tree.single2 = negotiation(actor=tree.union2_chair, org=tree.union2, enterprise=tree.enterprise2)
     tree.area = negotiation(actor=tree.town1_cadre, org=tree.town1, kind=AgreementKind.AREA,
@@ -45,6 +44,15 @@ def world(tree):
     tree.enterprise1c = EnterpriseFactory(town=tree.town1, union=tree.union1c)
     tree.published = negotiation(actor=tree.town1_cadre, org=tree.union1c, enterprise=tree.enterprise1c,
                                  stage=Stage.PUBLISHED, start=datetime.date(2025, 12, 5))
+    return tree
+
+
+# Built once per module with the shared tree (conftest.SharedTree), re-read for each test.
+SHARED_WORLD = build_world
+
+
+@pytest.fixture
+def world(tree):
     return tree
 
 

@@ -22,8 +22,7 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture
-def world(tree):
+def build_world(tree):
     tree.body1 = congress_body(org=tree.union1, headcount=150)
     delegates(tree.body1, count=30, managers=6, substitutes=2)
     tree.body2 = congress_body(org=tree.union2, headcount=150)
@@ -32,6 +31,15 @@ def world(tree):
     tree.item1 = AgendaItem.objects.create(session=tree.session1, position=1, kind="WORK_REPORT", title="报告")
     tree.session2 = session(tree.body2, planned_on=D(2026, 3, 20), papers_sent_on=D(2026, 3, 13))
     tree.enterprise1b = EnterpriseFactory(town=tree.town1, union=tree.union1b, headcount=3001)
+    return tree
+
+
+# Built once per module with the shared tree (conftest.SharedTree), re-read for each test.
+SHARED_WORLD = build_world
+
+
+@pytest.fixture
+def world(tree):
     return tree
 
 

@@ -24,11 +24,19 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture
-def world(tree):
+def build_world(tree):
     tree.body, tree.roll = body_with_delegates(tree.union1, tree.enterprise1)
     tree.seated = [d for d in tree.roll if not d.is_substitute]
     tree.body2, tree.roll2 = body_with_delegates(tree.union2, tree.enterprise2, count=5, substitutes=0)
+    return tree
+
+
+# Built once per module with the shared tree (conftest.SharedTree), re-read for each test.
+SHARED_WORLD = build_world
+
+
+@pytest.fixture
+def world(tree):
     return tree
 
 

@@ -29,11 +29,19 @@ D = datetime.date
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(tree):
+def build_world(tree):
     tree.body, tree.roll = body_with_delegates(tree.union1, tree.enterprise1, count=10, substitutes=1)
     tree.seated = [d for d in tree.roll if not d.is_substitute]
     tree.substitute = next(d for d in tree.roll if d.is_substitute)
+    return tree
+
+
+# Built once per module with the shared tree (conftest.SharedTree), re-read for each test.
+SHARED_WORLD = build_world
+
+
+@pytest.fixture
+def world(tree):
     return tree
 
 

@@ -21,13 +21,21 @@ pytestmark = pytest.mark.django_db
 ENGLISH = {"Accept-Language": "en"}
 
 
-@pytest.fixture
-def world(tree):
+def build_world(tree):
     tree.body, tree.roll = body_with_delegates(tree.union1, tree.enterprise1)
     tree.body2, tree.roll2 = body_with_delegates(tree.union2, tree.enterprise2, count=5, substitutes=0)
     tree.own = proposal_at(ProposalStatus.DRAFT, actor=tree.union1_chair, body=tree.body, roll=tree.roll)
     tree.other = proposal_at(ProposalStatus.ASSIGNED, actor=tree.union2_chair, body=tree.body2, roll=tree.roll2,
                              title="北干食堂")
+    return tree
+
+
+# Built once per module with the shared tree (conftest.SharedTree), re-read for each test.
+SHARED_WORLD = build_world
+
+
+@pytest.fixture
+def world(tree):
     return tree
 
 

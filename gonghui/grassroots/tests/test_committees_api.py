@@ -25,11 +25,19 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture
-def world(tree):
+def build_world(tree):
     tree.c1 = committee(tree.union1, elected_on=add_months(TODAY, -36) - datetime.timedelta(days=10), term_years=3)
     tree.c1b = committee(tree.union1b, elected_on=add_months(TODAY, -33), term_years=3)
     tree.c2 = committee(tree.union2, elected_on=D(2025, 4, 1), term_years=5, members=5)
+    return tree
+
+
+# Built once per module with the shared tree (conftest.SharedTree), re-read for each test.
+SHARED_WORLD = build_world
+
+
+@pytest.fixture
+def world(tree):
     return tree
 
 

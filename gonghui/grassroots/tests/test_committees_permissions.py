@@ -32,10 +32,18 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture
-def world(tree):
+def build_world(tree):
     tree.c1 = committee(tree.union1, elected_on=datetime.date(2022, 1, 10))
     tree.c2 = committee(tree.union2, elected_on=datetime.date(2022, 1, 10))
+    return tree
+
+
+# Built once per module with the shared tree (conftest.SharedTree), re-read for each test.
+SHARED_WORLD = build_world
+
+
+@pytest.fixture
+def world(tree):
     return tree
 
 

@@ -25,8 +25,7 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture
-def world(tree):
+def build_world(tree):
     tree.s1 = suggestion(actor=tree.union1_chair, org=tree.union1, enterprise=tree.enterprise1)
     tree.e1 = suggestion(actor=tree.union1_chair, org=tree.union1, enterprise=tree.enterprise1, title="已评",
                          status=SuggestionStatus.EVALUATED)
@@ -37,6 +36,15 @@ def world(tree):
                          status=SuggestionStatus.ADOPTED)
     tree.p1 = project(actor=tree.union1_chair, org=tree.union1, enterprise=tree.enterprise1)
     tree.p2 = project(actor=tree.union2_chair, org=tree.union2, enterprise=tree.enterprise2)
+    return tree
+
+
+# Built once per module with the shared tree (conftest.SharedTree), re-read for each test.
+SHARED_WORLD = build_world
+
+
+@pytest.fixture
+def world(tree):
     return tree
 
 

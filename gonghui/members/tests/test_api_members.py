@@ -37,8 +37,7 @@ def register(actor, union, name="王小明", *, id_number=None, phone=None, **ra
     return services.register_member(actor=actor, union=union, data=data)
 
 
-@pytest.fixture
-def world(tree):
+def build_world(tree):
     """m1 in union1 (town1), m2 in union2 (town2), m3 in union1 with a pending transfer to union2."""
     tree.id1, tree.phone1 = make_id_number(_rng, region="341221"), "13912345678"
     tree.m1 = register(tree.district_staff, tree.union1, "张三", id_number=tree.id1, phone=tree.phone1)
@@ -46,6 +45,15 @@ def world(tree):
     tree.m3 = register(tree.district_staff, tree.union1, "赵六")
     tree.pending = services.request_transfer(actor=tree.union1_chair, membership=tree.m3, to_union=tree.union2,
                                              effective_on=datetime.date(2025, 3, 1), reason="换工作")
+    return tree
+
+
+# Built once per module with the shared tree (conftest.SharedTree), re-read for each test.
+SHARED_WORLD = build_world
+
+
+@pytest.fixture
+def world(tree):
     return tree
 
 
