@@ -6,10 +6,12 @@ browser's session cookie (with the CSRF header on unsafe methods). Error bodies,
 rate limits and Idempotency-Key: see gonghui/core/api_support.py.
 """
 
+import copy
 import functools
 import re
 
 import ninja.openapi.schema
+from django.utils.translation import get_language
 from ninja import NinjaAPI
 from ninja.schema import NinjaGenerateJsonSchema
 from pydantic import BaseModel
@@ -106,7 +108,23 @@ def _qualify_class_reference(match):
 # fails if a django-ninja upgrade stops reading it.
 ninja.openapi.schema.NinjaGenerateJsonSchema = UniqueSchemaNames
 
-api = NinjaAPI(title="智慧工会 API", version="1", urls_namespace="api", description=DESCRIPTION,
+class GonghuiAPI(NinjaAPI):
+    """The OpenAPI document is built once per process, path prefix and language: it depends only
+    on the code (the routers are added at import), and building it walks 241 operations' pydantic
+    models, several seconds of CPU that /api/v1/openapi.json and /api/v1/docs paid on every call
+    (and every test that reads it). Each caller gets its own copy to change if it likes."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        key = (path_prefix, get_language())
+        schemas = self.__dict__.setdefault("_openapi_schemas", {})
+        if key not in schemas:  # kept as plain data: the OpenAPISchema also holds the API object
+            schemas[key] = copy.deepcopy(dict(super().get_openapi_schema(path_prefix=path_prefix)))
+        return copy.deepcopy(schemas[key])
+
+
+api = GonghuiAPI(title="智慧工会 API", version="1", urls_namespace="api", description=DESCRIPTION,
                auth=api_auth(), throttle=[ApiRateThrottle()])
 install_error_handlers(api)
 

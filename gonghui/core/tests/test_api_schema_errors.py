@@ -170,3 +170,28 @@ def test_a_method_a_route_does_not_take_gets_the_error_format(tree):
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed" and "PUT" in response.json()["message"]
     assert "POST" in response["Allow"]
+
+
+def test_the_schema_is_built_once_per_language_and_each_caller_gets_a_copy(monkeypatch):
+    from django.utils import translation
+    from ninja import NinjaAPI
+
+    from gonghui.api import api
+
+    built = []
+    original = NinjaAPI.get_openapi_schema
+
+    def counting(self, **kwargs):
+        built.append(kwargs)
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(NinjaAPI, "get_openapi_schema", counting)
+    monkeypatch.setattr(api, "_openapi_schemas", {}, raising=False)
+    with translation.override("en"):
+        first = api.get_openapi_schema(path_prefix="/api/v1/")
+        first["paths"].clear()
+        again = api.get_openapi_schema(path_prefix="/api/v1/")
+    assert len(built) == 1 and "/api/v1/members" in again["paths"]
+    with translation.override("zh-hans"):
+        api.get_openapi_schema(path_prefix="/api/v1/")
+    assert len(built) == 2
