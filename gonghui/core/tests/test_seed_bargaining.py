@@ -169,18 +169,6 @@ def test_every_row_is_valid_and_as_the_services_would_write_it(seeded):
     assert open_keys and max(open_keys.values()) == 1
 
 
-def test_same_seed_same_negotiations():
-    seed("--seed", "11")
-    first = snapshot()
-    assert first[0]
-    wipe()
-    seed("--seed", "11")
-    assert snapshot() == first
-    wipe()
-    seed("--seed", "12")
-    assert snapshot()[0] != first[0]
-
-
 def test_staff_requests_as_the_service_writes_them(seeded):
     from gonghui.bargaining.models import StaffRequest
 

@@ -32,8 +32,6 @@ from gonghui.congress.models import (
 )
 from gonghui.core.demo.congress import ON
 from gonghui.core.models import AuditEvent
-from gonghui.core.testing.demo import wipe_demo_data
-from gonghui.orgs.models import Org, OrgLevel
 
 pytestmark = pytest.mark.django_db
 YEAR = ON.year
@@ -258,16 +256,3 @@ def test_disclosures(seeded):
     assert any(items == codes for items in by_firm.values())
     union1_items = by_firm[CongressBody.objects.get(org=union1, status=BodyStatus.ACTIVE).enterprise_id]
     assert union1_items < codes
-
-
-def test_same_seed_same_data_and_wipe():
-    seed("--seed", "11")
-    first = snapshot()
-    assert all(first)
-    wipe_demo_data()
-    assert not CongressBody.objects.exists() and not Org.objects.filter(level=OrgLevel.DISTRICT).exists()
-    seed("--seed", "11")
-    assert snapshot() == first
-    wipe_demo_data()
-    seed("--seed", "12")
-    assert snapshot()[4] != first[4]

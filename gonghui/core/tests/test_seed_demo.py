@@ -46,14 +46,28 @@ wipe = wipe_demo_data
 
 
 def test_same_seed_same_data_whichever_writer():
+    """One seed gives the same demo whichever writer (COPY or bulk_create) — people, tree, members,
+    and the negotiations and congresses written on them — and another seed another; the wipe
+    leaves none of it. (One test for every part: each seeding of the whole demo is seconds.)"""
+    from gonghui.congress.models import CongressBody
+
+    from .test_seed_bargaining import snapshot as negotiations
+    from .test_seed_congress import snapshot as congresses
+
+    def everything():
+        return snapshot(), negotiations(), congresses()
+
     seed("--force", "--seed", "7")
-    first = snapshot()
+    first = everything()
+    assert all(first[1]) and all(first[2])
     wipe()
+    assert not CongressBody.objects.exists() and not Org.objects.filter(level=OrgLevel.DISTRICT).exists()
     seed("--force", "--seed", "7", "--method", "bulk_create")
-    assert snapshot() == first
+    assert everything() == first
     wipe()
     seed("--force", "--seed", "8")
-    assert snapshot()[0] != first[0]
+    other = everything()
+    assert other[0][0] != first[0][0] and other[1][0] != first[1][0] and other[2][4] != first[2][4]
 
 
 def test_small_district_shape_and_identifiers():
