@@ -14,10 +14,10 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 from pydantic import ConfigDict, StringConstraints
 
-from gonghui.core.api_support import ApiError, Text, enforce_rate, error_responses
+from gonghui.core.api_support import ApiError, ApiSchema, Text, enforce_rate, error_responses
 from gonghui.core.errors import DomainError
 
 from . import services
@@ -29,7 +29,7 @@ router = Router(tags=["auth"])
 TOKEN_NAME = "api"
 
 
-class TokenIn(Schema):
+class TokenIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     username: Text(150)
@@ -39,7 +39,7 @@ class TokenIn(Schema):
                                                    "when two-step verification is required.")
 
 
-class TokenOut(Schema):
+class TokenOut(ApiSchema):
     token: str = Field(description="Send as `Authorization: Bearer <token>`. Shown once; only its hash is kept.")
     expires_at: datetime.datetime | None
 

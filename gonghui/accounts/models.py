@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gonghui.core import pii
-from gonghui.core.scoping import collapse_paths
+from gonghui.core.scoping import ScopePaths, collapse_paths
 
 from .roles import ADMIN_ROLES, Role, role_grants
 
@@ -68,8 +68,9 @@ class User(AbstractUser):
             self._role_cache = cached
         return cached
 
-    def scope_paths(self, action: str) -> list[str]:
-        return collapse_paths(path for role, path in self._assignments() if role_grants(role, action))
+    def scope_paths(self, action: str) -> ScopePaths:
+        paths = collapse_paths(path for role, path in self._assignments() if role_grants(role, action))
+        return ScopePaths(paths, self.__dict__.setdefault("_cover_memo", {}))
 
     def can(self, action: str, org=None) -> bool:
         """May this user perform `action` on something belonging to `org` (None: anywhere)?"""
@@ -91,6 +92,7 @@ class User(AbstractUser):
 
     def forget_roles(self):
         self._role_cache = None
+        self._cover_memo = {}
 
 
 class RoleAssignment(models.Model):

@@ -20,7 +20,7 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
-from ninja import Field, File, Header, Query, Router, Schema
+from ninja import Field, File, Header, Query, Router
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
@@ -29,6 +29,7 @@ from gonghui.core.api_support import (
     READ_ERRORS,
     WRITE_ERRORS,
     ApiError,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -63,12 +64,12 @@ LongText = Text(5000)
 
 # --- schemas -----------------------------------------------------------------------------------
 
-class AgreementRef(Schema):
+class AgreementRef(ApiSchema):
     id: int
     title: str
 
 
-class AgreementRow(Schema):
+class AgreementRow(ApiSchema):
     id: int
     kind: AgreementKind
     title: str
@@ -89,27 +90,27 @@ class AgreementPage(PageMeta):
     items: list[AgreementRow]
 
 
-class CoverageOut(Schema):
+class CoverageOut(ApiSchema):
     enterprise: Ref
     town: Ref | None
     workers: int
 
 
-class RepresentativeOut(Schema):
+class RepresentativeOut(ApiSchema):
     side: Side
     name: str
     position: str
     is_chief: bool
 
 
-class RoundOut(Schema):
+class RoundOut(ApiSchema):
     number: int
     held_on: datetime.date
     chaired_by: Side
     minutes: str
 
 
-class VoteOut(Schema):
+class VoteOut(ApiSchema):
     body: VotingBody
     held_on: datetime.date
     eligible: int
@@ -120,7 +121,7 @@ class VoteOut(Schema):
     passed: bool
 
 
-class TermsOut(Schema):
+class TermsOut(ApiSchema):
     term_years: int
     wage_system: str
     avg_wage: Decimal | None
@@ -137,7 +138,7 @@ class TermsOut(Schema):
     skilled_worker_terms: str
 
 
-class StepOut(Schema):
+class StepOut(ApiSchema):
     code: str
     label: str
     rule: str = Field(description="The statutory limit, e.g. “within 20 days of receiving the offer”.")
@@ -148,7 +149,7 @@ class StepOut(Schema):
     done_late: bool
 
 
-class ActionsOut(Schema):
+class ActionsOut(ApiSchema):
     """What the caller may record now (the actions answer 403 or 409 otherwise)."""
 
     edit_offer: bool
@@ -210,14 +211,14 @@ class AgreementFilters(PageParams):
     year: int | None = Field(None, ge=1990, le=2100, description="Offer sent in this year.")
 
 
-class CoverageIn(Schema):
+class CoverageIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     enterprise: Id
     workers: Count_
 
 
-class AgreementCreateIn(Schema):
+class AgreementCreateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id = Field(description="The union party: an enterprise union (single), or a town, platform, "
@@ -235,7 +236,7 @@ class AgreementCreateIn(Schema):
     coverage: list[CoverageIn] = Field(max_length=2000, description="The enterprises bound and their workers.")
 
 
-class OfferUpdateIn(Schema):
+class OfferUpdateIn(ApiSchema):
     """Correct the offer while the negotiation is open. Fields left out keep their value;
     `coverage`, when sent, replaces the whole list."""
 
@@ -248,7 +249,7 @@ class OfferUpdateIn(Schema):
     coverage: list[CoverageIn] = Field(None, max_length=2000)
 
 
-class ReplyIn(Schema):
+class ReplyIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     replied_on: datetime.date
@@ -256,19 +257,19 @@ class ReplyIn(Schema):
     first_meeting_on: datetime.date | None = None
 
 
-class ScheduleIn(Schema):
+class ScheduleIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     first_meeting_on: datetime.date
 
 
-class DataExchangeIn(Schema):
+class DataExchangeIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     provided_on: datetime.date
 
 
-class RepresentativeIn(Schema):
+class RepresentativeIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     side: Side
@@ -277,21 +278,21 @@ class RepresentativeIn(Schema):
     is_chief: bool = False
 
 
-class RepresentativesIn(Schema):
+class RepresentativesIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     representatives: list[RepresentativeIn] = Field(max_length=40, description="Both sides, 3–10 each.")
     recorder_name: Text(64)
 
 
-class RoundIn(Schema):
+class RoundIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     held_on: datetime.date
     minutes: LongText
 
 
-class TermsIn(Schema):
+class TermsIn(ApiSchema):
     """Only the fields sent change; `null` clears a figure."""
 
     model_config = ConfigDict(extra="forbid")
@@ -312,7 +313,7 @@ class TermsIn(Schema):
     skilled_worker_terms: LongText = None
 
 
-class VoteIn(Schema):
+class VoteIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     body: VotingBody
@@ -324,41 +325,41 @@ class VoteIn(Schema):
     abstain: Count_
 
 
-class SignIn(Schema):
+class SignIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     signed_on: datetime.date
     starts_on: datetime.date = Field(description="In force from; the term runs whole years from this day.")
 
 
-class FileIn(Schema):
+class FileIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     filed_on: datetime.date
     bureau_ref: Text(64) = ""
 
 
-class ObjectionIn(Schema):
+class ObjectionIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     objection_on: datetime.date
     note: LongText
 
 
-class PublishIn(Schema):
+class PublishIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     published_on: datetime.date
     method: Text(120) = Field(description="Notice board, staff meeting, intranet…")
 
 
-class CancelIn(Schema):
+class CancelIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(200)
 
 
-class RenewIn(Schema):
+class RenewIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     offered_by: Side = Side.UNION

@@ -7,13 +7,14 @@ an Idempotency-Key. Lists: keyset pagination, newest first."""
 
 import datetime
 
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Status
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -36,7 +37,7 @@ from .services import activities as services
 router = Router(tags=["competition-activities"])
 
 
-class ActivityRow(Schema):
+class ActivityRow(ApiSchema):
     id: int
     org: Ref
     kind: ActivityKind
@@ -51,7 +52,7 @@ class ActivityPage(PageMeta):
     items: list[ActivityRow]
 
 
-class ParticipantOut(Schema):
+class ParticipantOut(ApiSchema):
     id: int
     person: Ref
     result: str
@@ -71,7 +72,7 @@ class FiltersIn(PageParams):
     q: Text(60) | None = Field(None, description="Part of the title, the organiser's name or the place.")
 
 
-class ActivityIn(Schema):
+class ActivityIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     kind: ActivityKind
@@ -86,7 +87,7 @@ class CreateIn(ActivityIn):
     org: Id = Field(description="The organising union or town.")
 
 
-class ParticipantIn(Schema):
+class ParticipantIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     person: Id = Field(description="A live member of the organiser's subtree.")

@@ -17,13 +17,14 @@ import datetime
 from decimal import Decimal
 
 from django.http import HttpResponse
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -49,7 +50,7 @@ router = Router(tags=["skill-contests"])
 
 # --- schemas ----------------------------------------------------------------------------------------
 
-class TradeOut(Schema):
+class TradeOut(ApiSchema):
     id: int
     code: str
     name: str
@@ -57,7 +58,7 @@ class TradeOut(Schema):
     is_active: bool
 
 
-class ContestRow(Schema):
+class ContestRow(ApiSchema):
     id: int
     name: str
     org: Ref = Field(description="The organiser.")
@@ -76,7 +77,7 @@ class ContestPage(PageMeta):
     items: list[ContestRow]
 
 
-class ActionsOut(Schema):
+class ActionsOut(ApiSchema):
     edit: bool
     open: bool
     close: bool
@@ -100,7 +101,7 @@ class ContestDetail(ContestRow):
     actions: ActionsOut
 
 
-class EntryOut(Schema):
+class EntryOut(ApiSchema):
     id: int
     exam_no: str
     person: Ref
@@ -129,7 +130,7 @@ class FiltersIn(PageParams):
     regular: bool = Field(False, description="Only the ten regular trades.")
 
 
-class ContestIn(Schema):
+class ContestIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id = Field(description="The organiser: the district, a town or an enterprise union.")
@@ -147,7 +148,7 @@ class ContestIn(Schema):
     venue: Text(120) = ""
 
 
-class ContestEditIn(Schema):
+class ContestEditIn(ApiSchema):
     """The same fields as setting up, without the organiser (it does not change)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -166,23 +167,23 @@ class ContestEditIn(Schema):
     venue: Text(120) = ""
 
 
-class EmptyIn(Schema):
+class EmptyIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
 
-class CancelIn(Schema):
+class CancelIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400)
 
 
-class PublishIn(Schema):
+class PublishIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     published_on: datetime.date | None = None
 
 
-class ScoreIn(Schema):
+class ScoreIn(ApiSchema):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=True)  # NaN/inf reach the service's message
 
     entry: Id
@@ -192,19 +193,19 @@ class ScoreIn(Schema):
     absent: bool = False
 
 
-class ScoresIn(Schema):
+class ScoresIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     scores: list[ScoreIn] = Field(max_length=10000)
 
 
-class RegisterIn(Schema):
+class RegisterIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     person: Id = Field(description="The member (GET /members gives their person id).")
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400) = ""

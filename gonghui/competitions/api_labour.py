@@ -18,7 +18,7 @@ import datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Header, Query, Router, Schema
+from ninja import Field, File, Form, Header, Query, Router
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
@@ -26,6 +26,7 @@ from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -53,7 +54,7 @@ router = Router(tags=["competitions"])
 
 # --- schemas ----------------------------------------------------------------------------------------
 
-class CompetitionRow(Schema):
+class CompetitionRow(ApiSchema):
     id: int
     name: str
     org: Ref = Field(description="The organiser.")
@@ -72,14 +73,14 @@ class CompetitionPage(PageMeta):
     items: list[CompetitionRow]
 
 
-class CriterionOut(Schema):
+class CriterionOut(ApiSchema):
     id: int
     code: str
     name: str
     weight: Decimal
 
 
-class TeamOut(Schema):
+class TeamOut(ApiSchema):
     id: int
     name: str
     org: Ref
@@ -87,7 +88,7 @@ class TeamOut(Schema):
     leader: str
 
 
-class RoundOut(Schema):
+class RoundOut(ApiSchema):
     id: int
     number: int
     label: str
@@ -98,7 +99,7 @@ class RoundOut(Schema):
     closed_on: datetime.date | None
 
 
-class AwardOut(Schema):
+class AwardOut(ApiSchema):
     id: int
     kind: CompetitionAwardKind
     team: int
@@ -108,7 +109,7 @@ class AwardOut(Schema):
     honour_record: int | None
 
 
-class BoardRowOut(Schema):
+class BoardRowOut(ApiSchema):
     team: int
     name: str
     rank: int | None
@@ -117,12 +118,12 @@ class BoardRowOut(Schema):
     provisional: Decimal | None
 
 
-class BoardOut(Schema):
+class BoardOut(ApiSchema):
     rounds: list[str]
     rows: list[BoardRowOut]
 
 
-class ActionsOut(Schema):
+class ActionsOut(ApiSchema):
     edit: bool
     start: bool
     open_round: bool
@@ -152,7 +153,7 @@ class FiltersIn(PageParams):
     q: Text(60) | None = Field(None, description="Part of the name or the organiser's name.")
 
 
-class CreateIn(Schema):
+class CreateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id = Field(description="The organiser: the district, a town or an enterprise union.")
@@ -164,7 +165,7 @@ class CreateIn(Schema):
     description: Text(4000) = ""
 
 
-class CriterionIn(Schema):
+class CriterionIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     code: Text(32)
@@ -172,13 +173,13 @@ class CriterionIn(Schema):
     weight: Decimal = Field(description="Percent, above 0, at most two decimals; the set sums to 100.")
 
 
-class CriteriaIn(Schema):
+class CriteriaIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     criteria: list[CriterionIn]
 
 
-class TeamIn(Schema):
+class TeamIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id = Field(description="The team's union, in the organiser's subtree.")
@@ -187,25 +188,25 @@ class TeamIn(Schema):
     leader: Text(64) = ""
 
 
-class StartIn(Schema):
+class StartIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     started_on: datetime.date | None = None
 
 
-class FinishIn(Schema):
+class FinishIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     finished_on: datetime.date | None = None
 
 
-class CancelIn(Schema):
+class CancelIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400)
 
 
-class RoundIn(Schema):
+class RoundIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     label: Text(60)
@@ -214,20 +215,20 @@ class RoundIn(Schema):
     judges: list[Text(64)]
 
 
-class ScoresIn(Schema):
+class ScoresIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     judge: Text(64)
     scores: dict[str, dict[Text(32), Decimal]] = Field(description="{team id: {criterion code: 0..100}}")
 
 
-class CloseIn(Schema):
+class CloseIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     closed_on: datetime.date | None = None
 
 
-class AwardIn(Schema):
+class AwardIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     kind: CompetitionAwardKind

@@ -15,13 +15,14 @@ import datetime
 from typing import Annotated, Literal
 
 from django.db.models import Count
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -54,7 +55,7 @@ Count_ = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 
 # --- schemas -----------------------------------------------------------------------------------
 
-class CongressRow(Schema):
+class CongressRow(ApiSchema):
     id: int
     org: Ref = Field(description="The enterprise's union.")
     enterprise: Ref
@@ -73,12 +74,12 @@ class CongressPage(PageMeta):
     items: list[CongressRow]
 
 
-class CategoryCount(Schema):
+class CategoryCount(ApiSchema):
     category: DelegateCategory
     count: int
 
 
-class DelegateOut(Schema):
+class DelegateOut(ApiSchema):
     id: int
     name: str
     person: int | None = Field(description="The member in the registry, when linked.")
@@ -90,7 +91,7 @@ class DelegateOut(Schema):
     end_reason: str
 
 
-class SessionRef(Schema):
+class SessionRef(ApiSchema):
     id: int
     number: int
     title: str
@@ -115,7 +116,7 @@ class CongressFilters(PageParams):
     ending_within: int | None = Field(None, ge=0, le=3650, description="Current terms ending within N days.")
 
 
-class CongressCreateIn(Schema):
+class CongressCreateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     enterprise: Id = Field(description="An enterprise whose union is in the caller's subtree.")
@@ -125,7 +126,7 @@ class CongressCreateIn(Schema):
     kind: BodyKind | None = Field(None, description="Optional; must match the form the headcount gives.")
 
 
-class DelegateIn(Schema):
+class DelegateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     name: Text(64) = Field("", description="Default: the member's name.")
@@ -136,7 +137,7 @@ class DelegateIn(Schema):
     elected_on: datetime.date
 
 
-class AgendaItemOut(Schema):
+class AgendaItemOut(ApiSchema):
     id: int
     position: int
     kind: AgendaKind
@@ -149,7 +150,7 @@ class AgendaItemOut(Schema):
     resolution: str
 
 
-class SessionRow(Schema):
+class SessionRow(ApiSchema):
     id: int
     congress: int
     org: Ref
@@ -190,7 +191,7 @@ class SessionFilters(PageParams):
     q: Text(64) | None = None
 
 
-class AgendaIn(Schema):
+class AgendaIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     kind: AgendaKind = AgendaKind.OTHER
@@ -198,7 +199,7 @@ class AgendaIn(Schema):
     requires_vote: bool = True
 
 
-class SessionCreateIn(Schema):
+class SessionCreateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     congress: Id
@@ -208,13 +209,13 @@ class SessionCreateIn(Schema):
     agenda: list[AgendaIn] = Field([], max_length=50)
 
 
-class PapersIn(Schema):
+class PapersIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     papers_sent_on: datetime.date
 
 
-class HeldIn(Schema):
+class HeldIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     held_on: datetime.date
@@ -227,7 +228,7 @@ class HeldIn(Schema):
     papers_late_reason: Text(200) = Field("", description="Required when the papers were not sent 7 days before.")
 
 
-class VoteIn(Schema):
+class VoteIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     item: Id
@@ -237,20 +238,20 @@ class VoteIn(Schema):
     resolution: Text(4000) = ""
 
 
-class VotesIn(Schema):
+class VotesIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     votes: list[VoteIn] = Field(max_length=50)
     resolutions: Text(10000) | None = None
 
 
-class ReportedIn(Schema):
+class ReportedIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reported_on: datetime.date
 
 
-class CancelIn(Schema):
+class CancelIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(200)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
@@ -23,6 +23,7 @@ from gonghui.core.api_support import (
     READ_ERRORS,
     WRITE_ERRORS,
     ApiError,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -60,18 +61,18 @@ LongText = Text(5000)
 
 # --- schemas ----------------------------------------------------------------------------------------
 
-class DelegateRef(Schema):
+class DelegateRef(ApiSchema):
     id: int
     name: str
     group: str
 
 
-class SessionRef(Schema):
+class SessionRef(ApiSchema):
     id: int
     title: str
 
 
-class ProposalRow(Schema):
+class ProposalRow(ApiSchema):
     id: int
     number: str = Field(description="Given on acceptance, e.g. 2026-007; empty before.")
     title: str
@@ -96,7 +97,7 @@ class ProposalPage(PageMeta):
     items: list[ProposalRow]
 
 
-class ActionsOut(Schema):
+class ActionsOut(ApiSchema):
     """What the caller may record now (the actions answer 403 or 409 otherwise)."""
 
     edit: bool
@@ -139,7 +140,7 @@ class ProposalFilters(PageParams):
     q: Text(64) | None = Field(None, description="Part of the subject, the number or the proposer's name.")
 
 
-class DraftFields(Schema):
+class DraftFields(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     title: Text(120)
@@ -156,7 +157,7 @@ class ProposalCreateIn(DraftFields):
     body: Id = Field(description="The current congress term of the enterprise.")
 
 
-class ProposalPatchIn(Schema):
+class ProposalPatchIn(ApiSchema):
     """Fields left out keep their value; `cosigners`, when sent, replaces the whole list."""
 
     model_config = ConfigDict(extra="forbid")
@@ -170,40 +171,40 @@ class ProposalPatchIn(Schema):
     session: Id | None = None
 
 
-class SubmitIn(Schema):
+class SubmitIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     submitted_on: datetime.date
     one_issue: bool = Field(description="The proposer confirms it raises one issue only; must be true.")
 
 
-class AcceptIn(Schema):
+class AcceptIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reviewed_on: datetime.date
 
 
-class DeclineIn(Schema):
+class DeclineIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reviewed_on: datetime.date
     review_reason: Text(2000)
 
 
-class AssignIn(Schema):
+class AssignIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     department: Text(80)
     assigned_on: datetime.date
 
 
-class ExtendIn(Schema):
+class ExtendIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     extension_reason: Text(200)
 
 
-class ReplyIn(Schema):
+class ReplyIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     outcome: ReplyOutcome
@@ -212,14 +213,14 @@ class ReplyIn(Schema):
     benefit_estimated: Money | None = Field(None, description="Yuan, for outcome A or B.")
 
 
-class RateIn(Schema):
+class RateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     satisfaction: Satisfaction
     rated_on: datetime.date
 
 
-class BenefitIn(Schema):
+class BenefitIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     benefit_verified: Money

@@ -1,5 +1,4 @@
 from .context import client_ip, current_ip
-from .scoping import remembering_tree_cover
 
 
 class RequestContextMiddleware:
@@ -9,8 +8,7 @@ class RequestContextMiddleware:
     def __call__(self, request):
         token = current_ip.set(client_ip(request))
         try:
-            with remembering_tree_cover():
-                return self.get_response(request)
+            return self.get_response(request)
         finally:
             current_ip.reset(token)
 

@@ -6,8 +6,6 @@ a row is visible when any of its scope orgs lies in that subtree (materialised-p
 No role, no rows: an empty queryset, never "everything".
 """
 
-from contextlib import contextmanager
-from contextvars import ContextVar
 from functools import cache, reduce
 from operator import or_
 
@@ -56,18 +54,17 @@ def _scope_q(lookups, paths, model, whole_tree):
     return reduce(or_, [Q(**{f"{lookup}__path__startswith": path}) for path in paths])
 
 
-# Within one request the answer is kept per set of paths (RequestContextMiddleware opens the
-# memo); outside a request (jobs, commands, direct calls in tests) it is asked every time.
-_cover_memo: ContextVar[dict | None] = ContextVar("scope_cover_memo", default=None)
+class ScopePaths(list):
+    """A user's collapsed paths for one action (`User.scope_paths`), carrying the user's memo of
+    whether they cover the whole tree: kept on the user object like its roles, so for one request
+    (or one job), and forgotten with them (`User.forget_roles`)."""
 
+    def __init__(self, paths=(), memo=None):
+        super().__init__(paths)
+        self.cover_memo = memo
 
-@contextmanager
-def remembering_tree_cover():
-    token = _cover_memo.set({})
-    try:
-        yield
-    finally:
-        _cover_memo.reset(token)
+    def __reduce__(self):  # copied or pickled (a cache key, a job's arguments): plain paths
+        return list, (list(self),)
 
 
 def covers_whole_tree(paths) -> bool:
@@ -76,13 +73,14 @@ def covers_whole_tree(paths) -> bool:
     org against 13,000 paths (a hash of the whole org table, 2-5 ms, several times a page) tests
     nothing. Only a root path (one step long) can cover a root, so others ask nothing; otherwise
     one indexed query: is any org outside the paths? (ranges between them, each a B-tree scan).
-    Kept for one request at most: a root added since must not be seen as covered."""
+    Paths from `User.scope_paths` keep the answer for as long as the user object keeps its roles
+    (one request, one job); other paths are asked every time."""
     from gonghui.orgs.models import Org
 
     if not any(len(path) == Org.steplen for path in paths):
         return False
     key = tuple(sorted(paths))
-    memo = _cover_memo.get()
+    memo = getattr(paths, "cover_memo", None)
     if memo is not None and key in memo:
         return memo[key]
     outside, start = [], None

@@ -15,13 +15,14 @@ Committees seated by foundings and elections are written by those areas' workflo
 import datetime
 from typing import Literal
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -45,7 +46,7 @@ router = Router(tags=["committees"])
 Expiry = Literal["EXPIRED", "EXPIRING", "LATER"]
 
 
-class CommitteeRow(Schema):
+class CommitteeRow(ApiSchema):
     id: int
     org: Ref = Field(description="The grassroots union.")
     term_number: int
@@ -66,14 +67,14 @@ class CommitteePage(PageMeta):
     items: list[CommitteeRow]
 
 
-class MemberOut(Schema):
+class MemberOut(ApiSchema):
     name: str
     position: CommitteePosition
     person: int | None
     gender: str
 
 
-class ReminderOut(Schema):
+class ReminderOut(ApiSchema):
     point: str
     sent_on: datetime.date
     recipients: int
@@ -96,7 +97,7 @@ class CommitteeFiltersIn(PageParams):
     year: int | None = Field(None, ge=1950, le=2100, description="Elected in this year.")
 
 
-class SummaryOut(Schema):
+class SummaryOut(ApiSchema):
     expired: int
     expiring: int
     later: int
@@ -104,7 +105,7 @@ class SummaryOut(Schema):
     expiring_months: int
 
 
-class MemberIn(Schema):
+class MemberIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     name: Text(64)
@@ -112,7 +113,7 @@ class MemberIn(Schema):
     gender: Literal["", "M", "F"] = ""
 
 
-class CommitteeIn(Schema):
+class CommitteeIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id = Field(description="The grassroots union.")

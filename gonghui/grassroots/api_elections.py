@@ -17,13 +17,14 @@ import datetime
 from typing import Literal
 
 from django.db import transaction
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -52,7 +53,7 @@ Reason = Text(400)
 
 # --- schemas -----------------------------------------------------------------------------------
 
-class ElectionRow(Schema):
+class ElectionRow(ApiSchema):
     id: int
     org: Ref = Field(description="The grassroots union.")
     electorate: Electorate
@@ -72,7 +73,7 @@ class ElectionPage(PageMeta):
     items: list[ElectionRow]
 
 
-class CandidateOut(Schema):
+class CandidateOut(ApiSchema):
     id: int
     name: str
     person: int | None
@@ -84,7 +85,7 @@ class CandidateOut(Schema):
     position: CandidatePosition | None
 
 
-class MeetingOut(Schema):
+class MeetingOut(ApiSchema):
     id: int
     held_on: datetime.date
     entitled: int
@@ -93,7 +94,7 @@ class MeetingOut(Schema):
     note: str
 
 
-class VoteOut(Schema):
+class VoteOut(ApiSchema):
     candidate: int
     name: str
     votes: int | None
@@ -101,7 +102,7 @@ class VoteOut(Schema):
     tied: bool
 
 
-class RoundOut(Schema):
+class RoundOut(ApiSchema):
     number: int
     seats: int
     status: str
@@ -113,7 +114,7 @@ class RoundOut(Schema):
     votes: list[VoteOut]
 
 
-class ActionsOut(Schema):
+class ActionsOut(ApiSchema):
     """What the caller may record now (the actions answer 403 or 409 otherwise)."""
 
     edit_plan: bool
@@ -129,7 +130,7 @@ class ActionsOut(Schema):
     cancel: bool
 
 
-class RulesOut(Schema):
+class RulesOut(ApiSchema):
     seat_min: int = Field(description="Fewest seats the legal table allows for the union's members.")
     seat_max: int
     min_candidates: int = Field(description="差额: at least this many candidates for the planned seats.")
@@ -168,7 +169,7 @@ class FiltersIn(PageParams):
     due: Literal["overdue"] | None = Field(None, description="overdue: approval waiting too long.")
 
 
-class CandidateIn(Schema):
+class CandidateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     name: Name = Field("", description="The name, when no member is linked.")
@@ -179,7 +180,7 @@ class CandidateIn(Schema):
                                                          "stand for chair or vice-chair.")
 
 
-class PlanIn(Schema):
+class PlanIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     electorate: Electorate
@@ -195,27 +196,27 @@ class ElectionIn(PlanIn):
     candidates: list[CandidateIn] = Field([], max_length=services.MAX_CANDIDATES)
 
 
-class DayIn(Schema):
+class DayIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     submitted_on: datetime.date
 
 
-class ApproveIn(Schema):
+class ApproveIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     approved_on: datetime.date
     approval_no: Text(64) = ""
 
 
-class ReturnIn(Schema):
+class ReturnIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     returned_on: datetime.date
     reason: Reason
 
 
-class MeetingIn(Schema):
+class MeetingIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     held_on: datetime.date
@@ -223,7 +224,7 @@ class MeetingIn(Schema):
     note: Reason = ""
 
 
-class BallotsIn(Schema):
+class BallotsIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     ballots_issued: int = Field(ge=1, le=10_000_000)
@@ -236,13 +237,13 @@ class BallotsIn(Schema):
                               "not counted as the further round).")
 
 
-class CloseIn(Schema):
+class CloseIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Reason
 
 
-class OfficersIn(Schema):
+class OfficersIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     first_meeting_on: datetime.date
@@ -250,14 +251,14 @@ class OfficersIn(Schema):
     vice_chairs: list[Id] = Field([], max_length=20)
 
 
-class CancelIn(Schema):
+class CancelIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     cancelled_on: datetime.date
     reason: Reason
 
 
-class RemoveIn(Schema):
+class RemoveIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -15,13 +15,14 @@
 import datetime
 from typing import Literal
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -49,7 +50,7 @@ Reason = Text(400)
 
 # --- schemas ------------------------------------------------------------------------------------
 
-class FoundingRow(Schema):
+class FoundingRow(ApiSchema):
     id: int
     enterprise: Ref
     town: Ref = Field(description="The upper union that reviews and approves (the enterprise's town).")
@@ -71,7 +72,7 @@ class FoundingPage(PageMeta):
     items: list[FoundingRow]
 
 
-class FoundingActionsOut(Schema):
+class FoundingActionsOut(ApiSchema):
     """What the caller may record now (the actions answer 403 or 409 otherwise)."""
 
     submit: bool
@@ -118,7 +119,7 @@ class FoundingFiltersIn(PageParams):
     open: bool = Field(False, description="Only applications still in progress.")
 
 
-class FoundingContentIn(Schema):
+class FoundingContentIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     applicant_kind: ApplicantKind
@@ -141,41 +142,41 @@ class FoundingIn(FoundingContentIn):
     submit_on: datetime.date | None = Field(None, description="Submit at once, on this date (else a draft).")
 
 
-class SubmitIn(Schema):
+class SubmitIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     submitted_on: datetime.date
 
 
-class ReviewIn(Schema):
+class ReviewIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reviewed_on: datetime.date
     note: Reason = ""
 
 
-class ReturnIn(Schema):
+class ReturnIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     returned_on: datetime.date
     reason: Reason
 
 
-class RefuseIn(Schema):
+class RefuseIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     refused_on: datetime.date
     reason: Reason
 
 
-class ApproveIn(Schema):
+class ApproveIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     approved_on: datetime.date
     decision_no: Text(64)
 
 
-class RegisterIn(Schema):
+class RegisterIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     registered_on: datetime.date
@@ -183,14 +184,14 @@ class RegisterIn(Schema):
     code: Text(32) = Field("", description="The new union's code; empty: the town's code and the application id.")
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     withdrawn_on: datetime.date
     reason: Reason = ""
 
 
-class UnorganisedRow(Schema):
+class UnorganisedRow(ApiSchema):
     id: int
     name: str
     town: Ref

@@ -12,13 +12,14 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Header, Path, Query, Router, Schema
+from ninja import Field, Header, Path, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -42,7 +43,7 @@ router = Router(tags=["harmony"])
 
 # --- schemas ------------------------------------------------------------------------------------------
 
-class IndicatorOut(Schema):
+class IndicatorOut(ApiSchema):
     code: str
     name: str
     max_score: int
@@ -50,7 +51,7 @@ class IndicatorOut(Schema):
     evidence: str
 
 
-class IndicatorSetOut(Schema):
+class IndicatorSetOut(ApiSchema):
     id: int
     year: int
     title: str
@@ -60,7 +61,7 @@ class IndicatorSetOut(Schema):
     indicators: list[IndicatorOut]
 
 
-class AssessmentRow(Schema):
+class AssessmentRow(ApiSchema):
     id: int
     year: int
     org: Ref = Field(description="The enterprise's union.")
@@ -79,7 +80,7 @@ class AssessmentPage(PageMeta):
     items: list[AssessmentRow]
 
 
-class ScoreOut(Schema):
+class ScoreOut(ApiSchema):
     code: str
     name: str
     source: IndicatorSource
@@ -92,7 +93,7 @@ class ScoreOut(Schema):
     evidence: int = Field(description="Files uploaded for this indicator.")
 
 
-class ActionsOut(Schema):
+class ActionsOut(ApiSchema):
     edit: bool
     submit: bool
     review: bool
@@ -118,21 +119,21 @@ class AssessmentFiltersIn(PageParams):
     q: Text(64) | None = Field(None, description="Part of the enterprise's name.")
 
 
-class StartIn(Schema):
+class StartIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     enterprise: Id
     year: int = Field(ge=2000, le=2100)
 
 
-class ScoreIn(Schema):
+class ScoreIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     score: int | None = Field(None, ge=0, le=100)
     note: Text(1000) = ""
 
 
-class ScoresIn(Schema):
+class ScoresIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     scores: dict[Text(32), ScoreIn] = Field(description="Per indicator code; indicators taken from records are "
@@ -140,20 +141,20 @@ class ScoresIn(Schema):
     note: Text(4000) | None = None
 
 
-class SubmitIn(Schema):
+class SubmitIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     submitted_on: datetime.date
 
 
-class ReturnIn(Schema):
+class ReturnIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400)
     returned_on: datetime.date
 
 
-class ForwardIn(Schema):
+class ForwardIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     scores: dict[Text(32), ScoreIn] = Field({}, description="Adjusted scores (a change needs a note); "
@@ -162,7 +163,7 @@ class ForwardIn(Schema):
     note: Text(4000) = ""
 
 
-class RateIn(Schema):
+class RateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     rated_on: datetime.date

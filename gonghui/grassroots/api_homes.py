@@ -15,7 +15,7 @@
 
 import datetime
 
-from ninja import Field, File, Form, Header, Query, Router, Schema
+from ninja import Field, File, Form, Header, Query, Router
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
@@ -23,6 +23,7 @@ from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -49,7 +50,7 @@ router = Router(tags=["home-assessments"])
 
 # --- schemas ----------------------------------------------------------------------------------------
 
-class AssessmentRow(Schema):
+class AssessmentRow(ApiSchema):
     id: int
     org: Ref = Field(description="The union assessed.")
     level: HomeLevel
@@ -70,7 +71,7 @@ class AssessmentPage(PageMeta):
     items: list[AssessmentRow]
 
 
-class EvidenceOut(Schema):
+class EvidenceOut(ApiSchema):
     id: int
     name: str
     kind: str
@@ -78,7 +79,7 @@ class EvidenceOut(Schema):
     uploaded_at: datetime.datetime
 
 
-class ItemOut(Schema):
+class ItemOut(ApiSchema):
     code: str
     text: str
     max_score: int
@@ -97,7 +98,7 @@ class ItemOut(Schema):
     evidence: list[EvidenceOut]
 
 
-class ActionsOut(Schema):
+class ActionsOut(ApiSchema):
     self_score: bool
     evidence: bool
     remove_evidence: bool
@@ -138,7 +139,7 @@ class FiltersIn(PageParams):
                                         "recheck_overdue.")
 
 
-class StartIn(Schema):
+class StartIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id = Field(description="The grassroots union applying.")
@@ -146,7 +147,7 @@ class StartIn(Schema):
     year: int | None = Field(None, description="The year assessed (default: this year).")
 
 
-class ScoreIn(Schema):
+class ScoreIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     score: int | None = Field(None, ge=0, le=100)
@@ -156,19 +157,19 @@ class ScoreIn(Schema):
 Scores = dict[Text(32), ScoreIn]
 
 
-class SelfScoreIn(Schema):
+class SelfScoreIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     scores: Scores
 
 
-class SubmitIn(Schema):
+class SubmitIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     submitted_on: datetime.date | None = None
 
 
-class TownReviewIn(Schema):
+class TownReviewIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     decision: str = Field(pattern="^(forward|return)$")
@@ -179,7 +180,7 @@ class TownReviewIn(Schema):
     reason: Text(400) = Field("", description="Required to return.")
 
 
-class DistrictReviewIn(Schema):
+class DistrictReviewIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     decision: str = Field(pattern="^(award|refuse)$")
@@ -190,20 +191,20 @@ class DistrictReviewIn(Schema):
     reason: Text(400) = Field("", description="Required to refuse.")
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     withdrawn_on: datetime.date | None = None
     reason: Text(400) = ""
 
 
-class RecheckIn(Schema):
+class RecheckIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     started_on: datetime.date | None = None
 
 
-class CriterionOut(Schema):
+class CriterionOut(ApiSchema):
     code: str
     text: str
     max_score: int
@@ -212,7 +213,7 @@ class CriterionOut(Schema):
     evidence_hint: str
 
 
-class StandardRow(Schema):
+class StandardRow(ApiSchema):
     id: int
     level: HomeLevel
     effective_year: int

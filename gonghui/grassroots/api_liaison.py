@@ -12,7 +12,7 @@
 
 import datetime
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
@@ -20,6 +20,7 @@ from gonghui.core.api_support import (
     READ_ERRORS,
     WRITE_ERRORS,
     ApiError,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -45,7 +46,7 @@ LongText = Text(5000)
 
 # --- schemas ----------------------------------------------------------------------------------
 
-class FollowUpOut(Schema):
+class FollowUpOut(ApiSchema):
     id: int
     action: str
     owner: int | None = Field(description="The owner's user id, when the owner has an account.")
@@ -57,7 +58,7 @@ class FollowUpOut(Schema):
     closure_note: str
 
 
-class VisitRow(Schema):
+class VisitRow(ApiSchema):
     id: int
     town: Ref
     enterprise: Ref
@@ -94,7 +95,7 @@ class VisitFiltersIn(PageParams):
     q: Text(60) | None = Field(None, description="Part of the enterprise's or a cadre's name.")
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     action: Text(300)
@@ -103,7 +104,7 @@ class FollowUpIn(Schema):
     owner_name: Text(64) = Field("", description="The owner's name, when they have no account.")
 
 
-class VisitIn(Schema):
+class VisitIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     enterprise: Id
@@ -118,14 +119,14 @@ class VisitIn(Schema):
     follow_ups: list[FollowUpIn] = Field(default_factory=list, max_length=20)
 
 
-class CloseIn(Schema):
+class CloseIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     closed_on: datetime.date | None = Field(None, description="Default: today.")
     note: Text(500)
 
 
-class AssignmentOut(Schema):
+class AssignmentOut(ApiSchema):
     id: int
     town: Ref
     enterprise: Ref
@@ -142,7 +143,7 @@ class AssignmentPage(PageMeta):
     items: list[AssignmentOut]
 
 
-class AssignmentsOut(Schema):
+class AssignmentsOut(ApiSchema):
     items: list[AssignmentOut]
 
 
@@ -154,7 +155,7 @@ class AssignmentFiltersIn(PageParams):
     q: Text(60) | None = None
 
 
-class AssignIn(Schema):
+class AssignIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     cadre: Id
@@ -164,7 +165,7 @@ class AssignIn(Schema):
     note: Text(200) = ""
 
 
-class EndIn(Schema):
+class EndIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     ends_on: datetime.date | None = Field(None, description="Default: today.")

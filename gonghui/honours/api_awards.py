@@ -13,13 +13,14 @@
 import datetime
 from typing import Literal
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -52,7 +53,7 @@ router = Router(tags=["honours"])
 
 # --- schemas ----------------------------------------------------------------------------------------
 
-class NominationRow(Schema):
+class NominationRow(ApiSchema):
     id: int
     honour_type: Ref
     year: int
@@ -70,13 +71,13 @@ class NominationPage(PageMeta):
     items: list[NominationRow]
 
 
-class CheckOut(Schema):
+class CheckOut(ApiSchema):
     code: str
     ok: bool
     text: str
 
 
-class ObjectionOut(Schema):
+class ObjectionOut(ApiSchema):
     id: int
     received_on: datetime.date
     objector: str
@@ -86,7 +87,7 @@ class ObjectionOut(Schema):
     decision_note: str
 
 
-class ActionsOut(Schema):
+class ActionsOut(ApiSchema):
     town_review: bool
     district_review: bool
     objection: bool
@@ -126,7 +127,7 @@ class FiltersIn(PageParams):
         None, description="review (waiting for a review) or confer (public notice over).")
 
 
-class NominateIn(Schema):
+class NominateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     honour_type: Id
@@ -142,7 +143,7 @@ class NominateIn(Schema):
     submitted_on: datetime.date | None = None
 
 
-class TownReviewIn(Schema):
+class TownReviewIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     decision: Literal["forward", "reject"]
@@ -151,7 +152,7 @@ class TownReviewIn(Schema):
     reason: Text(400) = Field("", description="Required to reject.")
 
 
-class DistrictReviewIn(Schema):
+class DistrictReviewIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     decision: Literal["approve", "reject"]
@@ -161,7 +162,7 @@ class DistrictReviewIn(Schema):
     reason: Text(400) = Field("", description="Required to reject.")
 
 
-class ObjectionIn(Schema):
+class ObjectionIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     content: Text(4000)
@@ -169,7 +170,7 @@ class ObjectionIn(Schema):
     received_on: datetime.date | None = None
 
 
-class DecideIn(Schema):
+class DecideIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     objection: Id
@@ -178,21 +179,21 @@ class DecideIn(Schema):
     decided_on: datetime.date | None = None
 
 
-class ConferIn(Schema):
+class ConferIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     conferred_on: datetime.date | None = None
     certificate_no: Text(64) = ""
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     withdrawn_on: datetime.date | None = None
     reason: Text(400) = ""
 
 
-class QuotaOut(Schema):
+class QuotaOut(ApiSchema):
     id: int
     org: Ref
     year: int
@@ -200,7 +201,7 @@ class QuotaOut(Schema):
     used: int
 
 
-class TypeOut(Schema):
+class TypeOut(ApiSchema):
     id: int
     kind: str
     name: str
@@ -210,11 +211,11 @@ class TypeOut(Schema):
     quotas: list[QuotaOut] = Field(description="The quotas of `year` (default this year) the caller can see.")
 
 
-class TypeList(Schema):
+class TypeList(ApiSchema):
     items: list[TypeOut]
 
 
-class QuotaIn(Schema):
+class QuotaIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id
@@ -222,7 +223,7 @@ class QuotaIn(Schema):
     places: int = Field(ge=0, le=999)
 
 
-class TypeIn(Schema):
+class TypeIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     name: Text(120)
@@ -230,7 +231,7 @@ class TypeIn(Schema):
     description: Text(400) = ""
 
 
-class RecordRow(Schema):
+class RecordRow(ApiSchema):
     id: int
     holder_kind: HolderKind
     person: Ref | None

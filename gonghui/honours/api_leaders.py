@@ -15,13 +15,14 @@ allowance ledger).
 import datetime
 from decimal import Decimal
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -47,13 +48,13 @@ router = Router(tags=["skill-leaders"])
 
 # --- schemas ----------------------------------------------------------------------------------------
 
-class PersonRef(Schema):
+class PersonRef(ApiSchema):
     id: int
     name: str
     id_number_masked: str
 
 
-class LeaderRow(Schema):
+class LeaderRow(ApiSchema):
     id: int
     person: PersonRef
     org: Ref = Field(description="The nominating union.")
@@ -74,14 +75,14 @@ class LeaderPage(PageMeta):
     items: list[LeaderRow]
 
 
-class LeaderActionsOut(Schema):
+class LeaderActionsOut(ApiSchema):
     select: bool
     decline: bool
     withdraw: bool
     end: bool
 
 
-class AllowanceLine(Schema):
+class AllowanceLine(ApiSchema):
     month: datetime.date
     amount: Decimal
 
@@ -105,7 +106,7 @@ class LeaderFiltersIn(PageParams):
     q: Text(60) | None = Field(None, description="Start of the name, or part of the trade or union name.")
 
 
-class NominateIn(Schema):
+class NominateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id = Field(description="The grassroots union nominating.")
@@ -116,7 +117,7 @@ class NominateIn(Schema):
     achievements: Text(2000) = ""
 
 
-class SelectIn(Schema):
+class SelectIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     selected_on: datetime.date | None = None
@@ -124,20 +125,20 @@ class SelectIn(Schema):
     note: Text(400) = ""
 
 
-class DeclineIn(Schema):
+class DeclineIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     decided_on: datetime.date | None = None
     reason: Text(400)
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400) = ""
 
 
-class EndIn(Schema):
+class EndIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     kind: LeaderEndKind
@@ -145,7 +146,7 @@ class EndIn(Schema):
     reason: Text(400)
 
 
-class AllowanceRow(Schema):
+class AllowanceRow(ApiSchema):
     id: int
     leader: int
     person: PersonRef
@@ -169,38 +170,38 @@ class AllowanceFiltersIn(PageParams):
     q: Text(60) | None = None
 
 
-class TownTotal(Schema):
+class TownTotal(ApiSchema):
     town: str
     leaders: int
     months: int
     amount: Decimal
 
 
-class YearTotal(Schema):
+class YearTotal(ApiSchema):
     year: int
     leaders: int
     months: int
     amount: Decimal
 
 
-class TotalsOut(Schema):
+class TotalsOut(ApiSchema):
     year: int
     by_town: list[TownTotal]
     by_year: list[YearTotal]
 
 
-class TotalsIn(Schema):
+class TotalsIn(ApiSchema):
     year: int | None = Field(None, ge=2000, le=2100, description="Default: this year.")
     org: Id | None = None
 
 
-class RunIn(Schema):
+class RunIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     month: datetime.date | None = Field(None, description="Any day of the month to pay (default: this month).")
 
 
-class RunOut(Schema):
+class RunOut(ApiSchema):
     month: datetime.date
     paid_now: int = Field(description="Allowances paid by this run (0 when the month was already paid).")
     paid_count: int = Field(description="Allowances paid for the month by every run.")

@@ -17,13 +17,14 @@
 import datetime
 from decimal import Decimal
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -49,7 +50,7 @@ router = Router(tags=["model-workers"])
 
 # --- schemas ----------------------------------------------------------------------------------------
 
-class WorkerRow(Schema):
+class WorkerRow(ApiSchema):
     id: int
     person: Ref
     org: Ref = Field(description="The union that looks after the model worker.")
@@ -66,7 +67,7 @@ class WorkerPage(PageMeta):
     items: list[WorkerRow]
 
 
-class TitleOut(Schema):
+class TitleOut(ApiSchema):
     id: int
     level: ModelWorkerLevel
     year: int
@@ -77,7 +78,7 @@ class TitleOut(Schema):
     honour_record: int | None
 
 
-class CareOut(Schema):
+class CareOut(ApiSchema):
     id: int
     kind: ModelWorkerCareKind
     happened_on: datetime.date
@@ -86,13 +87,13 @@ class CareOut(Schema):
     handled_by: str
 
 
-class ActionsOut(Schema):
+class ActionsOut(ApiSchema):
     care: bool
     story: bool
     manage: bool
 
 
-class WorkerDetail(Schema):
+class WorkerDetail(ApiSchema):
     id: int
     person: Ref
     org: Ref
@@ -108,7 +109,7 @@ class WorkerDetail(Schema):
     actions: ActionsOut
 
 
-class StoryRow(Schema):
+class StoryRow(ApiSchema):
     id: int
     person_name: str
     org: Ref
@@ -133,7 +134,7 @@ class FiltersIn(PageParams):
     story: str | None = Field(None, pattern="^(published|draft|none)$")
 
 
-class TitleIn(Schema):
+class TitleIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     level: ModelWorkerLevel
@@ -148,7 +149,7 @@ class RegisterIn(TitleIn):
     org: Id = Field(description="The union that looks after them (the person is a member in its subtree).")
 
 
-class CareIn(Schema):
+class CareIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     kind: ModelWorkerCareKind
@@ -158,21 +159,21 @@ class CareIn(Schema):
     handled_by: Text(120) = ""
 
 
-class StoryIn(Schema):
+class StoryIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     story_title: Text(120) = ""
     story: str = Field("", max_length=8000)
 
 
-class EditIn(Schema):
+class EditIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id
     note: Text(400) = ""
 
 
-class EmptyIn(Schema):
+class EmptyIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
 

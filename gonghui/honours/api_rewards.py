@@ -15,7 +15,7 @@
 import datetime
 from decimal import Decimal
 
-from ninja import Field, File, Header, Query, Router, Schema
+from ninja import Field, File, Header, Query, Router
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
@@ -23,6 +23,7 @@ from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -52,7 +53,7 @@ LEVEL_PATTERN = "^LEVEL[1-5]$"
 
 # --- schemas ----------------------------------------------------------------------------------------
 
-class ClaimRow(Schema):
+class ClaimRow(ApiSchema):
     id: int
     org: Ref = Field(description="The union claiming.")
     person: Ref = Field(description="The worker.")
@@ -74,7 +75,7 @@ class ClaimPage(PageMeta):
     items: list[ClaimRow]
 
 
-class ActionsOut(Schema):
+class ActionsOut(ApiSchema):
     edit: bool
     scan: bool
     submit: bool
@@ -109,7 +110,7 @@ class FiltersIn(PageParams):
     due: str | None = Field(None, pattern="^(review|review_overdue|payment)$")
 
 
-class CertificateIn(Schema):
+class CertificateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     level: str = Field(pattern=LEVEL_PATTERN)
@@ -125,13 +126,13 @@ class CreateIn(CertificateIn):
     person: Id = Field(description="The worker: a live member of that union.")
 
 
-class SubmitIn(Schema):
+class SubmitIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     submitted_on: datetime.date | None = None
 
 
-class TownReviewIn(Schema):
+class TownReviewIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     decision: str = Field(pattern="^(pass|return|reject)$")
@@ -139,7 +140,7 @@ class TownReviewIn(Schema):
     reason: Text(400) = Field("", description="Required to return or refuse.")
 
 
-class DistrictReviewIn(Schema):
+class DistrictReviewIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     decision: str = Field(pattern="^(approve|return|reject)$")
@@ -147,14 +148,14 @@ class DistrictReviewIn(Schema):
     reason: Text(400) = Field("", description="Required to return or refuse.")
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     withdrawn_on: datetime.date | None = None
     reason: Text(400) = ""
 
 
-class PayIn(Schema):
+class PayIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     claims: list[Id] = Field(min_length=1, max_length=5000, description="Approved claims paid together.")
@@ -163,7 +164,7 @@ class PayIn(Schema):
     note: Text(400) = ""
 
 
-class BatchRow(Schema):
+class BatchRow(ApiSchema):
     id: int
     reference: str
     paid_on: datetime.date
@@ -176,7 +177,7 @@ class BatchPage(PageMeta):
     items: list[BatchRow]
 
 
-class TotalRow(Schema):
+class TotalRow(ApiSchema):
     year: int
     town: str
     level: str
@@ -185,7 +186,7 @@ class TotalRow(Schema):
     paid: Decimal
 
 
-class TotalsIn(Schema):
+class TotalsIn(ApiSchema):
     year: int | None = Field(None, ge=2000, le=2100)
 
 

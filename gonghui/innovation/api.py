@@ -15,13 +15,14 @@ import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -51,7 +52,7 @@ Name = Text(64)
 
 # --- schemas: suggestions ----------------------------------------------------------------------
 
-class SuggestionRow(Schema):
+class SuggestionRow(ApiSchema):
     id: int
     kind: SuggestionKind
     title: str
@@ -71,14 +72,14 @@ class SuggestionPage(PageMeta):
     items: list[SuggestionRow]
 
 
-class ScoreOut(Schema):
+class ScoreOut(ApiSchema):
     criterion: str
     label: str
     max_points: int
     points: int
 
 
-class SuggestionActionsOut(Schema):
+class SuggestionActionsOut(ApiSchema):
     """What the caller may record now (the actions answer 403 or 409 otherwise)."""
 
     evaluate: bool
@@ -119,7 +120,7 @@ class SuggestionFiltersIn(PageParams):
     year: int | None = Field(None, ge=1990, le=2100, description="Submitted in this year.")
 
 
-class SuggestionIn(Schema):
+class SuggestionIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id = Field(description="The enterprise's grassroots union.")
@@ -135,7 +136,7 @@ class SuggestionIn(Schema):
     co_authors: list[Name] = Field([], max_length=30)
 
 
-class EvaluateIn(Schema):
+class EvaluateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     scores: dict[Text(32), int] = Field(description="Points per criterion code of the scoring form, e.g. "
@@ -145,7 +146,7 @@ class EvaluateIn(Schema):
     comments: LongText = ""
 
 
-class DecideIn(Schema):
+class DecideIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     decided_on: datetime.date
@@ -155,7 +156,7 @@ class DeclineIn(DecideIn):
     reason: Text(400)
 
 
-class ImplementIn(Schema):
+class ImplementIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     implemented_on: datetime.date
@@ -164,7 +165,7 @@ class ImplementIn(Schema):
     note: LongText = ""
 
 
-class RewardIn(Schema):
+class RewardIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     amount: Money = Field(description="Yuan, more than 0.")
@@ -172,7 +173,7 @@ class RewardIn(Schema):
     recipients: list[Name] | None = Field(None, max_length=30, description="Default: submitter and co-authors.")
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     withdrawn_on: datetime.date
@@ -181,7 +182,7 @@ class WithdrawIn(Schema):
 
 # --- schemas: projects -------------------------------------------------------------------------
 
-class ProjectRow(Schema):
+class ProjectRow(ApiSchema):
     id: int
     title: str
     org: Ref
@@ -200,14 +201,14 @@ class ProjectPage(PageMeta):
     items: list[ProjectRow]
 
 
-class TeamOut(Schema):
+class TeamOut(ApiSchema):
     name: str
     person: int | None
     role: str
     is_leader: bool
 
 
-class MilestoneOut(Schema):
+class MilestoneOut(ApiSchema):
     id: int
     title: str
     due_on: datetime.date
@@ -216,7 +217,7 @@ class MilestoneOut(Schema):
     overdue: bool
 
 
-class ProjectActionsOut(Schema):
+class ProjectActionsOut(ApiSchema):
     start: bool
     milestone: bool
     complete: bool
@@ -240,7 +241,7 @@ class ProjectFiltersIn(PageParams):
     overdue: bool = Field(False, description="Only open projects with an overdue milestone.")
 
 
-class TeamIn(Schema):
+class TeamIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     name: Name = ""
@@ -249,7 +250,7 @@ class TeamIn(Schema):
     is_leader: bool = False
 
 
-class ProjectIn(Schema):
+class ProjectIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id
@@ -261,13 +262,13 @@ class ProjectIn(Schema):
     team: list[TeamIn] = Field(min_length=1, max_length=50)
 
 
-class StartIn(Schema):
+class StartIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     started_on: datetime.date
 
 
-class MilestoneIn(Schema):
+class MilestoneIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     title: Text(120)
@@ -275,14 +276,14 @@ class MilestoneIn(Schema):
     note: Text(400) = ""
 
 
-class MilestoneDoneIn(Schema):
+class MilestoneDoneIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     done_on: datetime.date
     note: Text(400) | None = None
 
 
-class CompleteIn(Schema):
+class CompleteIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     completed_on: datetime.date
@@ -290,7 +291,7 @@ class CompleteIn(Schema):
     benefit_yuan: Money
 
 
-class AbandonIn(Schema):
+class AbandonIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     abandoned_on: datetime.date
@@ -390,13 +391,13 @@ def _member(org, person_id, field):
 
 # --- suggestions -------------------------------------------------------------------------------
 
-class CriterionOut(Schema):
+class CriterionOut(ApiSchema):
     code: str
     label: str
     max_points: int
 
 
-class ScoringFormOut(Schema):
+class ScoringFormOut(ApiSchema):
     criteria: list[CriterionOut]
     grades: list[tuple[str, int]] = Field(description="(grade, lowest total), best first.")
     adopt_min_score: int | None

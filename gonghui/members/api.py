@@ -15,7 +15,7 @@ from typing import Literal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
@@ -23,6 +23,7 @@ from gonghui.core.api_support import (
     READ_ERRORS,
     WRITE_ERRORS,
     ApiError,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -52,7 +53,7 @@ PII_COLUMNS = ("person__id_number_enc", "person__phone_enc")
 StatusFilter = Literal["live", "all", "ACTIVE", "TRANSFER_PENDING", "TRANSFERRED_OUT", "LEFT"]
 
 
-class MemberRow(Schema):
+class MemberRow(ApiSchema):
     membership_id: int
     person_id: int
     name: str
@@ -72,7 +73,7 @@ class MemberPage(PageMeta):
     items: list[MemberRow]
 
 
-class MembershipOut(Schema):
+class MembershipOut(ApiSchema):
     id: int
     union: Ref
     enterprise: Ref | None
@@ -83,7 +84,7 @@ class MembershipOut(Schema):
     end_reason: str
 
 
-class MemberDetail(Schema):
+class MemberDetail(ApiSchema):
     person_id: int
     name: str
     name_initials: str
@@ -99,12 +100,12 @@ class MemberDetail(Schema):
     memberships: list[MembershipOut] = Field(description="Periods in the caller's subtree, newest first.")
 
 
-class RevealedOut(Schema):
+class RevealedOut(ApiSchema):
     id_number: str
     phone: str
 
 
-class MemberFilterFields(Schema):
+class MemberFilterFields(ApiSchema):
     org: Id | None = Field(None, description="Only members of unions in this org's subtree.")
     status: StatusFilter = Field("live", description="live = ACTIVE or TRANSFER_PENDING; all = any.")
     migrant: bool | None = None
@@ -123,7 +124,7 @@ class MemberSearchIn(PageParams, MemberFilterFields):
                                                  "or pinyin initials.")
 
 
-class MemberCreateIn(Schema):
+class MemberCreateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     union: Id = Field(description="The grassroots union the member joins.")
@@ -138,7 +139,7 @@ class MemberCreateIn(Schema):
     joined_on: datetime.date | None = Field(None, description="Defaults to today.")
 
 
-class MemberUpdateIn(Schema):
+class MemberUpdateIn(ApiSchema):
     """Only the fields sent change. The ID card number identifies the person and cannot change.
     `phone: null` clears the number; `is_migrant: null` derives it from the hometown again."""
 
@@ -152,14 +153,14 @@ class MemberUpdateIn(Schema):
     skill_level: SkillLevel = None
 
 
-class LeaveIn(Schema):
+class LeaveIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(200)
     ended_on: datetime.date | None = Field(None, description="Defaults to today.")
 
 
-class TransferRequestIn(Schema):
+class TransferRequestIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     to_union: Id = Field(description="Any active grassroots union of the district.")
@@ -168,7 +169,7 @@ class TransferRequestIn(Schema):
     to_enterprise: Id | None = None
 
 
-class TransferOut(Schema):
+class TransferOut(ApiSchema):
     id: int
     person: Ref
     from_union: Ref
@@ -194,13 +195,13 @@ class TransferFilters(PageParams):
     status: TransferStatus | None = Field(None, description="Any status when left out.")
 
 
-class DecisionIn(Schema):
+class DecisionIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     note: Text(200) = ""
 
 
-class RejectIn(Schema):
+class RejectIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     note: Text(200) = Field(description="Why the transfer is refused (required).")

@@ -8,12 +8,13 @@ same 404 as a missing one; a visible record the caller may not change answers 40
 
 import datetime
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -35,7 +36,7 @@ router = Router()
 
 # --- orgs ------------------------------------------------------------------------------------
 
-class OrgOut(Schema):
+class OrgOut(ApiSchema):
     id: int
     name: str
     short_name: str
@@ -62,7 +63,7 @@ class OrgFilters(PageParams):
     q: Text(100) | None = Field(None, description="Part of the name.")
 
 
-class OrgCreateIn(Schema):
+class OrgCreateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     parent: Id
@@ -77,7 +78,7 @@ class OrgCreateIn(Schema):
     address: Text(200) = ""
 
 
-class OrgUpdateIn(Schema):
+class OrgUpdateIn(ApiSchema):
     """Only the fields sent change. `null` is accepted where it means “none” (union_kind, founded_on)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -94,7 +95,7 @@ class OrgUpdateIn(Schema):
     is_active: bool = None
 
 
-class OrgMoveIn(Schema):
+class OrgMoveIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     parent: Id = Field(description="The new parent org.")
@@ -182,7 +183,7 @@ def move_org(request, org_id: Id, payload: OrgMoveIn):
 
 # --- enterprises -------------------------------------------------------------------------------
 
-class EnterpriseOut(Schema):
+class EnterpriseOut(ApiSchema):
     id: int
     name: str
     uscc: str
@@ -211,7 +212,7 @@ class EnterpriseFilters(PageParams):
 MAX_HEADCOUNT = 2_147_483_647
 
 
-class EnterpriseCreateIn(Schema):
+class EnterpriseCreateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     name: Text(200)
@@ -225,7 +226,7 @@ class EnterpriseCreateIn(Schema):
     address: Text(200) = ""
 
 
-class EnterpriseUpdateIn(Schema):
+class EnterpriseUpdateIn(ApiSchema):
     """Only the fields sent change; `union: null` unlinks the enterprise from its union."""
 
     model_config = ConfigDict(extra="forbid")

@@ -17,13 +17,13 @@ from typing import Annotated, Literal
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 from pydantic import ConfigDict, StringConstraints
 
 from gonghui.accounts import services as account_services
 from gonghui.accounts.api import TokenOut
 from gonghui.accounts.middleware import password_change_reason
-from gonghui.core.api_support import ApiError, Text, enforce_rate, error_responses
+from gonghui.core.api_support import ApiError, ApiSchema, Text, enforce_rate, error_responses
 from gonghui.core.errors import DomainError
 
 from .models.auth import CodePurpose
@@ -37,7 +37,7 @@ UNAUTHORISED_CODES = {"invalid_credentials", "code_required", "code_expired", "c
                       "code_used", "no_account", "account_disabled"}
 
 
-class CodeIn(Schema):
+class CodeIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     phone: Text(20) = Field(description="The 11-digit mobile number (spaces and +86 are accepted).")
@@ -45,12 +45,12 @@ class CodeIn(Schema):
         CodePurpose.LOGIN.value, description="What the code will be used for; a code works only for its purpose.")
 
 
-class CodeOut(Schema):
+class CodeOut(ApiSchema):
     expires_in: int = Field(description="Seconds the code stays valid.")
     resend_in: int = Field(description="Seconds until another code may be asked for this number.")
 
 
-class PhoneTokenIn(Schema):
+class PhoneTokenIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     phone: Text(20)

@@ -7,22 +7,22 @@ app can show the call to join instead of an error. Identity numbers are masked, 
 
 import datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 
-from gonghui.core.api_support import READ_ERRORS
+from gonghui.core.api_support import READ_ERRORS, ApiSchema
 
 from .selectors import home as selectors
 
 router = Router(tags=["portal-home"])
 
 
-class PersonOut(Schema):
+class PersonOut(ApiSchema):
     name: str
     id_number_masked: str
     phone_masked: str
 
 
-class PeriodOut(Schema):
+class PeriodOut(ApiSchema):
     union_id: int
     union: str
     enterprise_id: int | None
@@ -36,7 +36,7 @@ class PeriodOut(Schema):
     status_label: str
 
 
-class TransferOut(Schema):
+class TransferOut(ApiSchema):
     id: int
     from_union: str
     to_union: str
@@ -47,7 +47,7 @@ class TransferOut(Schema):
     decision_note: str
 
 
-class MyMembershipOut(Schema):
+class MyMembershipOut(ApiSchema):
     member: bool = Field(description="True while the person holds a live membership (active or transfer pending).")
     person: PersonOut | None
     current: PeriodOut | None = Field(description="The live period, if any.")

@@ -18,13 +18,14 @@ ID and mobile are masked in every answer.
 
 import datetime
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -49,7 +50,7 @@ from .services import joins as services
 router = Router(tags=["portal-joins"])
 
 
-class JoinRow(Schema):
+class JoinRow(ApiSchema):
     id: int
     name: str
     id_number_masked: str
@@ -76,7 +77,7 @@ class JoinPage(PageMeta):
     items: list[JoinRow]
 
 
-class ActionsOut(Schema):
+class ActionsOut(ApiSchema):
     approve: bool
     reject: bool
     choose_union: bool = Field(description="Approval names the union (`union` in the body).")
@@ -102,19 +103,19 @@ class FiltersIn(PageParams):
     overdue: bool = False
 
 
-class ApproveIn(Schema):
+class ApproveIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     union: Id | None = Field(None, description="Required for a town-routed request: an active union in the town.")
 
 
-class RejectIn(Schema):
+class RejectIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400)
 
 
-class MyJoinIn(Schema):
+class MyJoinIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     name: Text(64)
@@ -128,7 +129,7 @@ class MyJoinIn(Schema):
     consent: bool = Field(description="The worker accepts the Constitution of the Chinese Trade Unions.")
 
 
-class MyJoinOut(Schema):
+class MyJoinOut(ApiSchema):
     id: int
     name: str
     id_number_masked: str
@@ -143,14 +144,14 @@ class MyJoinOut(Schema):
     can_withdraw: bool
 
 
-class EnterpriseOut(Schema):
+class EnterpriseOut(ApiSchema):
     id: int
     name: str
     town: str
     has_union: bool
 
 
-class MyTransferIn(Schema):
+class MyTransferIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     enterprise: Id | None = Field(None, description="The new enterprise (GET /join-enterprises).")
@@ -162,7 +163,7 @@ class MyTransferIn(Schema):
     reason: Text(150) = ""
 
 
-class MyTransferOut(Schema):
+class MyTransferOut(ApiSchema):
     id: int
     from_union: str
     to_union: str

@@ -17,7 +17,7 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, File, Form, Header, Query, Router, Schema
+from ninja import Field, File, Form, Header, Query, Router
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
@@ -25,6 +25,7 @@ from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -49,7 +50,7 @@ from .services import activities as services
 router = Router(tags=["theme-activities"])
 
 
-class ActivityRow(Schema):
+class ActivityRow(ApiSchema):
     id: int
     org: Ref = Field(description="The organiser.")
     town: Ref | None = Field(description="The organiser's town; null for the district's own activities.")
@@ -66,14 +67,14 @@ class ActivityPage(PageMeta):
     items: list[ActivityRow]
 
 
-class PhotoOut(Schema):
+class PhotoOut(ApiSchema):
     id: int
     caption: str
     url: str = Field(description="The private page URL of the image (session login, scope checked).")
     api_url: str = Field(description="The same image through the API (token; scope checked).")
 
 
-class ActionsOut(Schema):
+class ActionsOut(ApiSchema):
     edit: bool
     submit: bool
     review: bool
@@ -100,7 +101,7 @@ class FiltersIn(PageParams):
     q: Text(60) | None = Field(None, description="Part of the title, place or organiser's name.")
 
 
-class ActivityIn(Schema):
+class ActivityIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     theme: Text(20)
@@ -116,23 +117,23 @@ class CreateIn(ActivityIn):
     org: Id = Field(description="The organiser: a union, a town or the district in the caller's reach.")
 
 
-class EmptyIn(Schema):
+class EmptyIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
 
-class ReviewIn(Schema):
+class ReviewIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     decision: str = Field(pattern="^(CONFIRMED|RETURNED)$")
     reason: Text(400) = Field("", description="Required to return.")
 
 
-class CellOut(Schema):
+class CellOut(ApiSchema):
     activities: int
     participants: int
 
 
-class StatsRowOut(Schema):
+class StatsRowOut(ApiSchema):
     town: Ref | None = Field(description="Null: the district's own activities (“District level”) or the total.")
     label: str
     activities: int
@@ -142,7 +143,7 @@ class StatsRowOut(Schema):
     by_theme: dict[str, CellOut]
 
 
-class StatsOut(Schema):
+class StatsOut(ApiSchema):
     year: int
     themes: list[dict[str, str]]
     rows: list[StatsRowOut]

@@ -12,13 +12,14 @@
 
 import datetime
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -43,7 +44,7 @@ from .services import articles as services
 router = Router(tags=["publicity-articles"])
 
 
-class ArticleRow(Schema):
+class ArticleRow(ApiSchema):
     id: int
     title: str
     category: ArticleCategory
@@ -79,7 +80,7 @@ class FiltersIn(PageParams):
     q: Text(60) | None = Field(None, description="Part of the title or summary.")
 
 
-class ArticleIn(Schema):
+class ArticleIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     title: Text(120)
@@ -96,19 +97,19 @@ class CreateIn(ArticleIn):
     org: Id = Field(description="The publisher (district, town or union).")
 
 
-class PublishIn(Schema):
+class PublishIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     publish_at: datetime.datetime | None = Field(None, description="Empty or past: now. Future: scheduled.")
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400)
 
 
-class EmptyIn(Schema):
+class EmptyIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
 

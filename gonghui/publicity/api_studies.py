@@ -19,7 +19,7 @@
 import datetime
 
 from django.urls import reverse
-from ninja import Field, File, Header, Query, Router, Schema
+from ninja import Field, File, Header, Query, Router
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
@@ -27,6 +27,7 @@ from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -51,7 +52,7 @@ from .services import studies as services
 router = Router(tags=["publicity-studies"])
 
 
-class SessionRow(Schema):
+class SessionRow(ApiSchema):
     id: int
     org: Ref = Field(description="The organiser.")
     town: Ref | None = Field(description="The organiser's town; null for the district's own sessions.")
@@ -72,7 +73,7 @@ class SessionPage(PageMeta):
     items: list[SessionRow]
 
 
-class InviteeOut(Schema):
+class InviteeOut(ApiSchema):
     id: int
     user: Ref = Field(description="The cadre (user id and display name).")
     org: Ref | None
@@ -82,7 +83,7 @@ class InviteeOut(Schema):
     recorded_at: datetime.datetime | None
 
 
-class MaterialOut(Schema):
+class MaterialOut(ApiSchema):
     id: int
     name: str
     kind: str
@@ -112,7 +113,7 @@ class FiltersIn(PageParams):
     mine: bool = Field(False, description="Only the sessions the caller is invited to (no role needed).")
 
 
-class SessionIn(Schema):
+class SessionIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     kind: Text(20)
@@ -129,7 +130,7 @@ class CreateIn(SessionIn):
     org: Id = Field(description="The organiser: an org in the caller's reach (publicity.change).")
 
 
-class InviteIn(Schema):
+class InviteIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     whole_subtree: bool = False
@@ -137,7 +138,7 @@ class InviteIn(Schema):
     users: list[Id] = Field(default_factory=list, max_length=500)
 
 
-class EntryIn(Schema):
+class EntryIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     invitee: Id
@@ -145,23 +146,23 @@ class EntryIn(Schema):
     reason: Text(200) = ""
 
 
-class AttendanceIn(Schema):
+class AttendanceIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     entries: list[EntryIn] = Field(min_length=1, max_length=2000)
 
 
-class CancelIn(Schema):
+class CancelIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400)
 
 
-class EmptyIn(Schema):
+class EmptyIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
 
-class TownLineOut(Schema):
+class TownLineOut(ApiSchema):
     town: Ref | None = Field(description="null: the district's own sessions (or the total).")
     sessions: int
     invited: int
@@ -171,7 +172,7 @@ class TownLineOut(Schema):
     rate: float | None
 
 
-class StatsOut(Schema):
+class StatsOut(ApiSchema):
     year: int
     lines: list[TownLineOut]
     total: TownLineOut

@@ -15,9 +15,9 @@ import datetime
 from typing import Literal
 
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
-from gonghui.core.api_support import READ_ERRORS, ApiError, Id, error_responses
+from gonghui.core.api_support import READ_ERRORS, ApiError, ApiSchema, Id, error_responses
 from gonghui.core.policies import require
 
 from .forms.annual import default_year
@@ -30,7 +30,7 @@ from .views.annual import file_response
 router = Router(tags=["reports-annual"])
 
 
-class AnnualIn(Schema):
+class AnnualIn(ApiSchema):
     year: int | None = Field(None, description="Default: this year, or the latest year with figures.")
     org: Id | None = Field(None, description="An org in the caller's reach; default: the top one.")
     industry: str = Field("", max_length=40, description="An industry code (GET /reports/dashboard lists them); "
@@ -38,13 +38,13 @@ class AnnualIn(Schema):
     format: Literal["json", "xlsx", "pdf"] = Field("json", description="json, or a file: xlsx or pdf.")
 
 
-class OrgOut(Schema):
+class OrgOut(ApiSchema):
     id: int
     name: str
     level: str
 
 
-class ColumnOut(Schema):
+class ColumnOut(ApiSchema):
     label: str
     kind: str = Field(description="metric or ratio")
     unit: str = Field(description="count, people, yuan or score (metrics); percent or number (ratios)")
@@ -52,7 +52,7 @@ class ColumnOut(Schema):
     help: str = Field(description="What is counted.")
 
 
-class RowOut(Schema):
+class RowOut(ApiSchema):
     kind: str = Field(description="child (a direct child org), own (本级: held at the org itself) or total (合计)")
     org_id: int | None = Field(description="The child org; null for own and total.")
     label: str
@@ -60,20 +60,20 @@ class RowOut(Schema):
                                                       "denominator.")
 
 
-class SectionOut(Schema):
+class SectionOut(ApiSchema):
     code: str
     title: str
     columns: list[str]
     rows: list[RowOut]
 
 
-class LevelOut(Schema):
+class LevelOut(ApiSchema):
     level: str
     label: str
     values: dict[str, str | None]
 
 
-class AnnualOut(Schema):
+class AnnualOut(ApiSchema):
     org: OrgOut
     year: int
     industry: str

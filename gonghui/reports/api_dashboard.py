@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
-from gonghui.core.api_support import READ_ERRORS, ApiError, error_responses
+from gonghui.core.api_support import READ_ERRORS, ApiError, ApiSchema, error_responses
 from gonghui.core.policies import require
 
 from .policies.dashboard import VIEW
@@ -26,14 +26,14 @@ from .selectors import dashboard as selectors
 router = Router(tags=["reports-dashboard"])
 
 
-class OrgOut(Schema):
+class OrgOut(ApiSchema):
     id: int
     name: str
     short_name: str
     level: str = Field(description="DISTRICT, TOWN, PLATFORM, INDUSTRY, GRASSROOTS or GROUP.")
 
 
-class PartOut(Schema):
+class PartOut(ApiSchema):
     figures: dict[str, Decimal] = Field(description="Metric code → value (every registered metric; 0 when none).")
     ratios: dict[str, Decimal | None] = Field(description="Ratio code → value; null when the denominator is 0.")
 
@@ -42,7 +42,7 @@ class ChildOut(PartOut):
     org: OrgOut
 
 
-class ColumnOut(Schema):
+class ColumnOut(ApiSchema):
     code: str
     label: str
     section: str
@@ -51,7 +51,7 @@ class ColumnOut(Schema):
     shown: bool = Field(description="False for sums only ratios use (e.g. voice.satisfaction_sum).")
 
 
-class DashboardOut(Schema):
+class DashboardOut(ApiSchema):
     org: OrgOut
     year: int
     industry: str = Field(description="An industry code; \"\" for all industries.")
@@ -64,7 +64,7 @@ class DashboardOut(Schema):
     metrics: list[ColumnOut]
 
 
-class DashboardIn(Schema):
+class DashboardIn(ApiSchema):
     org: int | None = Field(None, description="Org id; default: the caller's top org.")
     year: int | None = Field(None, description="Default: this year.")
     industry: str = Field("", max_length=16, description="An industry code; default: all industries.")

@@ -14,10 +14,10 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from ninja.responses import Status
 
-from gonghui.core.api_support import READ_ERRORS, WRITE_ERRORS, Id, PageMeta, PageParams, not_found, paginate
+from gonghui.core.api_support import READ_ERRORS, WRITE_ERRORS, ApiSchema, Id, PageMeta, PageParams, not_found, paginate
 
 from .models.rollups import RollupStatus, RollupTrigger
 from .policies import rollups as policies
@@ -27,7 +27,7 @@ from .services import rollups as services
 router = Router(tags=["reports-rollups"])
 
 
-class RunOut(Schema):
+class RunOut(ApiSchema):
     id: int
     year: int
     trigger: RollupTrigger
@@ -41,7 +41,7 @@ class RunOut(Schema):
     error: str
 
 
-class YearInUse(Schema):
+class YearInUse(ApiSchema):
     year: int
     run_id: int
     as_of: datetime.datetime | None
@@ -58,7 +58,7 @@ class RunFiltersIn(PageParams):
     trigger: RollupTrigger | None = None
 
 
-class RefreshIn(Schema):
+class RefreshIn(ApiSchema):
     year: int = Field(description="The year to recompute (from the first year of records to this year).")
 
 

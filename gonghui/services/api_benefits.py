@@ -18,7 +18,7 @@
 import datetime
 from typing import Annotated
 
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Status
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
@@ -26,6 +26,7 @@ from gonghui.core.api_support import (
     READ_ERRORS,
     WRITE_ERRORS,
     ApiError,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -55,7 +56,7 @@ router = Router(tags=["member-benefits"])
 
 # --- schemas ----------------------------------------------------------------------------------------
 
-class MerchantRow(Schema):
+class MerchantRow(ApiSchema):
     id: int
     code: str
     name: str
@@ -71,7 +72,7 @@ class MerchantPage(PageMeta):
     items: list[MerchantRow]
 
 
-class MerchantActionsOut(Schema):
+class MerchantActionsOut(ApiSchema):
     edit: bool
     suspend: bool
     resume: bool
@@ -80,7 +81,7 @@ class MerchantActionsOut(Schema):
     add_offer: bool
 
 
-class OfferLine(Schema):
+class OfferLine(ApiSchema):
     id: int
     title: str
     discount: str
@@ -108,7 +109,7 @@ class MerchantFiltersIn(PageParams):
     q: Text(60) | None = Field(None, description="Part of the name or address, or the merchant code.")
 
 
-class MerchantIn(Schema):
+class MerchantIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id = Field(description="The district or a town of the caller's.")
@@ -122,7 +123,7 @@ class MerchantIn(Schema):
     pin: Text(8) = Field("", description="Optional: 6–8 digits (stored hashed, never returned).")
 
 
-class MerchantPatch(Schema):
+class MerchantPatch(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     name: Text(80) | None = None
@@ -134,25 +135,25 @@ class MerchantPatch(Schema):
     agreement_end: datetime.date | None = None
 
 
-class ReasonIn(Schema):
+class ReasonIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400)
 
 
-class OptionalReasonIn(Schema):
+class OptionalReasonIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400) = ""
 
 
-class PinIn(Schema):
+class PinIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     pin: Text(8)
 
 
-class EmptyIn(Schema):
+class EmptyIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -164,7 +165,7 @@ class OfferPage(PageMeta):
     items: list[OfferRow]
 
 
-class OfferActionsOut(Schema):
+class OfferActionsOut(ApiSchema):
     edit: bool
     withdraw: bool
     reinstate: bool
@@ -186,7 +187,7 @@ class OfferFiltersIn(PageParams):
     q: Text(60) | None = None
 
 
-class OfferIn(Schema):
+class OfferIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     merchant: Id
@@ -199,7 +200,7 @@ class OfferIn(Schema):
     limit_count: int | None = Field(None, description="For PER_MONTH: 1–31.")
 
 
-class OfferPatch(Schema):
+class OfferPatch(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     title: Text(80) | None = None
@@ -211,12 +212,12 @@ class OfferPatch(Schema):
     limit_count: int | None = None
 
 
-class PersonLine(Schema):
+class PersonLine(ApiSchema):
     id: int
     name: str
 
 
-class RedemptionRow(Schema):
+class RedemptionRow(ApiSchema):
     id: int
     redeemed_at: datetime.datetime
     merchant: Ref
@@ -242,7 +243,7 @@ class RedemptionFiltersIn(PageParams):
     q: Text(60) | None = Field(None, description="Start of the member's name, or part of the offer or merchant.")
 
 
-class RedeemIn(Schema):
+class RedeemIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     token: Text(512) = Field(description="The `t` of the scanned e-card URL.")
@@ -251,7 +252,7 @@ class RedeemIn(Schema):
     offer: Id
 
 
-class RedeemOut(Schema):
+class RedeemOut(ApiSchema):
     id: int
     redeemed_at: datetime.datetime
     merchant: Ref
@@ -260,7 +261,7 @@ class RedeemOut(Schema):
     union: Ref
 
 
-class CardCheckOut(Schema):
+class CardCheckOut(ApiSchema):
     result: str = Field(description="valid, not_member, expired or invalid.")
     masked_name: str
     union_name: str

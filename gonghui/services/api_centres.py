@@ -11,12 +11,13 @@
 import datetime
 from decimal import Decimal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -47,7 +48,7 @@ from .services import centres as services
 router = Router(tags=["services"])
 
 
-class Closed(Schema):
+class Closed(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -60,7 +61,7 @@ def _org_filter(user, org_id):
 
 # --- centres -----------------------------------------------------------------------------------
 
-class CentreOut(Schema):
+class CentreOut(ApiSchema):
     id: int
     name: str
     org: Ref = Field(description="The town or the district running it.")
@@ -149,7 +150,7 @@ def edit_centre(request, centre_id: Id, payload: CentreFieldsIn):
 
 # --- items -------------------------------------------------------------------------------------
 
-class ItemOut(Schema):
+class ItemOut(ApiSchema):
     id: int
     name: str
     category: ServiceCategory
@@ -240,7 +241,7 @@ def edit_item(request, item_id: Id, payload: ItemFieldsIn):
 
 # --- orders ------------------------------------------------------------------------------------
 
-class OrderRow(Schema):
+class OrderRow(ApiSchema):
     id: int
     number: str = Field(description="FW<year>-<nnnn>, given at submission.")
     org: Ref = Field(description="The ordering union.")
@@ -256,7 +257,7 @@ class OrderRow(Schema):
     overdue: bool
 
 
-class OrderActionsOut(Schema):
+class OrderActionsOut(ApiSchema):
     accept: bool
     decline: bool
     deliver: bool
@@ -409,7 +410,7 @@ def cancel(user, o, p):
 
 # --- projects ----------------------------------------------------------------------------------
 
-class ProjectRow(Schema):
+class ProjectRow(ApiSchema):
     id: int
     title: str
     org: Ref
@@ -424,7 +425,7 @@ class ProjectRow(Schema):
     status: ProjectStatus
 
 
-class DeliveryOut(Schema):
+class DeliveryOut(ApiSchema):
     id: int
     delivered_on: datetime.date
     union: Ref | None
@@ -433,7 +434,7 @@ class DeliveryOut(Schema):
     people_served: int
 
 
-class RatingOut(Schema):
+class RatingOut(ApiSchema):
     union: Ref
     rating: int
     comment: str

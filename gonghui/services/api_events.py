@@ -15,13 +15,14 @@
 import datetime
 
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     READ_ERRORS,
     WRITE_ERRORS,
     ApiError,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -53,7 +54,7 @@ from .services import events as services
 router = Router(tags=["services"])
 
 
-class EventRow(Schema):
+class EventRow(ApiSchema):
     id: int
     title: str
     kind: EventKind
@@ -76,7 +77,7 @@ class EventPage(PageMeta):
     items: list[EventRow]
 
 
-class EventActions(Schema):
+class EventActions(ApiSchema):
     change: bool
     steps: list[str]
 
@@ -97,7 +98,7 @@ class EventFiltersIn(PageParams):
                                              "finished events of their town or the district: read only).")
 
 
-class EventIn(Schema):
+class EventIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     title: Text(120)
@@ -117,23 +118,23 @@ class EventCreateIn(EventIn):
     org: Id = Field(description="The organiser: the district, a town or a union in the caller's reach.")
 
 
-class ReasonIn(Schema):
+class ReasonIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400) = ""
 
 
-class EmptyIn(Schema):
+class EmptyIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
 
-class PersonRef(Schema):
+class PersonRef(ApiSchema):
     id: int
     name: str
     id_number_masked: str
 
 
-class RegistrationRow(Schema):
+class RegistrationRow(ApiSchema):
     id: int
     event: Ref
     person: PersonRef
@@ -154,32 +155,32 @@ class RegistrationPage(PageMeta):
     items: list[RegistrationRow]
 
 
-class RegisterIn(Schema):
+class RegisterIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     person: Id
 
 
-class BulkIn(Schema):
+class BulkIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     union: Id
     people: list[Id] = Field(min_length=1, max_length=500)
 
 
-class BulkOut(Schema):
+class BulkOut(ApiSchema):
     registered: int
     waitlisted: int
     items: list[RegistrationRow]
 
 
-class CheckInListIn(Schema):
+class CheckInListIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     registrations: list[Id] = Field(min_length=1, max_length=2000)
 
 
-class CheckInOut(Schema):
+class CheckInOut(ApiSchema):
     checked_in: int
 
 

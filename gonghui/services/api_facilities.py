@@ -8,11 +8,12 @@ not allow the step; 400 with the rule's code otherwise.
 
 import datetime
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
 from gonghui.core.api_support import (
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -36,7 +37,7 @@ from .services import facilities as services
 router = Router(tags=["services"])
 
 
-class RequestRow(Schema):
+class RequestRow(ApiSchema):
     id: int
     number: str = Field(description="SS<year>-<nnnn>, given at submission.")
     title: str
@@ -53,7 +54,7 @@ class RequestRow(Schema):
     opened_on: datetime.date | None
 
 
-class RequestActionsOut(Schema):
+class RequestActionsOut(ApiSchema):
     approve: bool
     reject: bool
     start: bool

@@ -14,13 +14,14 @@
 
 import datetime
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -52,7 +53,7 @@ def _org(user, pk, action=policies.VIEW):
 
 # --- venues and rooms ---------------------------------------------------------------------------
 
-class RoomOut(Schema):
+class RoomOut(ApiSchema):
     id: int
     venue: Ref
     name: str
@@ -64,7 +65,7 @@ class RoomOut(Schema):
     closes_at: datetime.time
 
 
-class VenueOut(Schema):
+class VenueOut(ApiSchema):
     id: int
     org: Ref = Field(description="The org running the venue.")
     kind: VenueKind
@@ -121,7 +122,7 @@ def get_venue(request, venue_id: Id):
             "rooms": [room_row(r) for r in v.rooms.select_related("venue").order_by("name", "id")]}
 
 
-class VenueIn(Schema):
+class VenueIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id = Field(description="The org running the venue.")
@@ -164,7 +165,7 @@ def get_room(request, room_id: Id):
     return room_row(r)
 
 
-class RoomIn(Schema):
+class RoomIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     venue: Id
@@ -189,7 +190,7 @@ def create_room(request, payload: RoomIn):
 
 # --- bookings -----------------------------------------------------------------------------------
 
-class BookingOut(Schema):
+class BookingOut(ApiSchema):
     id: int
     number: str
     room: Ref
@@ -203,7 +204,7 @@ class BookingOut(Schema):
     reason: str
 
 
-class BookingActionsOut(Schema):
+class BookingActionsOut(ApiSchema):
     confirm: bool
     reject: bool
     cancel: bool
@@ -270,7 +271,7 @@ def get_booking(request, booking_id: Id):
     return booking_detail(user, _load_booking(user, booking_id))
 
 
-class BookingIn(Schema):
+class BookingIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     room: Id
@@ -304,11 +305,11 @@ def create_booking(request, payload: BookingIn,
     return idempotent(request, idempotency_key, payload, run, schema=BookingDetail)
 
 
-class NoBody(Schema):
+class NoBody(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
 
-class ReasonIn(Schema):
+class ReasonIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400)
@@ -336,7 +337,7 @@ def cancel(user, b, p):
 
 # --- performances -------------------------------------------------------------------------------
 
-class PerformanceOut(Schema):
+class PerformanceOut(ApiSchema):
     id: int
     org: Ref = Field(description="The host (the requesting union, or the district).")
     title: str
@@ -351,7 +352,7 @@ class PerformanceOut(Schema):
     audience: int | None
 
 
-class PerformanceActionsOut(Schema):
+class PerformanceActionsOut(ApiSchema):
     schedule: bool
     decline: bool
     done: bool
@@ -413,7 +414,7 @@ def get_performance(request, performance_id: Id):
     return performance_detail(user, _load_performance(user, performance_id))
 
 
-class PerformanceIn(Schema):
+class PerformanceIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id = Field(description="The requesting union (or town).")
@@ -440,7 +441,7 @@ def create_performance(request, payload: PerformanceIn):
     return 201, performance_detail(user, p)
 
 
-class ScheduleIn(Schema):
+class ScheduleIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     starts_at: datetime.datetime
@@ -451,7 +452,7 @@ class ScheduleIn(Schema):
     programme: Text(2000) | None = None
 
 
-class DoneIn(Schema):
+class DoneIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     audience: int = Field(ge=0, le=100000)
@@ -489,7 +490,7 @@ def cancel_performance(user, p, body):
 
 # --- screenings ---------------------------------------------------------------------------------
 
-class ScreeningOut(Schema):
+class ScreeningOut(ApiSchema):
     id: int
     org: Ref = Field(description="The host union or town.")
     film: str
@@ -534,7 +535,7 @@ def get_screening(request, screening_id: Id):
     return screening_row(_load_screening(user, screening_id))
 
 
-class ScreeningIn(Schema):
+class ScreeningIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id
@@ -558,7 +559,7 @@ def create_screening(request, payload: ScreeningIn):
     return 201, screening_row(s)
 
 
-class ScreeningDoneIn(Schema):
+class ScreeningDoneIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     audience: int = Field(ge=0, le=100000)

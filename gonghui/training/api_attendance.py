@@ -17,12 +17,13 @@ A record outside the caller's scope answers 404 like a missing one.
 import datetime
 from decimal import Decimal
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -47,24 +48,24 @@ router = Router(tags=["training"])
 
 # --- schemas ------------------------------------------------------------------------------------------
 
-class AttendanceRowIn(Schema):
+class AttendanceRowIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
     enrolment: Id
     status: AttendanceStatus
 
 
-class AttendanceIn(Schema):
+class AttendanceIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
     rows: list[AttendanceRowIn] = Field(min_length=1, max_length=500)
     note: Text(200) = ""
 
 
-class AttendanceOut(Schema):
+class AttendanceOut(ApiSchema):
     session: int
     written: int = Field(description="Rows written or changed.")
 
 
-class SheetRow(Schema):
+class SheetRow(ApiSchema):
     enrolment: int
     person: int
     name: str
@@ -72,7 +73,7 @@ class SheetRow(Schema):
     method: str | None
 
 
-class SheetOut(Schema):
+class SheetOut(ApiSchema):
     session: int
     starts_at: datetime.datetime
     ends_at: datetime.datetime
@@ -81,39 +82,39 @@ class SheetOut(Schema):
     rows: list[SheetRow]
 
 
-class CheckInIn(Schema):
+class CheckInIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
     token: Text(512) = Field(description="The `t` parameter of the session's QR code URL.")
 
 
-class CheckInOut(Schema):
+class CheckInOut(ApiSchema):
     session: int
     enrolment: int
     status: AttendanceStatus
     already: bool = Field(description="True when the trainee had already been recorded at this session.")
 
 
-class ScoreRowIn(Schema):
+class ScoreRowIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
     enrolment: Id
     score: Decimal | None = Field(None, description="0–100, one decimal place; null clears it.")
 
 
-class ScoresIn(Schema):
+class ScoresIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
     rows: list[ScoreRowIn] = Field(min_length=1, max_length=500)
 
 
-class ChangedOut(Schema):
+class ChangedOut(ApiSchema):
     changed: int
 
 
-class DecisionOut(Schema):
+class DecisionOut(ApiSchema):
     completed: int
     not_completed: int
 
 
-class CertificateRow(Schema):
+class CertificateRow(ApiSchema):
     id: int
     number: str
     holder_name: str
@@ -137,7 +138,7 @@ class CertificatePage(PageMeta):
     items: list[CertificateRow]
 
 
-class IssuedOut(Schema):
+class IssuedOut(ApiSchema):
     items: list[CertificateRow]
 
 
@@ -148,12 +149,12 @@ class CertificateFiltersIn(PageParams):
     q: Text(60) | None = Field(None, description="Start of the holder's name, the number, or part of the course.")
 
 
-class RevokeIn(Schema):
+class RevokeIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
     reason: Text(400)
 
 
-class VerifyOut(Schema):
+class VerifyOut(ApiSchema):
     result: str = Field(description="valid, revoked or invalid (tampered and unknown codes alike).")
     holder: str | None = Field(None, description="The holder's name masked (张*三).")
     course_title: str | None = None

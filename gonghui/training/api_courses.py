@@ -15,12 +15,13 @@
 import datetime
 from decimal import Decimal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -45,7 +46,7 @@ from .services import courses as services
 router = Router(tags=["courses"])
 
 
-class SessionOut(Schema):
+class SessionOut(ApiSchema):
     id: int
     title: str
     starts_at: datetime.datetime
@@ -56,7 +57,7 @@ class SessionOut(Schema):
     is_cancelled: bool
 
 
-class CourseRow(Schema):
+class CourseRow(ApiSchema):
     id: int
     code: str = Field(description="PX<year>-<nnnn>, given at creation.")
     title: str
@@ -81,7 +82,7 @@ class CoursePage(PageMeta):
     items: list[CourseRow]
 
 
-class CourseActionsOut(Schema):
+class CourseActionsOut(ApiSchema):
     edit: bool
     sessions: bool
     open: bool
@@ -122,7 +123,7 @@ class CourseFiltersIn(PageParams):
                                              "their town or the district) instead of the caller's own.")
 
 
-class CourseFieldsIn(Schema):
+class CourseFieldsIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     title: Text(120) | None = None
@@ -156,7 +157,7 @@ class CourseCreateIn(CourseFieldsIn):
     capacity: int
 
 
-class SessionIn(Schema):
+class SessionIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     starts_at: datetime.datetime
@@ -167,13 +168,13 @@ class SessionIn(Schema):
     hours: Decimal | None = Field(None, description="Default: the session's length.")
 
 
-class CancelIn(Schema):
+class CancelIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400)
 
 
-class EmptyIn(Schema):
+class EmptyIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -14,7 +14,7 @@
 import datetime
 
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
@@ -22,6 +22,7 @@ from gonghui.core.api_support import (
     READ_ERRORS,
     WRITE_ERRORS,
     ApiError,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -47,20 +48,20 @@ from .services import enrolment as services
 router = Router(tags=["enrolments"])
 
 
-class PersonRef(Schema):
+class PersonRef(ApiSchema):
     id: int
     name: str
     id_number_masked: str
 
 
-class CourseRef(Schema):
+class CourseRef(ApiSchema):
     id: int
     code: str
     title: str
     year: int
 
 
-class EnrolmentRow(Schema):
+class EnrolmentRow(ApiSchema):
     id: int
     course: CourseRef
     person: PersonRef
@@ -78,7 +79,7 @@ class EnrolmentPage(PageMeta):
     items: list[EnrolmentRow]
 
 
-class EnrolmentActionsOut(Schema):
+class EnrolmentActionsOut(ApiSchema):
     cancel: bool
 
 
@@ -99,14 +100,14 @@ class EnrolmentFiltersIn(PageParams):
     q: Text(60) | None = Field(None, description="Start of the name, or part of the course or union name.")
 
 
-class EnrolIn(Schema):
+class EnrolIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     course: Id
     person: Id = Field(description="A person of the registry visible to the caller.")
 
 
-class BulkIn(Schema):
+class BulkIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     course: Id = Field(description="An OPEN course organised by the union or above it.")
@@ -115,13 +116,13 @@ class BulkIn(Schema):
                              max_length=500)
 
 
-class BulkOut(Schema):
+class BulkOut(ApiSchema):
     enrolled: int
     waitlisted: int
     items: list[EnrolmentRow]
 
 
-class CancelIn(Schema):
+class CancelIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400) = ""

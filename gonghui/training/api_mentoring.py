@@ -12,13 +12,14 @@
 import datetime
 from decimal import Decimal
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -43,13 +44,13 @@ from .services import mentoring as services
 router = Router(tags=["mentorships"])
 
 
-class PersonRef(Schema):
+class PersonRef(ApiSchema):
     id: int
     name: str
     id_number_masked: str
 
 
-class MentorshipRow(Schema):
+class MentorshipRow(ApiSchema):
     id: int
     org: Ref = Field(description="The union running the pair.")
     town: Ref | None
@@ -72,7 +73,7 @@ class MentorshipPage(PageMeta):
     items: list[MentorshipRow]
 
 
-class ReportOut(Schema):
+class ReportOut(ApiSchema):
     period_no: int
     period_starts_on: datetime.date
     period_ends_on: datetime.date
@@ -83,7 +84,7 @@ class ReportOut(Schema):
     master_comment: str
 
 
-class AssessmentOut(Schema):
+class AssessmentOut(ApiSchema):
     assessed_on: datetime.date
     result: AssessmentResult
     score: Decimal
@@ -93,7 +94,7 @@ class AssessmentOut(Schema):
     comment: str
 
 
-class ActionsOut(Schema):
+class ActionsOut(ApiSchema):
     report: bool
     assess: bool
     end: bool
@@ -120,7 +121,7 @@ class FiltersIn(PageParams):
                                                  "union name.")
 
 
-class CreateIn(Schema):
+class CreateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id = Field(description="The union running the pair; the apprentice is one of its live members.")
@@ -135,7 +136,7 @@ class CreateIn(Schema):
     course: Id | None = Field(None, description="A master-apprentice course grouping the pair.")
 
 
-class ReportIn(Schema):
+class ReportIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     content: Text(4000)
@@ -143,7 +144,7 @@ class ReportIn(Schema):
     submitted_on: datetime.date | None = Field(None, description="Default: today.")
 
 
-class AssessIn(Schema):
+class AssessIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     result: AssessmentResult
@@ -155,7 +156,7 @@ class AssessIn(Schema):
     comment: Text(2000) = ""
 
 
-class EndIn(Schema):
+class EndIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400)

@@ -13,13 +13,14 @@
 import datetime
 from decimal import Decimal
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -45,7 +46,7 @@ router = Router(tags=["worker-schools"])
 
 # --- schemas ----------------------------------------------------------------------------------------
 
-class SchoolRow(Schema):
+class SchoolRow(ApiSchema):
     id: int
     name: str
     org: Ref = Field(description="The org that runs the school (the district, a town or a platform).")
@@ -60,13 +61,13 @@ class SchoolPage(PageMeta):
     items: list[SchoolRow]
 
 
-class SchoolActionsOut(Schema):
+class SchoolActionsOut(ApiSchema):
     edit: bool
     close: bool
     reopen: bool
 
 
-class CourseLine(Schema):
+class CourseLine(ApiSchema):
     id: int
     title: str
     year: int
@@ -89,7 +90,7 @@ class SchoolFiltersIn(PageParams):
     q: Text(60) | None = Field(None, description="Part of the name, address or running org's name.")
 
 
-class SchoolIn(Schema):
+class SchoolIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id = Field(description="The district, a town or a platform of the caller's.")
@@ -102,7 +103,7 @@ class SchoolIn(Schema):
     description: Text(2000) = ""
 
 
-class SchoolPatch(Schema):
+class SchoolPatch(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     name: Text(80) | None = None
@@ -114,26 +115,26 @@ class SchoolPatch(Schema):
     description: Text(2000) | None = None
 
 
-class CloseIn(Schema):
+class CloseIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400)
     closed_on: datetime.date | None = Field(None, description="Default: today.")
 
 
-class ReopenIn(Schema):
+class ReopenIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400) = ""
 
 
-class PersonRef(Schema):
+class PersonRef(ApiSchema):
     id: int
     name: str
     id_number_masked: str
 
 
-class TeacherRow(Schema):
+class TeacherRow(ApiSchema):
     id: int
     name: str
     kind: TeacherKind
@@ -149,13 +150,13 @@ class TeacherPage(PageMeta):
     items: list[TeacherRow]
 
 
-class TeacherActionsOut(Schema):
+class TeacherActionsOut(ApiSchema):
     edit: bool
     deactivate: bool
     reactivate: bool
 
 
-class SessionLine(Schema):
+class SessionLine(ApiSchema):
     id: int
     course: CourseLine
     title: str
@@ -166,7 +167,7 @@ class SessionLine(Schema):
     is_cancelled: bool
 
 
-class SessionTotals(Schema):
+class SessionTotals(ApiSchema):
     sessions: int
     hours: Decimal
     upcoming: int
@@ -189,7 +190,7 @@ class TeacherFiltersIn(PageParams):
     q: Text(60) | None = Field(None, description="Start of the name, or part of the employer or a speciality.")
 
 
-class TeacherIn(Schema):
+class TeacherIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id = Field(description="The registering org (the caller's).")
@@ -204,7 +205,7 @@ class TeacherIn(Schema):
     note: Text(400) = ""
 
 
-class TeacherPatch(Schema):
+class TeacherPatch(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     kind: TeacherKind | None = None
@@ -216,13 +217,13 @@ class TeacherPatch(Schema):
     note: Text(400) | None = None
 
 
-class DeactivateIn(Schema):
+class DeactivateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400)
 
 
-class EmptyIn(Schema):
+class EmptyIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
 

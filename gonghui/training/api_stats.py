@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
-from gonghui.core.api_support import READ_ERRORS, WRITE_ERRORS, ApiError, Id, Ref, get_visible, ref, resolve
+from gonghui.core.api_support import READ_ERRORS, WRITE_ERRORS, ApiError, ApiSchema, Id, Ref, get_visible, ref, resolve
 from gonghui.core.policies import require
 from gonghui.orgs.models import Org
 
@@ -29,7 +29,7 @@ from .services import stats as services
 router = Router(tags=["training"])
 
 
-class FiguresOut(Schema):
+class FiguresOut(ApiSchema):
     trainees: int = Field(description="Distinct people holding a seat (once per year however many courses).")
     person_times: int = Field(description="Seat enrolments (ENROLLED, COMPLETED, NOT_COMPLETED).")
     hours: Decimal = Field(description="Hours of the sessions attended (present or late), over the trainees.")
@@ -39,7 +39,7 @@ class FiguresOut(Schema):
     certificates: int = Field(description="Valid (not revoked) certificates.")
 
 
-class TargetOut(Schema):
+class TargetOut(ApiSchema):
     id: int
     org: Ref
     year: int
@@ -50,7 +50,7 @@ class TargetOut(Schema):
     updated_at: datetime.datetime
 
 
-class RowOut(Schema):
+class RowOut(ApiSchema):
     key: str | int | None = Field(description="Town / school id, programme / industry code, year; null: none.")
     label: str
     figures: FiguresOut
@@ -60,7 +60,7 @@ class RowOut(Schema):
     hours_progress: Decimal | None = None
 
 
-class StatsOut(Schema):
+class StatsOut(ApiSchema):
     year: int
     computed_at: datetime.datetime | None = Field(None, description="When the figures were counted (they are kept for "
                                                                "a few minutes, FIGURES_CACHE_SECONDS).")
@@ -73,7 +73,7 @@ class StatsOut(Schema):
     by_year: list[RowOut]
 
 
-class YearIn(Schema):
+class YearIn(ApiSchema):
     year: int | None = Field(None, description="Default: this year.")
 
 
@@ -118,7 +118,7 @@ def list_targets(request, filters: Query[YearIn]):
     return [_target(t) for t in selectors.visible_targets(user, year=filters.year)]
 
 
-class TargetIn(Schema):
+class TargetIn(ApiSchema):
     org: int = Field(description="The district or a town / platform federation.")
     year: int
     trainees: int = Field(ge=0)

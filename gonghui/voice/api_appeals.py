@@ -18,13 +18,14 @@
 import datetime
 
 from django.urls import reverse
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -48,7 +49,7 @@ from .services import appeals as services
 router = Router(tags=["voice-appeals"])
 
 
-class AppealRow(Schema):
+class AppealRow(ApiSchema):
     id: int
     number: str
     category: AppealCategory
@@ -75,7 +76,7 @@ class AppealPage(PageMeta):
     items: list[AppealRow]
 
 
-class EventOut(Schema):
+class EventOut(ApiSchema):
     id: int
     kind: AppealEventKind
     public: bool = Field(description="True: the worker sees this line; false: internal.")
@@ -90,7 +91,7 @@ class EventOut(Schema):
                                                "the appeal's `attachments`.")
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(ApiSchema):
     id: int
     name: str = Field(description="The sender's file name (the file is stored under another).")
     size: int = Field(description="Bytes.")
@@ -102,7 +103,7 @@ class AttachmentOut(Schema):
     api_url: str = Field(description="The same file through the API (token; scope checked).")
 
 
-class ActionsOut(Schema):
+class ActionsOut(ApiSchema):
     accept: bool
     dispatch: bool
     transfer_up: bool
@@ -145,31 +146,31 @@ class FiltersIn(PageParams):
     q: Text(60) | None = Field(None, description="Start of the number or the worker's name, or part of the title.")
 
 
-class DispatchIn(Schema):
+class DispatchIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     to_org: Id = Field(description="An org below the holder (the holder is the district or a town).")
     note: Text(2000) = ""
 
 
-class TransferIn(Schema):
+class TransferIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     to_org: Id = Field(description="The org above the holder, or one below it.")
     reason: Text(2000)
 
 
-class EmptyIn(Schema):
+class EmptyIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
 
-class TextIn(Schema):
+class TextIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     text: Text(2000)
 
 
-class CloseIn(Schema):
+class CloseIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     result: AppealResult

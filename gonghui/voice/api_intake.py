@@ -15,12 +15,13 @@ The worker's view never carries internal notes or cadres' names: public events, 
 
 import datetime
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -48,7 +49,7 @@ router = Router(tags=["voice-intake"])
 PUBLIC_ERRORS = error_responses(400, 404, 409, 422, 429)
 
 
-class EventOut(Schema):
+class EventOut(ApiSchema):
     kind: str
     kind_label: str
     at: datetime.datetime
@@ -56,7 +57,7 @@ class EventOut(Schema):
     org: str = Field(description="The acting org's name (never a person's).")
 
 
-class WorkerAppealOut(Schema):
+class WorkerAppealOut(ApiSchema):
     id: int
     number: str
     category: str
@@ -80,7 +81,7 @@ class WorkerAppealOut(Schema):
     events: list[EventOut] = []
 
 
-class MyAppealRow(Schema):
+class MyAppealRow(ApiSchema):
     id: int
     number: str
     category: str
@@ -96,7 +97,7 @@ class MyAppealPage(PageMeta):
     items: list[MyAppealRow]
 
 
-class SubmittedOut(Schema):
+class SubmittedOut(ApiSchema):
     number: str
     tracking_code: str
     status: str
@@ -104,7 +105,7 @@ class SubmittedOut(Schema):
     handled_by: str
 
 
-class PublicAppealIn(Schema):
+class PublicAppealIn(ApiSchema):
     category: AppealCategory
     title: Text(120)
     content: Text(5000)
@@ -116,7 +117,7 @@ class PublicAppealIn(Schema):
     model_config = {"extra": "forbid"}
 
 
-class MyAppealIn(Schema):
+class MyAppealIn(ApiSchema):
     category: AppealCategory
     title: Text(120)
     content: Text(5000)
@@ -128,14 +129,14 @@ class MyAppealIn(Schema):
     model_config = {"extra": "forbid"}
 
 
-class RateIn(Schema):
+class RateIn(ApiSchema):
     score: int = Field(ge=1, le=5)
     comment: Text(400) = ""
 
     model_config = {"extra": "forbid"}
 
 
-class ReasonIn(Schema):
+class ReasonIn(ApiSchema):
     reason: Text(1000) = ""
 
     model_config = {"extra": "forbid"}

@@ -11,10 +11,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from pydantic import BaseModel
 
-from gonghui.core.api_support import READ_ERRORS, ApiError
+from gonghui.core.api_support import READ_ERRORS, ApiError, ApiSchema
 from gonghui.core.policies import require
 
 from .models.appeals import AppealCategory
@@ -99,7 +99,7 @@ class StatsOut(BaseModel):
         description="null while the surveys area does not provide it.")
 
 
-class StatsIn(Schema):
+class StatsIn(ApiSchema):
     year: int | None = Field(None, description="Default: this year.")
     month: int | None = Field(None, description="1–12; default: the whole year.")
     category: str = Field("", max_length=20, description="An appeal category code; default: all.")

@@ -21,7 +21,7 @@ response.
 
 import datetime
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
@@ -29,6 +29,7 @@ from gonghui.core.api_support import (
     READ_ERRORS,
     WRITE_ERRORS,
     ApiError,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -53,7 +54,7 @@ from .services import surveys as services
 router = Router(tags=["voice-surveys"])
 
 
-class SurveyRow(Schema):
+class SurveyRow(ApiSchema):
     id: int
     title: str
     org: Ref = Field(description="The owner.")
@@ -70,12 +71,12 @@ class SurveyPage(PageMeta):
     items: list[SurveyRow]
 
 
-class OptionOut(Schema):
+class OptionOut(ApiSchema):
     id: int
     text: str
 
 
-class QuestionOut(Schema):
+class QuestionOut(ApiSchema):
     id: int
     order: int
     kind: QuestionKind
@@ -85,7 +86,7 @@ class QuestionOut(Schema):
     options: list[OptionOut]
 
 
-class SurveyActionsOut(Schema):
+class SurveyActionsOut(ApiSchema):
     edit: bool = Field(description="Edit the survey and its questions (a draft, nothing answered).")
     open: bool
     close: bool
@@ -100,14 +101,14 @@ class SurveyDetail(SurveyRow):
     actions: SurveyActionsOut = Field(description="What the caller may do with it now.")
 
 
-class GroupOut(Schema):
+class GroupOut(ApiSchema):
     key: str
     label: str
     responses: int
     counts: list[int]
 
 
-class QuestionResult(Schema):
+class QuestionResult(ApiSchema):
     question: int
     kind: QuestionKind
     answered: int = Field(description="Responses answering this question.")
@@ -118,14 +119,14 @@ class QuestionResult(Schema):
                                                "survey's results are anonymous).")
 
 
-class ParticipationOut(Schema):
+class ParticipationOut(ApiSchema):
     town_id: int | None
     town_name: str
     targeted: int
     responded: int
 
 
-class ResultsOut(Schema):
+class ResultsOut(ApiSchema):
     survey: int
     response_count: int
     targeted_count: int
@@ -133,7 +134,7 @@ class ResultsOut(Schema):
     participation: list[ParticipationOut]
 
 
-class TextAnswerOut(Schema):
+class TextAnswerOut(ApiSchema):
     id: int
     text: str
 
@@ -149,7 +150,7 @@ class FiltersIn(PageParams):
     q: Text(60) | None = Field(None, description="Part of the title or owner's name.")
 
 
-class ResultsIn(Schema):
+class ResultsIn(ApiSchema):
     by: str | None = Field(None, pattern="^(town|industry|age_band)$")
 
 
@@ -157,7 +158,7 @@ class TextIn(PageParams):
     question: Id
 
 
-class MySurveyOut(Schema):
+class MySurveyOut(ApiSchema):
     id: int
     title: str
     org: Ref
@@ -165,20 +166,20 @@ class MySurveyOut(Schema):
     answered: bool
 
 
-class ResponseIn(Schema):
+class ResponseIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     answers: dict[str, int | list[int] | Text(1000) | None] = Field(
         description="{question id: option id | [option ids] | scale value | text}")
 
 
-class ResponseOut(Schema):
+class ResponseOut(ApiSchema):
     survey: int
     respondent_no: int
     submitted_at: datetime.datetime
 
 
-class SurveyIn(Schema):
+class SurveyIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id = Field(description="The owner: an org in the caller's reach for voice.change.")
@@ -192,7 +193,7 @@ class SurveyIn(Schema):
     anonymous_results: bool = Field(True, description="Small groups hidden in the breakdowns.")
 
 
-class SurveyPatch(Schema):
+class SurveyPatch(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     title: Text(120) | None = None
@@ -205,7 +206,7 @@ class SurveyPatch(Schema):
     anonymous_results: bool | None = None
 
 
-class QuestionIn(Schema):
+class QuestionIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     kind: QuestionKind
@@ -215,7 +216,7 @@ class QuestionIn(Schema):
     scale_max: int | None = Field(None, description="Scale questions: the top of the scale (5 or 10).")
 
 
-class EmptyIn(Schema):
+class EmptyIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
 

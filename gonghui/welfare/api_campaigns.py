@@ -21,7 +21,7 @@
 import datetime
 from decimal import Decimal
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
@@ -29,6 +29,7 @@ from gonghui.core.api_support import (
     READ_ERRORS,
     WRITE_ERRORS,
     ApiError,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -64,7 +65,7 @@ router = Router(tags=["campaigns"])
 
 # --- schemas -----------------------------------------------------------------------------------------
 
-class BudgetOut(Schema):
+class BudgetOut(ApiSchema):
     org: Ref
     allocated: Decimal
     approved: Decimal
@@ -72,7 +73,7 @@ class BudgetOut(Schema):
     remaining: Decimal
 
 
-class CampaignRow(Schema):
+class CampaignRow(ApiSchema):
     id: int
     kind: CampaignKind
     year: int
@@ -118,13 +119,13 @@ class CampaignFiltersIn(PageParams):
     q: Text(60) | None = Field(None, description="Part of the title.")
 
 
-class PersonRef(Schema):
+class PersonRef(ApiSchema):
     id: int
     name: str
     id_number_masked: str
 
 
-class ApplicationRow(Schema):
+class ApplicationRow(ApiSchema):
     id: int
     number: str
     campaign: Ref
@@ -143,13 +144,13 @@ class ApplicationPage(PageMeta):
     items: list[ApplicationRow]
 
 
-class FindingOut(Schema):
+class FindingOut(ApiSchema):
     code: str
     message: str
     field: str | None = None
 
 
-class StepsOut(Schema):
+class StepsOut(ApiSchema):
     submit: bool
     review: bool
     approve: bool
@@ -158,7 +159,7 @@ class StepsOut(Schema):
     pay: bool
 
 
-class PaymentOut(Schema):
+class PaymentOut(ApiSchema):
     id: int
     amount: Decimal
     paid_on: datetime.date
@@ -194,7 +195,7 @@ class ApplicationFiltersIn(PageParams):
     q: Text(60) | None = Field(None, description="Start of the name, the number, or part of the union name.")
 
 
-class DetailsIn(Schema):
+class DetailsIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(2000) = ""
@@ -212,25 +213,25 @@ class ApplyIn(DetailsIn):
     submit: bool = Field(True, description="False keeps a draft to submit later.")
 
 
-class NoteIn(Schema):
+class NoteIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     note: Text(400) = ""
 
 
-class RejectIn(Schema):
+class RejectIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400)
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400) = ""
 
 
-class PayIn(Schema):
+class PayIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     paid_on: datetime.date

@@ -16,13 +16,14 @@
 import datetime
 from decimal import Decimal
 
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router
 from pydantic import ConfigDict
 
 from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -46,13 +47,13 @@ from .services import hardship as services
 router = Router(tags=["hardship-files"])
 
 
-class PersonRef(Schema):
+class PersonRef(ApiSchema):
     id: int
     name: str
     id_number_masked: str
 
 
-class FileRow(Schema):
+class FileRow(ApiSchema):
     id: int
     number: str
     org: Ref = Field(description="The union keeping the file.")
@@ -69,7 +70,7 @@ class FilePage(PageMeta):
     items: list[FileRow]
 
 
-class HelpOut(Schema):
+class HelpOut(ApiSchema):
     id: int
     kind: HelpKind
     source_label: str
@@ -79,7 +80,7 @@ class HelpOut(Schema):
     given_on: datetime.date
 
 
-class ActionsOut(Schema):
+class ActionsOut(ApiSchema):
     edit: bool
     submit: bool
     review: bool
@@ -89,7 +90,7 @@ class ActionsOut(Schema):
     reveal: bool
 
 
-class MaskedLineOut(Schema):
+class MaskedLineOut(ApiSchema):
     part: str = Field(description="household / income / cost")
     id: int
     kind: str = Field(description="The relation (household) or the IncomeKind / CostKind code; no name, amount "
@@ -107,7 +108,7 @@ class FileDetail(FileRow):
     actions: ActionsOut
 
 
-class MemberOut(Schema):
+class MemberOut(ApiSchema):
     id: int
     name: str
     relation: Relation
@@ -116,14 +117,14 @@ class MemberOut(Schema):
     work: str
 
 
-class LineOut(Schema):
+class LineOut(ApiSchema):
     id: int
     kind: str
     annual_amount: Decimal
     note: str
 
 
-class RevealedOut(Schema):
+class RevealedOut(ApiSchema):
     reason: str
     household_size: int
     annual_income: Decimal
@@ -145,7 +146,7 @@ class FiltersIn(PageParams):
                                                  "name.")
 
 
-class CreateIn(Schema):
+class CreateIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     org: Id = Field(description="The grassroots union; the worker is one of its live members.")
@@ -155,7 +156,7 @@ class CreateIn(Schema):
     work: Text(100) = ""
 
 
-class MemberIn(Schema):
+class MemberIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     name: Text(40)
@@ -165,7 +166,7 @@ class MemberIn(Schema):
     work: Text(100) = ""
 
 
-class IncomeIn(Schema):
+class IncomeIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     kind: IncomeKind
@@ -173,7 +174,7 @@ class IncomeIn(Schema):
     note: Text(200) = ""
 
 
-class CostIn(Schema):
+class CostIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     kind: CostKind
@@ -181,11 +182,11 @@ class CostIn(Schema):
     note: Text(200) = ""
 
 
-class EmptyIn(Schema):
+class EmptyIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
 
-class ReviewIn(Schema):
+class ReviewIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     decision: str = Field(pattern="^(ACCEPTED|REJECTED|RETURNED)$")
@@ -193,14 +194,14 @@ class ReviewIn(Schema):
     reviewed_on: datetime.date | None = Field(None, description="Default: today.")
 
 
-class YearlyIn(Schema):
+class YearlyIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     note: Text(400) = ""
     reviewed_on: datetime.date | None = Field(None, description="Default: today.")
 
 
-class ExitIn(Schema):
+class ExitIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     kind: ExitReason
@@ -208,7 +209,7 @@ class ExitIn(Schema):
     exited_on: datetime.date | None = Field(None, description="Default: today.")
 
 
-class HelpIn(Schema):
+class HelpIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     kind: str = Field(pattern="^(VISIT|OTHER)$")

@@ -22,7 +22,7 @@
 import datetime
 from decimal import Decimal
 
-from ninja import Field, File, Header, Query, Router, Schema
+from ninja import Field, File, Header, Query, Router
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
@@ -30,6 +30,7 @@ from gonghui.core.api_support import (
     IDEMPOTENCY_HEADER_DOC,
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiSchema,
     Id,
     PageMeta,
     PageParams,
@@ -57,7 +58,7 @@ router = Router(tags=["mutual aid"])
 
 # --- plans -------------------------------------------------------------------------------------
 
-class PlanOut(Schema):
+class PlanOut(ApiSchema):
     id: int
     year: int
     name: str
@@ -80,7 +81,7 @@ class PlanPage(PageMeta):
     items: list[PlanOut]
 
 
-class PlanIn(Schema):
+class PlanIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     year: int = Field(ge=2000, le=2100)
@@ -99,7 +100,7 @@ class PlanIn(Schema):
     note: Text(2000) = ""
 
 
-class Empty(Schema):
+class Empty(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -157,7 +158,7 @@ def close(user, p, payload):
 
 # --- enrolments --------------------------------------------------------------------------------
 
-class EnrolmentOut(Schema):
+class EnrolmentOut(ApiSchema):
     id: int
     plan: int
     year: int
@@ -174,7 +175,7 @@ class EnrolmentPage(PageMeta):
     items: list[EnrolmentOut]
 
 
-class CoverageOut(Schema):
+class CoverageOut(ApiSchema):
     id: int
     person: int
     name: str
@@ -187,7 +188,7 @@ class EnrolmentDetail(EnrolmentOut):
     coverages: list[CoverageOut]
 
 
-class EnrolIn(Schema):
+class EnrolIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     plan: Id
@@ -196,13 +197,13 @@ class EnrolIn(Schema):
                                                                        "the union not yet enrolled.")
 
 
-class AddIn(Schema):
+class AddIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     people: list[Id] | None = Field(None, max_length=5000)
 
 
-class PayIn(Schema):
+class PayIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     paid_on: datetime.date
@@ -290,13 +291,13 @@ def cancel(user, e, p):
 
 # --- claims ------------------------------------------------------------------------------------
 
-class PersonRef(Schema):
+class PersonRef(ApiSchema):
     id: int
     name: str
     id_number_masked: str
 
 
-class ClaimRow(Schema):
+class ClaimRow(ApiSchema):
     id: int
     number: str
     plan: int
@@ -323,13 +324,13 @@ class ClaimPage(PageMeta):
     items: list[ClaimRow]
 
 
-class PayoutOut(Schema):
+class PayoutOut(ApiSchema):
     amount: Decimal
     paid_on: datetime.date
     reference: str
 
 
-class ClaimActionsOut(Schema):
+class ClaimActionsOut(ApiSchema):
     documents: bool
     submit: bool
     withdraw: bool
@@ -340,7 +341,7 @@ class ClaimActionsOut(Schema):
     pay: bool
 
 
-class DocumentOut(Schema):
+class DocumentOut(ApiSchema):
     id: int
     name: str
     kind: str
@@ -361,7 +362,7 @@ class ClaimDetail(ClaimRow):
     actions: ClaimActionsOut
 
 
-class ClaimIn(Schema):
+class ClaimIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     coverage: Id = Field(description="The person's coverage (from /mutual-aid-enrolments/{id}).")
@@ -375,19 +376,19 @@ class ClaimIn(Schema):
     eligible_cost: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
 
 
-class ReviewIn(Schema):
+class ReviewIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     note: Text(400) = ""
 
 
-class RejectIn(Schema):
+class RejectIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text(400)
 
 
-class PayoutIn(Schema):
+class PayoutIn(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     paid_on: datetime.date
@@ -525,7 +526,7 @@ def get_document(request, claim_id: Id, document_id: Id):
 
 # --- the member's own claims -----------------------------------------------------------------------
 
-class MyCoverageOut(Schema):
+class MyCoverageOut(ApiSchema):
     id: int
     plan: int
     plan_name: str
@@ -536,14 +537,14 @@ class MyCoverageOut(Schema):
     total_approved: Decimal
 
 
-class MyClaimActionsOut(Schema):
+class MyClaimActionsOut(ApiSchema):
     correct: bool
     documents: bool
     send: bool
     withdraw: bool
 
 
-class MyClaimOut(Schema):
+class MyClaimOut(ApiSchema):
     id: int
     number: str
     plan: int
@@ -570,7 +571,7 @@ class MyClaimOut(Schema):
     actions: MyClaimActionsOut
 
 
-class MyClaimRow(Schema):
+class MyClaimRow(ApiSchema):
     id: int
     number: str
     year: int
@@ -587,7 +588,7 @@ class MyClaimPage(PageMeta):
     items: list[MyClaimRow]
 
 
-class MyClaimFields(Schema):
+class MyClaimFields(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     kind: ClaimKind

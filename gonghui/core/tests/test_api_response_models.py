@@ -61,3 +61,35 @@ def test_error_bodies_and_the_schema_are_unchanged(db):
     error_ref = {"$ref": "#/components/schemas/ErrorOut"}
     for status in ("400", "401", "403", "404", "409", "422"):
         assert responses[status]["content"]["application/json"]["schema"] == error_ref, status
+
+
+def test_every_schema_is_an_api_schema_without_resolvers():
+    """ApiSchema validates a dict without ninja's DjangoGetter, which alone calls `resolve_<field>`
+    methods: the project's schemas must have none, and must all be ApiSchemas (a plain ninja Schema
+    would validate every row the slow way)."""
+    import gonghui.api  # noqa: F401 — every router's module, so every schema class is defined
+    from gonghui.api import _project_schema_classes
+    from gonghui.core.api_support import ApiSchema
+
+    schemas = [cls for cls in _project_schema_classes() if issubclass(cls, Schema)]
+    assert len(schemas) > 400
+    assert [cls.__qualname__ for cls in schemas if not issubclass(cls, ApiSchema)] == []
+    assert [cls.__qualname__ for cls in schemas if cls._ninja_resolvers] == []
+
+
+def test_a_dict_and_an_object_validate_alike():
+    import datetime
+    from types import SimpleNamespace
+
+    from gonghui.core.api_support import ApiSchema, Ref
+
+    class Row(ApiSchema):
+        id: int
+        on: datetime.date
+        union: Ref | None
+        tags: list[str] = []
+
+    as_dict = {"id": 1, "on": "2026-12-02", "union": {"id": 2, "name": "工会"}}
+    as_object = SimpleNamespace(id=1, on=datetime.date(2026, 12, 2), union=SimpleNamespace(id=2, name="工会"), tags=[])
+    assert Row.model_validate(as_dict).model_dump() == Row.model_validate(as_object).model_dump() == {
+        "id": 1, "on": datetime.date(2026, 12, 2), "union": {"id": 2, "name": "工会"}, "tags": []}

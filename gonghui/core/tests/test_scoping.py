@@ -138,35 +138,34 @@ def test_a_reach_over_the_whole_tree_filters_nothing_yet_keeps_rows_without_a_pl
     assert m1.person in people and loner not in people
 
 
-def test_a_second_root_ends_the_whole_tree_shortcut_at_once(tree):
-    """Covering the tree is asked of the database each time, never remembered: a district added
-    beside ours is out of our district cadre's reach from the moment it exists."""
+def test_a_second_root_ends_the_whole_tree_shortcut_with_the_next_request(tree):
+    """Covering the tree is remembered on the user object with its roles (one request, one job),
+    never across them: a district added beside ours is out of our district cadre's reach from
+    the next request on, and the answer is asked again once the roles are forgotten."""
+    from gonghui.accounts.models import User
     from gonghui.core.testing.factories import add_org
     from gonghui.orgs.models import OrgLevel
 
     tree.member(tree.union1)
-    assert Membership.objects.visible_to(tree.district_staff).count() == 1
+    cadre = tree.district_staff
+    assert Membership.objects.visible_to(cadre).count() == 1
     other = add_org(None, "另一区总工会", OrgLevel.DISTRICT, code="D2")
-    their_union = add_org(other, "丁企业工会", OrgLevel.GRASSROOTS, code="U9")
-    theirs = tree.member(their_union)
-    assert theirs not in Membership.objects.visible_to(tree.district_staff)
-    assert Membership.objects.visible_to(tree.district_staff).count() == 1
-    assert Enterprise.objects.visible_to(tree.district_staff).count() == Enterprise.objects.count()
+    theirs = tree.member(add_org(other, "丁企业工会", OrgLevel.GRASSROOTS, code="U9"))
+    next_request = User.objects.get(pk=cadre.pk)
+    assert theirs not in Membership.objects.visible_to(next_request)
+    assert Membership.objects.visible_to(next_request).count() == 1
+    assert Enterprise.objects.visible_to(next_request).count() == Enterprise.objects.count()
+    cadre.forget_roles()
+    assert theirs not in Membership.objects.visible_to(cadre)
 
 
-def test_the_cover_is_asked_once_per_request_and_afresh_in_the_next(tree, django_assert_num_queries):
-    """RequestContextMiddleware keeps the answer for one request (a page scopes a dozen lists with
-    the same paths); the next request, or any code outside a request, asks again."""
-    from gonghui.core.scoping import covers_whole_tree, remembering_tree_cover
-    from gonghui.core.testing.factories import add_org
-    from gonghui.orgs.models import OrgLevel
+def test_the_cover_is_asked_once_per_user_object(tree, django_assert_num_queries):
+    """A page scopes a dozen lists with the same paths: one query for the cover, not twelve."""
+    from gonghui.core.scoping import covers_whole_tree
 
-    paths = tree.district_staff.scope_paths("members.view")
-    with remembering_tree_cover():
-        with django_assert_num_queries(1):
-            assert covers_whole_tree(paths) and covers_whole_tree(paths)
-        add_org(None, "另一区总工会", OrgLevel.DISTRICT, code="D2")
-        assert covers_whole_tree(paths)  # this request's answer
-    assert not covers_whole_tree(paths)
-    with remembering_tree_cover():
-        assert not covers_whole_tree(paths)
+    cadre = tree.district_staff
+    paths = cadre.scope_paths("members.view")
+    with django_assert_num_queries(1):
+        assert covers_whole_tree(paths) and covers_whole_tree(cadre.scope_paths("members.change"))
+    with django_assert_num_queries(1):  # plain paths (no user) are asked every time
+        assert covers_whole_tree(list(paths))
