@@ -166,8 +166,9 @@ def test_query_count_does_not_grow_with_the_number_of_orgs(client, people, djang
     tree = people
     client.force_login(tree.district_staff)
     # The page's own queries, plus one count per registered "due" source (wage negotiation's
-    # counts two tables); what must not happen is a count per org.
-    with django_assert_max_num_queries(12 + len(dashboard._DUE_SOURCES)):
+    # counts two tables) and whether the district's reach is the whole tree (core.scoping); what
+    # must not happen is a count per org.
+    with django_assert_max_num_queries(13 + len(dashboard._DUE_SOURCES)):
         client.get(reverse("core:home"))
     before = _home_queries(client)
     for i in range(6):

@@ -105,6 +105,6 @@ def test_coverage_queries_do_not_grow(tree, django_assert_max_num_queries):
         assignment(e, cadre_name=f"干部{i % 4}")
         if i % 2:
             visit(e, D(2026, 5, 1))
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):  # 4, and whether the district's reach is the whole tree
         report = coverage(tree.district_staff, Quarter(2026, 2))
     assert report.targets == 12 and report.visited == 6
