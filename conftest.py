@@ -1,3 +1,4 @@
+import io
 import os
 
 import pytest
@@ -152,8 +153,76 @@ def _fast_postgresql_flush():
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+def _media_root(request, settings, tmp_path):
+    # A module on the shared demo reads the files that seeding wrote (certificate scans, photos).
+    shared = _shared_demo.media if getattr(request.module, "SHARED_DEMO", False) else None
+    settings.MEDIA_ROOT = shared or str(tmp_path / "media")
+
+
+class SharedDemo:
+    """The small demo seeded once per worker, inside an open transaction, for the per-area demo
+    checks that set `SHARED_DEMO = True` (each only reads the plain small demo, and used to seed
+    all of it, ~6 s, for one or two tests). `pytest_collection_modifyitems` puts those modules
+    one after another, last; the first to run seeds, a module that is not one rolls it back (at the
+    end of the run the test database is dropped with it).
+    While it is open, their own `seed_demo --scale small --force` finds the demo there and does
+    nothing (`_seed_once`); each test's own transaction still nests inside and is rolled back."""
+
+    def __init__(self):
+        self.atomic = None
+        self.media = None
+
+    def open(self, media):
+        from django.core.management import call_command
+        from django.db import transaction
+        from django.test import override_settings
+
+        self.atomic = transaction.atomic()
+        self.atomic._from_testcase = True  # as SharedTree's: durable blocks behave as in TestCase
+        self.atomic.__enter__()
+        self.media = media
+        with override_settings(MEDIA_ROOT=media):
+            call_command("seed_demo", "--scale", "small", "--force", stdout=io.StringIO(), stderr=io.StringIO())
+
+    def close(self):
+        from django.db import transaction
+
+        transaction.set_rollback(True)
+        self.atomic.__exit__(None, None, None)
+        self.atomic = None
+
+
+_shared_demo = SharedDemo()
+SHARED_DEMO_OPTIONS = {"scale": "small", "if_empty": False, "force": True, "no_accounts": False, "method": None}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _demo_once_per_worker(request, tmp_path_factory):
+    shares = getattr(request.module, "SHARED_DEMO", False)
+    if _shared_demo.atomic is not None and not shares:
+        with request.getfixturevalue("django_db_blocker").unblock():
+            _shared_demo.close()
+    if shares and _shared_demo.atomic is None:
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            _shared_demo.open(str(tmp_path_factory.mktemp("shared-demo-media")))
+    if not shares:
+        yield
+        return
+    from gonghui.core.demo import generator
+    from gonghui.core.management.commands.seed_demo import Command
+
+    seed = Command.handle
+
+    def _seed_once(self, *args, **options):
+        plain = {k: options.get(k) for k in SHARED_DEMO_OPTIONS} == SHARED_DEMO_OPTIONS
+        if plain and options.get("seed") == generator.DEFAULT_SEED and _shared_demo.atomic is not None:
+            return None  # the worker's shared demo is in the database already
+        return seed(self, *args, **options)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Command, "handle", _seed_once)
+        yield
 
 
 def pytest_collection_modifyitems(config, items):
@@ -164,6 +233,9 @@ def pytest_collection_modifyitems(config, items):
     the benchmarks; a local run on PostgreSQL runs every check."""
     from django.conf import settings
 
+    # The modules on the shared demo one after another (stable: each keeps its place among them),
+    # so a worker seeds it once or twice, not once per module.
+    items.sort(key=lambda item: bool(getattr(getattr(item, "module", None), "SHARED_DEMO", False)))
     on_postgresql = "postgresql" in settings.DATABASES["default"]["ENGINE"]
     if not (on_postgresql and os.environ.get("CI") == "true"):
         return

@@ -18,6 +18,10 @@ from gonghui.competitions.selectors import labour as selectors
 pytestmark = pytest.mark.django_db
 
 
+# The small demo, seeded once per worker for every module that sets this (conftest.SharedDemo).
+SHARED_DEMO = True
+
+
 def test_demo_rows_follow_the_rules_and_the_accounts_see_them():
     """One seed for every check (seeding is the slow part)."""
     call_command("seed_demo", "--scale", "small", "--force", stdout=io.StringIO(), stderr=io.StringIO())

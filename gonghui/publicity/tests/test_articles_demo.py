@@ -16,6 +16,10 @@ from gonghui.publicity.services.articles import sanitize_html
 pytestmark = pytest.mark.django_db
 
 
+# The small demo, seeded once per worker for every module that sets this (conftest.SharedDemo).
+SHARED_DEMO = True
+
+
 def test_the_small_demo():
     call_command("seed_demo", "--scale", "small", "--force", stdout=io.StringIO(), stderr=io.StringIO())
     users = {u.username: u for u in User.objects.all()}

@@ -19,6 +19,10 @@ from gonghui.publicity.selectors import studies as selectors
 pytestmark = pytest.mark.django_db
 
 
+# The small demo, seeded once per worker for every module that sets this (conftest.SharedDemo).
+SHARED_DEMO = True
+
+
 def test_the_small_demo():
     call_command("seed_demo", "--scale", "small", "--force", stdout=io.StringIO(), stderr=io.StringIO())
     users = {u.username: u for u in User.objects.filter(username__in=("district", "town1", "town2", "union1"))}

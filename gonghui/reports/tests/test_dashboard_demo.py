@@ -17,6 +17,10 @@ from gonghui.reports.testing.rollups import refresh
 pytestmark = pytest.mark.django_db
 
 
+# The small demo, seeded once per worker for every module that sets this (conftest.SharedDemo).
+SHARED_DEMO = True
+
+
 def test_the_demo_accounts_see_their_dashboards():
     call_command("seed_demo", "--scale", "small", "--force", stdout=io.StringIO(), stderr=io.StringIO())
     year = timezone.localdate().year

@@ -19,6 +19,10 @@ pytestmark = pytest.mark.django_db
 THIS_YEAR = timezone.localdate().year
 
 
+# The small demo, seeded once per worker for every module that sets this (conftest.SharedDemo).
+SHARED_DEMO = True
+
+
 def test_the_small_demo():
     call_command("seed_demo", "--scale", "small", "--force", stdout=io.StringIO(), stderr=io.StringIO())
     runs = list(RollupRun.objects.order_by("year"))

@@ -25,6 +25,10 @@ from gonghui.services.models.facilities import FacilityCounter, FacilityRequest,
 pytestmark = pytest.mark.django_db
 
 
+# The small demo, seeded once per worker for every module that sets this (conftest.SharedDemo).
+SHARED_DEMO = True
+
+
 def test_demo_centres_and_facilities():
     call_command("seed_demo", "--scale", "small", "--force", stdout=io.StringIO(), stderr=io.StringIO())
     users = {u.username: u for u in User.objects.all()}

@@ -19,6 +19,10 @@ from gonghui.training.models.schools import DeliveryMode
 pytestmark = pytest.mark.django_db
 
 
+# The small demo, seeded once per worker for every module that sets this (conftest.SharedDemo).
+SHARED_DEMO = True
+
+
 def test_demo_courses(django_assert_max_num_queries):
     call_command("seed_demo", "--scale", "small", "--force", stdout=io.StringIO(), stderr=io.StringIO())
     users = {u.username: u for u in User.objects.all()}

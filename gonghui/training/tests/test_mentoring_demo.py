@@ -19,6 +19,10 @@ from gonghui.training.services import mentoring as services
 pytestmark = pytest.mark.django_db
 
 
+# The small demo, seeded once per worker for every module that sets this (conftest.SharedDemo).
+SHARED_DEMO = True
+
+
 @pytest.fixture
 def seeded():
     call_command("seed_demo", "--scale", "small", "--force", stdout=io.StringIO(), stderr=io.StringIO())

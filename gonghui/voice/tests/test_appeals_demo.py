@@ -14,6 +14,10 @@ from gonghui.voice.models.appeals import Appeal
 pytestmark = pytest.mark.django_db
 
 
+# The small demo, seeded once per worker for every module that sets this (conftest.SharedDemo).
+SHARED_DEMO = True
+
+
 def test_the_small_demo():
     call_command("seed_demo", "--scale", "small", "--force", stdout=io.StringIO(), stderr=io.StringIO())
     appeals = list(Appeal.objects.all())

@@ -17,6 +17,10 @@ from gonghui.voice.models.appeals import Appeal
 pytestmark = pytest.mark.django_db
 
 
+# The small demo, seeded once per worker for every module that sets this (conftest.SharedDemo).
+SHARED_DEMO = True
+
+
 @pytest.fixture
 def seeded():
     cache.clear()
