@@ -252,6 +252,9 @@ LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=1000)
 # Subtree roll-ups on the dashboard, tree and org pages (members, migrants, headcount) are
 # cached this long; the pages say when they were counted. 0 turns the cache off.
 FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=300)
+# "Count again now" on those pages recounts at most this often per page and user (then the
+# entry kept is served): a recount of the district costs about a second of the database.
+FIGURES_RECOUNT_RATE = env("FIGURES_RECOUNT_RATE", default="6/min")
 # Run by `celery -A config beat` beside the worker in production.
 CELERY_BEAT_SCHEDULE = {
     "refresh-figures": {"task": "gonghui.members.tasks.refresh_figures_task",

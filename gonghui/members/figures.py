@@ -98,12 +98,16 @@ def kept_figures(make_key, count, *, refresh=False):
     """`count()` kept for FIGURES_CACHE_SECONDS under the key `make_key()` returns (made only when
     the cache is on; 0 counts on every request), the one recipe of every page whose figures are
     costly (overviews, summaries, reports) and say when they were counted. `refresh=True` counts
-    again and replaces the entry. A result with a `cached` attribute is marked as kept, so the
-    page can say "counted at … — count again now"."""
+    again and replaces the entry, at most FIGURES_RECOUNT_RATE times per entry (a district count
+    costs about a second of the database: holding F5 on "count again now" must not cost more).
+    A result with a `cached` attribute is marked as kept, so the page can say "counted at … —
+    count again now"."""
     seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 300)
     if seconds <= 0:
         return count()
     key = make_key()
+    if refresh and _recounted_too_often(key):
+        refresh = False  # the entry kept is served instead: it was counted moments ago
     if not refresh and (cached := cache.get(key)) is not None:
         return cached
     figures = count()
@@ -111,6 +115,12 @@ def kept_figures(make_key, count, *, refresh=False):
         figures.cached = True
     cache.set(key, figures, seconds)
     return figures
+
+
+def _recounted_too_often(key) -> bool:
+    from gonghui.core.api_support import hit
+
+    return hit("figures-recount", key, getattr(settings, "FIGURES_RECOUNT_RATE", "6/min")) is not None
 
 
 def subtree_counts(path: str) -> SubtreeCounts:

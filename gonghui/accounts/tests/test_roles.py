@@ -1,9 +1,11 @@
 """Role management: who may give which role where; scoping of the pages; audit."""
 
 import re
+from html import unescape
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.urls import reverse
 
 from gonghui.accounts import services
@@ -274,3 +276,40 @@ def test_permission_matrix_remove_action(client, tree, who, target, expected):
     response = client.post(reverse("accounts:role_remove", args=[assignment.pk]))
     assert response.status_code == expected
     assert RoleAssignment.objects.filter(pk=assignment.pk).exists() == (expected != 302)
+
+
+def _forms(html):
+    """(action, data-confirm, csrf token, next) of every POST form in `html`, entities decoded."""
+    found = re.findall(r'<form method="post" action="([^"]+)" class="d-inline" data-confirm="([^"]*)">'
+                       r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">'
+                       r'<input type="hidden" name="next" value="([^"]*)">', html)
+    return [tuple(unescape(part) for part in form) for form in found]
+
+
+def test_role_row_forms_are_escaped_translated_and_work(tree):
+    """The rows' action forms are drawn in Python (accounts_extras.role_row_actions): the same
+    forms the template drew — escaped names, the Chinese confirmations, one CSRF token a page —
+    and posting one does what its button says."""
+    tree.union1b.name = '<b onmouseover="x()">工会</b>'
+    tree.union1b.save(update_fields=["name"])
+    newcomer = UserFactory(username="wang")  # a role in the cadre's reach only: they look after the account
+    assignment = RoleAssignment.objects.create(user=newcomer, org=tree.union1b, role=Role.UNION_STAFF)
+    c = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(tree.town1_cadre)
+    html = c.get(reverse("accounts:role_list") + "?q=wang").content.decode()
+    assert '<b onmouseover' not in html and "&lt;b onmouseover=&quot;x()&quot;&gt;" in html
+    forms = {action: (confirm, token, next_url) for action, confirm, token, next_url in _forms(html)}
+    remove = reverse("accounts:role_remove", args=[assignment.pk])
+    assert forms[remove][0] == f'确定移除 wang 在{tree.union1b.name}的“工会干事”角色？'
+    assert forms[remove][2] == reverse("accounts:role_list") + "?q=wang"
+    reset = reverse("accounts:account_reset_password", args=[newcomer.pk])
+    assert forms[reset][0].startswith("确定重置 wang 的密码吗？")
+    assert reverse("accounts:account_disable", args=[newcomer.pk]) in forms
+    assert len({token for _confirm, token, _next in forms.values()}) == 1  # masked once per request
+
+    on_org_page = dict((a, f) for a, f, _t, _n in _forms(
+        c.get(reverse("accounts:org_roles", args=[tree.union1b.pk])).content.decode()))
+    assert on_org_page[remove] == "确定移除 wang 的“工会干事”角色？"  # the organisation is the page's own
+
+    posted = c.post(remove, {"csrfmiddlewaretoken": forms[remove][1], "next": forms[remove][2]})
+    assert posted.status_code == 302 and not RoleAssignment.objects.filter(pk=assignment.pk).exists()

@@ -134,3 +134,18 @@ def test_without_the_cache_every_view_counts(tree, settings, counts):
 def test_the_entry_is_kept_under_the_users_key(tree, cached):
     _client(tree.district_staff).get(reverse("publicity:overview"))
     assert [key for key in cache._cache if ":overview:" in key]
+
+
+def test_count_again_now_is_limited_per_page_and_user(tree, cached, counts, settings):
+    """Holding F5 on "count again now" recounts at most FIGURES_RECOUNT_RATE times; after that the
+    entry kept is served (a district recount costs about a second of the database)."""
+    settings.FIGURES_RECOUNT_RATE = "2/min"
+    url = reverse("welfare:overview")
+    c = _client(tree.district_staff)
+    c.get(url)
+    for _ in range(4):
+        assert c.get(url + "?refresh=1").status_code == 200
+    assert counts == [tree.district_staff.pk] * 3  # the first view and two recounts, not four
+    other = _client(tree.town1_cadre)  # another user's page is their own entry, with its own limit
+    other.get(url + "?refresh=1")
+    assert counts[-1] == tree.town1_cadre.pk and len(counts) == 4
