@@ -19,13 +19,14 @@ of a second rather than the operating system's TCP timeout.
 """
 
 import logging
-import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from gonghui.core.logging import LoggedOnce
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class RedisOutage:
     def __init__(self, retry_after: float):
         self.retry_after = retry_after
         self._down_since: float | None = None
-        self._lock = threading.Lock()
+        self._log = LoggedOnce(logger)
 
     def should_skip(self) -> bool:
         """True while inside the quiet period after a failure (Redis is not asked at all)."""
@@ -48,20 +49,15 @@ class RedisOutage:
         return down_since is not None and time.monotonic() - down_since < self.retry_after
 
     def failed(self, error: Exception) -> None:
-        with self._lock:
-            first = self._down_since is None
-            self._down_since = time.monotonic()
-        if first:
-            logger.warning("Redis cache unavailable (%s): reads miss and writes are dropped until it answers again",
-                           type(error).__name__)
+        self._down_since = time.monotonic()
+        self._log.failed("Redis cache unavailable (%s): reads miss and writes are dropped until it answers again",
+                         type(error).__name__)
 
     def succeeded(self) -> None:
         if self._down_since is None:
             return
-        with self._lock:
-            was_down, self._down_since = self._down_since is not None, None
-        if was_down:
-            logger.info("Redis cache answers again")
+        self._down_since = None
+        self._log.passed("Redis cache answers again")
 
     @property
     def is_down(self) -> bool:

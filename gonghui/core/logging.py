@@ -3,6 +3,7 @@ the structured (JSON) log lines of production with the request id."""
 
 import logging
 import re
+import threading
 import uuid
 from contextvars import ContextVar
 
@@ -24,6 +25,40 @@ class MaskPIIFilter(logging.Filter):
         if masked != message:
             record.msg, record.args = masked, ()
         return True
+
+
+# --- failures logged once --------------------------------------------------------------------
+
+class LoggedOnce:
+    """Whether something failed at its last try, shared by the threads of one process, so that
+    only a change is logged: one WARNING when it starts failing, one INFO when it answers again.
+    A busy site calling a dead Redis, or a load balancer probing every few seconds, would
+    otherwise flood the log with the same line (core.cache.RedisOutage, core.views_health)."""
+
+    def __init__(self, logger: logging.Logger):
+        self.logger = logger
+        self._failing = False
+        self._lock = threading.Lock()
+
+    @property
+    def failing(self) -> bool:
+        return self._failing
+
+    def failed(self, message: str, *args) -> None:
+        """Log `message` (a %-format and its arguments) if it did not fail until now."""
+        with self._lock:
+            first, self._failing = not self._failing, True
+        if first:
+            self.logger.warning(message, *args)
+
+    def passed(self, message: str, *args) -> None:
+        """Log `message` if it was failing until now."""
+        if not self._failing:  # the common case, without taking the lock
+            return
+        with self._lock:
+            was_failing, self._failing = self._failing, False
+        if was_failing:
+            self.logger.info(message, *args)
 
 
 # --- structured logs (production) ------------------------------------------------------------

@@ -20,7 +20,6 @@ The log says when a check starts failing (one WARNING with the error) and when i
 """
 
 import logging
-import threading
 import uuid
 
 from django.conf import settings
@@ -31,6 +30,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from gonghui.core.logging import LoggedOnce
+
 logger = logging.getLogger(__name__)
 
 OK, ERROR, EAGER, DEGRADED = "ok", "error", "eager", "degraded"
@@ -39,28 +40,19 @@ BROKER_TIMEOUT_SECONDS = 2.0  # READYZ_BROKER_TIMEOUT overrides; a probe must ne
 REQUIRED_CHECKS = ("database",)
 
 
-class CheckState:
-    """Whether one check passed at its last run in this process (shared by its threads), so that
-    only a change is logged. The pattern of gonghui.core.cache.RedisOutage, not the class: that
-    one also stops asking Redis for a while after a failure, and a probe must always ask."""
+class CheckState(LoggedOnce):
+    """Whether one check passed at its last run in this process: only a change is logged. Unlike
+    core.cache.RedisOutage it never stops asking for a while after a failure: a probe must ask."""
 
     def __init__(self, name: str):
+        super().__init__(logger)
         self.name = name
-        self._failing = False
-        self._lock = threading.Lock()
 
     def failed(self, problem: str, *args) -> None:
-        """Log `problem` (a %-format and its arguments) if the check passed until now."""
-        with self._lock:
-            was_passing, self._failing = not self._failing, True
-        if was_passing:
-            logger.warning("health check: " + problem + " (logged once, until it answers again)", *args)
+        super().failed("health check: " + problem + " (logged once, until it answers again)", *args)
 
     def passed(self) -> None:
-        with self._lock:
-            was_failing, self._failing = self._failing, False
-        if was_failing:
-            logger.info("health check: the %s answers again", self.name)
+        super().passed("health check: the %s answers again", self.name)
 
     def reset(self) -> None:
         with self._lock:
