@@ -19,7 +19,8 @@ import datetime
 
 from django.db import connection
 from django.test import Client
-from django.urls import URLResolver, get_resolver
+
+from gonghui.core.testing.crawl import all_routes
 
 from .common import QueryCounter, latency_result, measure, ref, skipped
 from .pages import API_TARGET_MS, DASHBOARD_TARGET_MS, PAGE_TARGET_MS, _client, _token
@@ -67,26 +68,14 @@ QUERY_VALUES = {"year": lambda: str(datetime.date.today().year), "q": lambda: "å
 # --- discovery ------------------------------------------------------------------------------
 
 def discover_routes():
-    """(route, URL name) of every pattern without path arguments, in URLconf order."""
-    found = []
-
-    def walk(patterns, prefix, namespaces):
-        for pattern in patterns:
-            if pattern.pattern.regex.groups:  # path arguments: a detail page or an action
-                continue
-            route = prefix + str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, route, [*namespaces, pattern.namespace] if pattern.namespace
-                     else namespaces)
-            else:
-                found.append((route, ":".join([*namespaces, pattern.name or "?"])))
-
-    walk(get_resolver().url_patterns, "", [])
+    """(route, URL name) of every pattern without path arguments, in URLconf order: the URLconf
+    walk of the security suites (core.testing.crawl.all_routes), each route once."""
     seen, unique = set(), []
-    for route, name in found:
-        if route not in seen:
-            seen.add(route)
-            unique.append((route, name))
+    for route in all_routes():
+        if route.has_args or route.route in seen:
+            continue
+        seen.add(route.route)
+        unique.append((route.route, route.name or "?"))
     return unique
 
 
