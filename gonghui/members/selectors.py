@@ -77,6 +77,12 @@ def search_memberships(user, filters: MemberFilters):
     return qs.filter(_search_condition(filters.q))
 
 
+def member_rows(columns):
+    """Memberships by primary key with their person, union and enterprise, only `columns` loaded:
+    a list page's rows once its keys are chosen (keyset_page's `load`; the keys were scoped)."""
+    return Membership.objects.select_related("person", "union", "enterprise").only(*columns)
+
+
 def visible_people(user):
     return Person.objects.visible_to(user)
 
