@@ -40,10 +40,6 @@ class LoggedOnce:
         self._failing = False
         self._lock = threading.Lock()
 
-    @property
-    def failing(self) -> bool:
-        return self._failing
-
     def failed(self, message: str, *args) -> None:
         """Log `message` (a %-format and its arguments) if it did not fail until now."""
         with self._lock:
